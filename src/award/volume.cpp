@@ -1,0 +1,280 @@
+// Step 5: agreed volumes. The base, the share ladder with exact integerisation, the region
+// draft, and the assignment of volumes to institutions (brand choice first).
+#include <algorithm>
+#include <map>
+#include <numeric>
+
+#include "award/steps.hpp"
+
+namespace procura {
+
+namespace {
+
+Wide gcd(Wide a, Wide b) {
+  if (a < 0) a = -a;
+  if (b < 0) b = -b;
+  while (b != 0) {
+    Wide t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+Fraction normalise(Wide num, Wide den) {
+  Wide g = gcd(num, den);
+  return g > 1 ? Fraction{num / g, den / g} : Fraction{num, den};
+}
+
+// One institution's demand for a group: total quantity and the winning brands it asked for.
+struct InstitutionDemand {
+  int institution = -1;
+  Units quantity = 0;
+  std::vector<std::pair<int, Units>> brands;  // (award, by-brand quantity)
+};
+
+std::vector<InstitutionDemand> group_demand(const RoundIndex& ix, const std::vector<int>& products,
+                                            const std::vector<int>& award_of_product) {
+  std::vector<std::tuple<int, Units, int>> lines;  // institution, qty, award of brand or -1
+  for (int p : products)
+    for (int li : ix.demand_lines[p]) {
+      const DemandLine& d = ix.in.demand[li];
+      int brand_award = d.by_brand ? award_of_product[p] : -1;
+      lines.emplace_back(ix.institution.at(d.institution_id), d.quantity, brand_award);
+    }
+  std::sort(lines.begin(), lines.end());
+  std::vector<InstitutionDemand> out;
+  for (const auto& [inst, qty, award] : lines) {
+    if (out.empty() || out.back().institution != inst) out.push_back({inst, 0, {}});
+    out.back().quantity += qty;
+    if (award >= 0) out.back().brands.emplace_back(award, qty);
+  }
+  return out;
+}
+
+void add_allocation(RoundResult& r, int award, int inst, Units units) {
+  if (units > 0) r.allocations.push_back({award, inst, units});
+}
+
+// Fills institutions' targets from the awards' capacities: brand requests first, then the
+// awards in rank order.
+void assign_by_capacity(RoundResult& r, const std::vector<InstitutionDemand>& demand,
+                        const std::vector<Units>& targets, const std::vector<int>& awards,
+                        std::vector<Units> capacity, int ratio_bp) {
+  std::vector<Units> left = targets;
+  std::map<std::pair<int, int>, Units> given;
+  for (std::size_t i = 0; i < demand.size(); ++i)
+    for (const auto& [award, qty] : demand[i].brands) {
+      auto pos = std::find(awards.begin(), awards.end(), award) - awards.begin();
+      Units want = static_cast<Units>(round_half_up(Wide(qty) * ratio_bp, 10'000));
+      Units give = std::min({left[i], capacity[pos], want});
+      left[i] -= give;
+      capacity[pos] -= give;
+      given[{award, demand[i].institution}] += give;
+    }
+  for (std::size_t i = 0; i < demand.size(); ++i)
+    for (std::size_t a = 0; a < awards.size() && left[i] > 0; ++a) {
+      Units give = std::min(left[i], capacity[a]);
+      left[i] -= give;
+      capacity[a] -= give;
+      given[{awards[a], demand[i].institution}] += give;
+    }
+  for (const auto& [key, units] : given) add_allocation(r, key.first, key.second, units);
+}
+
+void allocate_ladder(const RoundIndex& ix, RoundResult& r, Group& grp, const std::vector<int>& products,
+                     const std::vector<int>& awards, const std::vector<int>& award_of_product) {
+  const auto& pf = ix.in.profile;
+  std::vector<Fraction> shares = pf.split == VolumeSplit::kSingleWinner
+                                     ? std::vector<Fraction>(awards.size(), Fraction{0, 1})
+                                     : ladder_shares(pf, static_cast<int>(awards.size()));
+  if (pf.split == VolumeSplit::kSingleWinner) shares[0] = {1, 1};
+  std::vector<Units> units = integerise(shares, grp.base);
+  for (std::size_t i = 0; i < awards.size(); ++i) {
+    r.awards[awards[i]].volume = units[i];
+    r.awards[awards[i]].share = shares[i];
+  }
+  auto demand = group_demand(ix, products, award_of_product);
+  std::vector<Units> weights;
+  for (const auto& d : demand) weights.push_back(d.quantity);
+  assign_by_capacity(r, demand, split_by_weight(grp.base, weights), awards, units, grp.volume_ratio_bp);
+}
+
+void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const std::vector<int>& products,
+                      const std::vector<int>& awards, const std::vector<int>& award_of_product) {
+  const auto& in = ix.in;
+  auto demand = group_demand(ix, products, award_of_product);
+  const std::size_t nr = in.regions.size();
+  std::vector<Units> region_demand(nr, 0), region_volume(nr, 0);
+  for (const auto& d : demand) region_demand[ix.region_of[d.institution]] += d.quantity;
+  grp.base = 0;
+  for (std::size_t g = 0; g < nr; ++g) {
+    region_volume[g] = static_cast<Units>(round_half_up(Wide(region_demand[g]) * grp.volume_ratio_bp, 10'000));
+    grp.base += region_volume[g];
+  }
+
+  std::vector<int> drafters;
+  for (int a : awards)
+    if (r.awards[a].in_draft) drafters.push_back(a);
+  std::map<int, std::vector<int>> prefs;  // award -> regions in preference order
+  {
+    std::vector<const RegionPreference*> sorted;
+    for (const auto& p : in.region_preferences) sorted.push_back(&p);
+    std::sort(sorted.begin(), sorted.end(), [](auto a, auto b) { return a->rank < b->rank; });
+    for (const auto* p : sorted) {
+      int prod = ix.product.at(p->product_id);
+      if (award_of_product[prod] >= 0) prefs[award_of_product[prod]].push_back(ix.region.at(p->region_id));
+    }
+  }
+  auto choose = [&](int award, const std::vector<bool>& open) {
+    for (int reg : prefs[award])
+      if (open[reg]) return reg;
+    int best = -1;
+    for (std::size_t g = 0; g < nr; ++g)
+      if (open[g] && (best < 0 || region_volume[g] > region_volume[best])) best = static_cast<int>(g);
+    return best;
+  };
+  std::vector<bool> open(nr, false);
+  std::size_t remaining = 0;
+  for (std::size_t g = 0; g < nr; ++g)
+    if (region_volume[g] > 0) open[g] = true, ++remaining;
+  std::vector<int> primary_of(nr, -1);
+  std::map<int, std::vector<int>> primaries;
+  for (int turn = 1; remaining > 0 && !drafters.empty(); ++turn)
+    for (int a : drafters) {
+      if (remaining == 0) break;
+      int reg = choose(a, open);
+      open[reg] = false;
+      --remaining;
+      primary_of[reg] = a;
+      primaries[a].push_back(reg);
+      r.region_picks.push_back({a, reg, false, turn, region_volume[reg]});
+    }
+  for (int a : drafters) {  // spare regions: any drafted region that is not the winner's own
+    std::vector<bool> spare_open(nr, false);
+    for (std::size_t g = 0; g < nr; ++g)
+      spare_open[g] = region_volume[g] > 0 && primary_of[g] != a;
+    int reg = choose(a, spare_open);
+    if (reg >= 0) r.region_picks.push_back({a, reg, true, 0, 0});
+  }
+
+  std::map<std::pair<int, int>, Units> given;
+  for (std::size_t g = 0; g < nr; ++g) {
+    if (region_volume[g] == 0 || primary_of[g] < 0) continue;
+    std::vector<const InstitutionDemand*> here;
+    std::vector<Units> weights;
+    for (const auto& d : demand)
+      if (ix.region_of[d.institution] == static_cast<int>(g)) here.push_back(&d), weights.push_back(d.quantity);
+    auto targets = split_by_weight(region_volume[g], weights);
+    for (std::size_t i = 0; i < here.size(); ++i) {
+      int to = primary_of[g];
+      for (const auto& [award, qty] : here[i]->brands)
+        if (r.awards[award].rank < r.awards[to].rank || to == primary_of[g]) to = award;
+      given[{to, here[i]->institution}] += targets[i];
+    }
+  }
+  for (const auto& [key, units] : given) {
+    add_allocation(r, key.first, key.second, units);
+    r.awards[key.first].volume += units;
+  }
+  for (int a : awards) r.awards[a].share = normalise(r.awards[a].volume, std::max<Units>(grp.base, 1));
+}
+
+}  // namespace
+
+std::vector<Fraction> ladder_shares(const RuleProfile& p, int k) {
+  std::vector<Fraction> s;
+  if (k <= 0) return s;
+  if (k == 1) return {{1, 1}};
+  const Wide first = k <= 3 ? 60 : 50, rest = k == 3 ? 60 : 50;
+  Fraction left{1, 1};
+  auto take = [&](Wide pct) {
+    Fraction f = normalise(left.num * pct, left.den * 100);
+    s.push_back(f);
+    left = normalise(left.num * f.den - f.num * left.den, left.den * f.den);
+  };
+  take(first);
+  for (int i = 2; i < k; ++i) take(rest);
+  if (p.ladder_remainder_to_last || k == 2)
+    s.push_back(left);
+  else
+    take(rest);
+  return s;
+}
+
+std::vector<Units> integerise(const std::vector<Fraction>& shares, Units base) {
+  std::vector<Units> units(shares.size(), 0);
+  Fraction total{0, 1};
+  Wide assigned = 0;
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    units[i] = static_cast<Units>(shares[i].num * base / shares[i].den);
+    assigned += units[i];
+    total = normalise(total.num * shares[i].den + shares[i].num * total.den, total.den * shares[i].den);
+  }
+  Wide target = total.num * base / total.den;
+  for (std::size_t i = 0; assigned < target && !units.empty(); i = (i + 1) % units.size()) {
+    ++units[i];
+    ++assigned;
+  }
+  return units;
+}
+
+std::vector<Units> split_by_weight(Units total, const std::vector<Units>& weights) {
+  std::vector<Units> out(weights.size(), 0);
+  Wide sum = std::accumulate(weights.begin(), weights.end(), Wide(0));
+  if (sum == 0 || total == 0) return out;
+  std::vector<std::pair<Wide, std::size_t>> remainders;
+  Wide assigned = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    Wide exact = Wide(total) * weights[i];
+    out[i] = static_cast<Units>(exact / sum);
+    assigned += out[i];
+    remainders.emplace_back(exact % sum, i);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t j = 0; assigned < total; ++j, ++assigned) ++out[remainders[j].second];
+  return out;
+}
+
+void allocate_volume(const RoundIndex& ix, RoundResult& r) {
+  const auto& pf = ix.in.profile;
+  r.allocations.clear();
+  r.region_picks.clear();
+  std::vector<int> award_of_product(ix.in.products.size(), -1);
+  std::vector<std::vector<int>> awards_of_group(r.groups.size());
+  for (std::size_t a = 0; a < r.awards.size(); ++a) {
+    award_of_product[r.awards[a].product] = static_cast<int>(a);
+    if (r.awards[a].stage == Stage::kBidding) awards_of_group[r.awards[a].group].push_back(static_cast<int>(a));
+  }
+  for (std::size_t g = 0; g < r.groups.size(); ++g) {
+    Group& grp = r.groups[g];
+    const auto& awards = awards_of_group[g];
+    if (awards.empty()) continue;
+    grp.volume_ratio_bp = pf.volume_ratio_bp(static_cast<int>(awards.size()));
+    Units bidding_demand = 0;
+    std::vector<int> bidding_products;
+    for (int p : grp.products)
+      if (!r.inverted[p]) bidding_demand += ix.demand[p], bidding_products.push_back(p);
+    grp.base = static_cast<Units>(round_half_up(Wide(bidding_demand) * grp.volume_ratio_bp, 10'000));
+    if (pf.split == VolumeSplit::kRegionDraft)
+      allocate_regions(ix, r, grp, bidding_products, awards, award_of_product);
+    else
+      allocate_ladder(ix, r, grp, bidding_products, awards, award_of_product);
+  }
+  const int neg_ratio = pf.volume_ratio_bp(1);
+  for (std::size_t a = 0; a < r.awards.size(); ++a) {
+    Award& aw = r.awards[a];
+    if (aw.stage != Stage::kNegotiation) continue;
+    aw.volume = static_cast<Units>(round_half_up(Wide(ix.demand[aw.product]) * neg_ratio, 10'000));
+    aw.share = {1, 1};
+    auto demand = group_demand(ix, {aw.product}, award_of_product);
+    std::vector<Units> weights;
+    for (const auto& d : demand) weights.push_back(d.quantity);
+    auto targets = split_by_weight(aw.volume, weights);
+    for (std::size_t i = 0; i < demand.size(); ++i)
+      add_allocation(r, static_cast<int>(a), demand[i].institution, targets[i]);
+  }
+}
+
+}  // namespace procura

@@ -1,0 +1,62 @@
+#pragma once
+// The alliance (regions, institutions) and the product catalogue (enterprises and their
+// specification models with functional attributes).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/money.hpp"
+
+namespace procura {
+
+struct Region {
+  std::string id;
+  std::string name;
+};
+
+struct Institution {
+  std::string id;
+  std::string name;
+  std::string region_id;
+};
+
+struct Enterprise {
+  std::string id;
+  std::string name;
+  bool supply_capacity_ok = true;  // attestation checked at qualification
+  bool credit_ok = true;           // attestation checked at qualification
+  char licence = 'A';              // 'A' own manufacture, 'B' contract-manufactured (MAH)
+  std::string consortium_id;       // firms of one consortium count as one competitor
+  std::string manufacturer_id;     // firms using one contract manufacturer count as one
+  // The key under which this firm competes: consortium, else manufacturer, else itself.
+  const std::string& competitor_key() const;
+};
+
+// A specification model. Products with equal category, basic attribute values and additional
+// attribute set are interchangeable and compete in one group.
+struct Product {
+  std::string id;
+  std::string enterprise_id;
+  std::string name;
+  std::string category;          // e.g. "IOL" or a molecule name
+  std::string registration_id;
+  std::string registration_valid_until;  // ISO date; empty = no expiry
+  bool gqce = false;             // passed generic quality consistency evaluation
+  bool originator = false;
+  bool under_negotiation = false;  // already in an active national price negotiation
+  std::vector<std::string> basic;       // basic attribute values, in the round's attribute order
+  std::vector<std::string> additional;  // additional attributes present (kept sorted, unique)
+  std::string unit = "piece";
+  std::int64_t strength_milli = 0;  // strength in 1/1000 of the unit of strength; 0 = n/a
+  std::string classification_scheme;  // ATC, GMDN, CPV, ...
+  std::string classification_id;
+};
+
+// Group key of a product: category, basic values and the sorted additional set.
+std::string group_key(const Product& p);
+// Basic-attribute family (category + basic values): the scope of price-inversion checks.
+std::string family_key(const Product& p);
+// True when a's additional attribute set strictly contains b's.
+bool strictly_contains(const std::vector<std::string>& a, const std::vector<std::string>& b);
+
+}  // namespace procura

@@ -1,0 +1,31 @@
+#include "core/percent.hpp"
+
+#include <cmath>
+
+namespace procura {
+
+Fraction one_minus_ratio(Wide a, Wide b) {
+  if (b == 0) return {0, 0};
+  return {b - a, b};
+}
+
+static std::string basis_points_text(Wide bp) {
+  bool neg = bp < 0;
+  if (neg) bp = -bp;
+  std::string frac = to_string(bp % 100);
+  if (frac.size() < 2) frac = "0" + frac;
+  return (neg ? "-" : "") + to_string(bp / 100) + "." + frac;
+}
+
+std::string publish_percent(const Fraction& f) {
+  if (!f.defined()) return "";
+  return basis_points_text(round_half_up(f.num * 10'000, f.den));
+}
+
+std::string publish_percent(long double p) {
+  long double bp = p * 10'000.0L;
+  long double r = bp >= 0 ? std::floor(bp + 0.5L) : -std::floor(-bp + 0.5L);
+  return basis_points_text(static_cast<Wide>(r));
+}
+
+}  // namespace procura

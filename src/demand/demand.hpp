@@ -1,0 +1,44 @@
+#pragma once
+// Reported demand and base-period history, and what is derived from history alone: reference
+// prices and the mainstream list.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/money.hpp"
+
+namespace procura {
+
+// One institution's reported annual quantity of one specification model.
+struct DemandLine {
+  std::string institution_id;
+  std::string product_id;
+  Units quantity = 0;
+  bool by_brand = false;  // the institution asks for this brand specifically
+};
+
+// Base-period transactions of a product in a region.
+struct HistoryLine {
+  std::string product_id;
+  std::string region_id;
+  Price price = 0;  // unit price paid
+  Units quantity = 0;
+};
+
+// Volume-weighted average base-period price per product over the given regions, rounded half
+// up to 10^-4 units. Products without base-period volume are absent.
+std::map<std::string, Price> reference_prices(const std::vector<HistoryLine>& history,
+                                              const std::vector<std::string>& regions);
+
+// Lowest base-period price per product among regions outside `alliance_regions`.
+std::map<std::string, Price> lowest_prices_elsewhere(const std::vector<HistoryLine>& history,
+                                                     const std::vector<std::string>& alliance_regions);
+
+// The mainstream list: within each group, products whose base-period volume share is at least
+// `min_share_bp` basis points, or that are among the fewest products covering `cum_share_bp`
+// basis points of the group's volume (largest volume first, ties by product id).
+std::vector<std::string> mainstream_products(
+    const std::map<std::string, std::vector<std::string>>& products_by_group,
+    const std::map<std::string, Units>& base_volume, int min_share_bp, int cum_share_bp);
+
+}  // namespace procura

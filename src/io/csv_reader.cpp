@@ -1,0 +1,214 @@
+#include "io/csv_reader.hpp"
+
+#include <csv.h>
+
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <memory>
+
+#include "core/error.hpp"
+
+namespace procura {
+
+std::string_view CsvRow::text(int c) const {
+  int slot = slots_[static_cast<std::size_t>(c)];
+  if (slot < 0 || static_cast<std::size_t>(slot) >= fields.size()) return {};
+  return fields[static_cast<std::size_t>(slot)];
+}
+
+void CsvRow::fail(int c, const std::string& expected) const {
+  std::string got(text(c));
+  throw InputError(file_, line_, names[static_cast<std::size_t>(c)],
+                   "expected " + expected + ", got '" + got + "'");
+}
+
+std::string CsvRow::required(int c) const {
+  auto t = text(c);
+  if (t.empty()) fail(c, "a value");
+  return std::string(t);
+}
+
+Price CsvRow::price(int c, int max_decimals) const {
+  auto p = parse_price(text(c), max_decimals);
+  if (!p || *p < 0)
+    fail(c, "a non-negative decimal price with at most " + std::to_string(max_decimals) + " decimals");
+  return *p;
+}
+
+Price CsvRow::price_or(int c, int max_decimals, Price fallback) const {
+  return text(c).empty() ? fallback : price(c, max_decimals);
+}
+
+Units CsvRow::units(int c) const {
+  auto u = parse_units(text(c));
+  if (!u) fail(c, "a whole non-negative quantity");
+  return *u;
+}
+
+long CsvRow::integer(int c) const {
+  auto u = parse_units(text(c));
+  if (!u) fail(c, "a whole number");
+  return static_cast<long>(*u);
+}
+
+bool CsvRow::flag(int c, bool fallback) const {
+  auto t = text(c);
+  if (t.empty()) return fallback;
+  if (t == "1" || t == "true" || t == "yes" || t == "TRUE" || t == "Y" || t == "y") return true;
+  if (t == "0" || t == "false" || t == "no" || t == "FALSE" || t == "N" || t == "n") return false;
+  fail(c, "1 or 0 (true/false, yes/no)");
+}
+
+std::int64_t CsvRow::milli(int c) const {
+  if (text(c).empty()) return 0;
+  auto p = parse_price(text(c), 3);
+  if (!p || *p < 0) fail(c, "a non-negative decimal with at most 3 decimals");
+  return *p / 10;
+}
+
+namespace {
+
+struct ParseState {
+  const std::string* path;
+  const std::vector<CsvColumn>* columns;
+  const std::function<void(const CsvRow&)>* on_row;
+  std::vector<std::string> header;
+  std::vector<int> slots;
+  std::unique_ptr<CsvRow> row;
+  long physical_line = 1;
+  long row_start = 1;
+  long rows = 0;
+  bool in_row = false;
+  bool header_done = false;
+  std::exception_ptr error;  // exceptions must not unwind through libcsv's C frames
+};
+
+void check_header(ParseState& s) {
+  const auto& cols = *s.columns;
+  s.slots.assign(cols.size(), -1);
+  std::string expected;
+  for (const auto& c : cols) expected += std::string(expected.empty() ? "" : ", ") + c.name;
+  for (std::size_t f = 0; f < s.header.size(); ++f) {
+    std::string name = s.header[f];
+    if (f == 0 && name.rfind("\xEF\xBB\xBF", 0) == 0) name = name.substr(3);  // UTF-8 BOM
+    bool found = false;
+    for (std::size_t c = 0; c < cols.size(); ++c)
+      if (name == cols[c].name) {
+        if (s.slots[c] >= 0) throw InputError(*s.path, 1, name, "column appears twice");
+        s.slots[c] = static_cast<int>(f);
+        found = true;
+      }
+    if (!found) throw InputError(*s.path, 1, name, "unknown column; expected columns: " + expected);
+  }
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    if (cols[c].required && s.slots[c] < 0)
+      throw InputError(*s.path, 1, cols[c].name, "required column is missing; expected columns: " + expected);
+  s.row = std::make_unique<CsvRow>(*s.path, s.slots);
+  for (const auto& c : cols) s.row->names.push_back(c.name);
+}
+
+void on_field_impl(void* data, std::size_t len, ParseState& s) {
+  if (!s.in_row) {
+    s.in_row = true;
+    s.row_start = s.physical_line;
+    if (s.header_done) s.row->fields.clear();
+  }
+  std::string value(static_cast<const char*>(data), len);
+  if (!s.header_done)
+    s.header.push_back(std::move(value));
+  else
+    s.row->fields.push_back(std::move(value));
+}
+
+void on_row_end_impl(ParseState& s) {
+  if (!s.in_row) return;  // blank line
+  s.in_row = false;
+  if (!s.header_done) {
+    s.header_done = true;
+    check_header(s);
+    return;
+  }
+  auto& row = *s.row;
+  row.line_ = s.row_start;
+  if (row.fields.size() == 1 && row.fields[0].empty()) return;
+  if (row.fields.size() > s.header.size())
+    throw InputError(*s.path, s.row_start, "",
+                     "row has " + std::to_string(row.fields.size()) + " fields, the header has " +
+                         std::to_string(s.header.size()));
+  ++s.rows;
+  (*s.on_row)(row);
+}
+
+void on_field(void* data, std::size_t len, void* ctx) {
+  auto& s = *static_cast<ParseState*>(ctx);
+  if (s.error) return;
+  try {
+    on_field_impl(data, len, s);
+  } catch (...) {
+    s.error = std::current_exception();
+  }
+}
+
+void on_row_end(int, void* ctx) {
+  auto& s = *static_cast<ParseState*>(ctx);
+  if (s.error) return;
+  try {
+    on_row_end_impl(s);
+  } catch (...) {
+    s.error = std::current_exception();
+  }
+}
+
+}  // namespace
+
+long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
+              const std::function<void(const CsvRow&)>& row,
+              const std::function<void(std::size_t)>& progress) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) throw InputError(path, 0, "", "cannot open the file");
+  csv_parser p;
+  if (csv_init(&p, CSV_STRICT) != 0) throw std::runtime_error("libcsv init failed");
+  std::unique_ptr<csv_parser, void (*)(csv_parser*)> guard(&p, &csv_free);
+  ParseState s;
+  s.path = &path;
+  s.columns = &columns;
+  s.on_row = &row;
+  std::vector<char> buf(1 << 16);
+  std::size_t total = 0;
+  std::size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) {
+    // Feed line by line so that errors and rows carry their physical line number.
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (buf[i] != '\n') continue;
+      if (csv_parse(&p, buf.data() + start, i + 1 - start, on_field, on_row_end, &s) != i + 1 - start)
+        throw InputError(path, s.physical_line, "", std::string("malformed CSV: ") + csv_strerror(csv_error(&p)));
+      if (s.error) std::rethrow_exception(s.error);
+      ++s.physical_line;
+      start = i + 1;
+    }
+    if (start < n && csv_parse(&p, buf.data() + start, n - start, on_field, on_row_end, &s) != n - start)
+      throw InputError(path, s.physical_line, "", std::string("malformed CSV: ") + csv_strerror(csv_error(&p)));
+    if (s.error) std::rethrow_exception(s.error);
+    total += n;
+    if (progress) progress(total);
+  }
+  if (csv_fini(&p, on_field, on_row_end, &s) != 0)
+    throw InputError(path, s.physical_line, "", std::string("malformed CSV: ") + csv_strerror(csv_error(&p)));
+  if (s.error) std::rethrow_exception(s.error);
+  if (!s.header_done) throw InputError(path, 1, "", "the file is empty; expected a header row");
+  return s.rows;
+}
+
+std::string csv_escape(std::string_view field) {
+  if (field.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(field);
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace procura

@@ -1,0 +1,32 @@
+#pragma once
+// Reads a round from a folder of files a procurement office can produce from spreadsheets:
+// round.json (rules) and CSV tables (see docs/round-inputs.md). Every error names the file,
+// line and column and what was expected; nothing is half-read.
+#include <functional>
+#include <string>
+
+#include "tender/round.hpp"
+
+namespace procura {
+
+struct LoadedRound {
+  RoundInput input;
+  std::string digest;  // BLAKE2b-256 over the input files, in a fixed order
+  long rows = 0;       // data rows read
+};
+
+// Reads round.json: id, title, buyer, attributes, profile and timeline (into `round`).
+void read_round_rules(const std::string& path, RoundInput& round);
+
+// Reads a whole round folder. `progress` receives (bytes read, total bytes).
+LoadedRound load_round_folder(const std::string& dir,
+                              const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+// Names of the files of a round folder, in reading order; `required` ones must exist.
+struct RoundFile {
+  const char* name;
+  bool required;
+};
+const std::vector<RoundFile>& round_files();
+
+}  // namespace procura

@@ -1,0 +1,311 @@
+#include "ocds/round_releases.hpp"
+
+#include <set>
+#include <unordered_map>
+
+#include "tender/profile.hpp"
+
+namespace procura {
+
+using json = nlohmann::json;
+
+const std::vector<std::string>& round_extensions() {
+  static const std::vector<std::string> ext = {
+      "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json",
+      "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json",
+      "https://procura.example/extensions/procura/v1/extension.json"};
+  return ext;
+}
+
+json amount_json(Wide amount, int decimals) { return json::parse(format_amount(amount, decimals)); }
+
+namespace {
+
+std::string day_start(const std::string& date) { return date.size() == 10 ? date + "T00:00:00Z" : date; }
+
+class Publisher {
+ public:
+  Publisher(const RoundInput& in, const RoundResult& r) : in_(in), r_(r) {
+    std::unordered_map<std::string, int> ent;
+    for (std::size_t e = 0; e < in.enterprises.size(); ++e) ent[in.enterprises[e].id] = static_cast<int>(e);
+    std::unordered_map<std::string, int> pos;
+    for (std::size_t p = 0; p < in.products.size(); ++p) pos[in.products[p].id] = static_cast<int>(p);
+    enterprise_.resize(in.products.size());
+    for (std::size_t p = 0; p < in.products.size(); ++p) enterprise_[p] = ent.at(in.products[p].enterprise_id);
+    ceiling_.assign(in.products.size(), 0);
+    for (const auto& c : in.ceilings) ceiling_[pos.at(c.product_id)] = c.max_price;
+    demand_.assign(in.products.size(), 0);
+    for (const auto& l : in.demand) demand_[pos.at(l.product_id)] += l.quantity;
+  }
+
+  std::vector<json> releases() {
+    return {planning(), tender(), awards(), contracts()};
+  }
+
+ private:
+  json value(Wide amount) const { return {{"amount", amount_json(amount, 2)}, {"currency", in_.currency}}; }
+  json unit_value(Price p) const { return {{"amount", amount_json(p, kPriceDecimals)}, {"currency", in_.currency}}; }
+  const Product& product(int p) const { return in_.products[static_cast<std::size_t>(p)]; }
+  const Enterprise& enterprise_of(int p) const { return in_.enterprises[enterprise_[p]]; }
+  json org_ref(const std::string& id, const std::string& name) const { return {{"id", id}, {"name", name}}; }
+
+  json base(const std::string& suffix, const std::string& date, const char* tag) const {
+    return {{"ocid", in_.ocid()},
+            {"id", in_.ocid() + "-" + suffix},
+            {"date", date},
+            {"tag", json::array({tag})},
+            {"initiationType", "tender"},
+            {"language", "en"},
+            {"buyer", org_ref(in_.buyer_id, in_.buyer_name)}};
+  }
+
+  json parties(bool with_suppliers) const {
+    json out = json::array();
+    out.push_back({{"id", in_.buyer_id}, {"name", in_.buyer_name}, {"roles", {"buyer", "procuringEntity"}}});
+    for (const auto& i : in_.institutions)
+      out.push_back({{"id", i.id}, {"name", i.name.empty() ? i.id : i.name}, {"roles", {"buyer"}},
+                     {"address", {{"region", i.region_id}}}});
+    std::set<std::string> winners;
+    if (with_suppliers)
+      for (const auto& a : r_.awards) winners.insert(product(a.product).enterprise_id);
+    for (const auto& e : in_.enterprises) {
+      json roles = {"tenderer"};
+      if (winners.count(e.id)) roles.push_back("supplier");
+      out.push_back({{"id", e.id}, {"name", e.name.empty() ? e.id : e.name}, {"roles", roles}});
+    }
+    return out;
+  }
+
+  json item(int p, Units quantity) const {
+    const Product& prod = product(p);
+    json it = {{"id", prod.id},
+               {"description", prod.name.empty() ? prod.id : prod.name},
+               {"quantity", quantity},
+               {"unit", {{"name", prod.unit}}}};
+    if (!prod.classification_scheme.empty())
+      it["classification"] = {{"scheme", prod.classification_scheme}, {"id", prod.classification_id}};
+    if (r_.group_of.size() > static_cast<std::size_t>(p) && r_.group_of[p] >= 0)
+      it["relatedLot"] = r_.groups[r_.group_of[p]].id;
+    return it;
+  }
+
+  json planning() {
+    json rel = base("planning", in_.timeline.bid_deadline, "planning");
+    rel["parties"] = parties(false);
+    rel["planning"] = {{"rationale", "Joint volume-based procurement: annual demand reported by " +
+                                         std::to_string(in_.institutions.size()) + " member institutions in " +
+                                         std::to_string(in_.regions.size()) + " regions, aggregated per specification model."}};
+    json items = json::array();
+    for (std::size_t p = 0; p < in_.products.size(); ++p)
+      if (demand_[p] > 0) {
+        json it = item(static_cast<int>(p), demand_[p]);
+        it.erase("relatedLot");
+        items.push_back(it);
+      }
+    rel["tender"] = {{"id", in_.id}, {"title", in_.title}, {"status", "planning"}, {"items", items}};
+    rel["procura"] = {{"ruleProfile", profile_to_json(in_.profile)}};
+    return rel;
+  }
+
+  json lot(std::size_t g, bool final) const {
+    const Group& grp = r_.groups[g];
+    json l = {{"id", grp.id}, {"title", grp.key}};
+    if (final)
+      l["status"] = grp.status == GroupStatus::kFailed ? "unsuccessful" : "complete";
+    else
+      l["status"] = "active";
+    json ext = {{"groupKey", grp.key},
+                {"competitors", grp.n_firms},
+                {"route", grp.competitive ? "bidding" : "negotiation"}};
+    if (final) {
+      ext["status"] = group_status_name(grp.status);
+      ext["validBidders"] = grp.valid_bidders;
+      ext["winners"] = grp.winners;
+      ext["agreedVolumeBase"] = grp.base;
+      if (grp.anchor > 0) ext["anchorPrice"] = amount_json(grp.anchor, kPriceDecimals);
+      if (grp.revival_price > 0) ext["revivalPrice"] = amount_json(grp.revival_price, kPriceDecimals);
+      if (!grp.note.empty()) ext["note"] = grp.note;
+    }
+    l["procura"] = ext;
+    return l;
+  }
+
+  json tender_section(bool final) const {
+    json lots = json::array(), items = json::array();
+    for (std::size_t g = 0; g < r_.groups.size(); ++g) lots.push_back(lot(g, final));
+    std::set<std::string> tenderers;
+    json tenderer_refs = json::array();
+    for (std::size_t p = 0; p < in_.products.size(); ++p) {
+      if (!r_.eligible[p]) continue;
+      json it = item(static_cast<int>(p), demand_[p]);
+      if (ceiling_[p] > 0) it["unit"]["value"] = unit_value(ceiling_[p]);
+      items.push_back(it);
+      const Enterprise& e = enterprise_of(static_cast<int>(p));
+      if (tenderers.insert(e.id).second) tenderer_refs.push_back(org_ref(e.id, e.name.empty() ? e.id : e.name));
+    }
+    json t = {{"id", in_.id},
+              {"title", in_.title},
+              {"status", final ? "complete" : "active"},
+              {"procurementMethod", "open"},
+              {"procurementMethodDetails", in_.profile.title},
+              {"mainProcurementCategory", "goods"},
+              {"submissionMethod", {"electronicSubmission"}},
+              {"tenderPeriod", {{"endDate", in_.timeline.bid_deadline}}},
+              {"awardPeriod", {{"startDate", in_.timeline.bid_opening}}},
+              {"numberOfTenderers", tenderers.size()},
+              {"tenderers", tenderer_refs},
+              {"lots", lots},
+              {"items", items}};
+    return t;
+  }
+
+  json bids_section(bool opened) const {
+    json details = json::array();
+    for (const auto& b : r_.bids) {
+      if (b.bid < 0) continue;
+      const Bid& bid = in_.bids[b.bid];
+      const Enterprise& e = enterprise_of(b.product);
+      json d = {{"id", in_.ocid() + "-bid-" + bid.product_id},
+                {"date", bid.submitted_at},
+                {"tenderers", {org_ref(e.id, e.name.empty() ? e.id : e.name)}},
+                {"relatedLots", {r_.groups[b.group].id}}};
+      json ext = {{"productId", bid.product_id}};
+      if (!bid.commitment.empty()) ext["commitment"] = bid.commitment;
+      if (!opened) {
+        d["status"] = "pending";
+      } else {
+        d["status"] = b.status == BidStatus::kWithdrawn ? "withdrawn"
+                      : (b.status == BidStatus::kWon || b.status == BidStatus::kEliminated) ? "valid"
+                                                                                              : "disqualified";
+        d["value"] = unit_value(bid.price);
+        ext["nonce"] = bid.nonce;
+        ext["outcome"] = bid_status_name(b.status);
+        if (b.rank > 0) ext["rank"] = b.rank;
+        if (b.comparable > 0) ext["comparablePrice"] = amount_json(b.comparable, kPriceDecimals);
+        if (!b.reason.empty()) ext["reason"] = b.reason;
+      }
+      d["procura"] = ext;
+      details.push_back(d);
+    }
+    return {{"details", details}};
+  }
+
+  json tender() {
+    json rel = base("tender", in_.timeline.bid_deadline, "tender");
+    rel["parties"] = parties(false);
+    rel["tender"] = tender_section(false);
+    rel["bids"] = bids_section(false);
+    json rejections = json::array();
+    for (const auto& x : r_.rejections)
+      rejections.push_back({{"productId", product(x.product).id}, {"enterpriseId", product(x.product).enterprise_id},
+                            {"code", x.code}, {"reason", x.reason}});
+    rel["procura"] = {{"ruleProfile", profile_to_json(in_.profile)}, {"qualificationRejections", rejections}};
+    return rel;
+  }
+
+  std::string award_date() const {
+    return in_.timeline.negotiation_end.empty() ? in_.timeline.bid_opening : in_.timeline.negotiation_end;
+  }
+
+  json awards() {
+    json rel = base("award", award_date(), "award");
+    rel["parties"] = parties(true);
+    rel["tender"] = tender_section(true);
+    rel["bids"] = bids_section(true);
+    json list = json::array();
+    for (const auto& a : r_.awards) {
+      const Enterprise& e = enterprise_of(a.product);
+      json it = item(a.product, a.volume);
+      it["unit"]["value"] = unit_value(a.price);
+      json ext = {{"stage", stage_name(a.stage)},
+                  {"rank", a.rank},
+                  {"unitPrice", amount_json(a.price, kPriceDecimals)},
+                  {"agreedVolume", a.volume},
+                  {"volumeShare", publish_percent(a.share)},
+                  {"revived", a.revived}};
+      if (a.ref_price > 0) {
+        ext["referencePrice"] = amount_json(a.ref_price, kPriceDecimals);
+        ext["priceDecrease"] = publish_percent(a.decrease());
+      }
+      json award = {{"id", a.id},
+                    {"status", "active"},
+                    {"date", award_date()},
+                    {"value", value(Wide(a.price) * a.volume)},
+                    {"suppliers", {org_ref(e.id, e.name.empty() ? e.id : e.name)}},
+                    {"items", {it}},
+                    {"relatedLots", {r_.groups[a.group].id}}};
+      if (a.stage == Stage::kBidding) award["relatedBid"] = in_.ocid() + "-bid-" + product(a.product).id;
+      award["procura"] = ext;
+      list.push_back(award);
+    }
+    rel["awards"] = list;
+    json negotiations = json::array();
+    for (const auto& n : r_.negotiations) {
+      json offers = json::array();
+      for (Price o : n.offers) offers.push_back(amount_json(o, kPriceDecimals));
+      json x = {{"productId", product(n.product).id}, {"lot", r_.groups[n.group].id}, {"reason", n.reason},
+                {"entered", n.entered}, {"success", n.success}, {"offers", offers}};
+      if (n.access_price > 0) x["accessPrice"] = amount_json(n.access_price, kPriceDecimals);
+      if (n.clamped) x["accessPriceClampedToCeiling"] = true;
+      if (n.success) x["successRound"] = n.success_round;
+      negotiations.push_back(x);
+    }
+    rel["procura"] = {{"ruleProfile", profile_to_json(in_.profile)}, {"negotiations", negotiations}};
+    return rel;
+  }
+
+  json contracts() {
+    json rel = base("contract", day_start(in_.timeline.contract_start), "contract");
+    rel["parties"] = parties(true);
+    std::vector<std::vector<const Allocation*>> by_award(r_.awards.size());
+    for (const auto& al : r_.allocations) by_award[al.award].push_back(&al);
+    json list = json::array();
+    for (const auto& c : r_.contracts) {
+      const Award& a = r_.awards[c.award];
+      json it = item(a.product, a.volume);
+      it["unit"]["value"] = unit_value(a.price);
+      it.erase("relatedLot");
+      json volumes = json::array();
+      for (const auto* al : by_award[c.award])
+        volumes.push_back({{"institutionId", in_.institutions[al->institution].id}, {"quantity", al->units}});
+      json ext = {{"agreedVolumes", volumes},
+                  {"termMonths", c.months},
+                  {"settlement", "direct"},
+                  {"paymentDays", c.payment_days}};
+      if (c.prepayment > 0) ext["prepayment"] = value(c.prepayment);
+      list.push_back({{"id", c.id},
+                      {"awardID", a.id},
+                      {"status", "active"},
+                      {"period", {{"startDate", day_start(c.start)}, {"endDate", day_start(c.end)}}},
+                      {"value", value(c.value)},
+                      {"items", {it}},
+                      {"procura", ext}});
+    }
+    rel["contracts"] = list;
+    return rel;
+  }
+
+  const RoundInput& in_;
+  const RoundResult& r_;
+  std::vector<int> enterprise_;
+  std::vector<Price> ceiling_;
+  std::vector<Units> demand_;
+};
+
+}  // namespace
+
+std::vector<json> round_releases(const RoundInput& in, const RoundResult& r) { return Publisher(in, r).releases(); }
+
+json release_package(const RoundInput& in, const std::vector<json>& releases) {
+  std::string published;
+  for (const auto& r : releases) published = std::max(published, r["date"].get<std::string>());
+  return {{"uri", "urn:procura:" + in.ocid() + ":releases"},
+          {"version", "1.1"},
+          {"publishedDate", published},
+          {"publisher", {{"name", in.buyer_name}}},
+          {"license", "http://opendatacommons.org/licenses/pddl/1.0/"},
+          {"extensions", round_extensions()},
+          {"releases", releases}};
+}
+
+}  // namespace procura

@@ -1,0 +1,336 @@
+#include "storage/sqlite_store.hpp"
+
+#include <memory>
+#include <stdexcept>
+
+#include "core/error.hpp"
+#include "tender/profile.hpp"
+
+namespace procura {
+
+namespace {
+
+// Migrations, applied in order; the index + 1 is the schema version.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE round (
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, ocid_prefix TEXT NOT NULL, currency TEXT NOT NULL,
+  buyer_id TEXT NOT NULL, buyer_name TEXT NOT NULL, attributes TEXT NOT NULL, profile TEXT NOT NULL,
+  base_period TEXT, bid_deadline TEXT, bid_opening TEXT, negotiation_end TEXT, contract_start TEXT,
+  input_digest TEXT NOT NULL);
+CREATE TABLE region (round_id TEXT NOT NULL REFERENCES round(id) ON DELETE CASCADE, id TEXT NOT NULL,
+  name TEXT, PRIMARY KEY (round_id, id));
+CREATE TABLE institution (round_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT, region_id TEXT NOT NULL,
+  PRIMARY KEY (round_id, id), FOREIGN KEY (round_id, region_id) REFERENCES region(round_id, id) ON DELETE CASCADE);
+CREATE TABLE enterprise (round_id TEXT NOT NULL REFERENCES round(id) ON DELETE CASCADE, id TEXT NOT NULL,
+  name TEXT, supply_ok INTEGER NOT NULL, credit_ok INTEGER NOT NULL, licence TEXT NOT NULL,
+  consortium_id TEXT, manufacturer_id TEXT, PRIMARY KEY (round_id, id));
+CREATE TABLE product (round_id TEXT NOT NULL, id TEXT NOT NULL, enterprise_id TEXT NOT NULL, name TEXT,
+  category TEXT NOT NULL, registration_id TEXT, registration_valid_until TEXT, gqce INTEGER NOT NULL,
+  originator INTEGER NOT NULL, under_negotiation INTEGER NOT NULL, basic TEXT NOT NULL, additional TEXT NOT NULL,
+  unit TEXT NOT NULL, strength_milli INTEGER NOT NULL, classification_scheme TEXT, classification_id TEXT,
+  PRIMARY KEY (round_id, id), FOREIGN KEY (round_id, enterprise_id) REFERENCES enterprise(round_id, id) ON DELETE CASCADE);
+CREATE TABLE history (round_id TEXT NOT NULL, seq INTEGER NOT NULL, product_id TEXT NOT NULL, region_id TEXT NOT NULL,
+  price INTEGER NOT NULL, quantity INTEGER NOT NULL, PRIMARY KEY (round_id, seq),
+  FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE) WITHOUT ROWID;
+CREATE TABLE demand (round_id TEXT NOT NULL, seq INTEGER NOT NULL, institution_id TEXT NOT NULL, product_id TEXT NOT NULL,
+  quantity INTEGER NOT NULL, by_brand INTEGER NOT NULL, PRIMARY KEY (round_id, seq),
+  FOREIGN KEY (round_id, institution_id) REFERENCES institution(round_id, id) ON DELETE CASCADE,
+  FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE) WITHOUT ROWID;
+CREATE TABLE ceiling (round_id TEXT NOT NULL, product_id TEXT NOT NULL, max_price INTEGER NOT NULL,
+  PRIMARY KEY (round_id, product_id), FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE);
+CREATE TABLE bid (round_id TEXT NOT NULL, product_id TEXT NOT NULL, price INTEGER NOT NULL, submitted_at TEXT NOT NULL,
+  nonce TEXT, commitment TEXT, PRIMARY KEY (round_id, product_id),
+  FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE);
+CREATE TABLE access_price (round_id TEXT NOT NULL, product_id TEXT NOT NULL, price INTEGER NOT NULL, panel TEXT,
+  PRIMARY KEY (round_id, product_id), FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE);
+CREATE TABLE offer (round_id TEXT NOT NULL, seq INTEGER NOT NULL, product_id TEXT NOT NULL, round INTEGER NOT NULL,
+  price INTEGER NOT NULL, PRIMARY KEY (round_id, seq),
+  FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE);
+CREATE TABLE revival (round_id TEXT NOT NULL, product_id TEXT NOT NULL, accepted INTEGER NOT NULL,
+  PRIMARY KEY (round_id, product_id), FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE);
+CREATE TABLE region_preference (round_id TEXT NOT NULL, product_id TEXT NOT NULL, rank INTEGER NOT NULL,
+  region_id TEXT NOT NULL, PRIMARY KEY (round_id, product_id, rank),
+  FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE);
+CREATE TABLE result (round_id TEXT PRIMARY KEY REFERENCES round(id) ON DELETE CASCADE, results TEXT NOT NULL);
+)sql"};
+
+struct StmtDeleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db) + " in: " + sql);
+    stmt_.reset(s);
+  }
+  Statement& bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_.get(), i, v);
+    return *this;
+  }
+  template <class... T>
+  void insert(const T&... values) {
+    int i = 0;
+    (bind(++i, values), ...);
+    if (sqlite3_step(stmt_.get()) != SQLITE_DONE)
+      throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db_));
+    sqlite3_reset(stmt_.get());
+  }
+  bool step() {
+    int rc = sqlite3_step(stmt_.get());
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db_));
+    return false;
+  }
+  std::string text(int c) const {
+    auto p = sqlite3_column_text(stmt_.get(), c);
+    return p ? reinterpret_cast<const char*>(p) : "";
+  }
+  std::int64_t integer(int c) const { return sqlite3_column_int64(stmt_.get(), c); }
+
+ private:
+  sqlite3* db_;
+  Stmt stmt_;
+};
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ";") + x;
+  return s;
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  std::size_t start = 0;
+  for (;;) {
+    auto end = s.find(';', start);
+    out.push_back(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+// Rolls back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) { run("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void commit() {
+    run("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  void run(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      throw std::runtime_error("SQLite: " + msg);
+    }
+  }
+  sqlite3* db_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error("cannot open database " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA foreign_keys=ON");
+  exec("PRAGMA synchronous=NORMAL");
+  migrate();
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+
+void SqliteStore::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw std::runtime_error("SQLite: " + msg);
+  }
+}
+
+int SqliteStore::schema_version() {
+  Statement s(db_, "PRAGMA user_version");
+  s.step();
+  return static_cast<int>(s.integer(0));
+}
+
+void SqliteStore::migrate() {
+  const int have = schema_version();
+  const int want = static_cast<int>(std::size(kMigrations));
+  if (have > want) throw std::runtime_error("the database was written by a newer Procura (schema " + std::to_string(have) + ")");
+  for (int v = have; v < want; ++v) {
+    Transaction t(db_);
+    exec(kMigrations[v]);
+    exec(("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
+    t.commit();
+  }
+}
+
+ImportOutcome SqliteStore::import_round(const RoundInput& in, const std::string& digest,
+                                        const std::function<void(std::size_t, std::size_t)>& progress) {
+  Transaction t(db_);
+  ImportOutcome out{ImportOutcome::Kind::kCreated, 0};
+  {
+    Statement q(db_, "SELECT input_digest FROM round WHERE id = ?");
+    q.bind(1, in.id);
+    if (q.step()) {
+      if (q.text(0) == digest) return {ImportOutcome::Kind::kUnchanged, 0};
+      out.kind = ImportOutcome::Kind::kReplaced;
+    }
+  }
+  if (out.kind == ImportOutcome::Kind::kReplaced) {
+    Statement del(db_, "DELETE FROM round WHERE id = ?");
+    del.insert(in.id);
+  }
+  const std::size_t total = in.regions.size() + in.institutions.size() + in.enterprises.size() + in.products.size() +
+                            in.history.size() + in.demand.size() + in.ceilings.size() + in.bids.size() +
+                            in.access_prices.size() + in.offers.size() + in.revivals.size() + in.region_preferences.size();
+  std::size_t done = 0;
+  auto tick = [&] {
+    ++out.rows;
+    if (progress && (++done & 0xFFFF) == 0) progress(done, total);
+  };
+  const auto& tl = in.timeline;
+  Statement(db_, "INSERT INTO round VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+      .insert(in.id, in.title, in.ocid_prefix, in.currency, in.buyer_id, in.buyer_name, join(in.attribute_names),
+              profile_to_json(in.profile).dump(), tl.base_period, tl.bid_deadline, tl.bid_opening, tl.negotiation_end,
+              tl.contract_start, digest);
+  Statement reg(db_, "INSERT INTO region VALUES (?,?,?)");
+  for (const auto& r : in.regions) reg.insert(in.id, r.id, r.name), tick();
+  Statement ins(db_, "INSERT INTO institution VALUES (?,?,?,?)");
+  for (const auto& i : in.institutions) ins.insert(in.id, i.id, i.name, i.region_id), tick();
+  Statement ent(db_, "INSERT INTO enterprise VALUES (?,?,?,?,?,?,?,?)");
+  for (const auto& e : in.enterprises)
+    ent.insert(in.id, e.id, e.name, std::int64_t{e.supply_capacity_ok}, std::int64_t{e.credit_ok}, std::string(1, e.licence),
+               e.consortium_id, e.manufacturer_id), tick();
+  Statement prod(db_, "INSERT INTO product VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  for (const auto& p : in.products)
+    prod.insert(in.id, p.id, p.enterprise_id, p.name, p.category, p.registration_id, p.registration_valid_until,
+                std::int64_t{p.gqce}, std::int64_t{p.originator}, std::int64_t{p.under_negotiation}, join(p.basic),
+                join(p.additional), p.unit, p.strength_milli, p.classification_scheme, p.classification_id), tick();
+  Statement his(db_, "INSERT INTO history VALUES (?,?,?,?,?,?)");
+  std::int64_t seq = 0;
+  for (const auto& h : in.history) his.insert(in.id, ++seq, h.product_id, h.region_id, h.price, h.quantity), tick();
+  Statement dem(db_, "INSERT INTO demand VALUES (?,?,?,?,?,?)");
+  seq = 0;
+  for (const auto& d : in.demand) dem.insert(in.id, ++seq, d.institution_id, d.product_id, d.quantity, std::int64_t{d.by_brand}), tick();
+  Statement cei(db_, "INSERT INTO ceiling VALUES (?,?,?)");
+  for (const auto& c : in.ceilings) cei.insert(in.id, c.product_id, c.max_price), tick();
+  Statement bid(db_, "INSERT INTO bid VALUES (?,?,?,?,?,?)");
+  for (const auto& b : in.bids) bid.insert(in.id, b.product_id, b.price, b.submitted_at, b.nonce, b.commitment), tick();
+  Statement acc(db_, "INSERT INTO access_price VALUES (?,?,?,?)");
+  for (const auto& a : in.access_prices) acc.insert(in.id, a.product_id, a.price, a.panel), tick();
+  Statement off(db_, "INSERT INTO offer VALUES (?,?,?,?,?)");
+  seq = 0;
+  for (const auto& o : in.offers) off.insert(in.id, ++seq, o.product_id, std::int64_t{o.round}, o.price), tick();
+  Statement rev(db_, "INSERT INTO revival VALUES (?,?,?)");
+  for (const auto& r : in.revivals) rev.insert(in.id, r.product_id, std::int64_t{r.accepted}), tick();
+  Statement pre(db_, "INSERT INTO region_preference VALUES (?,?,?,?)");
+  for (const auto& p : in.region_preferences) pre.insert(in.id, p.product_id, std::int64_t{p.rank}, p.region_id), tick();
+  t.commit();
+  return out;
+}
+
+RoundInput SqliteStore::load_round(const std::string& id) {
+  RoundInput in;
+  {
+    Statement q(db_, "SELECT id,title,ocid_prefix,currency,buyer_id,buyer_name,attributes,profile,base_period,"
+                     "bid_deadline,bid_opening,negotiation_end,contract_start FROM round WHERE id = ?");
+    q.bind(1, id);
+    if (!q.step()) throw RuleError("no round '" + id + "' in the database; import it first");
+    in.id = q.text(0);
+    in.title = q.text(1);
+    in.ocid_prefix = q.text(2);
+    in.currency = q.text(3);
+    in.buyer_id = q.text(4);
+    in.buyer_name = q.text(5);
+    in.attribute_names = split(q.text(6));
+    in.profile = profile_from_json(nlohmann::json::parse(q.text(7)), "database");
+    in.timeline = {q.text(8), q.text(9), q.text(10), q.text(11), q.text(12)};
+  }
+  auto each = [&](const char* sql, auto fn) {
+    Statement q(db_, sql);
+    q.bind(1, id);
+    while (q.step()) fn(q);
+  };
+  each("SELECT id,name FROM region WHERE round_id=? ORDER BY rowid", [&](Statement& q) { in.regions.push_back({q.text(0), q.text(1)}); });
+  each("SELECT id,name,region_id FROM institution WHERE round_id=? ORDER BY rowid",
+       [&](Statement& q) { in.institutions.push_back({q.text(0), q.text(1), q.text(2)}); });
+  each("SELECT id,name,supply_ok,credit_ok,licence,consortium_id,manufacturer_id FROM enterprise WHERE round_id=? ORDER BY rowid",
+       [&](Statement& q) {
+         in.enterprises.push_back({q.text(0), q.text(1), q.integer(2) != 0, q.integer(3) != 0, q.text(4).empty() ? 'A' : q.text(4)[0], q.text(5), q.text(6)});
+       });
+  each("SELECT id,enterprise_id,name,category,registration_id,registration_valid_until,gqce,originator,under_negotiation,"
+       "basic,additional,unit,strength_milli,classification_scheme,classification_id FROM product WHERE round_id=? ORDER BY rowid",
+       [&](Statement& q) {
+         Product p;
+         p.id = q.text(0);
+         p.enterprise_id = q.text(1);
+         p.name = q.text(2);
+         p.category = q.text(3);
+         p.registration_id = q.text(4);
+         p.registration_valid_until = q.text(5);
+         p.gqce = q.integer(6) != 0;
+         p.originator = q.integer(7) != 0;
+         p.under_negotiation = q.integer(8) != 0;
+         p.basic = split(q.text(9));
+         p.additional = split(q.text(10));
+         p.unit = q.text(11);
+         p.strength_milli = q.integer(12);
+         p.classification_scheme = q.text(13);
+         p.classification_id = q.text(14);
+         in.products.push_back(std::move(p));
+       });
+  each("SELECT product_id,region_id,price,quantity FROM history WHERE round_id=? ORDER BY seq",
+       [&](Statement& q) { in.history.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3)}); });
+  each("SELECT institution_id,product_id,quantity,by_brand FROM demand WHERE round_id=? ORDER BY seq",
+       [&](Statement& q) { in.demand.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3) != 0}); });
+  each("SELECT product_id,max_price FROM ceiling WHERE round_id=? ORDER BY rowid", [&](Statement& q) { in.ceilings.push_back({q.text(0), q.integer(1)}); });
+  each("SELECT product_id,price,submitted_at,nonce,commitment FROM bid WHERE round_id=? ORDER BY rowid",
+       [&](Statement& q) { in.bids.push_back({q.text(0), q.integer(1), q.text(2), q.text(3), q.text(4)}); });
+  each("SELECT product_id,price,panel FROM access_price WHERE round_id=? ORDER BY rowid",
+       [&](Statement& q) { in.access_prices.push_back({q.text(0), q.integer(1), q.text(2)}); });
+  each("SELECT product_id,round,price FROM offer WHERE round_id=? ORDER BY seq",
+       [&](Statement& q) { in.offers.push_back({q.text(0), static_cast<int>(q.integer(1)), q.integer(2)}); });
+  each("SELECT product_id,accepted FROM revival WHERE round_id=? ORDER BY rowid", [&](Statement& q) { in.revivals.push_back({q.text(0), q.integer(1) != 0}); });
+  each("SELECT product_id,rank,region_id FROM region_preference WHERE round_id=? ORDER BY rowid",
+       [&](Statement& q) { in.region_preferences.push_back({q.text(0), static_cast<int>(q.integer(1)), q.text(2)}); });
+  return in;
+}
+
+std::vector<StoredRound> SqliteStore::rounds() {
+  std::vector<StoredRound> out;
+  Statement q(db_, "SELECT id,title,profile,input_digest FROM round ORDER BY id");
+  while (q.step()) out.push_back({q.text(0), q.text(1), nlohmann::json::parse(q.text(2)).value("id", ""), q.text(3)});
+  return out;
+}
+
+void SqliteStore::save_results(const std::string& round_id, const std::string& results_json) {
+  Statement(db_, "INSERT INTO result VALUES (?,?) ON CONFLICT(round_id) DO UPDATE SET results = excluded.results")
+      .insert(round_id, results_json);
+}
+
+}  // namespace procura

@@ -167,10 +167,14 @@ void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const st
       if (ix.region_of[d.institution] == static_cast<int>(g)) here.push_back(&d), weights.push_back(d.quantity);
     auto targets = split_by_weight(region_volume[g], weights);
     for (std::size_t i = 0; i < here.size(); ++i) {
-      int to = primary_of[g];
-      for (const auto& [award, qty] : here[i]->brands)
-        if (r.awards[award].rank < r.awards[to].rank || to == primary_of[g]) to = award;
-      given[{to, here[i]->institution}] += targets[i];
+      // By-brand quantities go to their winning brand, the rest to the region's primary supplier.
+      std::vector<Units> parts;
+      Units rest = here[i]->quantity;
+      for (const auto& [award, qty] : here[i]->brands) parts.push_back(qty), rest -= qty;
+      parts.push_back(rest);
+      auto split = split_by_weight(targets[i], parts);
+      for (std::size_t b = 0; b < here[i]->brands.size(); ++b) given[{here[i]->brands[b].first, here[i]->institution}] += split[b];
+      given[{primary_of[g], here[i]->institution}] += split.back();
     }
   }
   for (const auto& [key, units] : given) {

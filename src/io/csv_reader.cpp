@@ -78,6 +78,7 @@ struct ParseState {
   std::unique_ptr<CsvRow> row;
   long physical_line = 1;
   long row_start = 1;
+  long last_row_end = 0;  // physical line where the last complete row ended
   long rows = 0;
   bool in_row = false;
   bool header_done = false;
@@ -122,6 +123,7 @@ void on_field_impl(void* data, std::size_t len, ParseState& s) {
 }
 
 void on_row_end_impl(ParseState& s) {
+  s.last_row_end = s.physical_line;
   if (!s.in_row) return;  // blank line
   s.in_row = false;
   if (!s.header_done) {
@@ -168,7 +170,7 @@ long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw InputError(path, 0, "", "cannot open the file");
   csv_parser p;
-  if (csv_init(&p, CSV_STRICT) != 0) throw std::runtime_error("libcsv init failed");
+  if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) throw std::runtime_error("libcsv init failed");
   std::unique_ptr<csv_parser, void (*)(csv_parser*)> guard(&p, &csv_free);
   ParseState s;
   s.path = &path;
@@ -195,7 +197,8 @@ long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
     if (progress) progress(total);
   }
   if (csv_fini(&p, on_field, on_row_end, &s) != 0)
-    throw InputError(path, s.physical_line, "", std::string("malformed CSV: ") + csv_strerror(csv_error(&p)));
+    throw InputError(path, s.last_row_end + 1, "",
+                     std::string("malformed CSV: ") + csv_strerror(csv_error(&p)) + " (a quoted field is never closed)");
   if (s.error) std::rethrow_exception(s.error);
   if (!s.header_done) throw InputError(path, 1, "", "the file is empty; expected a header row");
   return s.rows;

@@ -71,10 +71,14 @@ RoundInput generate_round(const GeneratorSpec& s) {
       if (uniform(0, 9) == 0) in.revivals.push_back({p.id, true});
     }
   }
+  // Each institution reports its own list, so lines come institution by institution.
   in.demand.reserve(static_cast<std::size_t>(s.demand_lines));
-  for (long d = 0; d < s.demand_lines; ++d)
-    in.demand.push_back({"I" + std::to_string(uniform(0, s.institutions - 1)), "P" + std::to_string(uniform(0, s.products - 1)),
-                         uniform(1, 5'000), uniform(0, 19) == 0});
+  std::vector<int> lines(static_cast<std::size_t>(s.institutions), 0);
+  for (long d = 0; d < s.demand_lines; ++d) ++lines[static_cast<std::size_t>(uniform(0, s.institutions - 1))];
+  for (int i = 0; i < s.institutions; ++i)
+    for (int k = 0; k < lines[static_cast<std::size_t>(i)]; ++k)
+      in.demand.push_back({"I" + std::to_string(i), "P" + std::to_string(uniform(0, s.products - 1)), uniform(1, 5'000),
+                           uniform(0, 19) == 0});
   return in;
 }
 

@@ -1,6 +1,5 @@
 // Step 0: qualification. Every rejection carries a published reason.
-#include <map>
-#include <set>
+#include <absl/container/flat_hash_map.h>
 
 #include "award/steps.hpp"
 
@@ -19,17 +18,14 @@ void qualify(const RoundIndex& ix, RoundResult& r) {
 
   std::vector<bool> mainstream(np, true);
   if (pf.require_mainstream) {
-    std::map<std::string, std::vector<std::string>> by_group;
-    std::map<std::string, Units> volume;
+    absl::flat_hash_map<std::string, int> group_of_key;
+    std::vector<std::vector<int>> groups;
     for (std::size_t p = 0; p < np; ++p) {
-      by_group[group_key(in.products[p])].push_back(in.products[p].id);
-      volume[in.products[p].id] = ix.base_volume[p];
+      auto [it, fresh] = group_of_key.emplace(group_key(in.products[p]), static_cast<int>(groups.size()));
+      if (fresh) groups.emplace_back();
+      groups[it->second].push_back(static_cast<int>(p));
     }
-    std::set<std::string> list;
-    for (auto& id : mainstream_products(by_group, volume, pf.mainstream_min_share_bp,
-                                        pf.mainstream_cum_share_bp))
-      list.insert(std::move(id));
-    for (std::size_t p = 0; p < np; ++p) mainstream[p] = list.count(in.products[p].id) > 0;
+    mainstream = mainstream_products(groups, ix.base_volume, pf.mainstream_min_share_bp, pf.mainstream_cum_share_bp);
   }
 
   const std::string cutoff =

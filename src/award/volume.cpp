@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <thread>
 
 #include "award/steps.hpp"
 
@@ -33,57 +34,80 @@ struct InstitutionDemand {
   std::vector<std::pair<int, Units>> brands;  // (award, by-brand quantity)
 };
 
+// Reusable per-institution scratch space, so that a group's demand is gathered in time
+// proportional to its demand lines.
+struct Scratch {
+  std::vector<int> slot;  // by institution: position in the current list, -1 when absent
+  std::vector<int> touched;
+};
+
 std::vector<InstitutionDemand> group_demand(const RoundIndex& ix, const std::vector<int>& products,
-                                            const std::vector<int>& award_of_product) {
-  std::vector<std::tuple<int, Units, int>> lines;  // institution, qty, award of brand or -1
+                                            const std::vector<int>& award_of_product, Scratch& scratch) {
+  if (scratch.slot.empty()) scratch.slot.assign(ix.in.institutions.size(), -1);
+  scratch.touched.clear();
   for (int p : products)
-    for (int li : ix.demand_lines[p]) {
-      const DemandLine& d = ix.in.demand[li];
-      int brand_award = d.by_brand ? award_of_product[p] : -1;
-      lines.emplace_back(ix.institution.at(d.institution_id), d.quantity, brand_award);
+    for (std::size_t l = ix.demand_begin[p]; l < ix.demand_begin[p + 1]; ++l) {
+      int inst = ix.demand_refs[l].institution;
+      if (scratch.slot[inst] < 0) scratch.slot[inst] = 0, scratch.touched.push_back(inst);
     }
-  std::sort(lines.begin(), lines.end());
-  std::vector<InstitutionDemand> out;
-  for (const auto& [inst, qty, award] : lines) {
-    if (out.empty() || out.back().institution != inst) out.push_back({inst, 0, {}});
-    out.back().quantity += qty;
-    if (award >= 0) out.back().brands.emplace_back(award, qty);
+  std::sort(scratch.touched.begin(), scratch.touched.end());
+  std::vector<InstitutionDemand> out(scratch.touched.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i].institution = scratch.touched[i];
+    scratch.slot[scratch.touched[i]] = static_cast<int>(i);
   }
+  for (int p : products)
+    for (std::size_t l = ix.demand_begin[p]; l < ix.demand_begin[p + 1]; ++l) {
+      const DemandRef& d = ix.demand_refs[l];
+      auto& entry = out[scratch.slot[d.institution]];
+      entry.quantity += d.quantity;
+      if (d.by_brand && award_of_product[p] >= 0) entry.brands.emplace_back(award_of_product[p], d.quantity);
+    }
+  for (int inst : scratch.touched) scratch.slot[inst] = -1;
   return out;
 }
 
-void add_allocation(RoundResult& r, int award, int inst, Units units) {
-  if (units > 0) r.allocations.push_back({award, inst, units});
+// What one thread's share of the groups adds to the result, in group order.
+struct VolumeOut {
+  std::vector<Allocation> allocations;
+  std::vector<RegionPick> picks;
+  Scratch scratch;
+};
+
+void add_allocation(VolumeOut& out, int award, int inst, Units units) {
+  if (units > 0) out.allocations.push_back({award, inst, units});
 }
 
 // Fills institutions' targets from the awards' capacities: brand requests first, then the
 // awards in rank order.
-void assign_by_capacity(RoundResult& r, const std::vector<InstitutionDemand>& demand,
+void assign_by_capacity(VolumeOut& out, const std::vector<InstitutionDemand>& demand,
                         const std::vector<Units>& targets, const std::vector<int>& awards,
                         std::vector<Units> capacity, int ratio_bp) {
+  const std::size_t k = awards.size();
   std::vector<Units> left = targets;
-  std::map<std::pair<int, int>, Units> given;
+  std::vector<Units> given(demand.size() * k, 0);  // [institution][award]
   for (std::size_t i = 0; i < demand.size(); ++i)
     for (const auto& [award, qty] : demand[i].brands) {
-      auto pos = std::find(awards.begin(), awards.end(), award) - awards.begin();
+      auto pos = static_cast<std::size_t>(std::find(awards.begin(), awards.end(), award) - awards.begin());
       Units want = static_cast<Units>(round_half_up(Wide(qty) * ratio_bp, 10'000));
       Units give = std::min({left[i], capacity[pos], want});
       left[i] -= give;
       capacity[pos] -= give;
-      given[{award, demand[i].institution}] += give;
+      given[i * k + pos] += give;
     }
   for (std::size_t i = 0; i < demand.size(); ++i)
-    for (std::size_t a = 0; a < awards.size() && left[i] > 0; ++a) {
+    for (std::size_t a = 0; a < k && left[i] > 0; ++a) {
       Units give = std::min(left[i], capacity[a]);
       left[i] -= give;
       capacity[a] -= give;
-      given[{awards[a], demand[i].institution}] += give;
+      given[i * k + a] += give;
     }
-  for (const auto& [key, units] : given) add_allocation(r, key.first, key.second, units);
+  for (std::size_t a = 0; a < k; ++a)
+    for (std::size_t i = 0; i < demand.size(); ++i) add_allocation(out, awards[a], demand[i].institution, given[i * k + a]);
 }
 
 void allocate_ladder(const RoundIndex& ix, RoundResult& r, Group& grp, const std::vector<int>& products,
-                     const std::vector<int>& awards, const std::vector<int>& award_of_product) {
+                     const std::vector<int>& awards, const std::vector<int>& award_of_product, VolumeOut& out) {
   const auto& pf = ix.in.profile;
   std::vector<Fraction> shares = pf.split == VolumeSplit::kSingleWinner
                                      ? std::vector<Fraction>(awards.size(), Fraction{0, 1})
@@ -94,16 +118,16 @@ void allocate_ladder(const RoundIndex& ix, RoundResult& r, Group& grp, const std
     r.awards[awards[i]].volume = units[i];
     r.awards[awards[i]].share = shares[i];
   }
-  auto demand = group_demand(ix, products, award_of_product);
+  auto demand = group_demand(ix, products, award_of_product, out.scratch);
   std::vector<Units> weights;
   for (const auto& d : demand) weights.push_back(d.quantity);
-  assign_by_capacity(r, demand, split_by_weight(grp.base, weights), awards, units, grp.volume_ratio_bp);
+  assign_by_capacity(out, demand, split_by_weight(grp.base, weights), awards, units, grp.volume_ratio_bp);
 }
 
 void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const std::vector<int>& products,
-                      const std::vector<int>& awards, const std::vector<int>& award_of_product) {
+                      const std::vector<int>& awards, const std::vector<int>& award_of_product, VolumeOut& out) {
   const auto& in = ix.in;
-  auto demand = group_demand(ix, products, award_of_product);
+  auto demand = group_demand(ix, products, award_of_product, out.scratch);
   const std::size_t nr = in.regions.size();
   std::vector<Units> region_demand(nr, 0), region_volume(nr, 0);
   for (const auto& d : demand) region_demand[ix.region_of[d.institution]] += d.quantity;
@@ -148,14 +172,14 @@ void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const st
       --remaining;
       primary_of[reg] = a;
       primaries[a].push_back(reg);
-      r.region_picks.push_back({a, reg, false, turn, region_volume[reg]});
+      out.picks.push_back({a, reg, false, turn, region_volume[reg]});
     }
   for (int a : drafters) {  // spare regions: any drafted region that is not the winner's own
     std::vector<bool> spare_open(nr, false);
     for (std::size_t g = 0; g < nr; ++g)
       spare_open[g] = region_volume[g] > 0 && primary_of[g] != a;
     int reg = choose(a, spare_open);
-    if (reg >= 0) r.region_picks.push_back({a, reg, true, 0, 0});
+    if (reg >= 0) out.picks.push_back({a, reg, true, 0, 0});
   }
 
   std::map<std::pair<int, int>, Units> given;
@@ -178,7 +202,7 @@ void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const st
     }
   }
   for (const auto& [key, units] : given) {
-    add_allocation(r, key.first, key.second, units);
+    add_allocation(out, key.first, key.second, units);
     r.awards[key.first].volume += units;
   }
   for (int a : awards) r.awards[a].share = normalise(r.awards[a].volume, std::max<Units>(grp.base, 1));
@@ -228,57 +252,92 @@ std::vector<Units> split_by_weight(Units total, const std::vector<Units>& weight
   Wide sum = std::accumulate(weights.begin(), weights.end(), Wide(0));
   if (sum == 0 || total == 0) return out;
   std::vector<std::pair<Wide, std::size_t>> remainders;
+  remainders.reserve(weights.size());
   Wide assigned = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     Wide exact = Wide(total) * weights[i];
     out[i] = static_cast<Units>(exact / sum);
     assigned += out[i];
-    remainders.emplace_back(exact % sum, i);
+    if (exact % sum != 0) remainders.emplace_back(exact % sum, i);
   }
-  std::stable_sort(remainders.begin(), remainders.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (std::size_t j = 0; assigned < total; ++j, ++assigned) ++out[remainders[j].second];
+  const std::size_t needed = static_cast<std::size_t>(total - assigned);
+  auto by_remainder = [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
+  std::partial_sort(remainders.begin(), remainders.begin() + static_cast<long>(needed), remainders.end(), by_remainder);
+  for (std::size_t j = 0; j < needed; ++j) ++out[remainders[j].second];
   return out;
 }
 
 void allocate_volume(const RoundIndex& ix, RoundResult& r) {
   const auto& pf = ix.in.profile;
-  r.allocations.clear();
-  r.region_picks.clear();
   std::vector<int> award_of_product(ix.in.products.size(), -1);
   std::vector<std::vector<int>> awards_of_group(r.groups.size());
+  std::vector<int> negotiated;
   for (std::size_t a = 0; a < r.awards.size(); ++a) {
     award_of_product[r.awards[a].product] = static_cast<int>(a);
-    if (r.awards[a].stage == Stage::kBidding) awards_of_group[r.awards[a].group].push_back(static_cast<int>(a));
-  }
-  for (std::size_t g = 0; g < r.groups.size(); ++g) {
-    Group& grp = r.groups[g];
-    const auto& awards = awards_of_group[g];
-    if (awards.empty()) continue;
-    grp.volume_ratio_bp = pf.volume_ratio_bp(static_cast<int>(awards.size()));
-    Units bidding_demand = 0;
-    std::vector<int> bidding_products;
-    for (int p : grp.products)
-      if (!r.inverted[p]) bidding_demand += ix.demand[p], bidding_products.push_back(p);
-    grp.base = static_cast<Units>(round_half_up(Wide(bidding_demand) * grp.volume_ratio_bp, 10'000));
-    if (pf.split == VolumeSplit::kRegionDraft)
-      allocate_regions(ix, r, grp, bidding_products, awards, award_of_product);
+    if (r.awards[a].stage == Stage::kBidding)
+      awards_of_group[r.awards[a].group].push_back(static_cast<int>(a));
     else
-      allocate_ladder(ix, r, grp, bidding_products, awards, award_of_product);
+      negotiated.push_back(static_cast<int>(a));
   }
+  auto bidding_groups = [&](VolumeOut& out, std::size_t from, std::size_t to) {
+    for (std::size_t g = from; g < to; ++g) {
+      Group& grp = r.groups[g];
+      const auto& awards = awards_of_group[g];
+      if (awards.empty()) continue;
+      grp.volume_ratio_bp = pf.volume_ratio_bp(static_cast<int>(awards.size()));
+      Units bidding_demand = 0;
+      std::vector<int> bidding_products;
+      for (int p : grp.products)
+        if (!r.inverted[p]) bidding_demand += ix.demand[p], bidding_products.push_back(p);
+      grp.base = static_cast<Units>(round_half_up(Wide(bidding_demand) * grp.volume_ratio_bp, 10'000));
+      if (pf.split == VolumeSplit::kRegionDraft)
+        allocate_regions(ix, r, grp, bidding_products, awards, award_of_product, out);
+      else
+        allocate_ladder(ix, r, grp, bidding_products, awards, award_of_product, out);
+    }
+  };
   const int neg_ratio = pf.volume_ratio_bp(1);
-  for (std::size_t a = 0; a < r.awards.size(); ++a) {
-    Award& aw = r.awards[a];
-    if (aw.stage != Stage::kNegotiation) continue;
-    aw.volume = static_cast<Units>(round_half_up(Wide(ix.demand[aw.product]) * neg_ratio, 10'000));
-    aw.share = {1, 1};
-    auto demand = group_demand(ix, {aw.product}, award_of_product);
-    std::vector<Units> weights;
-    for (const auto& d : demand) weights.push_back(d.quantity);
-    auto targets = split_by_weight(aw.volume, weights);
-    for (std::size_t i = 0; i < demand.size(); ++i)
-      add_allocation(r, static_cast<int>(a), demand[i].institution, targets[i]);
+  auto negotiated_awards = [&](VolumeOut& out, std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      const int a = negotiated[i];
+      Award& aw = r.awards[a];
+      aw.volume = static_cast<Units>(round_half_up(Wide(ix.demand[aw.product]) * neg_ratio, 10'000));
+      aw.share = {1, 1};
+      auto demand = group_demand(ix, {aw.product}, award_of_product, out.scratch);
+      std::vector<Units> weights;
+      for (const auto& d : demand) weights.push_back(d.quantity);
+      auto targets = split_by_weight(aw.volume, weights);
+      for (std::size_t j = 0; j < demand.size(); ++j) add_allocation(out, a, demand[j].institution, targets[j]);
+    }
+  };
+  // Groups (and negotiated awards) are independent: two threads take one half each, and their
+  // outputs are joined in order, so the result does not depend on the threads.
+  const std::size_t ng = r.groups.size(), nn = negotiated.size();
+  VolumeOut first, second;
+  auto half = [&](VolumeOut& out, int h) {
+    bidding_groups(out, ng * h / 2, ng * (h + 1) / 2);
+    negotiated_awards(out, nn * h / 2, nn * (h + 1) / 2);
+  };
+  if (ix.demand_refs.size() > 100'000) {
+    std::thread other([&] { half(second, 1); });
+    half(first, 0);
+    other.join();
+  } else {
+    half(first, 0);
+    half(second, 1);
   }
+  // Order: bidding groups of both halves, then negotiated awards of both halves.
+  r.allocations.clear();
+  r.region_picks = std::move(first.picks);
+  r.region_picks.insert(r.region_picks.end(), second.picks.begin(), second.picks.end());
+  auto is_bidding = [&](const Allocation& al) { return r.awards[al.award].stage == Stage::kBidding; };
+  r.allocations.reserve(first.allocations.size() + second.allocations.size());
+  for (auto* out : {&first, &second})
+    for (const auto& al : out->allocations)
+      if (is_bidding(al)) r.allocations.push_back(al);
+  for (auto* out : {&first, &second})
+    for (const auto& al : out->allocations)
+      if (!is_bidding(al)) r.allocations.push_back(al);
 }
 
 }  // namespace procura

@@ -32,33 +32,29 @@ std::map<std::string, Price> lowest_prices_elsewhere(
   return out;
 }
 
-std::vector<std::string> mainstream_products(
-    const std::map<std::string, std::vector<std::string>>& products_by_group,
-    const std::map<std::string, Units>& base_volume, int min_share_bp, int cum_share_bp) {
-  std::vector<std::string> out;
-  for (const auto& [group, ids] : products_by_group) {
-    std::vector<std::pair<Units, std::string>> vols;
+std::vector<bool> mainstream_products(const std::vector<std::vector<int>>& groups,
+                                      const std::vector<Units>& base_volume, int min_share_bp,
+                                      int cum_share_bp) {
+  std::vector<bool> out(base_volume.size(), false);
+  std::vector<int> order;
+  for (const auto& ids : groups) {
     Wide total = 0;
-    for (const auto& id : ids) {
-      auto it = base_volume.find(id);
-      Units v = it == base_volume.end() ? 0 : it->second;
-      vols.emplace_back(v, id);
-      total += v;
-    }
+    for (int p : ids) total += base_volume[p];
     if (total == 0) continue;  // no history at all: nothing in this group is mainstream
-    std::sort(vols.begin(), vols.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    order = ids;
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+      return base_volume[a] != base_volume[b] ? base_volume[a] > base_volume[b] : a < b;
     });
     Wide covered = 0;
-    for (const auto& [v, id] : vols) {
+    for (int p : order) {
+      const Units v = base_volume[p];
       if (v == 0) break;
       bool share_ok = Wide(v) * 10'000 >= Wide(min_share_bp) * total;
       bool cum_needed = covered * 10'000 < Wide(cum_share_bp) * total;
-      if (share_ok || cum_needed) out.push_back(id);
+      if (share_ok || cum_needed) out[p] = true;
       covered += v;
     }
   }
-  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -34,11 +34,12 @@ std::map<std::string, Price> reference_prices(const std::vector<HistoryLine>& hi
 std::map<std::string, Price> lowest_prices_elsewhere(const std::vector<HistoryLine>& history,
                                                      const std::vector<std::string>& alliance_regions);
 
-// The mainstream list: within each group, products whose base-period volume share is at least
-// `min_share_bp` basis points, or that are among the fewest products covering `cum_share_bp`
-// basis points of the group's volume (largest volume first, ties by product id).
-std::vector<std::string> mainstream_products(
-    const std::map<std::string, std::vector<std::string>>& products_by_group,
-    const std::map<std::string, Units>& base_volume, int min_share_bp, int cum_share_bp);
+// The mainstream list: within each group (a list of product indices), products whose
+// base-period volume share is at least `min_share_bp` basis points, or that are among the
+// fewest products covering `cum_share_bp` basis points of the group's volume (largest volume
+// first, ties by lower index). Returns a flag per product index of `base_volume`.
+std::vector<bool> mainstream_products(const std::vector<std::vector<int>>& groups,
+                                      const std::vector<Units>& base_volume, int min_share_bp,
+                                      int cum_share_bp);
 
 }  // namespace procura

@@ -67,11 +67,12 @@ TEST(ContractTerm, EndsTheDayBefore) {
 }
 
 TEST(Mainstream, ShareOrCumulativeCoverage) {
-  std::map<std::string, std::vector<std::string>> groups = {{"g", {"a", "b", "c", "d", "e"}}};
-  std::map<std::string, Units> vol = {{"a", 600}, {"b", 250}, {"c", 100}, {"d", 40}, {"e", 10}};
-  // a+b = 85 % covers 80 %; c has 10 % >= 5 %; d (4 %) and e (1 %) are off the list.
-  EXPECT_EQ(mainstream_products(groups, vol, 500, 8000), (std::vector<std::string>{"a", "b", "c"}));
-  EXPECT_EQ(mainstream_products(groups, vol, 5000, 8000), (std::vector<std::string>{"a", "b"}));
+  const std::vector<Units> vol = {600, 250, 100, 40, 10, 0, 0};
+  const std::vector<std::vector<int>> groups = {{0, 1, 2, 3, 4}, {5, 6}};
+  // 0+1 = 85 % covers 80 %; 2 has 10 % >= 5 %; 3 (4 %) and 4 (1 %) are off the list; a group
+  // without history has no mainstream product.
+  EXPECT_EQ(mainstream_products(groups, vol, 500, 8000), (std::vector<bool>{true, true, true, false, false, false, false}));
+  EXPECT_EQ(mainstream_products(groups, vol, 5000, 8000), (std::vector<bool>{true, true, false, false, false, false, false}));
 }
 
 TEST(Catalog, GroupKeyAndContainment) {

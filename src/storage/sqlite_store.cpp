@@ -1,5 +1,7 @@
 #include "storage/sqlite_store.hpp"
 
+#include <absl/container/flat_hash_map.h>
+
 #include <memory>
 #include <stdexcept>
 
@@ -11,49 +13,72 @@ namespace procura {
 namespace {
 
 // Migrations, applied in order; the index + 1 is the schema version.
+// Integer surrogate keys keep rows and indexes small; every foreign key has an index on the
+// referencing side, so that deleting parents (when a round is replaced) never scans. See
+// docs/storage.md for the one exception (demand lines).
 const char* const kMigrations[] = {
     R"sql(
 CREATE TABLE round (
-  id TEXT PRIMARY KEY, title TEXT NOT NULL, ocid_prefix TEXT NOT NULL, currency TEXT NOT NULL,
-  buyer_id TEXT NOT NULL, buyer_name TEXT NOT NULL, attributes TEXT NOT NULL, profile TEXT NOT NULL,
-  base_period TEXT, bid_deadline TEXT, bid_opening TEXT, negotiation_end TEXT, contract_start TEXT,
-  input_digest TEXT NOT NULL);
-CREATE TABLE region (round_id TEXT NOT NULL REFERENCES round(id) ON DELETE CASCADE, id TEXT NOT NULL,
-  name TEXT, PRIMARY KEY (round_id, id));
-CREATE TABLE institution (round_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT, region_id TEXT NOT NULL,
-  PRIMARY KEY (round_id, id), FOREIGN KEY (round_id, region_id) REFERENCES region(round_id, id) ON DELETE CASCADE);
-CREATE TABLE enterprise (round_id TEXT NOT NULL REFERENCES round(id) ON DELETE CASCADE, id TEXT NOT NULL,
-  name TEXT, supply_ok INTEGER NOT NULL, credit_ok INTEGER NOT NULL, licence TEXT NOT NULL,
-  consortium_id TEXT, manufacturer_id TEXT, PRIMARY KEY (round_id, id));
-CREATE TABLE product (round_id TEXT NOT NULL, id TEXT NOT NULL, enterprise_id TEXT NOT NULL, name TEXT,
+  key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, ocid_prefix TEXT NOT NULL,
+  currency TEXT NOT NULL, buyer_id TEXT NOT NULL, buyer_name TEXT NOT NULL, attributes TEXT NOT NULL,
+  profile TEXT NOT NULL, base_period TEXT, bid_deadline TEXT, bid_opening TEXT, negotiation_end TEXT,
+  contract_start TEXT, input_digest TEXT NOT NULL);
+CREATE TABLE region (key INTEGER PRIMARY KEY, round_key INTEGER NOT NULL REFERENCES round(key),
+  id TEXT NOT NULL, name TEXT, UNIQUE (round_key, id));
+CREATE TABLE institution (key INTEGER PRIMARY KEY, round_key INTEGER NOT NULL REFERENCES round(key),
+  id TEXT NOT NULL, name TEXT, region_key INTEGER NOT NULL REFERENCES region(key), UNIQUE (round_key, id));
+CREATE INDEX institution_region ON institution(region_key);
+CREATE TABLE enterprise (key INTEGER PRIMARY KEY, round_key INTEGER NOT NULL REFERENCES round(key),
+  id TEXT NOT NULL, name TEXT, supply_ok INTEGER NOT NULL, credit_ok INTEGER NOT NULL, licence TEXT NOT NULL,
+  consortium_id TEXT, manufacturer_id TEXT, UNIQUE (round_key, id));
+CREATE TABLE product (key INTEGER PRIMARY KEY, round_key INTEGER NOT NULL REFERENCES round(key),
+  id TEXT NOT NULL, enterprise_key INTEGER NOT NULL REFERENCES enterprise(key), name TEXT,
   category TEXT NOT NULL, registration_id TEXT, registration_valid_until TEXT, gqce INTEGER NOT NULL,
   originator INTEGER NOT NULL, under_negotiation INTEGER NOT NULL, basic TEXT NOT NULL, additional TEXT NOT NULL,
   unit TEXT NOT NULL, strength_milli INTEGER NOT NULL, classification_scheme TEXT, classification_id TEXT,
-  PRIMARY KEY (round_id, id), FOREIGN KEY (round_id, enterprise_id) REFERENCES enterprise(round_id, id) ON DELETE CASCADE);
-CREATE TABLE history (round_id TEXT NOT NULL, seq INTEGER NOT NULL, product_id TEXT NOT NULL, region_id TEXT NOT NULL,
-  price INTEGER NOT NULL, quantity INTEGER NOT NULL, PRIMARY KEY (round_id, seq),
-  FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE) WITHOUT ROWID;
-CREATE TABLE demand (round_id TEXT NOT NULL, seq INTEGER NOT NULL, institution_id TEXT NOT NULL, product_id TEXT NOT NULL,
-  quantity INTEGER NOT NULL, by_brand INTEGER NOT NULL, PRIMARY KEY (round_id, seq),
-  FOREIGN KEY (round_id, institution_id) REFERENCES institution(round_id, id) ON DELETE CASCADE,
-  FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE) WITHOUT ROWID;
-CREATE TABLE ceiling (round_id TEXT NOT NULL, product_id TEXT NOT NULL, max_price INTEGER NOT NULL,
-  PRIMARY KEY (round_id, product_id), FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE);
-CREATE TABLE bid (round_id TEXT NOT NULL, product_id TEXT NOT NULL, price INTEGER NOT NULL, submitted_at TEXT NOT NULL,
-  nonce TEXT, commitment TEXT, PRIMARY KEY (round_id, product_id),
-  FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE);
-CREATE TABLE access_price (round_id TEXT NOT NULL, product_id TEXT NOT NULL, price INTEGER NOT NULL, panel TEXT,
-  PRIMARY KEY (round_id, product_id), FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE);
-CREATE TABLE offer (round_id TEXT NOT NULL, seq INTEGER NOT NULL, product_id TEXT NOT NULL, round INTEGER NOT NULL,
-  price INTEGER NOT NULL, PRIMARY KEY (round_id, seq),
-  FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE);
-CREATE TABLE revival (round_id TEXT NOT NULL, product_id TEXT NOT NULL, accepted INTEGER NOT NULL,
-  PRIMARY KEY (round_id, product_id), FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE);
-CREATE TABLE region_preference (round_id TEXT NOT NULL, product_id TEXT NOT NULL, rank INTEGER NOT NULL,
-  region_id TEXT NOT NULL, PRIMARY KEY (round_id, product_id, rank),
-  FOREIGN KEY (round_id, product_id) REFERENCES product(round_id, id) ON DELETE CASCADE);
-CREATE TABLE result (round_id TEXT PRIMARY KEY REFERENCES round(id) ON DELETE CASCADE, results TEXT NOT NULL);
+  UNIQUE (round_key, id));
+CREATE INDEX product_enterprise ON product(enterprise_key);
+CREATE TABLE history (round_key INTEGER NOT NULL REFERENCES round(key), seq INTEGER NOT NULL,
+  product_key INTEGER NOT NULL REFERENCES product(key), region_id TEXT NOT NULL, price INTEGER NOT NULL,
+  quantity INTEGER NOT NULL, PRIMARY KEY (round_key, seq)) WITHOUT ROWID;
+CREATE INDEX history_product ON history(product_key);
+-- The bulk table (millions of lines): its institution and product keys are resolved by the
+-- importer in the same transaction, which refuses any dangling id; secondary indexes on them
+-- would cost more than the whole import (random inserts), so only the round is a foreign key.
+CREATE TABLE demand (round_key INTEGER NOT NULL REFERENCES round(key), seq INTEGER NOT NULL,
+  institution_key INTEGER NOT NULL, product_key INTEGER NOT NULL,
+  quantity INTEGER NOT NULL, by_brand INTEGER NOT NULL, PRIMARY KEY (round_key, seq)) WITHOUT ROWID;
+CREATE TABLE ceiling (product_key INTEGER PRIMARY KEY REFERENCES product(key), max_price INTEGER NOT NULL);
+CREATE TABLE bid (product_key INTEGER PRIMARY KEY REFERENCES product(key), price INTEGER NOT NULL,
+  submitted_at TEXT NOT NULL, nonce TEXT, commitment TEXT);
+CREATE TABLE access_price (product_key INTEGER PRIMARY KEY REFERENCES product(key), price INTEGER NOT NULL, panel TEXT);
+CREATE TABLE offer (round_key INTEGER NOT NULL REFERENCES round(key), seq INTEGER NOT NULL,
+  product_key INTEGER NOT NULL REFERENCES product(key), round INTEGER NOT NULL, price INTEGER NOT NULL,
+  PRIMARY KEY (round_key, seq)) WITHOUT ROWID;
+CREATE INDEX offer_product ON offer(product_key);
+CREATE TABLE revival (product_key INTEGER PRIMARY KEY REFERENCES product(key), accepted INTEGER NOT NULL);
+CREATE TABLE region_preference (product_key INTEGER NOT NULL REFERENCES product(key), rank INTEGER NOT NULL,
+  region_key INTEGER NOT NULL REFERENCES region(key), PRIMARY KEY (product_key, rank));
+CREATE INDEX region_preference_region ON region_preference(region_key);
+CREATE TABLE result (round_key INTEGER PRIMARY KEY REFERENCES round(key), results TEXT NOT NULL);
 )sql"};
+
+// Tables of a round, children before parents: the order in which a round is deleted.
+const char* const kDeleteRound[] = {
+    "DELETE FROM result WHERE round_key = ?1",
+    "DELETE FROM region_preference WHERE product_key IN (SELECT key FROM product WHERE round_key = ?1)",
+    "DELETE FROM revival WHERE product_key IN (SELECT key FROM product WHERE round_key = ?1)",
+    "DELETE FROM offer WHERE round_key = ?1",
+    "DELETE FROM access_price WHERE product_key IN (SELECT key FROM product WHERE round_key = ?1)",
+    "DELETE FROM bid WHERE product_key IN (SELECT key FROM product WHERE round_key = ?1)",
+    "DELETE FROM ceiling WHERE product_key IN (SELECT key FROM product WHERE round_key = ?1)",
+    "DELETE FROM demand WHERE round_key = ?1",
+    "DELETE FROM history WHERE round_key = ?1",
+    "DELETE FROM product WHERE round_key = ?1",
+    "DELETE FROM enterprise WHERE round_key = ?1",
+    "DELETE FROM institution WHERE round_key = ?1",
+    "DELETE FROM region WHERE round_key = ?1",
+    "DELETE FROM round WHERE key = ?1"};
 
 struct StmtDeleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
@@ -194,16 +219,14 @@ ImportOutcome SqliteStore::import_round(const RoundInput& in, const std::string&
   Transaction t(db_);
   ImportOutcome out{ImportOutcome::Kind::kCreated, 0};
   {
-    Statement q(db_, "SELECT input_digest FROM round WHERE id = ?");
+    Statement q(db_, "SELECT key, input_digest FROM round WHERE id = ?");
     q.bind(1, in.id);
     if (q.step()) {
-      if (q.text(0) == digest) return {ImportOutcome::Kind::kUnchanged, 0};
+      if (q.text(1) == digest) return {ImportOutcome::Kind::kUnchanged, 0};
       out.kind = ImportOutcome::Kind::kReplaced;
+      const std::int64_t old = q.integer(0);
+      for (const char* sql : kDeleteRound) Statement(db_, sql).insert(old);
     }
-  }
-  if (out.kind == ImportOutcome::Kind::kReplaced) {
-    Statement del(db_, "DELETE FROM round WHERE id = ?");
-    del.insert(in.id);
   }
   const std::size_t total = in.regions.size() + in.institutions.size() + in.enterprises.size() + in.products.size() +
                             in.history.size() + in.demand.size() + in.ceilings.size() + in.bids.size() +
@@ -214,77 +237,96 @@ ImportOutcome SqliteStore::import_round(const RoundInput& in, const std::string&
     if (progress && (++done & 0xFFFF) == 0) progress(done, total);
   };
   const auto& tl = in.timeline;
-  Statement(db_, "INSERT INTO round VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+  Statement(db_, "INSERT INTO round VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .insert(in.id, in.title, in.ocid_prefix, in.currency, in.buyer_id, in.buyer_name, join(in.attribute_names),
               profile_to_json(in.profile).dump(), tl.base_period, tl.bid_deadline, tl.bid_opening, tl.negotiation_end,
               tl.contract_start, digest);
-  Statement reg(db_, "INSERT INTO region VALUES (?,?,?)");
-  for (const auto& r : in.regions) reg.insert(in.id, r.id, r.name), tick();
-  Statement ins(db_, "INSERT INTO institution VALUES (?,?,?,?)");
-  for (const auto& i : in.institutions) ins.insert(in.id, i.id, i.name, i.region_id), tick();
-  Statement ent(db_, "INSERT INTO enterprise VALUES (?,?,?,?,?,?,?,?)");
+  const std::int64_t rk = sqlite3_last_insert_rowid(db_);
+  // Keys of the rows just inserted, by id; a dangling id is refused before anything is kept.
+  using Keys = absl::flat_hash_map<std::string_view, std::int64_t>;
+  auto key_of = [&](const Keys& keys, const std::string& id, const char* what) {
+    auto it = keys.find(id);
+    if (it == keys.end()) throw RuleError(std::string("unknown ") + what + " '" + id + "'");
+    return it->second;
+  };
+  Keys regions, institutions, enterprises, products;
+  Statement reg(db_, "INSERT INTO region VALUES (NULL,?,?,?)");
+  for (const auto& r : in.regions) reg.insert(rk, r.id, r.name), regions[r.id] = sqlite3_last_insert_rowid(db_), tick();
+  Statement ins(db_, "INSERT INTO institution VALUES (NULL,?,?,?,?)");
+  for (const auto& i : in.institutions)
+    ins.insert(rk, i.id, i.name, key_of(regions, i.region_id, "region")), institutions[i.id] = sqlite3_last_insert_rowid(db_), tick();
+  Statement ent(db_, "INSERT INTO enterprise VALUES (NULL,?,?,?,?,?,?,?,?)");
   for (const auto& e : in.enterprises)
-    ent.insert(in.id, e.id, e.name, std::int64_t{e.supply_capacity_ok}, std::int64_t{e.credit_ok}, std::string(1, e.licence),
-               e.consortium_id, e.manufacturer_id), tick();
-  Statement prod(db_, "INSERT INTO product VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    ent.insert(rk, e.id, e.name, std::int64_t{e.supply_capacity_ok}, std::int64_t{e.credit_ok}, std::string(1, e.licence),
+               e.consortium_id, e.manufacturer_id), enterprises[e.id] = sqlite3_last_insert_rowid(db_), tick();
+  Statement prod(db_, "INSERT INTO product VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const auto& p : in.products)
-    prod.insert(in.id, p.id, p.enterprise_id, p.name, p.category, p.registration_id, p.registration_valid_until,
-                std::int64_t{p.gqce}, std::int64_t{p.originator}, std::int64_t{p.under_negotiation}, join(p.basic),
-                join(p.additional), p.unit, p.strength_milli, p.classification_scheme, p.classification_id), tick();
+    prod.insert(rk, p.id, key_of(enterprises, p.enterprise_id, "enterprise"), p.name, p.category, p.registration_id,
+                p.registration_valid_until, std::int64_t{p.gqce}, std::int64_t{p.originator}, std::int64_t{p.under_negotiation},
+                join(p.basic), join(p.additional), p.unit, p.strength_milli, p.classification_scheme, p.classification_id),
+        products[p.id] = sqlite3_last_insert_rowid(db_), tick();
   Statement his(db_, "INSERT INTO history VALUES (?,?,?,?,?,?)");
   std::int64_t seq = 0;
-  for (const auto& h : in.history) his.insert(in.id, ++seq, h.product_id, h.region_id, h.price, h.quantity), tick();
+  for (const auto& h : in.history)
+    his.insert(rk, ++seq, key_of(products, h.product_id, "product"), h.region_id, h.price, h.quantity), tick();
   Statement dem(db_, "INSERT INTO demand VALUES (?,?,?,?,?,?)");
   seq = 0;
-  for (const auto& d : in.demand) dem.insert(in.id, ++seq, d.institution_id, d.product_id, d.quantity, std::int64_t{d.by_brand}), tick();
-  Statement cei(db_, "INSERT INTO ceiling VALUES (?,?,?)");
-  for (const auto& c : in.ceilings) cei.insert(in.id, c.product_id, c.max_price), tick();
-  Statement bid(db_, "INSERT INTO bid VALUES (?,?,?,?,?,?)");
-  for (const auto& b : in.bids) bid.insert(in.id, b.product_id, b.price, b.submitted_at, b.nonce, b.commitment), tick();
-  Statement acc(db_, "INSERT INTO access_price VALUES (?,?,?,?)");
-  for (const auto& a : in.access_prices) acc.insert(in.id, a.product_id, a.price, a.panel), tick();
+  for (const auto& d : in.demand)
+    dem.insert(rk, ++seq, key_of(institutions, d.institution_id, "institution"), key_of(products, d.product_id, "product"),
+               d.quantity, std::int64_t{d.by_brand}), tick();
+  Statement cei(db_, "INSERT INTO ceiling VALUES (?,?)");
+  for (const auto& c : in.ceilings) cei.insert(key_of(products, c.product_id, "product"), c.max_price), tick();
+  Statement bid(db_, "INSERT INTO bid VALUES (?,?,?,?,?)");
+  for (const auto& b : in.bids)
+    bid.insert(key_of(products, b.product_id, "product"), b.price, b.submitted_at, b.nonce, b.commitment), tick();
+  Statement acc(db_, "INSERT INTO access_price VALUES (?,?,?)");
+  for (const auto& a : in.access_prices) acc.insert(key_of(products, a.product_id, "product"), a.price, a.panel), tick();
   Statement off(db_, "INSERT INTO offer VALUES (?,?,?,?,?)");
   seq = 0;
-  for (const auto& o : in.offers) off.insert(in.id, ++seq, o.product_id, std::int64_t{o.round}, o.price), tick();
-  Statement rev(db_, "INSERT INTO revival VALUES (?,?,?)");
-  for (const auto& r : in.revivals) rev.insert(in.id, r.product_id, std::int64_t{r.accepted}), tick();
-  Statement pre(db_, "INSERT INTO region_preference VALUES (?,?,?,?)");
-  for (const auto& p : in.region_preferences) pre.insert(in.id, p.product_id, std::int64_t{p.rank}, p.region_id), tick();
+  for (const auto& o : in.offers) off.insert(rk, ++seq, key_of(products, o.product_id, "product"), std::int64_t{o.round}, o.price), tick();
+  Statement rev(db_, "INSERT INTO revival VALUES (?,?)");
+  for (const auto& r : in.revivals) rev.insert(key_of(products, r.product_id, "product"), std::int64_t{r.accepted}), tick();
+  Statement pre(db_, "INSERT INTO region_preference VALUES (?,?,?)");
+  for (const auto& p : in.region_preferences)
+    pre.insert(key_of(products, p.product_id, "product"), std::int64_t{p.rank}, key_of(regions, p.region_id, "region")), tick();
   t.commit();
   return out;
 }
 
 RoundInput SqliteStore::load_round(const std::string& id) {
   RoundInput in;
+  std::int64_t rk = 0;
   {
-    Statement q(db_, "SELECT id,title,ocid_prefix,currency,buyer_id,buyer_name,attributes,profile,base_period,"
+    Statement q(db_, "SELECT key,id,title,ocid_prefix,currency,buyer_id,buyer_name,attributes,profile,base_period,"
                      "bid_deadline,bid_opening,negotiation_end,contract_start FROM round WHERE id = ?");
     q.bind(1, id);
     if (!q.step()) throw RuleError("no round '" + id + "' in the database; import it first");
-    in.id = q.text(0);
-    in.title = q.text(1);
-    in.ocid_prefix = q.text(2);
-    in.currency = q.text(3);
-    in.buyer_id = q.text(4);
-    in.buyer_name = q.text(5);
-    in.attribute_names = split(q.text(6));
-    in.profile = profile_from_json(nlohmann::json::parse(q.text(7)), "database");
-    in.timeline = {q.text(8), q.text(9), q.text(10), q.text(11), q.text(12)};
+    rk = q.integer(0);
+    in.id = q.text(1);
+    in.title = q.text(2);
+    in.ocid_prefix = q.text(3);
+    in.currency = q.text(4);
+    in.buyer_id = q.text(5);
+    in.buyer_name = q.text(6);
+    in.attribute_names = split(q.text(7));
+    in.profile = profile_from_json(nlohmann::json::parse(q.text(8)), "database");
+    in.timeline = {q.text(9), q.text(10), q.text(11), q.text(12), q.text(13)};
   }
   auto each = [&](const char* sql, auto fn) {
     Statement q(db_, sql);
-    q.bind(1, id);
+    q.bind(1, rk);
     while (q.step()) fn(q);
   };
-  each("SELECT id,name FROM region WHERE round_id=? ORDER BY rowid", [&](Statement& q) { in.regions.push_back({q.text(0), q.text(1)}); });
-  each("SELECT id,name,region_id FROM institution WHERE round_id=? ORDER BY rowid",
+  each("SELECT id,name FROM region WHERE round_key=? ORDER BY key", [&](Statement& q) { in.regions.push_back({q.text(0), q.text(1)}); });
+  each("SELECT i.id,i.name,r.id FROM institution i JOIN region r ON r.key = i.region_key WHERE i.round_key=? ORDER BY i.key",
        [&](Statement& q) { in.institutions.push_back({q.text(0), q.text(1), q.text(2)}); });
-  each("SELECT id,name,supply_ok,credit_ok,licence,consortium_id,manufacturer_id FROM enterprise WHERE round_id=? ORDER BY rowid",
+  each("SELECT id,name,supply_ok,credit_ok,licence,consortium_id,manufacturer_id FROM enterprise WHERE round_key=? ORDER BY key",
        [&](Statement& q) {
          in.enterprises.push_back({q.text(0), q.text(1), q.integer(2) != 0, q.integer(3) != 0, q.text(4).empty() ? 'A' : q.text(4)[0], q.text(5), q.text(6)});
        });
-  each("SELECT id,enterprise_id,name,category,registration_id,registration_valid_until,gqce,originator,under_negotiation,"
-       "basic,additional,unit,strength_milli,classification_scheme,classification_id FROM product WHERE round_id=? ORDER BY rowid",
+  each("SELECT p.id,e.id,p.name,p.category,p.registration_id,p.registration_valid_until,p.gqce,p.originator,p.under_negotiation,"
+       "p.basic,p.additional,p.unit,p.strength_milli,p.classification_scheme,p.classification_id "
+       "FROM product p JOIN enterprise e ON e.key = p.enterprise_key WHERE p.round_key=? ORDER BY p.key",
        [&](Statement& q) {
          Product p;
          p.id = q.text(0);
@@ -304,19 +346,23 @@ RoundInput SqliteStore::load_round(const std::string& id) {
          p.classification_id = q.text(14);
          in.products.push_back(std::move(p));
        });
-  each("SELECT product_id,region_id,price,quantity FROM history WHERE round_id=? ORDER BY seq",
+  each("SELECT p.id,h.region_id,h.price,h.quantity FROM history h JOIN product p ON p.key = h.product_key WHERE h.round_key=? ORDER BY h.seq",
        [&](Statement& q) { in.history.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3)}); });
-  each("SELECT institution_id,product_id,quantity,by_brand FROM demand WHERE round_id=? ORDER BY seq",
+  each("SELECT i.id,p.id,d.quantity,d.by_brand FROM demand d JOIN institution i ON i.key = d.institution_key "
+       "JOIN product p ON p.key = d.product_key WHERE d.round_key=? ORDER BY d.seq",
        [&](Statement& q) { in.demand.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3) != 0}); });
-  each("SELECT product_id,max_price FROM ceiling WHERE round_id=? ORDER BY rowid", [&](Statement& q) { in.ceilings.push_back({q.text(0), q.integer(1)}); });
-  each("SELECT product_id,price,submitted_at,nonce,commitment FROM bid WHERE round_id=? ORDER BY rowid",
+  each("SELECT p.id,c.max_price FROM ceiling c JOIN product p ON p.key = c.product_key WHERE p.round_key=? ORDER BY c.rowid",
+       [&](Statement& q) { in.ceilings.push_back({q.text(0), q.integer(1)}); });
+  each("SELECT p.id,b.price,b.submitted_at,b.nonce,b.commitment FROM bid b JOIN product p ON p.key = b.product_key WHERE p.round_key=? ORDER BY b.rowid",
        [&](Statement& q) { in.bids.push_back({q.text(0), q.integer(1), q.text(2), q.text(3), q.text(4)}); });
-  each("SELECT product_id,price,panel FROM access_price WHERE round_id=? ORDER BY rowid",
+  each("SELECT p.id,a.price,a.panel FROM access_price a JOIN product p ON p.key = a.product_key WHERE p.round_key=? ORDER BY a.rowid",
        [&](Statement& q) { in.access_prices.push_back({q.text(0), q.integer(1), q.text(2)}); });
-  each("SELECT product_id,round,price FROM offer WHERE round_id=? ORDER BY seq",
+  each("SELECT p.id,o.round,o.price FROM offer o JOIN product p ON p.key = o.product_key WHERE o.round_key=? ORDER BY o.seq",
        [&](Statement& q) { in.offers.push_back({q.text(0), static_cast<int>(q.integer(1)), q.integer(2)}); });
-  each("SELECT product_id,accepted FROM revival WHERE round_id=? ORDER BY rowid", [&](Statement& q) { in.revivals.push_back({q.text(0), q.integer(1) != 0}); });
-  each("SELECT product_id,rank,region_id FROM region_preference WHERE round_id=? ORDER BY rowid",
+  each("SELECT p.id,v.accepted FROM revival v JOIN product p ON p.key = v.product_key WHERE p.round_key=? ORDER BY v.rowid",
+       [&](Statement& q) { in.revivals.push_back({q.text(0), q.integer(1) != 0}); });
+  each("SELECT p.id,x.rank,r.id FROM region_preference x JOIN product p ON p.key = x.product_key JOIN region r ON r.key = x.region_key "
+       "WHERE p.round_key=? ORDER BY x.rowid",
        [&](Statement& q) { in.region_preferences.push_back({q.text(0), static_cast<int>(q.integer(1)), q.text(2)}); });
   return in;
 }
@@ -329,8 +375,8 @@ std::vector<StoredRound> SqliteStore::rounds() {
 }
 
 void SqliteStore::save_results(const std::string& round_id, const std::string& results_json) {
-  Statement(db_, "INSERT INTO result VALUES (?,?) ON CONFLICT(round_id) DO UPDATE SET results = excluded.results")
-      .insert(round_id, results_json);
+  Statement(db_, "INSERT INTO result SELECT key, ? FROM round WHERE id = ? ON CONFLICT(round_key) DO UPDATE SET results = excluded.results")
+      .insert(results_json, round_id);
 }
 
 }  // namespace procura

@@ -12,7 +12,7 @@ namespace procura {
 struct GeneratorSpec {
   std::string profile = "alliance-3n-iol-2020";
   int groups = 100;
-  int products = 2'000;       // spread over the groups (at least one each)
+  int products = 2'000;  // spread over the groups (at least one each)
   int enterprises = 200;
   int regions = 9;
   int institutions = 1'000;

@@ -2,7 +2,8 @@
 // round's inputs and expected.json. One generic test runs them all; a new case needs no C++.
 //
 // expected.json: {"metrics": {...}, "awards": [...], "groups": [...], "bids": [...],
-//   "negotiations": [...], "rejections": [...], "regionPicks": [...], "contracts": [...]} compared as a
+//   "negotiations": [...], "rejections": [...], "regionPicks": [...], "contracts": [...]} compared
+//   as a
 // subset (every expected key must match; arrays element by element, same length), or
 // {"error": "text the error message must contain"} for inputs that must be refused.
 // Files missing from a scenario folder are taken from tests/scenarios/_common/.
@@ -26,7 +27,8 @@ std::vector<std::string> scenario_dirs() {
   std::vector<std::string> out;
   for (const char* root : {"tests/scenarios", "examples"})
     for (const auto& e : fs::directory_iterator(fs::path(PROCURA_SOURCE_DIR) / root))
-      if (e.is_directory() && e.path().filename().string()[0] != '_' && fs::exists(e.path() / "expected.json"))
+      if (e.is_directory() && e.path().filename().string()[0] != '_' &&
+          fs::exists(e.path() / "expected.json"))
         out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
@@ -39,7 +41,8 @@ fs::path assemble(const fs::path& scenario) {
   fs::create_directories(tmp);
   fs::path common = fs::path(PROCURA_SOURCE_DIR) / "tests/scenarios/_common";
   if (scenario.parent_path().filename() == "scenarios")
-    for (const auto& e : fs::directory_iterator(common)) fs::copy_file(e.path(), tmp / e.path().filename());
+    for (const auto& e : fs::directory_iterator(common))
+      fs::copy_file(e.path(), tmp / e.path().filename());
   for (const auto& e : fs::directory_iterator(scenario))
     if (e.path().filename() != "expected.json")
       fs::copy_file(e.path(), tmp / e.path().filename(), fs::copy_options::overwrite_existing);
@@ -55,7 +58,8 @@ void expect_subset(const json& expected, const json& actual, const std::string& 
     }
   } else if (expected.is_array()) {
     ASSERT_TRUE(actual.is_array()) << path << ": expected an array";
-    ASSERT_EQ(expected.size(), actual.size()) << path << ": length differs; actual " << actual.dump(1);
+    ASSERT_EQ(expected.size(), actual.size())
+        << path << ": length differs; actual " << actual.dump(1);
     for (std::size_t i = 0; i < expected.size(); ++i)
       expect_subset(expected[i], actual[i], path + "[" + std::to_string(i) + "]");
   } else {
@@ -87,7 +91,8 @@ TEST_P(Scenario, MatchesExpectedResults) {
   expected.erase("source");
   expect_subset(expected, actual, "$");
   // Determinism: the same inputs give byte-identical results.
-  EXPECT_EQ(actual.dump(), procura::result_json(loaded.input, procura::run_round(loaded.input)).dump());
+  EXPECT_EQ(actual.dump(),
+            procura::result_json(loaded.input, procura::run_round(loaded.input)).dump());
 }
 
 INSTANTIATE_TEST_SUITE_P(Data, Scenario, ::testing::ValuesIn(scenario_dirs()),

@@ -70,7 +70,8 @@ bool check_bid(const RoundIndex& ix, int p, BidOutcome& o) {
   return false;
 }
 
-bool passes_guard(const RuleProfile& pf, Price comparable, Price anchor, Price price, Price ceiling) {
+bool passes_guard(const RuleProfile& pf, Price comparable, Price anchor, Price price,
+                  Price ceiling) {
   bool ratio_ok = Wide(comparable) * 1000 <= Wide(anchor) * pf.guard_ratio_permille;
   bool floor_ok = pf.guard_floor_price > 0 && comparable <= pf.guard_floor_price;
   switch (pf.guard) {
@@ -117,7 +118,8 @@ void bid_group(const RoundIndex& ix, RoundResult& r, int g) {
     o.product = p;
     o.group = g;
     if (check_bid(ix, p, o)) {
-      long double f = strength_factor(pf, in.products[p].strength_milli, grp.reference_strength_milli);
+      long double f =
+          strength_factor(pf, in.products[p].strength_milli, grp.reference_strength_milli);
       o.comparable = scale(o.price, f, true);
       valid.push_back(static_cast<int>(outs.size()));
     }
@@ -128,7 +130,8 @@ void bid_group(const RoundIndex& ix, RoundResult& r, int g) {
   std::sort(valid.begin(), valid.end(), [&](int a, int b) {
     const auto &x = outs[a], &y = outs[b];
     if (x.comparable != y.comparable) return x.comparable < y.comparable;
-    if (ix.demand[x.product] != ix.demand[y.product]) return ix.demand[x.product] > ix.demand[y.product];
+    if (ix.demand[x.product] != ix.demand[y.product])
+      return ix.demand[x.product] > ix.demand[y.product];
     const auto &tx = in.bids[x.bid].submitted_at, &ty = in.bids[y.bid].submitted_at;
     if (tx != ty) return tx < ty;
     return in.products[x.product].id < in.products[y.product].id;
@@ -160,25 +163,29 @@ void bid_group(const RoundIndex& ix, RoundResult& r, int g) {
     if (pf.guard == AdmissionGuard::kR11) {
       Wide sum = 0;
       for (int i = 0; i < k; ++i) sum += outs[best[i]].comparable;
-      Price half_mean = static_cast<Price>(round_half_up(sum * pf.anchor_mean_share_bp, Wide(k) * 10'000));
+      Price half_mean =
+          static_cast<Price>(round_half_up(sum * pf.anchor_mean_share_bp, Wide(k) * 10'000));
       grp.anchor = std::max(lowest, half_mean);
     }
     std::vector<int> passed, failed_guard;
     for (int i = 0; i < k; ++i) {
       auto& o = outs[best[i]];
-      (passes_guard(pf, o.comparable, grp.anchor, o.price, ix.ceiling[o.product]) ? passed : failed_guard)
+      (passes_guard(pf, o.comparable, grp.anchor, o.price, ix.ceiling[o.product]) ? passed
+                                                                                  : failed_guard)
           .push_back(best[i]);
     }
-    Price revival = passed.size() == 1
-                        ? static_cast<Price>(round_half_up(Wide(grp.anchor) * pf.guard_ratio_permille, 1000))
-                        : outs[passed.back()].comparable;
+    Price revival =
+        passed.size() == 1
+            ? static_cast<Price>(round_half_up(Wide(grp.anchor) * pf.guard_ratio_permille, 1000))
+            : outs[passed.back()].comparable;
     std::vector<int> winners = passed;
     for (int i : passed) outs[i].status = BidStatus::kWon;
     auto revive = [&](int i) {
       auto& o = outs[i];
       o.status = BidStatus::kWon;
       o.revived = true;
-      long double f = strength_factor(pf, in.products[o.product].strength_milli, grp.reference_strength_milli);
+      long double f =
+          strength_factor(pf, in.products[o.product].strength_milli, grp.reference_strength_milli);
       o.price = std::min(o.price, scale(revival, f, false));
       o.reason = "revived at the revival price";
       winners.push_back(i);
@@ -188,7 +195,9 @@ void bid_group(const RoundIndex& ix, RoundResult& r, int g) {
         revive(i);
       } else {
         outs[i].status = BidStatus::kEliminated;
-        outs[i].reason = "above the admission guard (" + std::to_string(pf.guard_ratio_permille / 1000.0).substr(0, 3) + "x the anchor)";
+        outs[i].reason = "above the admission guard (" +
+                         std::to_string(pf.guard_ratio_permille / 1000.0).substr(0, 3) +
+                         "x the anchor)";
       }
     }
     if (pf.revival && !failed_guard.empty()) grp.revival_price = revival;
@@ -199,7 +208,8 @@ void bid_group(const RoundIndex& ix, RoundResult& r, int g) {
       Price highest = outs[best.back()].comparable;
       for (std::size_t j = static_cast<std::size_t>(k); j < best.size(); ++j) {
         auto& o = outs[best[j]];
-        bool demand_ok = Wide(ix.demand[o.product]) * static_cast<Wide>(best.size()) >= total_demand;
+        bool demand_ok =
+            Wide(ix.demand[o.product]) * static_cast<Wide>(best.size()) >= total_demand;
         if (demand_ok && o.comparable < highest && ix.revival[o.product] == 1) {
           grp.revival_price = revival;
           revive(best[j]);
@@ -209,7 +219,8 @@ void bid_group(const RoundIndex& ix, RoundResult& r, int g) {
     for (int i : best)
       if (outs[i].status != BidStatus::kWon) {
         if (outs[i].reason.empty())
-          outs[i].reason = "ranked " + std::to_string(outs[i].rank) + ", beyond the " + std::to_string(k) + " winning places";
+          outs[i].reason = "ranked " + std::to_string(outs[i].rank) + ", beyond the " +
+                           std::to_string(k) + " winning places";
       }
     grp.winners = static_cast<int>(winners.size());
     grp.status = winners.empty() ? GroupStatus::kFailed : GroupStatus::kAwarded;

@@ -4,26 +4,38 @@
 
 namespace procura {
 
-const char* stage_name(Stage s) { return s == Stage::kBidding ? "bidding" : "negotiation"; }
+const char* stage_name(Stage s) {
+  return s == Stage::kBidding ? "bidding" : "negotiation";
+}
 
 const char* group_status_name(GroupStatus s) {
   switch (s) {
-    case GroupStatus::kAwarded: return "awarded";
-    case GroupStatus::kFailed: return "failed";
-    case GroupStatus::kNegotiation: return "negotiation";
+    case GroupStatus::kAwarded:
+      return "awarded";
+    case GroupStatus::kFailed:
+      return "failed";
+    case GroupStatus::kNegotiation:
+      return "negotiation";
   }
   return "";
 }
 
 const char* bid_status_name(BidStatus s) {
   switch (s) {
-    case BidStatus::kWon: return "won";
-    case BidStatus::kEliminated: return "eliminated";
-    case BidStatus::kInvalid: return "invalid";
-    case BidStatus::kWithdrawn: return "withdrawn";
-    case BidStatus::kLate: return "late";
-    case BidStatus::kTampered: return "tampered";
-    case BidStatus::kMissing: return "missing";
+    case BidStatus::kWon:
+      return "won";
+    case BidStatus::kEliminated:
+      return "eliminated";
+    case BidStatus::kInvalid:
+      return "invalid";
+    case BidStatus::kWithdrawn:
+      return "withdrawn";
+    case BidStatus::kLate:
+      return "late";
+    case BidStatus::kTampered:
+      return "tampered";
+    case BidStatus::kMissing:
+      return "missing";
   }
   return "";
 }

@@ -14,7 +14,8 @@ void flag_inversions_by_attributes(const RoundIndex& ix, RoundResult& r) {
   // the set of some group whose dearest product is dearer than A.
   std::map<std::string, std::vector<int>> groups_by_family;
   for (std::size_t g = 0; g < r.groups.size(); ++g)
-    groups_by_family[family_key(ix.in.products[r.groups[g].products.front()])].push_back(static_cast<int>(g));
+    groups_by_family[family_key(ix.in.products[r.groups[g].products.front()])].push_back(
+        static_cast<int>(g));
   for (const auto& [family, gs] : groups_by_family) {
     if (gs.size() < 2) continue;
     std::vector<Price> dearest(gs.size(), 0);
@@ -50,7 +51,10 @@ void group_products(const RoundIndex& ix, RoundResult& r) {
   r.inverted.assign(np, false);
   for (auto& [key, products] : by_key) {
     Group g;
-    g.id = "G" + std::string(r.groups.size() + 1 < 10 ? "00" : r.groups.size() + 1 < 100 ? "0" : "") +
+    g.id = "G" +
+           std::string(r.groups.size() + 1 < 10    ? "00"
+                       : r.groups.size() + 1 < 100 ? "0"
+                                                   : "") +
            std::to_string(r.groups.size() + 1);
     g.key = key;
     g.products = std::move(products);

@@ -9,16 +9,14 @@ namespace procura {
 
 namespace {
 template <class T, class Id>
-void build(IdMap& map, const std::vector<T>& items, Id id,
-           const char* what) {
+void build(IdMap& map, const std::vector<T>& items, Id id, const char* what) {
   map.reserve(items.size() * 2);
   for (std::size_t i = 0; i < items.size(); ++i)
     if (!map.emplace(std::string(id(items[i])), static_cast<int>(i)).second)
       throw RuleError(std::string(what) + ": duplicate id '" + std::string(id(items[i])) + "'");
 }
 
-int find(const IdMap& map, const std::string& id,
-         const char* what, const char* ref) {
+int find(const IdMap& map, const std::string& id, const char* what, const char* ref) {
   auto it = map.find(id);
   if (it == map.end()) throw RuleError(std::string(what) + ": unknown " + ref + " '" + id + "'");
   return it->second;
@@ -26,10 +24,16 @@ int find(const IdMap& map, const std::string& id,
 }  // namespace
 
 RoundIndex::RoundIndex(const RoundInput& input) : in(input) {
-  build(product, in.products, [](const Product& p) -> std::string_view { return p.id; }, "products");
-  build(enterprise, in.enterprises, [](const Enterprise& e) -> std::string_view { return e.id; }, "enterprises");
-  build(region, in.regions, [](const Region& r) -> std::string_view { return r.id; }, "regions");
-  build(institution, in.institutions, [](const Institution& i) -> std::string_view { return i.id; }, "institutions");
+  build(
+      product, in.products, [](const Product& p) -> std::string_view { return p.id; }, "products");
+  build(
+      enterprise, in.enterprises, [](const Enterprise& e) -> std::string_view { return e.id; },
+      "enterprises");
+  build(
+      region, in.regions, [](const Region& r) -> std::string_view { return r.id; }, "regions");
+  build(
+      institution, in.institutions, [](const Institution& i) -> std::string_view { return i.id; },
+      "institutions");
 
   const std::size_t np = in.products.size();
   enterprise_of.resize(np);
@@ -52,7 +56,8 @@ RoundIndex::RoundIndex(const RoundInput& input) : in(input) {
   };
   const int parts_n = nd > 100'000 ? 2 : 1;
   std::vector<Part> parts(static_cast<std::size_t>(parts_n));
-  for (int t = 0; t < parts_n; ++t) parts[t].from = nd * t / parts_n, parts[t].to = nd * (t + 1) / parts_n;
+  for (int t = 0; t < parts_n; ++t)
+    parts[t].from = nd * t / parts_n, parts[t].to = nd * (t + 1) / parts_n;
   auto resolve = [&](Part& part) {
     part.count.assign(np, 0);
     part.quantity.assign(np, 0);
@@ -130,32 +135,39 @@ RoundIndex::RoundIndex(const RoundInput& input) : in(input) {
       }
     }
     for (std::size_t p = 0; p < np; ++p)
-      if (base_volume[p] > 0) ref_price[p] = static_cast<Price>(round_half_up(amount[p], base_volume[p]));
+      if (base_volume[p] > 0)
+        ref_price[p] = static_cast<Price>(round_half_up(amount[p], base_volume[p]));
   }
 
   ceiling.assign(np, 0);
-  for (const auto& c : in.ceilings) ceiling[find(product, c.product_id, "ceilings", "product")] = c.max_price;
+  for (const auto& c : in.ceilings)
+    ceiling[find(product, c.product_id, "ceilings", "product")] = c.max_price;
 
   bid.assign(np, -1);
   for (std::size_t i = 0; i < in.bids.size(); ++i) {
     int p = find(product, in.bids[i].product_id, "bids", "product");
-    if (bid[p] != -1) throw RuleError("bids: more than one bid for product '" + in.bids[i].product_id + "'");
+    if (bid[p] != -1)
+      throw RuleError("bids: more than one bid for product '" + in.bids[i].product_id + "'");
     bid[p] = static_cast<int>(i);
   }
   access.assign(np, -1);
   for (std::size_t i = 0; i < in.access_prices.size(); ++i) {
     int p = find(product, in.access_prices[i].product_id, "access prices", "product");
     if (access[p] != -1)
-      throw RuleError("access prices: more than one for product '" + in.access_prices[i].product_id + "'");
+      throw RuleError("access prices: more than one for product '" +
+                      in.access_prices[i].product_id + "'");
     access[p] = static_cast<int>(i);
   }
   offers.assign(np, {});
   for (std::size_t i = 0; i < in.offers.size(); ++i)
-    offers[find(product, in.offers[i].product_id, "offers", "product")].push_back(static_cast<int>(i));
+    offers[find(product, in.offers[i].product_id, "offers", "product")].push_back(
+        static_cast<int>(i));
   for (auto& list : offers)
-    std::sort(list.begin(), list.end(), [&](int a, int b) { return in.offers[a].round < in.offers[b].round; });
+    std::sort(list.begin(), list.end(),
+              [&](int a, int b) { return in.offers[a].round < in.offers[b].round; });
   revival.assign(np, -1);
-  for (const auto& r : in.revivals) revival[find(product, r.product_id, "revivals", "product")] = r.accepted ? 1 : 0;
+  for (const auto& r : in.revivals)
+    revival[find(product, r.product_id, "revivals", "product")] = r.accepted ? 1 : 0;
   for (const auto& r : in.region_preferences) {
     find(product, r.product_id, "region preferences", "product");
     find(region, r.region_id, "region preferences", "region");

@@ -8,9 +8,13 @@ namespace procura {
 
 namespace {
 
-Fraction rate(Wide num, Wide den) { return den == 0 ? Fraction{0, 0} : Fraction{num, den}; }
+Fraction rate(Wide num, Wide den) {
+  return den == 0 ? Fraction{0, 0} : Fraction{num, den};
+}
 
-bool greater(const Fraction& a, const Fraction& b) { return a.num * b.den > b.num * a.den; }
+bool greater(const Fraction& a, const Fraction& b) {
+  return a.num * b.den > b.num * a.den;
+}
 
 void add_to_stage(StageMetrics& s, const Award& a, long double& sum) {
   ++s.awards;
@@ -48,7 +52,8 @@ void compute_metrics(const RoundIndex& ix, RoundResult& r) {
     m.competitive_groups += g.competitive;
     if (g.status == GroupStatus::kFailed) {
       ++m.failed_groups;
-      m.unallocated_units += static_cast<Units>(round_half_up(Wide(g.demand) * in.profile.volume_ratio_bp(1), 10'000));
+      m.unallocated_units +=
+          static_cast<Units>(round_half_up(Wide(g.demand) * in.profile.volume_ratio_bp(1), 10'000));
     }
   }
   for (const auto& b : r.bids)

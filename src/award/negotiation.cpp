@@ -31,9 +31,9 @@ void run_negotiation(const RoundIndex& ix, RoundResult& r) {
     n.entered = !n.offers.empty();
     if (n.entered) n.best_offer = *std::min_element(n.offers.begin(), n.offers.end());
     if (!n.success) {
-      n.reason += !n.entered             ? "; no offer submitted"
+      n.reason += !n.entered            ? "; no offer submitted"
                   : n.access_price == 0 ? "; no access price was set"
-                                         : "; no offer reached the access price";
+                                        : "; no offer reached the access price";
       continue;
     }
     Award a;

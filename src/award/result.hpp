@@ -22,20 +22,20 @@ enum class GroupStatus { kAwarded, kFailed, kNegotiation };
 const char* group_status_name(GroupStatus s);
 
 struct Group {
-  std::string id;   // "G001", ordered by key
-  std::string key;  // category|basic...|{additional}
+  std::string id;             // "G001", ordered by key
+  std::string key;            // category|basic...|{additional}
   std::vector<int> products;  // eligible products in the group
   int n_firms = 0;            // distinct competitors among non-inverted eligible products
   bool competitive = false;
   GroupStatus status = GroupStatus::kNegotiation;
-  std::string note;           // why a competitive group failed or was re-routed
-  int valid_bidders = 0;      // N of the bidding stage
-  int winners = 0;            // k after guards (awards in the group)
-  int slots = 0;              // f(N) before guards
-  Price anchor = 0;           // comparable-price anchor of the admission guard
-  Price revival_price = 0;    // comparable price offered for revival; 0 = none
-  Units demand = 0;           // reported demand for the group's products
-  Units base = 0;             // agreed-volume base (bidding groups)
+  std::string note;         // why a competitive group failed or was re-routed
+  int valid_bidders = 0;    // N of the bidding stage
+  int winners = 0;          // k after guards (awards in the group)
+  int slots = 0;            // f(N) before guards
+  Price anchor = 0;         // comparable-price anchor of the admission guard
+  Price revival_price = 0;  // comparable price offered for revival; 0 = none
+  Units demand = 0;         // reported demand for the group's products
+  Units base = 0;           // agreed-volume base (bidding groups)
   int volume_ratio_bp = 0;
   std::int64_t reference_strength_milli = 0;
 };
@@ -46,11 +46,11 @@ const char* bid_status_name(BidStatus s);
 struct BidOutcome {
   int product = -1;
   int group = -1;
-  int bid = -1;              // index into RoundInput::bids, -1 when none
+  int bid = -1;  // index into RoundInput::bids, -1 when none
   Price price = 0;
   Price comparable = 0;
   BidStatus status = BidStatus::kMissing;
-  int rank = 0;              // 1-based rank among valid bids; 0 if not ranked
+  int rank = 0;  // 1-based rank among valid bids; 0 if not ranked
   bool revived = false;
   std::string reason;
 };
@@ -58,7 +58,7 @@ struct BidOutcome {
 struct NegotiationOutcome {
   int product = -1;
   int group = -1;
-  Price access_price = 0;   // after clamping to the ceiling; 0 = none set
+  Price access_price = 0;  // after clamping to the ceiling; 0 = none set
   bool clamped = false;
   std::vector<Price> offers;  // accepted offers in round order
   bool entered = false;       // submitted at least one offer
@@ -75,10 +75,10 @@ struct Award {
   int group = -1;
   Stage stage = Stage::kBidding;
   int rank = 1;
-  Price price = 0;       // unit price awarded
-  Price ref_price = 0;   // base-period reference price; 0 = none
-  Units volume = 0;      // agreed annual volume
-  Fraction share;        // share of the group's base (bidding)
+  Price price = 0;      // unit price awarded
+  Price ref_price = 0;  // base-period reference price; 0 = none
+  Units volume = 0;     // agreed annual volume
+  Fraction share;       // share of the group's base (bidding)
   bool revived = false;
   bool in_draft = true;  // takes part in the region draft
   Fraction decrease() const { return one_minus_ratio(price, ref_price); }
@@ -94,8 +94,8 @@ struct RegionPick {
   int award = -1;
   int region = -1;
   bool spare = false;
-  int turn = 0;       // 1-based draft turn
-  Units volume = 0;   // region volume (primary picks)
+  int turn = 0;      // 1-based draft turn
+  Units volume = 0;  // region volume (primary picks)
 };
 
 struct ContractTerms {
@@ -151,9 +151,9 @@ struct Metrics {
 };
 
 struct RoundResult {
-  std::vector<bool> eligible;     // by product
-  std::vector<bool> inverted;     // by product
-  std::vector<int> group_of;      // by product; -1 when not eligible
+  std::vector<bool> eligible;  // by product
+  std::vector<bool> inverted;  // by product
+  std::vector<int> group_of;   // by product; -1 when not eligible
   std::vector<Rejection> rejections;
   std::vector<Group> groups;
   std::vector<BidOutcome> bids;

@@ -22,7 +22,9 @@ void route_groups(const RoundIndex& ix, RoundResult& r) {
         NegotiationOutcome n;
         n.product = p;
         n.group = static_cast<int>(g);
-        n.reason = r.inverted[p] ? "price-inverted" : grp.n_firms <= 1 ? "exclusive" : "uncompetitive";
+        n.reason = r.inverted[p]      ? "price-inverted"
+                   : grp.n_firms <= 1 ? "exclusive"
+                                      : "uncompetitive";
         r.negotiations.push_back(std::move(n));
       }
   }

@@ -42,7 +42,8 @@ struct Scratch {
 };
 
 std::vector<InstitutionDemand> group_demand(const RoundIndex& ix, const std::vector<int>& products,
-                                            const std::vector<int>& award_of_product, Scratch& scratch) {
+                                            const std::vector<int>& award_of_product,
+                                            Scratch& scratch) {
   if (scratch.slot.empty()) scratch.slot.assign(ix.in.institutions.size(), -1);
   scratch.touched.clear();
   for (int p : products)
@@ -61,7 +62,8 @@ std::vector<InstitutionDemand> group_demand(const RoundIndex& ix, const std::vec
       const DemandRef& d = ix.demand_refs[l];
       auto& entry = out[scratch.slot[d.institution]];
       entry.quantity += d.quantity;
-      if (d.by_brand && award_of_product[p] >= 0) entry.brands.emplace_back(award_of_product[p], d.quantity);
+      if (d.by_brand && award_of_product[p] >= 0)
+        entry.brands.emplace_back(award_of_product[p], d.quantity);
     }
   for (int inst : scratch.touched) scratch.slot[inst] = -1;
   return out;
@@ -88,7 +90,8 @@ void assign_by_capacity(VolumeOut& out, const std::vector<InstitutionDemand>& de
   std::vector<Units> given(demand.size() * k, 0);  // [institution][award]
   for (std::size_t i = 0; i < demand.size(); ++i)
     for (const auto& [award, qty] : demand[i].brands) {
-      auto pos = static_cast<std::size_t>(std::find(awards.begin(), awards.end(), award) - awards.begin());
+      auto pos =
+          static_cast<std::size_t>(std::find(awards.begin(), awards.end(), award) - awards.begin());
       Units want = static_cast<Units>(round_half_up(Wide(qty) * ratio_bp, 10'000));
       Units give = std::min({left[i], capacity[pos], want});
       left[i] -= give;
@@ -103,11 +106,13 @@ void assign_by_capacity(VolumeOut& out, const std::vector<InstitutionDemand>& de
       given[i * k + a] += give;
     }
   for (std::size_t a = 0; a < k; ++a)
-    for (std::size_t i = 0; i < demand.size(); ++i) add_allocation(out, awards[a], demand[i].institution, given[i * k + a]);
+    for (std::size_t i = 0; i < demand.size(); ++i)
+      add_allocation(out, awards[a], demand[i].institution, given[i * k + a]);
 }
 
-void allocate_ladder(const RoundIndex& ix, RoundResult& r, Group& grp, const std::vector<int>& products,
-                     const std::vector<int>& awards, const std::vector<int>& award_of_product, VolumeOut& out) {
+void allocate_ladder(const RoundIndex& ix, RoundResult& r, Group& grp,
+                     const std::vector<int>& products, const std::vector<int>& awards,
+                     const std::vector<int>& award_of_product, VolumeOut& out) {
   const auto& pf = ix.in.profile;
   std::vector<Fraction> shares = pf.split == VolumeSplit::kSingleWinner
                                      ? std::vector<Fraction>(awards.size(), Fraction{0, 1})
@@ -121,11 +126,13 @@ void allocate_ladder(const RoundIndex& ix, RoundResult& r, Group& grp, const std
   auto demand = group_demand(ix, products, award_of_product, out.scratch);
   std::vector<Units> weights;
   for (const auto& d : demand) weights.push_back(d.quantity);
-  assign_by_capacity(out, demand, split_by_weight(grp.base, weights), awards, units, grp.volume_ratio_bp);
+  assign_by_capacity(out, demand, split_by_weight(grp.base, weights), awards, units,
+                     grp.volume_ratio_bp);
 }
 
-void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const std::vector<int>& products,
-                      const std::vector<int>& awards, const std::vector<int>& award_of_product, VolumeOut& out) {
+void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp,
+                      const std::vector<int>& products, const std::vector<int>& awards,
+                      const std::vector<int>& award_of_product, VolumeOut& out) {
   const auto& in = ix.in;
   auto demand = group_demand(ix, products, award_of_product, out.scratch);
   const std::size_t nr = in.regions.size();
@@ -133,7 +140,8 @@ void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const st
   for (const auto& d : demand) region_demand[ix.region_of[d.institution]] += d.quantity;
   grp.base = 0;
   for (std::size_t g = 0; g < nr; ++g) {
-    region_volume[g] = static_cast<Units>(round_half_up(Wide(region_demand[g]) * grp.volume_ratio_bp, 10'000));
+    region_volume[g] =
+        static_cast<Units>(round_half_up(Wide(region_demand[g]) * grp.volume_ratio_bp, 10'000));
     grp.base += region_volume[g];
   }
 
@@ -147,7 +155,8 @@ void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const st
     std::sort(sorted.begin(), sorted.end(), [](auto a, auto b) { return a->rank < b->rank; });
     for (const auto* p : sorted) {
       int prod = ix.product.at(p->product_id);
-      if (award_of_product[prod] >= 0) prefs[award_of_product[prod]].push_back(ix.region.at(p->region_id));
+      if (award_of_product[prod] >= 0)
+        prefs[award_of_product[prod]].push_back(ix.region.at(p->region_id));
     }
   }
   auto choose = [&](int award, const std::vector<bool>& open) {
@@ -155,7 +164,8 @@ void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const st
       if (open[reg]) return reg;
     int best = -1;
     for (std::size_t g = 0; g < nr; ++g)
-      if (open[g] && (best < 0 || region_volume[g] > region_volume[best])) best = static_cast<int>(g);
+      if (open[g] && (best < 0 || region_volume[g] > region_volume[best]))
+        best = static_cast<int>(g);
     return best;
   };
   std::vector<bool> open(nr, false);
@@ -176,8 +186,7 @@ void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const st
     }
   for (int a : drafters) {  // spare regions: any drafted region that is not the winner's own
     std::vector<bool> spare_open(nr, false);
-    for (std::size_t g = 0; g < nr; ++g)
-      spare_open[g] = region_volume[g] > 0 && primary_of[g] != a;
+    for (std::size_t g = 0; g < nr; ++g) spare_open[g] = region_volume[g] > 0 && primary_of[g] != a;
     int reg = choose(a, spare_open);
     if (reg >= 0) out.picks.push_back({a, reg, true, 0, 0});
   }
@@ -188,7 +197,8 @@ void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const st
     std::vector<const InstitutionDemand*> here;
     std::vector<Units> weights;
     for (const auto& d : demand)
-      if (ix.region_of[d.institution] == static_cast<int>(g)) here.push_back(&d), weights.push_back(d.quantity);
+      if (ix.region_of[d.institution] == static_cast<int>(g))
+        here.push_back(&d), weights.push_back(d.quantity);
     auto targets = split_by_weight(region_volume[g], weights);
     for (std::size_t i = 0; i < here.size(); ++i) {
       // By-brand quantities go to their winning brand, the rest to the region's primary supplier.
@@ -197,7 +207,8 @@ void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const st
       for (const auto& [award, qty] : here[i]->brands) parts.push_back(qty), rest -= qty;
       parts.push_back(rest);
       auto split = split_by_weight(targets[i], parts);
-      for (std::size_t b = 0; b < here[i]->brands.size(); ++b) given[{here[i]->brands[b].first, here[i]->institution}] += split[b];
+      for (std::size_t b = 0; b < here[i]->brands.size(); ++b)
+        given[{here[i]->brands[b].first, here[i]->institution}] += split[b];
       given[{primary_of[g], here[i]->institution}] += split.back();
     }
   }
@@ -205,7 +216,8 @@ void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp, const st
     add_allocation(out, key.first, key.second, units);
     r.awards[key.first].volume += units;
   }
-  for (int a : awards) r.awards[a].share = normalise(r.awards[a].volume, std::max<Units>(grp.base, 1));
+  for (int a : awards)
+    r.awards[a].share = normalise(r.awards[a].volume, std::max<Units>(grp.base, 1));
 }
 
 }  // namespace
@@ -237,7 +249,8 @@ std::vector<Units> integerise(const std::vector<Fraction>& shares, Units base) {
   for (std::size_t i = 0; i < shares.size(); ++i) {
     units[i] = static_cast<Units>(shares[i].num * base / shares[i].den);
     assigned += units[i];
-    total = normalise(total.num * shares[i].den + shares[i].num * total.den, total.den * shares[i].den);
+    total =
+        normalise(total.num * shares[i].den + shares[i].num * total.den, total.den * shares[i].den);
   }
   Wide target = total.num * base / total.den;
   for (std::size_t i = 0; assigned < target && !units.empty(); i = (i + 1) % units.size()) {
@@ -261,8 +274,11 @@ std::vector<Units> split_by_weight(Units total, const std::vector<Units>& weight
     if (exact % sum != 0) remainders.emplace_back(exact % sum, i);
   }
   const std::size_t needed = static_cast<std::size_t>(total - assigned);
-  auto by_remainder = [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
-  std::partial_sort(remainders.begin(), remainders.begin() + static_cast<long>(needed), remainders.end(), by_remainder);
+  auto by_remainder = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  std::partial_sort(remainders.begin(), remainders.begin() + static_cast<long>(needed),
+                    remainders.end(), by_remainder);
   for (std::size_t j = 0; j < needed; ++j) ++out[remainders[j].second];
   return out;
 }
@@ -289,7 +305,8 @@ void allocate_volume(const RoundIndex& ix, RoundResult& r) {
       std::vector<int> bidding_products;
       for (int p : grp.products)
         if (!r.inverted[p]) bidding_demand += ix.demand[p], bidding_products.push_back(p);
-      grp.base = static_cast<Units>(round_half_up(Wide(bidding_demand) * grp.volume_ratio_bp, 10'000));
+      grp.base =
+          static_cast<Units>(round_half_up(Wide(bidding_demand) * grp.volume_ratio_bp, 10'000));
       if (pf.split == VolumeSplit::kRegionDraft)
         allocate_regions(ix, r, grp, bidding_products, awards, award_of_product, out);
       else
@@ -301,13 +318,15 @@ void allocate_volume(const RoundIndex& ix, RoundResult& r) {
     for (std::size_t i = from; i < to; ++i) {
       const int a = negotiated[i];
       Award& aw = r.awards[a];
-      aw.volume = static_cast<Units>(round_half_up(Wide(ix.demand[aw.product]) * neg_ratio, 10'000));
+      aw.volume =
+          static_cast<Units>(round_half_up(Wide(ix.demand[aw.product]) * neg_ratio, 10'000));
       aw.share = {1, 1};
       auto demand = group_demand(ix, {aw.product}, award_of_product, out.scratch);
       std::vector<Units> weights;
       for (const auto& d : demand) weights.push_back(d.quantity);
       auto targets = split_by_weight(aw.volume, weights);
-      for (std::size_t j = 0; j < demand.size(); ++j) add_allocation(out, a, demand[j].institution, targets[j]);
+      for (std::size_t j = 0; j < demand.size(); ++j)
+        add_allocation(out, a, demand[j].institution, targets[j]);
     }
   };
   // Groups (and negotiated awards) are independent: two threads take one half each, and their
@@ -326,18 +345,11 @@ void allocate_volume(const RoundIndex& ix, RoundResult& r) {
     half(first, 0);
     half(second, 1);
   }
-  // Order: bidding groups of both halves, then negotiated awards of both halves.
-  r.allocations.clear();
+  // Order: the first half's groups and negotiated awards, then the second half's.
+  r.allocations = std::move(first.allocations);
+  r.allocations.insert(r.allocations.end(), second.allocations.begin(), second.allocations.end());
   r.region_picks = std::move(first.picks);
   r.region_picks.insert(r.region_picks.end(), second.picks.begin(), second.picks.end());
-  auto is_bidding = [&](const Allocation& al) { return r.awards[al.award].stage == Stage::kBidding; };
-  r.allocations.reserve(first.allocations.size() + second.allocations.size());
-  for (auto* out : {&first, &second})
-    for (const auto& al : out->allocations)
-      if (is_bidding(al)) r.allocations.push_back(al);
-  for (auto* out : {&first, &second})
-    for (const auto& al : out->allocations)
-      if (!is_bidding(al)) r.allocations.push_back(al);
 }
 
 }  // namespace procura

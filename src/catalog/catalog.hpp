@@ -38,16 +38,16 @@ struct Product {
   std::string id;
   std::string enterprise_id;
   std::string name;
-  std::string category;          // e.g. "IOL" or a molecule name
+  std::string category;  // e.g. "IOL" or a molecule name
   std::string registration_id;
   std::string registration_valid_until;  // ISO date; empty = no expiry
-  bool gqce = false;             // passed generic quality consistency evaluation
+  bool gqce = false;                     // passed generic quality consistency evaluation
   bool originator = false;
-  bool under_negotiation = false;  // already in an active national price negotiation
+  bool under_negotiation = false;       // already in an active national price negotiation
   std::vector<std::string> basic;       // basic attribute values, in the round's attribute order
   std::vector<std::string> additional;  // additional attributes present (kept sorted, unique)
   std::string unit = "piece";
-  std::int64_t strength_milli = 0;  // strength in 1/1000 of the unit of strength; 0 = n/a
+  std::int64_t strength_milli = 0;    // strength in 1/1000 of the unit of strength; 0 = n/a
   std::string classification_scheme;  // ATC, GMDN, CPV, ...
   std::string classification_id;
 };

@@ -1,8 +1,8 @@
 // procura: one binary, one subcommand per task. Exit codes: 0 success, 1 bad input (the message
 // names the file, line and field), 2 bad command line, 3 any other failure.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -33,23 +33,27 @@ void write_file(const fs::path& path, const std::string& text) {
   if (!f) throw std::runtime_error("cannot write " + path.string());
 }
 
-ImportOutcome import_folder(const std::string& dir, const std::string& db_path, std::string* round_id) {
+ImportOutcome import_folder(const std::string& dir, const std::string& db_path,
+                            std::string* round_id) {
   LoadedRound loaded;
   {
     ProgressBar bar("reading " + fs::path(dir).filename().string(), 1);
-    loaded = load_round_folder(dir, [&](std::size_t done, std::size_t total) { bar.update(done, total); });
+    loaded = load_round_folder(
+        dir, [&](std::size_t done, std::size_t total) { bar.update(done, total); });
   }
   RoundIndex check(loaded.input);  // references and duplicates, before anything is stored
   (void)check;
   SqliteStore store(db_path);
   ProgressBar bar("importing", 1);
-  auto outcome = store.import_round(loaded.input, loaded.digest, [&](std::size_t d, std::size_t t) { bar.update(d, t); });
+  auto outcome = store.import_round(loaded.input, loaded.digest,
+                                    [&](std::size_t d, std::size_t t) { bar.update(d, t); });
   if (round_id) *round_id = loaded.input.id;
   return outcome;
 }
 
 // Runs a stored round and writes every output; returns the path of the HTML report.
-fs::path run_stored(const std::string& db_path, const std::string& round_id, const fs::path& out, bool quiet) {
+fs::path run_stored(const std::string& db_path, const std::string& round_id, const fs::path& out,
+                    bool quiet) {
   SqliteStore store(db_path);
   RoundInput in = store.load_round(round_id);
   RoundResult r = run_round(in);
@@ -70,26 +74,36 @@ fs::path run_stored(const std::string& db_path, const std::string& round_id, con
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Procura: strategic, transparent health purchasing — joint volume-based procurement rounds"};
+  CLI::App app{
+      "Procura: strategic, transparent health purchasing — joint volume-based procurement rounds"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "procura 0.1.0");
 
-  auto* round = app.add_subcommand("round", "Import, check and run a joint volume-based procurement round");
+  auto* round =
+      app.add_subcommand("round", "Import, check and run a joint volume-based procurement round");
   round->require_subcommand(1);
 
   std::string dir, db = "procura.db", round_id, out = "out";
   bool quiet = false;
-  auto* check = round->add_subcommand("check", "Read a round folder and report every input error without storing anything");
-  check->add_option("dir", dir, "Round folder (round.json and CSV tables; see docs/round-inputs.md)")->required()->check(CLI::ExistingDirectory);
+  auto* check = round->add_subcommand(
+      "check", "Read a round folder and report every input error without storing anything");
+  check
+      ->add_option("dir", dir, "Round folder (round.json and CSV tables; see docs/round-inputs.md)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
 
-  auto* import = round->add_subcommand("import", "Store a round folder in the database (idempotent, all or nothing)");
+  auto* import = round->add_subcommand(
+      "import", "Store a round folder in the database (idempotent, all or nothing)");
   import->add_option("dir", dir, "Round folder")->required()->check(CLI::ExistingDirectory);
-  import->add_option("--db", db, "SQLite database file (created and migrated on first use)")->capture_default_str();
+  import->add_option("--db", db, "SQLite database file (created and migrated on first use)")
+      ->capture_default_str();
 
-  auto* run = round->add_subcommand("run", "Run steps 0-7 of a stored round and publish its results");
+  auto* run =
+      round->add_subcommand("run", "Run steps 0-7 of a stored round and publish its results");
   run->add_option("round", round_id, "Round id")->required();
   run->add_option("--db", db, "SQLite database file")->capture_default_str();
-  run->add_option("--out", out, "Output folder: results.json, report.html, csv/, ocds/")->capture_default_str();
+  run->add_option("--out", out, "Output folder: results.json, report.html, csv/, ocds/")
+      ->capture_default_str();
   run->add_flag("--quiet", quiet, "Do not print the summary table");
 
   auto* list = round->add_subcommand("list", "List the rounds in a database");
@@ -99,12 +113,14 @@ int main(int argc, char** argv) {
   profile->require_subcommand(1);
   auto* plist = profile->add_subcommand("list", "List the built-in rule profiles");
   std::string profile_id;
-  auto* pshow = profile->add_subcommand("show", "Print a profile as JSON, with its rules in plain words");
+  auto* pshow =
+      profile->add_subcommand("show", "Print a profile as JSON, with its rules in plain words");
   pshow->add_option("id", profile_id, "Profile id")->required();
 
   auto* bid = app.add_subcommand("bid", "Sealed bids");
   bid->require_subcommand(1);
-  auto* commit = bid->add_subcommand("commit", "Print the commitment hash a bidder publishes at submission");
+  auto* commit =
+      bid->add_subcommand("commit", "Print the commitment hash a bidder publishes at submission");
   std::string product, price, nonce;
   commit->add_option("--round", round_id, "Round id")->required();
   commit->add_option("--product", product, "Product id")->required();
@@ -112,7 +128,8 @@ int main(int argc, char** argv) {
   commit->add_option("--nonce", nonce, "Secret random text chosen by the bidder")->required();
 
   std::string demo_dir = std::string(PROCURA_SOURCE_DIR) + "/examples/iol-3n-2020";
-  auto* demo = app.add_subcommand("demo", "Import and run the demo round (the 3+N intraocular-lens alliance, 2020)");
+  auto* demo = app.add_subcommand(
+      "demo", "Import and run the demo round (the 3+N intraocular-lens alliance, 2020)");
   demo->add_option("--dir", demo_dir, "Round folder of the demo")->capture_default_str();
   demo->add_option("--db", db, "SQLite database file")->capture_default_str();
   demo->add_option("--out", out, "Output folder")->capture_default_str();
@@ -122,14 +139,18 @@ int main(int argc, char** argv) {
     if (check->parsed()) {
       auto loaded = load_round_folder(dir);
       RoundIndex ix(loaded.input);
-      std::cout << fmt::format("{}: round '{}' is readable: {} rows, {} products, {} institutions, {} bids (digest {})\n", dir,
-                               loaded.input.id, loaded.rows, loaded.input.products.size(), loaded.input.institutions.size(),
-                               loaded.input.bids.size(), loaded.digest.substr(0, 16));
+      std::cout << fmt::format(
+          "{}: round '{}' is readable: {} rows, {} products, {} institutions, {} bids (digest "
+          "{})\n",
+          dir, loaded.input.id, loaded.rows, loaded.input.products.size(),
+          loaded.input.institutions.size(), loaded.input.bids.size(), loaded.digest.substr(0, 16));
     } else if (import->parsed()) {
       std::string id;
       auto o = import_folder(dir, db, &id);
-      const char* what = o.kind == ImportOutcome::Kind::kUnchanged ? "unchanged (same inputs already stored)"
-                         : o.kind == ImportOutcome::Kind::kReplaced ? "replaced" : "created";
+      const char* what = o.kind == ImportOutcome::Kind::kUnchanged
+                             ? "unchanged (same inputs already stored)"
+                         : o.kind == ImportOutcome::Kind::kReplaced ? "replaced"
+                                                                    : "created";
       std::cout << fmt::format("round '{}' {} in {} ({} rows)\n", id, what, db, o.rows);
     } else if (run->parsed()) {
       auto report = run_stored(db, round_id, out, quiet);
@@ -139,22 +160,25 @@ int main(int argc, char** argv) {
       for (const auto& r : store.rounds())
         std::cout << fmt::format("{:<24} {:<24} {}\n", r.id, r.profile_id, r.title);
     } else if (plist->parsed()) {
-      for (const auto& p : builtin_profiles()) std::cout << fmt::format("{:<22} v{:<8} {}\n", p.id, p.version, p.title);
+      for (const auto& p : builtin_profiles())
+        std::cout << fmt::format("{:<22} v{:<8} {}\n", p.id, p.version, p.title);
     } else if (pshow->parsed()) {
       const auto& p = builtin_profile(profile_id);
       std::cout << profile_to_json(p).dump(2) << "\n\n";
       for (const auto& s : explain_profile(p)) std::cout << "- " << s << "\n";
     } else if (commit->parsed()) {
       auto p = parse_price(price);
-      if (!p || *p <= 0) throw InputError("--price", 0, "", "expected a positive decimal price, got '" + price + "'");
+      if (!p || *p <= 0)
+        throw InputError("--price", 0, "",
+                         "expected a positive decimal price, got '" + price + "'");
       Bid b{product, *p, "", nonce, ""};
       std::cout << bid_commitment(round_id, b) << "\n";
     } else if (demo->parsed()) {
       std::string id;
       import_folder(demo_dir, db, &id);
       auto report = run_stored(db, id, out, false);
-      std::cout << "\nThe demo round is stored in " << fs::absolute(db).string() << ".\nIts report: "
-                << fs::absolute(report).string() << "\nOCDS release package: "
+      std::cout << "\nThe demo round is stored in " << fs::absolute(db).string()
+                << ".\nIts report: " << fs::absolute(report).string() << "\nOCDS release package: "
                 << fs::absolute(fs::path(out) / "ocds" / "release-package.json").string() << "\n";
     }
   } catch (const InputError& e) {

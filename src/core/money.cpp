@@ -89,6 +89,8 @@ std::string format_amount(Wide amount, int decimals) {
   return out;
 }
 
-std::string format_price(Price p, int decimals) { return format_amount(Wide(p), decimals); }
+std::string format_price(Price p, int decimals) {
+  return format_amount(Wide(p), decimals);
+}
 
 }  // namespace procura

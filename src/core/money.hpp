@@ -8,9 +8,9 @@
 
 namespace procura {
 
-using Price = std::int64_t;   // 10^-4 currency units: 112.3267 yuan == 1'123'267
-using Units = std::int64_t;   // base units: tablets, pieces
-using Wide = __int128;        // for sums of price x quantity
+using Price = std::int64_t;  // 10^-4 currency units: 112.3267 yuan == 1'123'267
+using Units = std::int64_t;  // base units: tablets, pieces
+using Wide = __int128;       // for sums of price x quantity
 
 inline constexpr Price kPriceScale = 10'000;
 inline constexpr int kPriceDecimals = 4;

@@ -31,8 +31,8 @@ std::map<std::string, Price> reference_prices(const std::vector<HistoryLine>& hi
                                               const std::vector<std::string>& regions);
 
 // Lowest base-period price per product among regions outside `alliance_regions`.
-std::map<std::string, Price> lowest_prices_elsewhere(const std::vector<HistoryLine>& history,
-                                                     const std::vector<std::string>& alliance_regions);
+std::map<std::string, Price> lowest_prices_elsewhere(
+    const std::vector<HistoryLine>& history, const std::vector<std::string>& alliance_regions);
 
 // The mainstream list: within each group (a list of product indices), products whose
 // base-period volume share is at least `min_share_bp` basis points, or that are among the

@@ -32,7 +32,8 @@ std::string CsvRow::required(int c) const {
 Price CsvRow::price(int c, int max_decimals) const {
   auto p = parse_price(text(c), max_decimals);
   if (!p || *p < 0)
-    fail(c, "a non-negative decimal price with at most " + std::to_string(max_decimals) + " decimals");
+    fail(c,
+         "a non-negative decimal price with at most " + std::to_string(max_decimals) + " decimals");
   return *p;
 }
 
@@ -104,7 +105,8 @@ void check_header(ParseState& s) {
   }
   for (std::size_t c = 0; c < cols.size(); ++c)
     if (cols[c].required && s.slots[c] < 0)
-      throw InputError(*s.path, 1, cols[c].name, "required column is missing; expected columns: " + expected);
+      throw InputError(*s.path, 1, cols[c].name,
+                       "required column is missing; expected columns: " + expected);
   s.row = std::make_unique<CsvRow>(*s.path, s.slots);
   for (const auto& c : cols) s.row->names.push_back(c.name);
 }
@@ -170,7 +172,8 @@ long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw InputError(path, 0, "", "cannot open the file");
   csv_parser p;
-  if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) throw std::runtime_error("libcsv init failed");
+  if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+    throw std::runtime_error("libcsv init failed");
   std::unique_ptr<csv_parser, void (*)(csv_parser*)> guard(&p, &csv_free);
   ParseState s;
   s.path = &path;
@@ -184,21 +187,26 @@ long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
     std::size_t start = 0;
     for (std::size_t i = 0; i < n; ++i) {
       if (buf[i] != '\n') continue;
-      if (csv_parse(&p, buf.data() + start, i + 1 - start, on_field, on_row_end, &s) != i + 1 - start)
-        throw InputError(path, s.physical_line, "", std::string("malformed CSV: ") + csv_strerror(csv_error(&p)));
+      if (csv_parse(&p, buf.data() + start, i + 1 - start, on_field, on_row_end, &s) !=
+          i + 1 - start)
+        throw InputError(path, s.physical_line, "",
+                         std::string("malformed CSV: ") + csv_strerror(csv_error(&p)));
       if (s.error) std::rethrow_exception(s.error);
       ++s.physical_line;
       start = i + 1;
     }
-    if (start < n && csv_parse(&p, buf.data() + start, n - start, on_field, on_row_end, &s) != n - start)
-      throw InputError(path, s.physical_line, "", std::string("malformed CSV: ") + csv_strerror(csv_error(&p)));
+    if (start < n &&
+        csv_parse(&p, buf.data() + start, n - start, on_field, on_row_end, &s) != n - start)
+      throw InputError(path, s.physical_line, "",
+                       std::string("malformed CSV: ") + csv_strerror(csv_error(&p)));
     if (s.error) std::rethrow_exception(s.error);
     total += n;
     if (progress) progress(total);
   }
   if (csv_fini(&p, on_field, on_row_end, &s) != 0)
     throw InputError(path, s.last_row_end + 1, "",
-                     std::string("malformed CSV: ") + csv_strerror(csv_error(&p)) + " (a quoted field is never closed)");
+                     std::string("malformed CSV: ") + csv_strerror(csv_error(&p)) +
+                         " (a quoted field is never closed)");
   if (s.error) std::rethrow_exception(s.error);
   if (!s.header_done) throw InputError(path, 1, "", "the file is empty; expected a header row");
   return s.rows;

@@ -25,12 +25,12 @@ class CsvRow {
   std::string_view text(int column) const;
   // Non-empty text, or an error.
   std::string required(int column) const;
-  Price price(int column, int max_decimals) const;        // required
+  Price price(int column, int max_decimals) const;  // required
   Price price_or(int column, int max_decimals, Price fallback) const;
-  Units units(int column) const;                           // required
-  long integer(int column) const;                          // required
-  bool flag(int column, bool fallback) const;              // 1/0, true/false, yes/no
-  std::int64_t milli(int column) const;                    // decimal with <=3 decimals; 0 if empty
+  Units units(int column) const;               // required
+  long integer(int column) const;              // required
+  bool flag(int column, bool fallback) const;  // 1/0, true/false, yes/no
+  std::int64_t milli(int column) const;        // decimal with <=3 decimals; 0 if empty
   [[noreturn]] void fail(int column, const std::string& expected) const;
 
   // Internal: filled by the reader.

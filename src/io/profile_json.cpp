@@ -16,12 +16,13 @@ std::string get_string(const nlohmann::json& j, const char* key, const std::stri
     if (required) throw InputError(src, 0, prefix + key, "required field is missing");
     return "";
   }
-  if (!j[key].is_string()) throw InputError(src, 0, prefix + key, "expected a string, got " + j[key].dump());
+  if (!j[key].is_string())
+    throw InputError(src, 0, prefix + key, "expected a string, got " + j[key].dump());
   return j[key].get<std::string>();
 }
 
-void check_keys(const nlohmann::json& j, std::initializer_list<const char*> known, const std::string& src,
-                const std::string& prefix) {
+void check_keys(const nlohmann::json& j, std::initializer_list<const char*> known,
+                const std::string& src, const std::string& prefix) {
   for (const auto& [k, v] : j.items()) {
     bool ok = false;
     for (const char* n : known) ok = ok || k == n;
@@ -33,7 +34,9 @@ void check_timestamp(const std::string& v, const std::string& src, const std::st
   // YYYY-MM-DDTHH:MM:SSZ, compared as text, so the form must be exact.
   bool ok = v.size() == 20 && v[4] == '-' && v[7] == '-' && v[10] == 'T' && v[13] == ':' &&
             v[16] == ':' && v[19] == 'Z';
-  if (!v.empty() && !ok) throw InputError(src, 0, field, "expected a UTC time such as 2020-06-01T09:00:00Z, got '" + v + "'");
+  if (!v.empty() && !ok)
+    throw InputError(src, 0, field,
+                     "expected a UTC time such as 2020-06-01T09:00:00Z, got '" + v + "'");
 }
 
 }  // namespace
@@ -48,27 +51,34 @@ void read_round_rules(const std::string& path, RoundInput& round) {
   try {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    long line = 1 + static_cast<long>(std::count(text.begin(), text.begin() + static_cast<long>(std::min(e.byte, text.size())), '\n'));
+    long line = 1 + static_cast<long>(std::count(
+                        text.begin(),
+                        text.begin() + static_cast<long>(std::min(e.byte, text.size())), '\n'));
     throw InputError(path, line, "", std::string("malformed JSON: ") + e.what());
   }
   if (!j.is_object()) throw InputError(path, 1, "", "expected a JSON object");
-  check_keys(j, {"id", "title", "ocidPrefix", "currency", "buyer", "attributes", "profile", "timeline"}, path, "");
+  check_keys(
+      j, {"id", "title", "ocidPrefix", "currency", "buyer", "attributes", "profile", "timeline"},
+      path, "");
   round.id = get_string(j, "id", path, "", true);
   if (round.id.find_first_of(" /\\|") != std::string::npos)
     throw InputError(path, 0, "id", "expected an id without spaces, slashes or '|'");
   round.title = get_string(j, "title", path, "", false);
   if (j.contains("ocidPrefix")) round.ocid_prefix = get_string(j, "ocidPrefix", path, "", true);
   if (j.contains("currency")) round.currency = get_string(j, "currency", path, "", true);
-  if (round.currency.size() != 3) throw InputError(path, 0, "currency", "expected an ISO 4217 code such as CNY");
+  if (round.currency.size() != 3)
+    throw InputError(path, 0, "currency", "expected an ISO 4217 code such as CNY");
   if (!j.contains("buyer") || !j["buyer"].is_object())
     throw InputError(path, 0, "buyer", "expected an object with id and name");
   check_keys(j["buyer"], {"id", "name"}, path, "buyer.");
   round.buyer_id = get_string(j["buyer"], "id", path, "buyer.", true);
   round.buyer_name = get_string(j["buyer"], "name", path, "buyer.", true);
   if (j.contains("attributes")) {
-    if (!j["attributes"].is_array()) throw InputError(path, 0, "attributes", "expected an array of names");
+    if (!j["attributes"].is_array())
+      throw InputError(path, 0, "attributes", "expected an array of names");
     for (const auto& a : j["attributes"]) {
-      if (!a.is_string()) throw InputError(path, 0, "attributes", "expected strings, got " + a.dump());
+      if (!a.is_string())
+        throw InputError(path, 0, "attributes", "expected strings, got " + a.dump());
       round.attribute_names.push_back(a.get<std::string>());
     }
   }
@@ -85,7 +95,8 @@ void read_round_rules(const std::string& path, RoundInput& round) {
   if (!j.contains("timeline") || !j["timeline"].is_object())
     throw InputError(path, 0, "timeline", "expected an object");
   const auto& t = j["timeline"];
-  check_keys(t, {"basePeriod", "bidDeadline", "bidOpening", "negotiationEnd", "contractStart"}, path, "timeline.");
+  check_keys(t, {"basePeriod", "bidDeadline", "bidOpening", "negotiationEnd", "contractStart"},
+             path, "timeline.");
   round.timeline.base_period = get_string(t, "basePeriod", path, "timeline.", false);
   round.timeline.bid_deadline = get_string(t, "bidDeadline", path, "timeline.", true);
   round.timeline.bid_opening = get_string(t, "bidOpening", path, "timeline.", true);
@@ -95,10 +106,12 @@ void read_round_rules(const std::string& path, RoundInput& round) {
   check_timestamp(round.timeline.bid_opening, path, "timeline.bidOpening");
   check_timestamp(round.timeline.negotiation_end, path, "timeline.negotiationEnd");
   if (round.timeline.bid_opening < round.timeline.bid_deadline)
-    throw InputError(path, 0, "timeline.bidOpening", "the opening must not be before the bid deadline");
+    throw InputError(path, 0, "timeline.bidOpening",
+                     "the opening must not be before the bid deadline");
   const auto& cs = round.timeline.contract_start;
   if (cs.size() != 10 || cs[4] != '-' || cs[7] != '-')
-    throw InputError(path, 0, "timeline.contractStart", "expected a date such as 2020-09-01, got '" + cs + "'");
+    throw InputError(path, 0, "timeline.contractStart",
+                     "expected a date such as 2020-09-01, got '" + cs + "'");
 }
 
 }  // namespace procura

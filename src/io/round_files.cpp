@@ -15,12 +15,19 @@ namespace procura {
 namespace fs = std::filesystem;
 
 const std::vector<RoundFile>& round_files() {
-  static const std::vector<RoundFile> files = {
-      {"round.json", true},          {"regions.csv", true},         {"institutions.csv", true},
-      {"enterprises.csv", true},     {"products.csv", true},        {"history.csv", false},
-      {"demand.csv", true},          {"ceilings.csv", false},       {"bids.csv", false},
-      {"access_prices.csv", false},  {"offers.csv", false},         {"revivals.csv", false},
-      {"region_preferences.csv", false}};
+  static const std::vector<RoundFile> files = {{"round.json", true},
+                                               {"regions.csv", true},
+                                               {"institutions.csv", true},
+                                               {"enterprises.csv", true},
+                                               {"products.csv", true},
+                                               {"history.csv", false},
+                                               {"demand.csv", true},
+                                               {"ceilings.csv", false},
+                                               {"bids.csv", false},
+                                               {"access_prices.csv", false},
+                                               {"offers.csv", false},
+                                               {"revivals.csv", false},
+                                               {"region_preferences.csv", false}};
   return files;
 }
 
@@ -44,11 +51,13 @@ std::vector<std::string> split_list(std::string_view s) {
 }
 
 void check_ref(const CsvRow& row, int col, const IdSet& ids, const char* what) {
-  if (!ids.count(std::string(row.text(col)))) row.fail(col, std::string("the id of a known ") + what);
+  if (!ids.count(std::string(row.text(col))))
+    row.fail(col, std::string("the id of a known ") + what);
 }
 
 void check_new(const CsvRow& row, int col, IdSet& ids) {
-  if (!ids.insert(std::string(row.text(col))).second) row.fail(col, "an id not used before in this file");
+  if (!ids.insert(std::string(row.text(col))).second)
+    row.fail(col, "an id not used before in this file");
 }
 
 class Loader {
@@ -60,8 +69,10 @@ class Loader {
     if (!fs::is_directory(dir_)) throw InputError(dir_, 0, "", "not a folder");
     for (const auto& f : round_files()) {
       fs::path p = fs::path(dir_) / f.name;
-      if (fs::exists(p)) total_ += fs::file_size(p);
-      else if (f.required) throw InputError(p.string(), 0, "", "required file is missing");
+      if (fs::exists(p))
+        total_ += fs::file_size(p);
+      else if (f.required)
+        throw InputError(p.string(), 0, "", "required file is missing");
     }
     crypto_generichash_init(&hash_, nullptr, 0, 32);
     read_round_rules(path("round.json"), out_.input);
@@ -74,14 +85,20 @@ class Loader {
       check_new(r, 0, regions);
       in.regions.push_back({r.required(0), std::string(r.text(1))});
     });
-    csv("institutions.csv", {{"institution_id", true}, {"name", false}, {"region_id", true}}, [&](const CsvRow& r) {
-      check_new(r, 0, institutions);
-      check_ref(r, 2, regions, "region (regions.csv)");
-      in.institutions.push_back({r.required(0), std::string(r.text(1)), r.required(2)});
-    });
+    csv("institutions.csv", {{"institution_id", true}, {"name", false}, {"region_id", true}},
+        [&](const CsvRow& r) {
+          check_new(r, 0, institutions);
+          check_ref(r, 2, regions, "region (regions.csv)");
+          in.institutions.push_back({r.required(0), std::string(r.text(1)), r.required(2)});
+        });
     csv("enterprises.csv",
-        {{"enterprise_id", true}, {"name", false}, {"supply_capacity_ok", false}, {"credit_ok", false},
-         {"licence", false}, {"consortium_id", false}, {"manufacturer_id", false}},
+        {{"enterprise_id", true},
+         {"name", false},
+         {"supply_capacity_ok", false},
+         {"credit_ok", false},
+         {"licence", false},
+         {"consortium_id", false},
+         {"manufacturer_id", false}},
         [&](const CsvRow& r) {
           check_new(r, 0, enterprises);
           Enterprise e;
@@ -90,7 +107,8 @@ class Loader {
           e.supply_capacity_ok = r.flag(2, true);
           e.credit_ok = r.flag(3, true);
           auto lic = r.text(4);
-          if (!lic.empty() && lic != "A" && lic != "B") r.fail(4, "A (own manufacture) or B (contract-manufactured)");
+          if (!lic.empty() && lic != "A" && lic != "B")
+            r.fail(4, "A (own manufacture) or B (contract-manufactured)");
           e.licence = lic.empty() ? 'A' : lic[0];
           e.consortium_id = r.text(5);
           e.manufacturer_id = r.text(6);
@@ -98,10 +116,21 @@ class Loader {
         });
     const std::size_t nattr = in.attribute_names.size();
     csv("products.csv",
-        {{"product_id", true}, {"enterprise_id", true}, {"name", false}, {"category", true},
-         {"registration_id", false}, {"registration_valid_until", false}, {"gqce", false},
-         {"originator", false}, {"under_negotiation", false}, {"basic", false}, {"additional", false},
-         {"unit", false}, {"strength", false}, {"classification_scheme", false}, {"classification_id", false}},
+        {{"product_id", true},
+         {"enterprise_id", true},
+         {"name", false},
+         {"category", true},
+         {"registration_id", false},
+         {"registration_valid_until", false},
+         {"gqce", false},
+         {"originator", false},
+         {"under_negotiation", false},
+         {"basic", false},
+         {"additional", false},
+         {"unit", false},
+         {"strength", false},
+         {"classification_scheme", false},
+         {"classification_id", false}},
         [&](const CsvRow& r) {
           check_new(r, 0, products);
           check_ref(r, 1, enterprises, "enterprise (enterprises.csv)");
@@ -112,29 +141,34 @@ class Loader {
           p.category = r.required(3);
           p.registration_id = r.text(4);
           p.registration_valid_until = r.text(5);
-          if (!p.registration_valid_until.empty() && (p.registration_valid_until.size() != 10 || p.registration_valid_until[4] != '-'))
+          if (!p.registration_valid_until.empty() &&
+              (p.registration_valid_until.size() != 10 || p.registration_valid_until[4] != '-'))
             r.fail(5, "a date such as 2024-12-31");
           p.gqce = r.flag(6, false);
           p.originator = r.flag(7, false);
           p.under_negotiation = r.flag(8, false);
           p.basic = split_list(r.text(9));
           if (nattr > 0 && p.basic.size() != nattr)
-            r.fail(9, std::to_string(nattr) + " ';'-separated values (" + std::to_string(nattr) + " basic attributes in round.json)");
+            r.fail(9, std::to_string(nattr) + " ';'-separated values (" + std::to_string(nattr) +
+                          " basic attributes in round.json)");
           p.additional = split_list(r.text(10));
           std::sort(p.additional.begin(), p.additional.end());
-          p.additional.erase(std::unique(p.additional.begin(), p.additional.end()), p.additional.end());
+          p.additional.erase(std::unique(p.additional.begin(), p.additional.end()),
+                             p.additional.end());
           if (!r.text(11).empty()) p.unit = r.text(11);
           p.strength_milli = r.milli(12);
           p.classification_scheme = r.text(13);
           p.classification_id = r.text(14);
           in.products.push_back(std::move(p));
         });
-    csv("history.csv", {{"product_id", true}, {"region_id", true}, {"price", true}, {"quantity", true}},
+    csv("history.csv",
+        {{"product_id", true}, {"region_id", true}, {"price", true}, {"quantity", true}},
         [&](const CsvRow& r) {
           check_ref(r, 0, products, "product (products.csv)");
           in.history.push_back({r.required(0), r.required(1), r.price(2, 4), r.units(3)});
         });
-    csv("demand.csv", {{"institution_id", true}, {"product_id", true}, {"quantity", true}, {"by_brand", false}},
+    csv("demand.csv",
+        {{"institution_id", true}, {"product_id", true}, {"quantity", true}, {"by_brand", false}},
         [&](const CsvRow& r) {
           check_ref(r, 0, institutions, "institution (institutions.csv)");
           check_ref(r, 1, products, "product (products.csv)");
@@ -148,39 +182,51 @@ class Loader {
     });
     seen.clear();
     csv("bids.csv",
-        {{"product_id", true}, {"price", true}, {"submitted_at", true}, {"nonce", false}, {"commitment", false}},
+        {{"product_id", true},
+         {"price", true},
+         {"submitted_at", true},
+         {"nonce", false},
+         {"commitment", false}},
         [&](const CsvRow& r) {
           check_ref(r, 0, products, "product (products.csv)");
           check_new(r, 0, seen);
-          Bid b{r.required(0), r.price(1, 4), r.required(2), std::string(r.text(3)), std::string(r.text(4))};
+          Bid b{r.required(0), r.price(1, 4), r.required(2), std::string(r.text(3)),
+                std::string(r.text(4))};
           if (b.submitted_at.size() != 20 || b.submitted_at[10] != 'T' || b.submitted_at[19] != 'Z')
             r.fail(2, "a UTC time such as 2020-06-01T09:00:00Z");
-          if (!b.commitment.empty() && (b.commitment.size() != 64 || b.commitment.find_first_not_of("0123456789abcdef") != std::string::npos))
+          if (!b.commitment.empty() &&
+              (b.commitment.size() != 64 ||
+               b.commitment.find_first_not_of("0123456789abcdef") != std::string::npos))
             r.fail(4, "64 lower-case hex digits (BLAKE2b-256)");
           in.bids.push_back(std::move(b));
         });
     seen.clear();
-    csv("access_prices.csv", {{"product_id", true}, {"access_price", true}, {"panel", false}}, [&](const CsvRow& r) {
-      check_ref(r, 0, products, "product (products.csv)");
-      check_new(r, 0, seen);
-      in.access_prices.push_back({r.required(0), r.price(1, 4), std::string(r.text(2))});
-    });
-    csv("offers.csv", {{"product_id", true}, {"round", true}, {"price", true}}, [&](const CsvRow& r) {
-      check_ref(r, 0, products, "product (products.csv)");
-      long round = r.integer(1);
-      if (round < 1 || round > in.profile.negotiation_rounds)
-        r.fail(1, "a negotiation round from 1 to " + std::to_string(in.profile.negotiation_rounds));
-      in.offers.push_back({r.required(0), static_cast<int>(round), r.price(2, dec)});
-    });
+    csv("access_prices.csv", {{"product_id", true}, {"access_price", true}, {"panel", false}},
+        [&](const CsvRow& r) {
+          check_ref(r, 0, products, "product (products.csv)");
+          check_new(r, 0, seen);
+          in.access_prices.push_back({r.required(0), r.price(1, 4), std::string(r.text(2))});
+        });
+    csv("offers.csv", {{"product_id", true}, {"round", true}, {"price", true}},
+        [&](const CsvRow& r) {
+          check_ref(r, 0, products, "product (products.csv)");
+          long round = r.integer(1);
+          if (round < 1 || round > in.profile.negotiation_rounds)
+            r.fail(1, "a negotiation round from 1 to " +
+                          std::to_string(in.profile.negotiation_rounds));
+          in.offers.push_back({r.required(0), static_cast<int>(round), r.price(2, dec)});
+        });
     csv("revivals.csv", {{"product_id", true}, {"accepted", true}}, [&](const CsvRow& r) {
       check_ref(r, 0, products, "product (products.csv)");
       in.revivals.push_back({r.required(0), r.flag(1, false)});
     });
-    csv("region_preferences.csv", {{"product_id", true}, {"rank", true}, {"region_id", true}}, [&](const CsvRow& r) {
-      check_ref(r, 0, products, "product (products.csv)");
-      check_ref(r, 2, regions, "region (regions.csv)");
-      in.region_preferences.push_back({r.required(0), static_cast<int>(r.integer(1)), r.required(2)});
-    });
+    csv("region_preferences.csv", {{"product_id", true}, {"rank", true}, {"region_id", true}},
+        [&](const CsvRow& r) {
+          check_ref(r, 0, products, "product (products.csv)");
+          check_ref(r, 2, regions, "region (regions.csv)");
+          in.region_preferences.push_back(
+              {r.required(0), static_cast<int>(r.integer(1)), r.required(2)});
+        });
 
     unsigned char digest[32];
     crypto_generichash_final(&hash_, digest, sizeof digest);
@@ -196,7 +242,8 @@ class Loader {
   void hash_file(const char* name) {
     std::ifstream f(path(name), std::ios::binary);
     std::string header = std::string("\n--") + name + "\n";
-    crypto_generichash_update(&hash_, reinterpret_cast<const unsigned char*>(header.data()), header.size());
+    crypto_generichash_update(&hash_, reinterpret_cast<const unsigned char*>(header.data()),
+                              header.size());
     std::vector<char> buf(1 << 16);
     while (f.read(buf.data(), static_cast<std::streamsize>(buf.size())) || f.gcount() > 0) {
       crypto_generichash_update(&hash_, reinterpret_cast<const unsigned char*>(buf.data()),
@@ -205,7 +252,8 @@ class Loader {
     }
   }
 
-  void csv(const char* name, const std::vector<CsvColumn>& cols, const std::function<void(const CsvRow&)>& fn) {
+  void csv(const char* name, const std::vector<CsvColumn>& cols,
+           const std::function<void(const CsvRow&)>& fn) {
     if (!fs::exists(path(name))) return;
     std::size_t before = done_;
     out_.rows += read_csv(path(name), cols, fn, [&](std::size_t n) {

@@ -11,43 +11,56 @@ using json = nlohmann::json;
 
 const std::vector<std::string>& round_extensions() {
   static const std::vector<std::string> ext = {
-      "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json",
-      "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json",
+      "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/"
+      "extension.json",
+      "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/"
+      "extension.json",
       "https://procura.example/extensions/procura/v1/extension.json"};
   return ext;
 }
 
-json amount_json(Wide amount, int decimals) { return json::parse(format_amount(amount, decimals)); }
+json amount_json(Wide amount, int decimals) {
+  return json::parse(format_amount(amount, decimals));
+}
 
 namespace {
 
-std::string day_start(const std::string& date) { return date.size() == 10 ? date + "T00:00:00Z" : date; }
+std::string day_start(const std::string& date) {
+  return date.size() == 10 ? date + "T00:00:00Z" : date;
+}
 
 class Publisher {
  public:
   Publisher(const RoundInput& in, const RoundResult& r) : in_(in), r_(r) {
     std::unordered_map<std::string, int> ent;
-    for (std::size_t e = 0; e < in.enterprises.size(); ++e) ent[in.enterprises[e].id] = static_cast<int>(e);
+    for (std::size_t e = 0; e < in.enterprises.size(); ++e)
+      ent[in.enterprises[e].id] = static_cast<int>(e);
     std::unordered_map<std::string, int> pos;
-    for (std::size_t p = 0; p < in.products.size(); ++p) pos[in.products[p].id] = static_cast<int>(p);
+    for (std::size_t p = 0; p < in.products.size(); ++p)
+      pos[in.products[p].id] = static_cast<int>(p);
     enterprise_.resize(in.products.size());
-    for (std::size_t p = 0; p < in.products.size(); ++p) enterprise_[p] = ent.at(in.products[p].enterprise_id);
+    for (std::size_t p = 0; p < in.products.size(); ++p)
+      enterprise_[p] = ent.at(in.products[p].enterprise_id);
     ceiling_.assign(in.products.size(), 0);
     for (const auto& c : in.ceilings) ceiling_[pos.at(c.product_id)] = c.max_price;
     demand_.assign(in.products.size(), 0);
     for (const auto& l : in.demand) demand_[pos.at(l.product_id)] += l.quantity;
   }
 
-  std::vector<json> releases() {
-    return {planning(), tender(), awards(), contracts()};
-  }
+  std::vector<json> releases() { return {planning(), tender(), awards(), contracts()}; }
 
  private:
-  json value(Wide amount) const { return {{"amount", amount_json(amount, 2)}, {"currency", in_.currency}}; }
-  json unit_value(Price p) const { return {{"amount", amount_json(p, kPriceDecimals)}, {"currency", in_.currency}}; }
+  json value(Wide amount) const {
+    return {{"amount", amount_json(amount, 2)}, {"currency", in_.currency}};
+  }
+  json unit_value(Price p) const {
+    return {{"amount", amount_json(p, kPriceDecimals)}, {"currency", in_.currency}};
+  }
   const Product& product(int p) const { return in_.products[static_cast<std::size_t>(p)]; }
   const Enterprise& enterprise_of(int p) const { return in_.enterprises[enterprise_[p]]; }
-  json org_ref(const std::string& id, const std::string& name) const { return {{"id", id}, {"name", name}}; }
+  json org_ref(const std::string& id, const std::string& name) const {
+    return {{"id", id}, {"name", name}};
+  }
 
   json base(const std::string& suffix, const std::string& date, const char* tag) const {
     return {{"ocid", in_.ocid()},
@@ -61,9 +74,12 @@ class Publisher {
 
   json parties(bool with_suppliers) const {
     json out = json::array();
-    out.push_back({{"id", in_.buyer_id}, {"name", in_.buyer_name}, {"roles", {"buyer", "procuringEntity"}}});
+    out.push_back(
+        {{"id", in_.buyer_id}, {"name", in_.buyer_name}, {"roles", {"buyer", "procuringEntity"}}});
     for (const auto& i : in_.institutions)
-      out.push_back({{"id", i.id}, {"name", i.name.empty() ? i.id : i.name}, {"roles", {"buyer"}},
+      out.push_back({{"id", i.id},
+                     {"name", i.name.empty() ? i.id : i.name},
+                     {"roles", {"buyer"}},
                      {"address", {{"region", i.region_id}}}});
     std::set<std::string> winners;
     if (with_suppliers)
@@ -83,7 +99,8 @@ class Publisher {
                {"quantity", quantity},
                {"unit", {{"name", prod.unit}}}};
     if (!prod.classification_scheme.empty())
-      it["classification"] = {{"scheme", prod.classification_scheme}, {"id", prod.classification_id}};
+      it["classification"] = {{"scheme", prod.classification_scheme},
+                              {"id", prod.classification_id}};
     if (r_.group_of.size() > static_cast<std::size_t>(p) && r_.group_of[p] >= 0)
       it["relatedLot"] = r_.groups[r_.group_of[p]].id;
     return it;
@@ -93,8 +110,10 @@ class Publisher {
     json rel = base("planning", in_.timeline.bid_deadline, "planning");
     rel["parties"] = parties(false);
     rel["planning"] = {{"rationale", "Joint volume-based procurement: annual demand reported by " +
-                                         std::to_string(in_.institutions.size()) + " member institutions in " +
-                                         std::to_string(in_.regions.size()) + " regions, aggregated per specification model."}};
+                                         std::to_string(in_.institutions.size()) +
+                                         " member institutions in " +
+                                         std::to_string(in_.regions.size()) +
+                                         " regions, aggregated per specification model."}};
     json items = json::array();
     for (std::size_t p = 0; p < in_.products.size(); ++p)
       if (demand_[p] > 0) {
@@ -102,7 +121,8 @@ class Publisher {
         it.erase("relatedLot");
         items.push_back(it);
       }
-    rel["tender"] = {{"id", in_.id}, {"title", in_.title}, {"status", "planning"}, {"items", items}};
+    rel["tender"] = {
+        {"id", in_.id}, {"title", in_.title}, {"status", "planning"}, {"items", items}};
     rel["procura"] = {{"ruleProfile", profile_to_json(in_.profile)}};
     return rel;
   }
@@ -123,7 +143,8 @@ class Publisher {
       ext["winners"] = grp.winners;
       ext["agreedVolumeBase"] = grp.base;
       if (grp.anchor > 0) ext["anchorPrice"] = amount_json(grp.anchor, kPriceDecimals);
-      if (grp.revival_price > 0) ext["revivalPrice"] = amount_json(grp.revival_price, kPriceDecimals);
+      if (grp.revival_price > 0)
+        ext["revivalPrice"] = amount_json(grp.revival_price, kPriceDecimals);
       if (!grp.note.empty()) ext["note"] = grp.note;
     }
     l["procura"] = ext;
@@ -141,7 +162,8 @@ class Publisher {
       if (ceiling_[p] > 0) it["unit"]["value"] = unit_value(ceiling_[p]);
       items.push_back(it);
       const Enterprise& e = enterprise_of(static_cast<int>(p));
-      if (tenderers.insert(e.id).second) tenderer_refs.push_back(org_ref(e.id, e.name.empty() ? e.id : e.name));
+      if (tenderers.insert(e.id).second)
+        tenderer_refs.push_back(org_ref(e.id, e.name.empty() ? e.id : e.name));
     }
     json t = {{"id", in_.id},
               {"title", in_.title},
@@ -175,8 +197,9 @@ class Publisher {
         d["status"] = "pending";
       } else {
         d["status"] = b.status == BidStatus::kWithdrawn ? "withdrawn"
-                      : (b.status == BidStatus::kWon || b.status == BidStatus::kEliminated) ? "valid"
-                                                                                              : "disqualified";
+                      : (b.status == BidStatus::kWon || b.status == BidStatus::kEliminated)
+                          ? "valid"
+                          : "disqualified";
         d["value"] = unit_value(bid.price);
         ext["nonce"] = bid.nonce;
         ext["outcome"] = bid_status_name(b.status);
@@ -197,14 +220,18 @@ class Publisher {
     rel["bids"] = bids_section(false);
     json rejections = json::array();
     for (const auto& x : r_.rejections)
-      rejections.push_back({{"productId", product(x.product).id}, {"enterpriseId", product(x.product).enterprise_id},
-                            {"code", x.code}, {"reason", x.reason}});
-    rel["procura"] = {{"ruleProfile", profile_to_json(in_.profile)}, {"qualificationRejections", rejections}};
+      rejections.push_back({{"productId", product(x.product).id},
+                            {"enterpriseId", product(x.product).enterprise_id},
+                            {"code", x.code},
+                            {"reason", x.reason}});
+    rel["procura"] = {{"ruleProfile", profile_to_json(in_.profile)},
+                      {"qualificationRejections", rejections}};
     return rel;
   }
 
   std::string award_date() const {
-    return in_.timeline.negotiation_end.empty() ? in_.timeline.bid_opening : in_.timeline.negotiation_end;
+    return in_.timeline.negotiation_end.empty() ? in_.timeline.bid_opening
+                                                : in_.timeline.negotiation_end;
   }
 
   json awards() {
@@ -234,7 +261,8 @@ class Publisher {
                     {"suppliers", {org_ref(e.id, e.name.empty() ? e.id : e.name)}},
                     {"items", {it}},
                     {"relatedLots", {r_.groups[a.group].id}}};
-      if (a.stage == Stage::kBidding) award["relatedBid"] = in_.ocid() + "-bid-" + product(a.product).id;
+      if (a.stage == Stage::kBidding)
+        award["relatedBid"] = in_.ocid() + "-bid-" + product(a.product).id;
       award["procura"] = ext;
       list.push_back(award);
     }
@@ -243,14 +271,19 @@ class Publisher {
     for (const auto& n : r_.negotiations) {
       json offers = json::array();
       for (Price o : n.offers) offers.push_back(amount_json(o, kPriceDecimals));
-      json x = {{"productId", product(n.product).id}, {"lot", r_.groups[n.group].id}, {"reason", n.reason},
-                {"entered", n.entered}, {"success", n.success}, {"offers", offers}};
+      json x = {{"productId", product(n.product).id},
+                {"lot", r_.groups[n.group].id},
+                {"reason", n.reason},
+                {"entered", n.entered},
+                {"success", n.success},
+                {"offers", offers}};
       if (n.access_price > 0) x["accessPrice"] = amount_json(n.access_price, kPriceDecimals);
       if (n.clamped) x["accessPriceClampedToCeiling"] = true;
       if (n.success) x["successRound"] = n.success_round;
       negotiations.push_back(x);
     }
-    rel["procura"] = {{"ruleProfile", profile_to_json(in_.profile)}, {"negotiations", negotiations}};
+    rel["procura"] = {{"ruleProfile", profile_to_json(in_.profile)},
+                      {"negotiations", negotiations}};
     return rel;
   }
 
@@ -267,19 +300,21 @@ class Publisher {
       it.erase("relatedLot");
       json volumes = json::array();
       for (const auto* al : by_award[c.award])
-        volumes.push_back({{"institutionId", in_.institutions[al->institution].id}, {"quantity", al->units}});
+        volumes.push_back(
+            {{"institutionId", in_.institutions[al->institution].id}, {"quantity", al->units}});
       json ext = {{"agreedVolumes", volumes},
                   {"termMonths", c.months},
                   {"settlement", "direct"},
                   {"paymentDays", c.payment_days}};
       if (c.prepayment > 0) ext["prepayment"] = value(c.prepayment);
-      list.push_back({{"id", c.id},
-                      {"awardID", a.id},
-                      {"status", "active"},
-                      {"period", {{"startDate", day_start(c.start)}, {"endDate", day_start(c.end)}}},
-                      {"value", value(c.value)},
-                      {"items", {it}},
-                      {"procura", ext}});
+      list.push_back(
+          {{"id", c.id},
+           {"awardID", a.id},
+           {"status", "active"},
+           {"period", {{"startDate", day_start(c.start)}, {"endDate", day_start(c.end)}}},
+           {"value", value(c.value)},
+           {"items", {it}},
+           {"procura", ext}});
     }
     rel["contracts"] = list;
     return rel;
@@ -294,7 +329,9 @@ class Publisher {
 
 }  // namespace
 
-std::vector<json> round_releases(const RoundInput& in, const RoundResult& r) { return Publisher(in, r).releases(); }
+std::vector<json> round_releases(const RoundInput& in, const RoundResult& r) {
+  return Publisher(in, r).releases();
+}
 
 json release_package(const RoundInput& in, const std::vector<json>& releases) {
   std::string published;

@@ -12,11 +12,20 @@ std::string esc(std::string_view s) {
   std::string o;
   for (char c : s) {
     switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      default:
+        o += c;
     }
   }
   return o;
@@ -32,40 +41,48 @@ std::string decrease_chart(const RoundInput& in, const RoundResult& r) {
     long double d = std::max(0.0L, a.decrease().value());
     int w = static_cast<int>(d * width);
     const char* colour = a.stage == Stage::kBidding ? "#2b6cb0" : "#c05621";
-    rows += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="11">{} · {}</text>)", left - 6, y + 11,
-                        esc(r.groups[a.group].id), esc(in.products[a.product].id));
-    rows += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {} %</title></rect>)", left, y, w, bar,
-                        colour, esc(in.products[a.product].id), publish_percent(a.decrease()));
-    rows += fmt::format(R"(<text x="{}" y="{}" font-size="11">{} %</text>)", left + w + 4, y + 11, publish_percent(a.decrease()));
+    rows +=
+        fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="11">{} · {}</text>)",
+                    left - 6, y + 11, esc(r.groups[a.group].id), esc(in.products[a.product].id));
+    rows += fmt::format(
+        R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {} %</title></rect>)",
+        left, y, w, bar, colour, esc(in.products[a.product].id), publish_percent(a.decrease()));
+    rows += fmt::format(R"(<text x="{}" y="{}" font-size="11">{} %</text>)", left + w + 4, y + 11,
+                        publish_percent(a.decrease()));
     y += bar + gap;
   }
-  return fmt::format(R"(<svg role="img" aria-label="Price decrease per awarded product" width="{}" height="{}" xmlns="http://www.w3.org/2000/svg">{}</svg>)",
-                     left + width + 60, y + 10, rows);
+  return fmt::format(
+      R"(<svg role="img" aria-label="Price decrease per awarded product" width="{}" height="{}" xmlns="http://www.w3.org/2000/svg">{}</svg>)",
+      left + width + 60, y + 10, rows);
 }
 
 // One stacked bar per awarded bidding group: the winners' shares of the agreed volume.
 std::string share_chart(const RoundInput& in, const RoundResult& r) {
   const int bar = 18, gap = 6, left = 80, width = 460;
-  static const char* colours[] = {"#2f855a", "#3182ce", "#d69e2e", "#805ad5", "#e53e3e", "#319795", "#dd6b20", "#718096"};
+  static const char* colours[] = {"#2f855a", "#3182ce", "#d69e2e", "#805ad5",
+                                  "#e53e3e", "#319795", "#dd6b20", "#718096"};
   std::string rows;
   int y = 10;
   for (std::size_t g = 0; g < r.groups.size(); ++g) {
     if (r.groups[g].status != GroupStatus::kAwarded || r.groups[g].base == 0) continue;
-    rows += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="11">{}</text>)", left - 6, y + 13, esc(r.groups[g].id));
+    rows += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="11">{}</text>)",
+                        left - 6, y + 13, esc(r.groups[g].id));
     long double x = left;
     int i = 0;
     for (const auto& a : r.awards) {
       if (a.group != static_cast<int>(g) || a.stage != Stage::kBidding) continue;
       long double w = static_cast<long double>(a.volume) / r.groups[g].base * width;
-      rows += fmt::format(R"(<rect x="{:.1f}" y="{}" width="{:.1f}" height="{}" fill="{}"><title>{} rank {}: {} units ({} %)</title></rect>)",
-                          static_cast<double>(x), y, static_cast<double>(w), bar, colours[i++ % 8], esc(in.products[a.product].id), a.rank, a.volume,
-                          publish_percent(a.share));
+      rows += fmt::format(
+          R"(<rect x="{:.1f}" y="{}" width="{:.1f}" height="{}" fill="{}"><title>{} rank {}: {} units ({} %)</title></rect>)",
+          static_cast<double>(x), y, static_cast<double>(w), bar, colours[i++ % 8],
+          esc(in.products[a.product].id), a.rank, a.volume, publish_percent(a.share));
       x += w;
     }
     y += bar + gap;
   }
-  return fmt::format(R"(<svg role="img" aria-label="Volume shares per group" width="{}" height="{}" xmlns="http://www.w3.org/2000/svg">{}</svg>)",
-                     left + width + 20, y + 10, rows);
+  return fmt::format(
+      R"(<svg role="img" aria-label="Volume shares per group" width="{}" height="{}" xmlns="http://www.w3.org/2000/svg">{}</svg>)",
+      left + width + 20, y + 10, rows);
 }
 
 }  // namespace
@@ -73,64 +90,85 @@ std::string share_chart(const RoundInput& in, const RoundResult& r) {
 std::string html_report(const RoundInput& in, const RoundResult& r) {
   const Metrics& m = r.metrics;
   std::string h;
-  h += "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
-  h += "<title>" + esc(in.title.empty() ? in.id : in.title) + " — results</title><style>"
-       "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1a202c}"
-       "table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #cbd5e0;padding:.25rem .5rem;text-align:left}"
-       "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#edf2f7}h2{margin-top:2rem}"
-       ".k{display:inline-block;margin:.5rem 1rem .5rem 0;padding:.75rem 1rem;background:#edf2f7;border-radius:.5rem}.k b{display:block;font-size:1.4rem}"
+  h += "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+       "content=\"width=device-width, initial-scale=1\">";
+  h += "<title>" + esc(in.title.empty() ? in.id : in.title) +
+       " — results</title><style>"
+       "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 "
+       "1rem;color:#1a202c}"
+       "table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid "
+       "#cbd5e0;padding:.25rem .5rem;text-align:left}"
+       "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#edf2f7}h2{margin-"
+       "top:2rem}"
+       ".k{display:inline-block;margin:.5rem 1rem .5rem 0;padding:.75rem "
+       "1rem;background:#edf2f7;border-radius:.5rem}.k b{display:block;font-size:1.4rem}"
        "</style></head><body>";
   h += "<h1>" + esc(in.title.empty() ? in.id : in.title) + "</h1>";
-  h += "<p>Round <code>" + esc(in.id) + "</code>, OCID <code>" + esc(in.ocid()) + "</code>. Rule profile <b>" + esc(in.profile.title) +
-       "</b> (<code>" + esc(in.profile.id) + "</code> v" + esc(in.profile.version) + ").</p><ul>";
+  h += "<p>Round <code>" + esc(in.id) + "</code>, OCID <code>" + esc(in.ocid()) +
+       "</code>. Rule profile <b>" + esc(in.profile.title) + "</b> (<code>" + esc(in.profile.id) +
+       "</code> v" + esc(in.profile.version) + ").</p><ul>";
   for (const auto& s : explain_profile(in.profile)) h += "<li>" + esc(s) + "</li>";
   h += "</ul><section aria-label=\"Headline figures\">";
-  auto kpi = [&](const std::string& label, const std::string& v) { h += "<div class=\"k\"><b>" + esc(v) + "</b>" + esc(label) + "</div>"; };
-  kpi("products selected", fmt::format("{} ({} + {})", m.selected_products, m.bidding_awards, m.negotiation_awards));
+  auto kpi = [&](const std::string& label, const std::string& v) {
+    h += "<div class=\"k\"><b>" + esc(v) + "</b>" + esc(label) + "</div>";
+  };
+  kpi("products selected",
+      fmt::format("{} ({} + {})", m.selected_products, m.bidding_awards, m.negotiation_awards));
   kpi("negotiation success rate", publish_percent(m.negotiation_success_rate) + " %");
   kpi("mean decrease, bidding", publish_percent(m.bidding.mean_decrease) + " %");
   kpi("mean decrease, negotiation", publish_percent(m.negotiation.mean_decrease) + " %");
   kpi("total savings (money-weighted)", publish_percent(m.total_savings_rate) + " %");
   h += "</section><h2>Metrics</h2><table><tbody>";
-  auto tr = [&](const std::string& k, const std::string& v) { h += "<tr><th scope=\"row\">" + esc(k) + "</th><td class=\"n\">" + esc(v) + "</td></tr>"; };
-  tr("Declared enterprises / products", fmt::format("{} / {}", m.declared_enterprises, m.declared_products));
-  tr("Eligible enterprises / products", fmt::format("{} / {}", m.eligible_enterprises, m.eligible_products));
-  tr("Selected enterprises / products", fmt::format("{} / {}", m.selected_enterprises, m.selected_products));
-  tr("Enterprise / product selection rate", publish_percent(m.enterprise_selection_rate) + " % / " + publish_percent(m.product_selection_rate) + " %");
-  tr("Groups (competitive / failed)", fmt::format("{} ({} / {})", m.groups, m.competitive_groups, m.failed_groups));
-  tr("Bidding: entered / awarded / eliminated", fmt::format("{} / {} / {}", m.bidding_entered, m.bidding_awards, m.bidding_eliminated));
-  tr("Negotiation: entered / awarded", fmt::format("{} / {}", m.negotiation_entered, m.negotiation_awards));
-  tr("Bidding decrease: mean / weighted / max", publish_percent(m.bidding.mean_decrease) + " / " + publish_percent(m.bidding.weighted_decrease) + " / " + publish_percent(m.bidding.max_decrease) + " %");
-  tr("Negotiation decrease: mean / weighted / max", publish_percent(m.negotiation.mean_decrease) + " / " + publish_percent(m.negotiation.weighted_decrease) + " / " + publish_percent(m.negotiation.max_decrease) + " %");
-  tr("Total savings rate", publish_percent(m.total_savings_rate) + " %");
-  tr("Annual amount at reference prices (" + in.currency + ")", format_amount(m.annual_amount_before, 2));
-  tr("Annual amount at awarded prices (" + in.currency + ")", format_amount(m.annual_amount_after, 2));
-  tr("Estimated annual savings (" + in.currency + ")", format_amount(m.annual_savings, 2));
+  for (const auto& [label, value] : metric_rows(in, m))
+    h += "<tr><th scope=\"row\">" + esc(label) + "</th><td class=\"n\">" + esc(value) + "</td></tr>";
   h += "</tbody></table>";
-  h += "<h2>Price decrease per awarded product</h2><p>Blue: bidding stage; orange: negotiation stage.</p>" + decrease_chart(in, r);
-  h += "<h2>Volume shares per group</h2><p>Each bar is a group's agreed-volume base; segments are winners from rank 1 (left).</p>" + share_chart(in, r);
-  h += "<h2>Awards</h2><table><thead><tr><th>Group</th><th>Stage</th><th>Product</th><th>Enterprise</th><th>Rank</th><th>Reference price</th><th>Price</th><th>Decrease %</th><th>Agreed volume</th><th>Share %</th></tr></thead><tbody>";
+  h += "<h2>Price decrease per awarded product</h2><p>Blue: bidding stage; orange: negotiation "
+       "stage.</p>" +
+       decrease_chart(in, r);
+  h += "<h2>Volume shares per group</h2><p>Each bar is a group's agreed-volume base; segments are "
+       "winners from rank 1 (left).</p>" +
+       share_chart(in, r);
+  h += "<h2>Awards</h2><table><thead><tr><th>Group</th><th>Stage</th><th>Product</"
+       "th><th>Enterprise</th><th>Rank</th><th>Reference price</th><th>Price</th><th>Decrease "
+       "%</th><th>Agreed volume</th><th>Share %</th></tr></thead><tbody>";
   for (const auto& a : r.awards)
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-                     esc(r.groups[a.group].id), stage_name(a.stage), esc(in.products[a.product].id), esc(in.products[a.product].enterprise_id), a.rank,
-                     a.ref_price ? format_price(a.ref_price, in.profile.price_decimals) : "-", format_price(a.price, in.profile.price_decimals),
-                     publish_percent(a.decrease()), a.volume, publish_percent(a.share));
-  h += "</tbody></table><h2>Groups</h2><table><thead><tr><th>Group</th><th>Attributes</th><th>Competitors</th><th>Route</th><th>Status</th><th>Valid bids</th><th>Winners</th><th>Base</th><th>Note</th></tr></thead><tbody>";
+    h += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td "
+        "class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+        esc(r.groups[a.group].id), stage_name(a.stage), esc(in.products[a.product].id),
+        esc(in.products[a.product].enterprise_id), a.rank,
+        a.ref_price ? format_price(a.ref_price, in.profile.price_decimals) : "-",
+        format_price(a.price, in.profile.price_decimals), publish_percent(a.decrease()), a.volume,
+        publish_percent(a.share));
+  h += "</tbody></table><h2>Groups</h2><table><thead><tr><th>Group</th><th>Attributes</"
+       "th><th>Competitors</th><th>Route</th><th>Status</th><th>Valid "
+       "bids</th><th>Winners</th><th>Base</th><th>Note</th></tr></thead><tbody>";
   for (const auto& g : r.groups)
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td></tr>", esc(g.id), esc(g.key),
-                     g.n_firms, g.competitive ? "bidding" : "negotiation", group_status_name(g.status), g.valid_bidders, g.winners, g.base, esc(g.note));
-  h += "</tbody></table><h2>Negotiations</h2><table><thead><tr><th>Product</th><th>Why</th><th>Access price</th><th>Offers</th><th>Outcome</th></tr></thead><tbody>";
+    h += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td "
+        "class=n>{}</td><td class=n>{}</td><td>{}</td></tr>",
+        esc(g.id), esc(g.key), g.n_firms, g.competitive ? "bidding" : "negotiation",
+        group_status_name(g.status), g.valid_bidders, g.winners, g.base, esc(g.note));
+  h += "</tbody></table><h2>Negotiations</h2><table><thead><tr><th>Product</th><th>Why</"
+       "th><th>Access price</th><th>Offers</th><th>Outcome</th></tr></thead><tbody>";
   for (const auto& n : r.negotiations) {
     std::string offers;
-    for (Price o : n.offers) offers += (offers.empty() ? "" : " → ") + format_price(o, in.profile.price_decimals);
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>", esc(in.products[n.product].id), esc(n.reason),
-                     n.access_price ? format_price(n.access_price, in.profile.price_decimals) : "-", esc(offers),
-                     n.success ? fmt::format("agreed in round {}", n.success_round) : "no agreement");
+    for (Price o : n.offers)
+      offers += (offers.empty() ? "" : " → ") + format_price(o, in.profile.price_decimals);
+    h += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
+        esc(in.products[n.product].id), esc(n.reason),
+        n.access_price ? format_price(n.access_price, in.profile.price_decimals) : "-", esc(offers),
+        n.success ? fmt::format("agreed in round {}", n.success_round) : "no agreement");
   }
-  h += "</tbody></table><h2>Qualification rejections</h2><table><thead><tr><th>Product</th><th>Enterprise</th><th>Reason</th></tr></thead><tbody>";
+  h += "</tbody></table><h2>Qualification "
+       "rejections</h2><table><thead><tr><th>Product</th><th>Enterprise</th><th>Reason</th></tr></"
+       "thead><tbody>";
   for (const auto& x : r.rejections)
-    h += "<tr><td>" + esc(in.products[x.product].id) + "</td><td>" + esc(in.products[x.product].enterprise_id) + "</td><td>" + esc(x.reason) + "</td></tr>";
-  h += "</tbody></table><p>All figures are computed from the published inputs and rounded once, to two decimals, half up.</p></body></html>\n";
+    h += "<tr><td>" + esc(in.products[x.product].id) + "</td><td>" +
+         esc(in.products[x.product].enterprise_id) + "</td><td>" + esc(x.reason) + "</td></tr>";
+  h += "</tbody></table><p>All figures are computed from the published inputs and rounded once, to "
+       "two decimals, half up.</p></body></html>\n";
   return h;
 }
 

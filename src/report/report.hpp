@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "award/result.hpp"
 #include "tender/round.hpp"
@@ -19,6 +21,10 @@ nlohmann::json metrics_json(const Metrics& m, int price_decimals);
 // Writes awards.csv, groups.csv, bids.csv, negotiations.csv, allocations.csv, rejections.csv,
 // contracts.csv and metrics.csv into `dir`.
 void write_result_csv(const RoundInput& in, const RoundResult& r, const std::string& dir);
+
+// The headline metrics as labelled, published text, in reading order (shared by the terminal
+// table and the HTML report).
+std::vector<std::pair<std::string, std::string>> metric_rows(const RoundInput& in, const Metrics& m);
 
 // A readable summary table for the terminal.
 void print_summary(const RoundInput& in, const RoundResult& r, std::ostream& out);

@@ -57,10 +57,18 @@ json result_json(const RoundInput& in, const RoundResult& r) {
   for (const auto& g : r.groups) {
     json products = json::array();
     for (int p : g.products) products.push_back(pid(p));
-    json x = {{"id", g.id}, {"key", g.key}, {"products", products}, {"competitors", g.n_firms},
-              {"route", g.competitive ? "bidding" : "negotiation"}, {"status", group_status_name(g.status)},
-              {"validBidders", g.valid_bidders}, {"slots", g.slots}, {"winners", g.winners},
-              {"demand", g.demand}, {"base", g.base}, {"volumeRatio", publish_percent(Fraction{g.volume_ratio_bp, 10'000})}};
+    json x = {{"id", g.id},
+              {"key", g.key},
+              {"products", products},
+              {"competitors", g.n_firms},
+              {"route", g.competitive ? "bidding" : "negotiation"},
+              {"status", group_status_name(g.status)},
+              {"validBidders", g.valid_bidders},
+              {"slots", g.slots},
+              {"winners", g.winners},
+              {"demand", g.demand},
+              {"base", g.base},
+              {"volumeRatio", publish_percent(Fraction{g.volume_ratio_bp, 10'000})}};
     if (g.anchor) x["anchorPrice"] = price(g.anchor);
     if (g.revival_price) x["revivalPrice"] = price(g.revival_price);
     if (!g.note.empty()) x["note"] = g.note;
@@ -68,8 +76,11 @@ json result_json(const RoundInput& in, const RoundResult& r) {
   }
   json bids = json::array();
   for (const auto& b : r.bids) {
-    json x = {{"product", pid(b.product)}, {"group", r.groups[b.group].id}, {"status", bid_status_name(b.status)},
-              {"rank", b.rank}, {"reason", b.reason}};
+    json x = {{"product", pid(b.product)},
+              {"group", r.groups[b.group].id},
+              {"status", bid_status_name(b.status)},
+              {"rank", b.rank},
+              {"reason", b.reason}};
     if (b.bid >= 0) x["price"] = price(b.price), x["comparablePrice"] = price(b.comparable);
     bids.push_back(x);
   }
@@ -77,32 +88,57 @@ json result_json(const RoundInput& in, const RoundResult& r) {
   for (const auto& n : r.negotiations) {
     json offers = json::array();
     for (Price o : n.offers) offers.push_back(price(o));
-    negotiations.push_back({{"product", pid(n.product)}, {"group", r.groups[n.group].id}, {"reason", n.reason},
-                            {"accessPrice", n.access_price ? price(n.access_price) : ""}, {"clamped", n.clamped},
-                            {"offers", offers}, {"entered", n.entered}, {"success", n.success},
-                            {"successRound", n.success_round}, {"awardPrice", n.success ? price(n.award_price) : ""}});
+    negotiations.push_back({{"product", pid(n.product)},
+                            {"group", r.groups[n.group].id},
+                            {"reason", n.reason},
+                            {"accessPrice", n.access_price ? price(n.access_price) : ""},
+                            {"clamped", n.clamped},
+                            {"offers", offers},
+                            {"entered", n.entered},
+                            {"success", n.success},
+                            {"successRound", n.success_round},
+                            {"awardPrice", n.success ? price(n.award_price) : ""}});
   }
   json awards = json::array();
   for (const auto& a : r.awards)
-    awards.push_back({{"id", a.id}, {"product", pid(a.product)}, {"enterprise", in.products[a.product].enterprise_id},
-                      {"group", r.groups[a.group].id}, {"stage", stage_name(a.stage)}, {"rank", a.rank},
-                      {"price", price(a.price)}, {"referencePrice", a.ref_price ? price(a.ref_price) : ""},
-                      {"decrease", publish_percent(a.decrease())}, {"volume", a.volume},
-                      {"share", publish_percent(a.share)}, {"revived", a.revived}});
+    awards.push_back({{"id", a.id},
+                      {"product", pid(a.product)},
+                      {"enterprise", in.products[a.product].enterprise_id},
+                      {"group", r.groups[a.group].id},
+                      {"stage", stage_name(a.stage)},
+                      {"rank", a.rank},
+                      {"price", price(a.price)},
+                      {"referencePrice", a.ref_price ? price(a.ref_price) : ""},
+                      {"decrease", publish_percent(a.decrease())},
+                      {"volume", a.volume},
+                      {"share", publish_percent(a.share)},
+                      {"revived", a.revived}});
   json rejections = json::array();
   for (const auto& x : r.rejections)
     rejections.push_back({{"product", pid(x.product)}, {"code", x.code}, {"reason", x.reason}});
   json picks = json::array();
   for (const auto& pk : r.region_picks)
-    picks.push_back({{"award", r.awards[pk.award].id}, {"region", in.regions[pk.region].id},
-                     {"spare", pk.spare}, {"turn", pk.turn}, {"volume", pk.volume}});
+    picks.push_back({{"award", r.awards[pk.award].id},
+                     {"region", in.regions[pk.region].id},
+                     {"spare", pk.spare},
+                     {"turn", pk.turn},
+                     {"volume", pk.volume}});
   json contracts = json::array();
   for (const auto& c : r.contracts)
-    contracts.push_back({{"id", c.id}, {"award", r.awards[c.award].id}, {"start", c.start}, {"end", c.end},
-                         {"months", c.months}, {"value", format_amount(c.value, 2)},
-                         {"prepayment", format_amount(c.prepayment, 2)}, {"paymentDays", c.payment_days}});
-  return {{"round", {{"id", in.id}, {"title", in.title}, {"ocid", in.ocid()}, {"currency", in.currency},
-                     {"profile", {{"id", in.profile.id}, {"version", in.profile.version}}}}},
+    contracts.push_back({{"id", c.id},
+                         {"award", r.awards[c.award].id},
+                         {"start", c.start},
+                         {"end", c.end},
+                         {"months", c.months},
+                         {"value", format_amount(c.value, 2)},
+                         {"prepayment", format_amount(c.prepayment, 2)},
+                         {"paymentDays", c.payment_days}});
+  return {{"round",
+           {{"id", in.id},
+            {"title", in.title},
+            {"ocid", in.ocid()},
+            {"currency", in.currency},
+            {"profile", {{"id", in.profile.id}, {"version", in.profile.version}}}}},
           {"metrics", metrics_json(r.metrics, in.profile.price_decimals)},
           {"groups", groups},
           {"bids", bids},

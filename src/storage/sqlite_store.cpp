@@ -66,7 +66,8 @@ CREATE TABLE result (round_key INTEGER PRIMARY KEY REFERENCES round(key), result
 // Tables of a round, children before parents: the order in which a round is deleted.
 const char* const kDeleteRound[] = {
     "DELETE FROM result WHERE round_key = ?1",
-    "DELETE FROM region_preference WHERE product_key IN (SELECT key FROM product WHERE round_key = ?1)",
+    "DELETE FROM region_preference WHERE product_key IN (SELECT key FROM product WHERE round_key = "
+    "?1)",
     "DELETE FROM revival WHERE product_key IN (SELECT key FROM product WHERE round_key = ?1)",
     "DELETE FROM offer WHERE round_key = ?1",
     "DELETE FROM access_price WHERE product_key IN (SELECT key FROM product WHERE round_key = ?1)",
@@ -173,7 +174,8 @@ class Transaction {
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     throw std::runtime_error("cannot open database " + path + ": " + msg);
@@ -185,7 +187,9 @@ SqliteStore::SqliteStore(const std::string& path) {
   migrate();
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+SqliteStore::~SqliteStore() {
+  sqlite3_close(db_);
+}
 
 void SqliteStore::exec(const char* sql) {
   char* err = nullptr;
@@ -205,7 +209,9 @@ int SqliteStore::schema_version() {
 void SqliteStore::migrate() {
   const int have = schema_version();
   const int want = static_cast<int>(std::size(kMigrations));
-  if (have > want) throw std::runtime_error("the database was written by a newer Procura (schema " + std::to_string(have) + ")");
+  if (have > want)
+    throw std::runtime_error("the database was written by a newer Procura (schema " +
+                             std::to_string(have) + ")");
   for (int v = have; v < want; ++v) {
     Transaction t(db_);
     exec(kMigrations[v]);
@@ -214,8 +220,9 @@ void SqliteStore::migrate() {
   }
 }
 
-ImportOutcome SqliteStore::import_round(const RoundInput& in, const std::string& digest,
-                                        const std::function<void(std::size_t, std::size_t)>& progress) {
+ImportOutcome SqliteStore::import_round(
+    const RoundInput& in, const std::string& digest,
+    const std::function<void(std::size_t, std::size_t)>& progress) {
   Transaction t(db_);
   ImportOutcome out{ImportOutcome::Kind::kCreated, 0};
   {
@@ -228,9 +235,10 @@ ImportOutcome SqliteStore::import_round(const RoundInput& in, const std::string&
       for (const char* sql : kDeleteRound) Statement(db_, sql).insert(old);
     }
   }
-  const std::size_t total = in.regions.size() + in.institutions.size() + in.enterprises.size() + in.products.size() +
-                            in.history.size() + in.demand.size() + in.ceilings.size() + in.bids.size() +
-                            in.access_prices.size() + in.offers.size() + in.revivals.size() + in.region_preferences.size();
+  const std::size_t total = in.regions.size() + in.institutions.size() + in.enterprises.size() +
+                            in.products.size() + in.history.size() + in.demand.size() +
+                            in.ceilings.size() + in.bids.size() + in.access_prices.size() +
+                            in.offers.size() + in.revivals.size() + in.region_preferences.size();
   std::size_t done = 0;
   auto tick = [&] {
     ++out.rows;
@@ -238,9 +246,9 @@ ImportOutcome SqliteStore::import_round(const RoundInput& in, const std::string&
   };
   const auto& tl = in.timeline;
   Statement(db_, "INSERT INTO round VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-      .insert(in.id, in.title, in.ocid_prefix, in.currency, in.buyer_id, in.buyer_name, join(in.attribute_names),
-              profile_to_json(in.profile).dump(), tl.base_period, tl.bid_deadline, tl.bid_opening, tl.negotiation_end,
-              tl.contract_start, digest);
+      .insert(in.id, in.title, in.ocid_prefix, in.currency, in.buyer_id, in.buyer_name,
+              join(in.attribute_names), profile_to_json(in.profile).dump(), tl.base_period,
+              tl.bid_deadline, tl.bid_opening, tl.negotiation_end, tl.contract_start, digest);
   const std::int64_t rk = sqlite3_last_insert_rowid(db_);
   // Keys of the rows just inserted, by id; a dangling id is refused before anything is kept.
   using Keys = absl::flat_hash_map<std::string_view, std::int64_t>;
@@ -251,44 +259,62 @@ ImportOutcome SqliteStore::import_round(const RoundInput& in, const std::string&
   };
   Keys regions, institutions, enterprises, products;
   Statement reg(db_, "INSERT INTO region VALUES (NULL,?,?,?)");
-  for (const auto& r : in.regions) reg.insert(rk, r.id, r.name), regions[r.id] = sqlite3_last_insert_rowid(db_), tick();
+  for (const auto& r : in.regions)
+    reg.insert(rk, r.id, r.name), regions[r.id] = sqlite3_last_insert_rowid(db_), tick();
   Statement ins(db_, "INSERT INTO institution VALUES (NULL,?,?,?,?)");
   for (const auto& i : in.institutions)
-    ins.insert(rk, i.id, i.name, key_of(regions, i.region_id, "region")), institutions[i.id] = sqlite3_last_insert_rowid(db_), tick();
+    ins.insert(rk, i.id, i.name, key_of(regions, i.region_id, "region")),
+        institutions[i.id] = sqlite3_last_insert_rowid(db_), tick();
   Statement ent(db_, "INSERT INTO enterprise VALUES (NULL,?,?,?,?,?,?,?,?)");
   for (const auto& e : in.enterprises)
-    ent.insert(rk, e.id, e.name, std::int64_t{e.supply_capacity_ok}, std::int64_t{e.credit_ok}, std::string(1, e.licence),
-               e.consortium_id, e.manufacturer_id), enterprises[e.id] = sqlite3_last_insert_rowid(db_), tick();
+    ent.insert(rk, e.id, e.name, std::int64_t{e.supply_capacity_ok}, std::int64_t{e.credit_ok},
+               std::string(1, e.licence), e.consortium_id, e.manufacturer_id),
+        enterprises[e.id] = sqlite3_last_insert_rowid(db_), tick();
   Statement prod(db_, "INSERT INTO product VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const auto& p : in.products)
-    prod.insert(rk, p.id, key_of(enterprises, p.enterprise_id, "enterprise"), p.name, p.category, p.registration_id,
-                p.registration_valid_until, std::int64_t{p.gqce}, std::int64_t{p.originator}, std::int64_t{p.under_negotiation},
-                join(p.basic), join(p.additional), p.unit, p.strength_milli, p.classification_scheme, p.classification_id),
+    prod.insert(rk, p.id, key_of(enterprises, p.enterprise_id, "enterprise"), p.name, p.category,
+                p.registration_id, p.registration_valid_until, std::int64_t{p.gqce},
+                std::int64_t{p.originator}, std::int64_t{p.under_negotiation}, join(p.basic),
+                join(p.additional), p.unit, p.strength_milli, p.classification_scheme,
+                p.classification_id),
         products[p.id] = sqlite3_last_insert_rowid(db_), tick();
   Statement his(db_, "INSERT INTO history VALUES (?,?,?,?,?,?)");
   std::int64_t seq = 0;
   for (const auto& h : in.history)
-    his.insert(rk, ++seq, key_of(products, h.product_id, "product"), h.region_id, h.price, h.quantity), tick();
+    his.insert(rk, ++seq, key_of(products, h.product_id, "product"), h.region_id, h.price,
+               h.quantity),
+        tick();
   Statement dem(db_, "INSERT INTO demand VALUES (?,?,?,?,?,?)");
   seq = 0;
   for (const auto& d : in.demand)
-    dem.insert(rk, ++seq, key_of(institutions, d.institution_id, "institution"), key_of(products, d.product_id, "product"),
-               d.quantity, std::int64_t{d.by_brand}), tick();
+    dem.insert(rk, ++seq, key_of(institutions, d.institution_id, "institution"),
+               key_of(products, d.product_id, "product"), d.quantity, std::int64_t{d.by_brand}),
+        tick();
   Statement cei(db_, "INSERT INTO ceiling VALUES (?,?)");
-  for (const auto& c : in.ceilings) cei.insert(key_of(products, c.product_id, "product"), c.max_price), tick();
+  for (const auto& c : in.ceilings)
+    cei.insert(key_of(products, c.product_id, "product"), c.max_price), tick();
   Statement bid(db_, "INSERT INTO bid VALUES (?,?,?,?,?)");
   for (const auto& b : in.bids)
-    bid.insert(key_of(products, b.product_id, "product"), b.price, b.submitted_at, b.nonce, b.commitment), tick();
+    bid.insert(key_of(products, b.product_id, "product"), b.price, b.submitted_at, b.nonce,
+               b.commitment),
+        tick();
   Statement acc(db_, "INSERT INTO access_price VALUES (?,?,?)");
-  for (const auto& a : in.access_prices) acc.insert(key_of(products, a.product_id, "product"), a.price, a.panel), tick();
+  for (const auto& a : in.access_prices)
+    acc.insert(key_of(products, a.product_id, "product"), a.price, a.panel), tick();
   Statement off(db_, "INSERT INTO offer VALUES (?,?,?,?,?)");
   seq = 0;
-  for (const auto& o : in.offers) off.insert(rk, ++seq, key_of(products, o.product_id, "product"), std::int64_t{o.round}, o.price), tick();
+  for (const auto& o : in.offers)
+    off.insert(rk, ++seq, key_of(products, o.product_id, "product"), std::int64_t{o.round},
+               o.price),
+        tick();
   Statement rev(db_, "INSERT INTO revival VALUES (?,?)");
-  for (const auto& r : in.revivals) rev.insert(key_of(products, r.product_id, "product"), std::int64_t{r.accepted}), tick();
+  for (const auto& r : in.revivals)
+    rev.insert(key_of(products, r.product_id, "product"), std::int64_t{r.accepted}), tick();
   Statement pre(db_, "INSERT INTO region_preference VALUES (?,?,?)");
   for (const auto& p : in.region_preferences)
-    pre.insert(key_of(products, p.product_id, "product"), std::int64_t{p.rank}, key_of(regions, p.region_id, "region")), tick();
+    pre.insert(key_of(products, p.product_id, "product"), std::int64_t{p.rank},
+               key_of(regions, p.region_id, "region")),
+        tick();
   t.commit();
   return out;
 }
@@ -297,8 +323,11 @@ RoundInput SqliteStore::load_round(const std::string& id) {
   RoundInput in;
   std::int64_t rk = 0;
   {
-    Statement q(db_, "SELECT key,id,title,ocid_prefix,currency,buyer_id,buyer_name,attributes,profile,base_period,"
-                     "bid_deadline,bid_opening,negotiation_end,contract_start FROM round WHERE id = ?");
+    Statement q(
+        db_,
+        "SELECT "
+        "key,id,title,ocid_prefix,currency,buyer_id,buyer_name,attributes,profile,base_period,"
+        "bid_deadline,bid_opening,negotiation_end,contract_start FROM round WHERE id = ?");
     q.bind(1, id);
     if (!q.step()) throw RuleError("no round '" + id + "' in the database; import it first");
     rk = q.integer(0);
@@ -317,65 +346,114 @@ RoundInput SqliteStore::load_round(const std::string& id) {
     q.bind(1, rk);
     while (q.step()) fn(q);
   };
-  each("SELECT id,name FROM region WHERE round_key=? ORDER BY key", [&](Statement& q) { in.regions.push_back({q.text(0), q.text(1)}); });
-  each("SELECT i.id,i.name,r.id FROM institution i JOIN region r ON r.key = i.region_key WHERE i.round_key=? ORDER BY i.key",
-       [&](Statement& q) { in.institutions.push_back({q.text(0), q.text(1), q.text(2)}); });
-  each("SELECT id,name,supply_ok,credit_ok,licence,consortium_id,manufacturer_id FROM enterprise WHERE round_key=? ORDER BY key",
-       [&](Statement& q) {
-         in.enterprises.push_back({q.text(0), q.text(1), q.integer(2) != 0, q.integer(3) != 0, q.text(4).empty() ? 'A' : q.text(4)[0], q.text(5), q.text(6)});
-       });
-  each("SELECT p.id,e.id,p.name,p.category,p.registration_id,p.registration_valid_until,p.gqce,p.originator,p.under_negotiation,"
-       "p.basic,p.additional,p.unit,p.strength_milli,p.classification_scheme,p.classification_id "
-       "FROM product p JOIN enterprise e ON e.key = p.enterprise_key WHERE p.round_key=? ORDER BY p.key",
-       [&](Statement& q) {
-         Product p;
-         p.id = q.text(0);
-         p.enterprise_id = q.text(1);
-         p.name = q.text(2);
-         p.category = q.text(3);
-         p.registration_id = q.text(4);
-         p.registration_valid_until = q.text(5);
-         p.gqce = q.integer(6) != 0;
-         p.originator = q.integer(7) != 0;
-         p.under_negotiation = q.integer(8) != 0;
-         p.basic = split(q.text(9));
-         p.additional = split(q.text(10));
-         p.unit = q.text(11);
-         p.strength_milli = q.integer(12);
-         p.classification_scheme = q.text(13);
-         p.classification_id = q.text(14);
-         in.products.push_back(std::move(p));
-       });
-  each("SELECT p.id,h.region_id,h.price,h.quantity FROM history h JOIN product p ON p.key = h.product_key WHERE h.round_key=? ORDER BY h.seq",
-       [&](Statement& q) { in.history.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3)}); });
-  each("SELECT i.id,p.id,d.quantity,d.by_brand FROM demand d JOIN institution i ON i.key = d.institution_key "
-       "JOIN product p ON p.key = d.product_key WHERE d.round_key=? ORDER BY d.seq",
-       [&](Statement& q) { in.demand.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3) != 0}); });
-  each("SELECT p.id,c.max_price FROM ceiling c JOIN product p ON p.key = c.product_key WHERE p.round_key=? ORDER BY c.rowid",
-       [&](Statement& q) { in.ceilings.push_back({q.text(0), q.integer(1)}); });
-  each("SELECT p.id,b.price,b.submitted_at,b.nonce,b.commitment FROM bid b JOIN product p ON p.key = b.product_key WHERE p.round_key=? ORDER BY b.rowid",
-       [&](Statement& q) { in.bids.push_back({q.text(0), q.integer(1), q.text(2), q.text(3), q.text(4)}); });
-  each("SELECT p.id,a.price,a.panel FROM access_price a JOIN product p ON p.key = a.product_key WHERE p.round_key=? ORDER BY a.rowid",
-       [&](Statement& q) { in.access_prices.push_back({q.text(0), q.integer(1), q.text(2)}); });
-  each("SELECT p.id,o.round,o.price FROM offer o JOIN product p ON p.key = o.product_key WHERE o.round_key=? ORDER BY o.seq",
-       [&](Statement& q) { in.offers.push_back({q.text(0), static_cast<int>(q.integer(1)), q.integer(2)}); });
-  each("SELECT p.id,v.accepted FROM revival v JOIN product p ON p.key = v.product_key WHERE p.round_key=? ORDER BY v.rowid",
-       [&](Statement& q) { in.revivals.push_back({q.text(0), q.integer(1) != 0}); });
-  each("SELECT p.id,x.rank,r.id FROM region_preference x JOIN product p ON p.key = x.product_key JOIN region r ON r.key = x.region_key "
-       "WHERE p.round_key=? ORDER BY x.rowid",
-       [&](Statement& q) { in.region_preferences.push_back({q.text(0), static_cast<int>(q.integer(1)), q.text(2)}); });
+  each("SELECT id,name FROM region WHERE round_key=? ORDER BY key", [&](Statement& q) {
+    in.regions.push_back({q.text(0), q.text(1)});
+  });
+  each(
+      "SELECT i.id,i.name,r.id FROM institution i JOIN region r ON r.key = i.region_key WHERE "
+      "i.round_key=? ORDER BY i.key",
+      [&](Statement& q) {
+        in.institutions.push_back({q.text(0), q.text(1), q.text(2)});
+      });
+  each(
+      "SELECT id,name,supply_ok,credit_ok,licence,consortium_id,manufacturer_id FROM enterprise "
+      "WHERE round_key=? ORDER BY key",
+      [&](Statement& q) {
+        in.enterprises.push_back({q.text(0), q.text(1), q.integer(2) != 0, q.integer(3) != 0,
+                                  q.text(4).empty() ? 'A' : q.text(4)[0], q.text(5), q.text(6)});
+      });
+  each(
+      "SELECT "
+      "p.id,e.id,p.name,p.category,p.registration_id,p.registration_valid_until,p.gqce,p."
+      "originator,p.under_negotiation,"
+      "p.basic,p.additional,p.unit,p.strength_milli,p.classification_scheme,p.classification_id "
+      "FROM product p JOIN enterprise e ON e.key = p.enterprise_key WHERE p.round_key=? ORDER BY "
+      "p.key",
+      [&](Statement& q) {
+        Product p;
+        p.id = q.text(0);
+        p.enterprise_id = q.text(1);
+        p.name = q.text(2);
+        p.category = q.text(3);
+        p.registration_id = q.text(4);
+        p.registration_valid_until = q.text(5);
+        p.gqce = q.integer(6) != 0;
+        p.originator = q.integer(7) != 0;
+        p.under_negotiation = q.integer(8) != 0;
+        p.basic = split(q.text(9));
+        p.additional = split(q.text(10));
+        p.unit = q.text(11);
+        p.strength_milli = q.integer(12);
+        p.classification_scheme = q.text(13);
+        p.classification_id = q.text(14);
+        in.products.push_back(std::move(p));
+      });
+  each(
+      "SELECT p.id,h.region_id,h.price,h.quantity FROM history h JOIN product p ON p.key = "
+      "h.product_key WHERE h.round_key=? ORDER BY h.seq",
+      [&](Statement& q) {
+        in.history.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3)});
+      });
+  each(
+      "SELECT i.id,p.id,d.quantity,d.by_brand FROM demand d JOIN institution i ON i.key = "
+      "d.institution_key "
+      "JOIN product p ON p.key = d.product_key WHERE d.round_key=? ORDER BY d.seq",
+      [&](Statement& q) {
+        in.demand.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3) != 0});
+      });
+  each(
+      "SELECT p.id,c.max_price FROM ceiling c JOIN product p ON p.key = c.product_key WHERE "
+      "p.round_key=? ORDER BY c.rowid",
+      [&](Statement& q) {
+        in.ceilings.push_back({q.text(0), q.integer(1)});
+      });
+  each(
+      "SELECT p.id,b.price,b.submitted_at,b.nonce,b.commitment FROM bid b JOIN product p ON p.key "
+      "= b.product_key WHERE p.round_key=? ORDER BY b.rowid",
+      [&](Statement& q) {
+        in.bids.push_back({q.text(0), q.integer(1), q.text(2), q.text(3), q.text(4)});
+      });
+  each(
+      "SELECT p.id,a.price,a.panel FROM access_price a JOIN product p ON p.key = a.product_key "
+      "WHERE p.round_key=? ORDER BY a.rowid",
+      [&](Statement& q) {
+        in.access_prices.push_back({q.text(0), q.integer(1), q.text(2)});
+      });
+  each(
+      "SELECT p.id,o.round,o.price FROM offer o JOIN product p ON p.key = o.product_key WHERE "
+      "o.round_key=? ORDER BY o.seq",
+      [&](Statement& q) {
+        in.offers.push_back({q.text(0), static_cast<int>(q.integer(1)), q.integer(2)});
+      });
+  each(
+      "SELECT p.id,v.accepted FROM revival v JOIN product p ON p.key = v.product_key WHERE "
+      "p.round_key=? ORDER BY v.rowid",
+      [&](Statement& q) {
+        in.revivals.push_back({q.text(0), q.integer(1) != 0});
+      });
+  each(
+      "SELECT p.id,x.rank,r.id FROM region_preference x JOIN product p ON p.key = x.product_key "
+      "JOIN region r ON r.key = x.region_key "
+      "WHERE p.round_key=? ORDER BY x.rowid",
+      [&](Statement& q) {
+        in.region_preferences.push_back({q.text(0), static_cast<int>(q.integer(1)), q.text(2)});
+      });
   return in;
 }
 
 std::vector<StoredRound> SqliteStore::rounds() {
   std::vector<StoredRound> out;
   Statement q(db_, "SELECT id,title,profile,input_digest FROM round ORDER BY id");
-  while (q.step()) out.push_back({q.text(0), q.text(1), nlohmann::json::parse(q.text(2)).value("id", ""), q.text(3)});
+  while (q.step())
+    out.push_back(
+        {q.text(0), q.text(1), nlohmann::json::parse(q.text(2)).value("id", ""), q.text(3)});
   return out;
 }
 
 void SqliteStore::save_results(const std::string& round_id, const std::string& results_json) {
-  Statement(db_, "INSERT INTO result SELECT key, ? FROM round WHERE id = ? ON CONFLICT(round_key) DO UPDATE SET results = excluded.results")
+  Statement(db_,
+            "INSERT INTO result SELECT key, ? FROM round WHERE id = ? ON CONFLICT(round_key) DO "
+            "UPDATE SET results = excluded.results")
       .insert(results_json, round_id);
 }
 

@@ -17,8 +17,8 @@ std::string blake2b_hex(const std::string& text) {
 }
 
 std::string bid_canonical_text(const std::string& round_id, const Bid& bid) {
-  return "procura-bid-v1|" + round_id + "|" + bid.product_id + "|" + format_price(bid.price) +
-         "|" + bid.nonce;
+  return "procura-bid-v1|" + round_id + "|" + bid.product_id + "|" + format_price(bid.price) + "|" +
+         bid.nonce;
 }
 
 std::string bid_commitment(const std::string& round_id, const Bid& bid) {

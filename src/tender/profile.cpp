@@ -1,7 +1,8 @@
 #include "tender/profile.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "core/error.hpp"
 
@@ -68,9 +69,9 @@ struct EnumNames;
 template <>
 struct EnumNames<AdmissionGuard> {
   static constexpr std::pair<AdmissionGuard, const char*> v[] = {{AdmissionGuard::kNone, "none"},
-                                                                  {AdmissionGuard::kR7, "r7"},
-                                                                  {AdmissionGuard::kR10, "r10"},
-                                                                  {AdmissionGuard::kR11, "r11"}};
+                                                                 {AdmissionGuard::kR7, "r7"},
+                                                                 {AdmissionGuard::kR10, "r10"},
+                                                                 {AdmissionGuard::kR11, "r11"}};
 };
 template <>
 struct EnumNames<VolumeSplit> {
@@ -147,7 +148,9 @@ std::vector<RuleProfile> make_builtins() {
   p.id = "cn-drug-4p7";
   p.version = "2018.1";
   p.title = "National drug VBP, 4+7 pilot (2018)";
-  p.description = "GQCE or originator; >=3 qualified firms bid, else negotiate; lowest wins; 60 % of use; 1 year; >=30 % prepayment.";
+  p.description =
+      "GQCE or originator; >=3 qualified firms bid, else negotiate; lowest wins; 60 % of use; 1 "
+      "year; >=30 % prepayment.";
   p.require_gqce_or_originator = true;
   p.winners_max = 1;
   p.winners_minus = 0;
@@ -164,7 +167,9 @@ std::vector<RuleProfile> make_builtins() {
   p.id = "cn-drug-r7";
   p.version = "2022.1";
   p.title = "National drug VBP, round 7 (2022)";
-  p.description = "Up to 10 winners (N-2); win if <=1.8x lowest, <=0.10, or >=50 % below the ceiling; 50/60/70/80 % by winners; regions drafted in rank order.";
+  p.description =
+      "Up to 10 winners (N-2); win if <=1.8x lowest, <=0.10, or >=50 % below the ceiling; "
+      "50/60/70/80 % by winners; regions drafted in rank order.";
   p.require_gqce_or_originator = true;
   p.winners_minus = 2;
   p.winners_single_at_or_below = 2;
@@ -180,7 +185,9 @@ std::vector<RuleProfile> make_builtins() {
   p.id = "cn-drug-r10";  // derived from r7
   p.version = "2024.1";
   p.title = "National drug VBP, round 10 (2024)";
-  p.description = "N-3 winners (max 10) less the B-licence reduction; win if <=1.8x lowest; revival at the highest rule-1 price; 2-year contracts.";
+  p.description =
+      "N-3 winners (max 10) less the B-licence reduction; win if <=1.8x lowest; revival at the "
+      "highest rule-1 price; 2-year contracts.";
   p.winners_minus = 3;
   p.winners_single_at_or_below = 3;
   p.b_licence_reduction = true;
@@ -192,7 +199,10 @@ std::vector<RuleProfile> make_builtins() {
   p.id = "cn-drug-r11";  // derived from r10
   p.version = "2025.1";
   p.title = "National drug VBP, round 11 (2025)";
-  p.description = "Anchor = max(lowest, 50 % of the shortlisted mean); circuit-breaker at 1.8x anchor; shortlisted and non-shortlisted revival; 80 % volume (less for <=3 winners); contracts to 2028-12-31.";
+  p.description =
+      "Anchor = max(lowest, 50 % of the shortlisted mean); circuit-breaker at 1.8x anchor; "
+      "shortlisted and non-shortlisted revival; 80 % volume (less for <=3 winners); contracts to "
+      "2028-12-31.";
   p.guard = AdmissionGuard::kR11;
   p.guard_floor_price = 0;
   p.non_shortlisted_revival = true;
@@ -204,7 +214,10 @@ std::vector<RuleProfile> make_builtins() {
   p.id = "alliance-3n-iol-2020";
   p.version = "2020.1";
   p.title = "3+N alliance, intraocular lenses (LH-HD2020-1, 2020)";
-  p.description = "Registration + mainstream list; competitive groups (>=3 firms) bid, exclusive, uncompetitive and price-inverted products negotiate against an expert access price; N-2 winners; 60 % of reported demand; share ladder 100 / 60-40 / 60 %-of-rest / 50 %-of-rest.";
+  p.description =
+      "Registration + mainstream list; competitive groups (>=3 firms) bid, exclusive, "
+      "uncompetitive and price-inverted products negotiate against an expert access price; N-2 "
+      "winners; 60 % of reported demand; share ladder 100 / 60-40 / 60 %-of-rest / 50 %-of-rest.";
   p.require_mainstream = true;
   p.inversion = InversionMode::kAttributes;
   p.volume_ratio_bp_by_winners = {6000};
@@ -269,7 +282,8 @@ RuleProfile profile_from_json(const nlohmann::json& j, const std::string& source
     throw InputError(source, 0, "profile.priceDecimals", "expected 0 to 4");
   for (int bp : p.volume_ratio_bp_by_winners)
     if (bp <= 0 || bp > 10'000)
-      throw InputError(source, 0, "profile.volumeRatioBpByWinners", "expected 1..10000 basis points");
+      throw InputError(source, 0, "profile.volumeRatioBpByWinners",
+                       "expected 1..10000 basis points");
   return p;
 }
 
@@ -277,31 +291,45 @@ std::vector<std::string> explain_profile(const RuleProfile& p) {
   std::vector<std::string> s;
   auto pct = [](int bp) { return fmt::format("{}%", bp / 100.0); };
   if (p.require_gqce_or_originator)
-    s.push_back("Only originators and generics that passed the consistency evaluation may take part.");
+    s.push_back(
+        "Only originators and generics that passed the consistency evaluation may take part.");
   if (p.require_mainstream)
-    s.push_back("Only products on the mainstream list (large enough share of past purchases) may take part.");
-  s.push_back(fmt::format("A group with at least {} competing firms goes to competitive bidding; others are negotiated.", p.competitive_min));
+    s.push_back(
+        "Only products on the mainstream list (large enough share of past purchases) may take "
+        "part.");
+  s.push_back(
+      fmt::format("A group with at least {} competing firms goes to competitive bidding; others "
+                  "are negotiated.",
+                  p.competitive_min));
   if (p.winners_max == 1)
     s.push_back("The lowest valid bid in each group wins.");
   else
-    s.push_back(fmt::format("With N bidders, N-{} win (1 when N is {} or fewer), at most {}.", p.winners_minus, p.winners_single_at_or_below, p.winners_max));
+    s.push_back(fmt::format("With N bidders, N-{} win (1 when N is {} or fewer), at most {}.",
+                            p.winners_minus, p.winners_single_at_or_below, p.winners_max));
   if (p.guard != AdmissionGuard::kNone)
-    s.push_back(fmt::format("A winner's price may be at most {}x the anchor price.", p.guard_ratio_permille / 1000.0));
-  if (p.revival) s.push_back("A shortlisted firm that fails the price guard may still win by accepting the highest winning price.");
+    s.push_back(fmt::format("A winner's price may be at most {}x the anchor price.",
+                            p.guard_ratio_permille / 1000.0));
+  if (p.revival)
+    s.push_back(
+        "A shortlisted firm that fails the price guard may still win by accepting the highest "
+        "winning price.");
   std::string ratios;
   for (std::size_t i = 0; i < p.volume_ratio_bp_by_winners.size(); ++i)
     ratios += (i ? " / " : "") + pct(p.volume_ratio_bp_by_winners[i]);
   s.push_back("The agreed volume is " + ratios + " of reported demand" +
               (p.volume_ratio_bp_by_winners.size() > 1 ? " (by number of winners)." : "."));
   if (p.split == VolumeSplit::kLadder)
-    s.push_back("The cheapest winner gets the largest share: 100 %; 60/40 %; 60 % then 60 % of the rest; or 50 % then 50 % of the rest.");
+    s.push_back(
+        "The cheapest winner gets the largest share: 100 %; 60/40 %; 60 % then 60 % of the rest; "
+        "or 50 % then 50 % of the rest.");
   if (p.split == VolumeSplit::kRegionDraft)
     s.push_back("Winners choose supply regions in rank order, one per turn, then a spare region.");
   if (!p.term_until.empty())
     s.push_back("Contracts run until " + p.term_until + ".");
   else
     s.push_back(fmt::format("Contracts run {} months.", p.term_months(1)));
-  if (p.prepayment_bp > 0) s.push_back("The insurance fund prepays at least " + pct(p.prepayment_bp) + ".");
+  if (p.prepayment_bp > 0)
+    s.push_back("The insurance fund prepays at least " + pct(p.prepayment_bp) + ".");
   return s;
 }
 

@@ -31,22 +31,22 @@ struct RuleProfile {
 
   // Steps 1-2: grouping, inversion and routing.
   InversionMode inversion = InversionMode::kAttributes;
-  int competitive_min = 3;             // competitors needed for the bidding stage
+  int competitive_min = 3;  // competitors needed for the bidding stage
   bool exclusive_to_negotiation = true;
   bool failed_group_to_negotiation = false;
-  long double spec_coefficient = 0;    // price factor per doubling of strength; 0 = no scaling
+  long double spec_coefficient = 0;  // price factor per doubling of strength; 0 = no scaling
 
   // Step 3: bidding.
   int winners_minus = 2;               // f(N) = N - winners_minus ...
   int winners_single_at_or_below = 3;  // ... and 1 when N is at most this
   int winners_min = 1;
   int winners_max = 10;
-  bool b_licence_reduction = false;    // slots shrink by min(2, floor(#B-licence / 2))
+  bool b_licence_reduction = false;  // slots shrink by min(2, floor(#B-licence / 2))
   AdmissionGuard guard = AdmissionGuard::kNone;
-  int guard_ratio_permille = 1800;     // 1.8 x anchor
-  Price guard_floor_price = 0;         // r7/r10: a price at or below this always passes; 0 = none
-  int guard_min_cut_bp = 5000;         // r7: a cut of at least 50 % against the ceiling passes
-  int anchor_mean_share_bp = 5000;     // r11: anchor = max(lowest, 50 % x shortlisted mean)
+  int guard_ratio_permille = 1800;  // 1.8 x anchor
+  Price guard_floor_price = 0;      // r7/r10: a price at or below this always passes; 0 = none
+  int guard_min_cut_bp = 5000;      // r7: a cut of at least 50 % against the ceiling passes
+  int anchor_mean_share_bp = 5000;  // r11: anchor = max(lowest, 50 % x shortlisted mean)
   bool revival = false;
   bool non_shortlisted_revival = false;
 
@@ -60,7 +60,7 @@ struct RuleProfile {
 
   // Step 6: contract.
   std::vector<int> term_months_by_winners = {24};  // index = winners - 1; last repeats
-  std::string term_until;                           // fixed end date overrides the months
+  std::string term_until;                          // fixed end date overrides the months
   int prepayment_bp = 0;
   int payment_days = 30;
 

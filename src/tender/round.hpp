@@ -11,11 +11,11 @@
 namespace procura {
 
 struct Timeline {
-  std::string base_period;        // e.g. "2019"
-  std::string bid_deadline;       // ISO 8601 date-time (UTC, 'Z')
+  std::string base_period;   // e.g. "2019"
+  std::string bid_deadline;  // ISO 8601 date-time (UTC, 'Z')
   std::string bid_opening;
   std::string negotiation_end;
-  std::string contract_start;     // ISO date
+  std::string contract_start;  // ISO date
 };
 
 // A ceiling (maximum valid declared price) for one specification model.

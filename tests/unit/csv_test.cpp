@@ -32,9 +32,11 @@ std::string error_of(const std::string& text, const std::vector<CsvColumn>& cols
 }  // namespace
 
 TEST(Csv, ReadsQuotedFieldsAndKeepsPhysicalLineNumbers) {
-  auto path = write_temp("q.csv", "id,note\r\na,\"one, two\"\nb,\"multi\nline\"\n\nc,\"say \"\"hi\"\"\"\n");
+  auto path =
+      write_temp("q.csv", "id,note\r\na,\"one, two\"\nb,\"multi\nline\"\n\nc,\"say \"\"hi\"\"\"\n");
   std::vector<std::pair<std::string, long>> rows;
-  read_csv(path, {{"id", true}, {"note", false}}, [&](const CsvRow& r) { rows.emplace_back(std::string(r.text(1)), r.line()); });
+  read_csv(path, {{"id", true}, {"note", false}},
+           [&](const CsvRow& r) { rows.emplace_back(std::string(r.text(1)), r.line()); });
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0], (std::pair<std::string, long>{"one, two", 2}));
   EXPECT_EQ(rows[1], (std::pair<std::string, long>{"multi\nline", 3}));
@@ -48,14 +50,16 @@ TEST(Csv, ErrorsNameFileLineAndColumn) {
     const char* error;
   };
   const Case cases[] = {
-      {"id,qty\na,1\nb,x\n", "t.csv:3: field 'qty': expected a whole non-negative quantity, got 'x'"},
+      {"id,qty\na,1\nb,x\n",
+       "t.csv:3: field 'qty': expected a whole non-negative quantity, got 'x'"},
       {"id,qty\n,1\n", "t.csv:2: field 'id': expected a value, got ''"},
       {"qty\n1\n", "t.csv:1: field 'id': required column is missing; expected columns: id, qty"},
       {"id,qty,qty\n", "t.csv:1: field 'qty': column appears twice"},
       {"id,qty\na,1,2\n", "t.csv:2: row has 3 fields, the header has 2"},
       {"id,qty\na,\"1\n", "t.csv:2: malformed CSV"},
       {"", "t.csv:1: the file is empty; expected a header row"}};
-  for (const auto& c : cases) EXPECT_EQ(error_of(c.text, cols).substr(0, std::string(c.error).size()), c.error) << c.text;
+  for (const auto& c : cases)
+    EXPECT_EQ(error_of(c.text, cols).substr(0, std::string(c.error).size()), c.error) << c.text;
 }
 
 TEST(Csv, MissingFileIsAnInputError) {

@@ -1,6 +1,7 @@
+#include "core/money.hpp"
+
 #include <gtest/gtest.h>
 
-#include "core/money.hpp"
 #include "core/percent.hpp"
 
 using namespace procura;
@@ -11,11 +12,19 @@ TEST(Money, ParsesExactDecimals) {
     int decimals;
     std::optional<Price> want;
   };
-  const Case cases[] = {
-      {"5200", 4, 52'000'000},   {"112.3267", 4, 1'123'267}, {"0.1", 4, 1'000},      {"0.10", 2, 1'000},
-      {"-1.5", 4, -15'000},      {"1.234", 2, std::nullopt}, {"1e3", 4, std::nullopt}, {"1,000", 4, std::nullopt},
-      {"", 4, std::nullopt},     {".", 4, std::nullopt},     {"1.", 4, std::nullopt},  {"12.00001", 4, std::nullopt},
-      {"999999999999999999", 4, std::nullopt}};
+  const Case cases[] = {{"5200", 4, 52'000'000},
+                        {"112.3267", 4, 1'123'267},
+                        {"0.1", 4, 1'000},
+                        {"0.10", 2, 1'000},
+                        {"-1.5", 4, -15'000},
+                        {"1.234", 2, std::nullopt},
+                        {"1e3", 4, std::nullopt},
+                        {"1,000", 4, std::nullopt},
+                        {"", 4, std::nullopt},
+                        {".", 4, std::nullopt},
+                        {"1.", 4, std::nullopt},
+                        {"12.00001", 4, std::nullopt},
+                        {"999999999999999999", 4, std::nullopt}};
   for (const auto& c : cases) EXPECT_EQ(parse_price(c.text, c.decimals), c.want) << c.text;
 }
 

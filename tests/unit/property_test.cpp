@@ -39,12 +39,14 @@ TEST_P(RoundProperties, VolumesSumExactlyAndWinnersRespectTheRules) {
     EXPECT_EQ(allocated[a], aw.volume) << aw.id;
     if (aw.stage != Stage::kBidding) continue;
     group_volume[aw.group] += aw.volume;
-    EXPECT_TRUE(competitors[aw.group].insert(in.products[aw.product].enterprise_id).second) << "two awards for one enterprise in a group";
+    EXPECT_TRUE(competitors[aw.group].insert(in.products[aw.product].enterprise_id).second)
+        << "two awards for one enterprise in a group";
   }
   for (const auto& [g, volume] : group_volume) {
     const Group& grp = r.groups[g];
     EXPECT_EQ(volume, grp.base) << grp.id;  // every unit of the base is allocated, no more
-    EXPECT_LE(grp.winners, grp.slots + (in.profile.non_shortlisted_revival ? grp.valid_bidders : 0)) << grp.id;
+    EXPECT_LE(grp.winners, grp.slots + (in.profile.non_shortlisted_revival ? grp.valid_bidders : 0))
+        << grp.id;
     EXPECT_GE(grp.valid_bidders, 2) << grp.id;
   }
   EXPECT_EQ(r.metrics.selected_products, static_cast<int>(r.awards.size()));
@@ -52,10 +54,13 @@ TEST_P(RoundProperties, VolumesSumExactlyAndWinnersRespectTheRules) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Generated, RoundProperties,
-                         ::testing::Combine(::testing::Values("alliance-3n-iol-2020", "cn-drug-4p7", "cn-drug-r7", "cn-drug-r10", "cn-drug-r11"),
+                         ::testing::Combine(::testing::Values("alliance-3n-iol-2020", "cn-drug-4p7",
+                                                              "cn-drug-r7", "cn-drug-r10",
+                                                              "cn-drug-r11"),
                                             ::testing::Range(1, 6)),
                          [](const auto& info) {
-                           std::string n = std::get<0>(info.param) + "_seed" + std::to_string(std::get<1>(info.param));
+                           std::string n = std::get<0>(info.param) + "_seed" +
+                                           std::to_string(std::get<1>(info.param));
                            for (auto& c : n)
                              if (!isalnum(static_cast<unsigned char>(c))) c = '_';
                            return n;

@@ -12,15 +12,25 @@ TEST(WinnerCount, FollowsTheProfile) {
     const char* profile;
     int n, b_firms, want;
   };
-  const Case cases[] = {
-      {"alliance-3n-iol-2020", 0, 0, 0},  {"alliance-3n-iol-2020", 1, 0, 1}, {"alliance-3n-iol-2020", 2, 0, 1},
-      {"alliance-3n-iol-2020", 3, 0, 1},  {"alliance-3n-iol-2020", 4, 0, 2}, {"alliance-3n-iol-2020", 5, 0, 3},
-      {"alliance-3n-iol-2020", 12, 0, 10}, {"alliance-3n-iol-2020", 20, 0, 10},
-      {"cn-drug-4p7", 5, 0, 1},            {"cn-drug-r7", 2, 0, 1},          {"cn-drug-r7", 3, 0, 1},
-      {"cn-drug-r7", 10, 0, 8},            {"cn-drug-r10", 10, 0, 7},        {"cn-drug-r10", 10, 4, 5},  // "10 enter 5"
-      {"cn-drug-r10", 10, 7, 5},           {"cn-drug-r10", 4, 2, 1}};
+  const Case cases[] = {{"alliance-3n-iol-2020", 0, 0, 0},
+                        {"alliance-3n-iol-2020", 1, 0, 1},
+                        {"alliance-3n-iol-2020", 2, 0, 1},
+                        {"alliance-3n-iol-2020", 3, 0, 1},
+                        {"alliance-3n-iol-2020", 4, 0, 2},
+                        {"alliance-3n-iol-2020", 5, 0, 3},
+                        {"alliance-3n-iol-2020", 12, 0, 10},
+                        {"alliance-3n-iol-2020", 20, 0, 10},
+                        {"cn-drug-4p7", 5, 0, 1},
+                        {"cn-drug-r7", 2, 0, 1},
+                        {"cn-drug-r7", 3, 0, 1},
+                        {"cn-drug-r7", 10, 0, 8},
+                        {"cn-drug-r10", 10, 0, 7},
+                        {"cn-drug-r10", 10, 4, 5},  // "10 enter 5"
+                        {"cn-drug-r10", 10, 7, 5},
+                        {"cn-drug-r10", 4, 2, 1}};
   for (const auto& c : cases)
-    EXPECT_EQ(winner_slots(builtin_profile(c.profile), c.n, c.b_firms), c.want) << c.profile << " N=" << c.n << " B=" << c.b_firms;
+    EXPECT_EQ(winner_slots(builtin_profile(c.profile), c.n, c.b_firms), c.want)
+        << c.profile << " N=" << c.n << " B=" << c.b_firms;
 }
 
 TEST(ShareLadder, MatchesTheDocumentedShares) {
@@ -37,7 +47,8 @@ TEST(ShareLadder, MatchesTheDocumentedShares) {
   EXPECT_EQ(text(ladder_shares(p, 5)), "50.00 25.00 12.50 6.25 6.25");
   RuleProfile free_choice = p;
   free_choice.ladder_remainder_to_last = false;
-  EXPECT_EQ(text(ladder_shares(free_choice, 4)), "50.00 25.00 12.50 6.25");  // 6.25 % left to hospitals
+  EXPECT_EQ(text(ladder_shares(free_choice, 4)),
+            "50.00 25.00 12.50 6.25");  // 6.25 % left to hospitals
 }
 
 TEST(ShareLadder, IntegerisationSumsExactlyToTheBase) {
@@ -47,9 +58,14 @@ TEST(ShareLadder, IntegerisationSumsExactlyToTheBase) {
     Units base;
     std::vector<Units> want;
   };
-  const Case cases[] = {{3, 420, {253, 100, 67}}, {2, 59031, {35419, 23612}}, {4, 7, {4, 2, 1, 0}},
-                        {5, 290, {146, 72, 36, 18, 18}}, {10, 1, {1, 0, 0, 0, 0, 0, 0, 0, 0, 0}}, {3, 0, {0, 0, 0}}};
-  for (const auto& c : cases) EXPECT_EQ(integerise(ladder_shares(p, c.k), c.base), c.want) << c.k << " " << c.base;
+  const Case cases[] = {{3, 420, {253, 100, 67}},
+                        {2, 59031, {35419, 23612}},
+                        {4, 7, {4, 2, 1, 0}},
+                        {5, 290, {146, 72, 36, 18, 18}},
+                        {10, 1, {1, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+                        {3, 0, {0, 0, 0}}};
+  for (const auto& c : cases)
+    EXPECT_EQ(integerise(ladder_shares(p, c.k), c.base), c.want) << c.k << " " << c.base;
 }
 
 TEST(SplitByWeight, LargestRemainderTiesToLowerIndex) {
@@ -71,8 +87,10 @@ TEST(Mainstream, ShareOrCumulativeCoverage) {
   const std::vector<std::vector<int>> groups = {{0, 1, 2, 3, 4}, {5, 6}};
   // 0+1 = 85 % covers 80 %; 2 has 10 % >= 5 %; 3 (4 %) and 4 (1 %) are off the list; a group
   // without history has no mainstream product.
-  EXPECT_EQ(mainstream_products(groups, vol, 500, 8000), (std::vector<bool>{true, true, true, false, false, false, false}));
-  EXPECT_EQ(mainstream_products(groups, vol, 5000, 8000), (std::vector<bool>{true, true, false, false, false, false, false}));
+  EXPECT_EQ(mainstream_products(groups, vol, 500, 8000),
+            (std::vector<bool>{true, true, true, false, false, false, false}));
+  EXPECT_EQ(mainstream_products(groups, vol, 5000, 8000),
+            (std::vector<bool>{true, true, false, false, false, false, false}));
 }
 
 TEST(Catalog, GroupKeyAndContainment) {
@@ -104,8 +122,10 @@ RoundInput inversion_round(InversionMode mode) {
   in.timeline = {"2019", "2020-06-15T09:00:00Z", "2020-06-15T10:00:00Z", "", "2020-09-01"};
   in.regions = {{"R1", ""}};
   in.institutions = {{"I1", "", "R1"}};
-  for (int e = 1; e <= 4; ++e) in.enterprises.push_back({"E" + std::to_string(e), "", true, true, 'A', "", ""});
-  auto add = [&](const std::string& id, const std::string& ent, std::vector<std::string> adds, Price ref, Price elsewhere) {
+  for (int e = 1; e <= 4; ++e)
+    in.enterprises.push_back({"E" + std::to_string(e), "", true, true, 'A', "", ""});
+  auto add = [&](const std::string& id, const std::string& ent, std::vector<std::string> adds,
+                 Price ref, Price elsewhere) {
     Product p;
     p.id = id;
     p.enterprise_id = ent;
@@ -120,16 +140,18 @@ RoundInput inversion_round(InversionMode mode) {
   add("plain1", "E1", {}, 2'000'000, 0);
   add("plain2", "E2", {}, 1'900'000, 0);
   add("plain3", "E3", {}, 1'800'000, 0);
-  add("toric1", "E4", {"toric"}, 1'500'000, 0);          // more features, cheaper: inverted
-  add("toric2", "E1", {"toric"}, 2'500'000, 1'000'000);  // dearer than plain: not inverted by attributes
+  add("toric1", "E4", {"toric"}, 1'500'000, 0);  // more features, cheaper: inverted
+  add("toric2", "E1", {"toric"}, 2'500'000,
+      1'000'000);  // dearer than plain: not inverted by attributes
   return in;
 }
 }  // namespace
 
 TEST(PriceInversion, ByAttributesAndByExternalPrice) {
-  for (auto [mode, want] : {std::pair{InversionMode::kAttributes, std::vector<std::string>{"toric1"}},
-                            std::pair{InversionMode::kExternalPrice, std::vector<std::string>{"toric2"}},
-                            std::pair{InversionMode::kOff, std::vector<std::string>{}}}) {
+  for (auto [mode, want] :
+       {std::pair{InversionMode::kAttributes, std::vector<std::string>{"toric1"}},
+        std::pair{InversionMode::kExternalPrice, std::vector<std::string>{"toric2"}},
+        std::pair{InversionMode::kOff, std::vector<std::string>{}}}) {
     RoundInput in = inversion_round(mode);
     RoundIndex ix(in);
     RoundResult r;

@@ -47,7 +47,8 @@ TEST(SqliteStore, ImportIsIdempotentAndRoundTrips) {
   EXPECT_EQ(count(db, "demand"), demand);
   // What comes back out of the database decides the round exactly as the files do.
   auto stored = store.load_round(loaded.input.id);
-  EXPECT_EQ(result_json(stored, run_round(stored)).dump(), result_json(loaded.input, run_round(loaded.input)).dump());
+  EXPECT_EQ(result_json(stored, run_round(stored)).dump(),
+            result_json(loaded.input, run_round(loaded.input)).dump());
 }
 
 TEST(SqliteStore, ChangedInputsReplaceTheRoundAtomically) {

@@ -55,17 +55,24 @@ ImportOutcome import_folder(const std::string& dir, const std::string& db_path,
 fs::path run_stored(const std::string& db_path, const std::string& round_id, const fs::path& out,
                     bool quiet) {
   SqliteStore store(db_path);
+  ProgressBar bar("running " + round_id, 5);
   RoundInput in = store.load_round(round_id);
+  bar.update(1);
   RoundResult r = run_round(in);
+  bar.update(2);
   const auto results = result_json(in, r);
   write_file(out / "results.json", results.dump(2) + "\n");
   write_result_csv(in, r, (out / "csv").string());
   write_file(out / "report.html", html_report(in, r));
-  auto releases = round_releases(in, r);
-  write_file(out / "ocds" / "release-package.json", release_package(in, releases).dump(2) + "\n");
-  std::string lines;
-  for (const auto& rel : releases) lines += rel.dump() + "\n";
-  write_file(out / "ocds" / "releases.jsonl", lines);
+  bar.update(3);
+  fs::create_directories(out / "ocds");
+  {
+    std::ofstream package(out / "ocds" / "release-package.json", std::ios::binary);
+    std::ofstream lines(out / "ocds" / "releases.jsonl", std::ios::binary);
+    write_round_ocds(in, r, package, lines);
+    if (!package || !lines) throw std::runtime_error("cannot write " + (out / "ocds").string());
+  }
+  bar.update(4);
   store.save_results(round_id, results.dump());
   if (!quiet) print_summary(in, r, std::cout);
   return out / "report.html";

@@ -1,5 +1,6 @@
 #include "ocds/round_releases.hpp"
 
+#include <ostream>
 #include <set>
 #include <unordered_map>
 
@@ -47,7 +48,55 @@ class Publisher {
     for (const auto& l : in.demand) demand_[pos.at(l.product_id)] += l.quantity;
   }
 
-  std::vector<json> releases() { return {planning(), tender(), awards(), contracts()}; }
+  json planning_release() { return planning(); }
+  json tender_release() { return tender(); }
+  json award_release() { return awards(); }
+  // The contract release without its contracts (the "contracts" array is empty).
+  json contract_shell() {
+    json rel = base("contract", day_start(in_.timeline.contract_start), "contract");
+    rel["parties"] = parties(true);
+    rel["contracts"] = json::array();
+    return rel;
+  }
+  std::size_t contract_count() const { return r_.contracts.size(); }
+  // One contract; its agreedVolumes are the string kVolumesMarker, to be replaced by
+  // write_volumes() when written.
+  json contract(std::size_t i) const {
+    const ContractTerms& c = r_.contracts[i];
+    const Award& a = r_.awards[c.award];
+    json it = item(a.product, a.volume);
+    it["unit"]["value"] = unit_value(a.price);
+    it.erase("relatedLot");
+    json ext = {{"agreedVolumes", kVolumesMarker},
+                {"termMonths", c.months},
+                {"settlement", "direct"},
+                {"paymentDays", c.payment_days}};
+    if (c.prepayment > 0) ext["prepayment"] = value(c.prepayment);
+    return {{"id", c.id},
+            {"awardID", a.id},
+            {"status", "active"},
+            {"period", {{"startDate", day_start(c.start)}, {"endDate", day_start(c.end)}}},
+            {"value", value(c.value)},
+            {"items", {it}},
+            {"procura", ext}};
+  }
+  // Writes contract i's agreed volumes as a JSON array.
+  void write_volumes(std::size_t i, std::ostream& out) {
+    if (by_award_.empty()) {
+      by_award_.resize(r_.awards.size());
+      for (const auto& al : r_.allocations) by_award_[al.award].push_back(&al);
+    }
+    out << '[';
+    bool first = true;
+    for (const auto* al : by_award_[r_.contracts[i].award]) {
+      out << (first ? "" : ",")
+          << "{\"institutionId\":" << json(in_.institutions[al->institution].id).dump()
+          << ",\"quantity\":" << al->units << '}';
+      first = false;
+    }
+    out << ']';
+  }
+  static constexpr const char* kVolumesMarker = "@@agreedVolumes@@";
 
  private:
   json value(Wide amount) const {
@@ -287,62 +336,76 @@ class Publisher {
     return rel;
   }
 
-  json contracts() {
-    json rel = base("contract", day_start(in_.timeline.contract_start), "contract");
-    rel["parties"] = parties(true);
-    std::vector<std::vector<const Allocation*>> by_award(r_.awards.size());
-    for (const auto& al : r_.allocations) by_award[al.award].push_back(&al);
-    json list = json::array();
-    for (const auto& c : r_.contracts) {
-      const Award& a = r_.awards[c.award];
-      json it = item(a.product, a.volume);
-      it["unit"]["value"] = unit_value(a.price);
-      it.erase("relatedLot");
-      json volumes = json::array();
-      for (const auto* al : by_award[c.award])
-        volumes.push_back(
-            {{"institutionId", in_.institutions[al->institution].id}, {"quantity", al->units}});
-      json ext = {{"agreedVolumes", volumes},
-                  {"termMonths", c.months},
-                  {"settlement", "direct"},
-                  {"paymentDays", c.payment_days}};
-      if (c.prepayment > 0) ext["prepayment"] = value(c.prepayment);
-      list.push_back(
-          {{"id", c.id},
-           {"awardID", a.id},
-           {"status", "active"},
-           {"period", {{"startDate", day_start(c.start)}, {"endDate", day_start(c.end)}}},
-           {"value", value(c.value)},
-           {"items", {it}},
-           {"procura", ext}});
-    }
-    rel["contracts"] = list;
-    return rel;
-  }
-
   const RoundInput& in_;
   const RoundResult& r_;
   std::vector<int> enterprise_;
   std::vector<Price> ceiling_;
   std::vector<Units> demand_;
+  std::vector<std::vector<const Allocation*>> by_award_;
 };
 
 }  // namespace
 
-std::vector<json> round_releases(const RoundInput& in, const RoundResult& r) {
-  return Publisher(in, r).releases();
-}
+namespace {
 
-json release_package(const RoundInput& in, const std::vector<json>& releases) {
-  std::string published;
-  for (const auto& r : releases) published = std::max(published, r["date"].get<std::string>());
-  return {{"uri", "urn:procura:" + in.ocid() + ":releases"},
-          {"version", "1.1"},
-          {"publishedDate", published},
-          {"publisher", {{"name", in.buyer_name}}},
-          {"license", "http://opendatacommons.org/licenses/pddl/1.0/"},
-          {"extensions", round_extensions()},
-          {"releases", releases}};
+// Writes `text` to both outputs.
+struct Tee {
+  std::ostream& a;
+  std::ostream& b;
+  Tee& operator<<(std::string_view t) {
+    a << t;
+    b << t;
+    return *this;
+  }
+};
+
+}  // namespace
+
+void write_round_ocds(const RoundInput& in, const RoundResult& r, std::ostream& package,
+                      std::ostream& lines) {
+  Publisher pub(in, r);
+  // Releases are written one at a time, so memory holds one release, never the package.
+  json shell = pub.contract_shell();
+  std::string published = shell["date"].get<std::string>();
+  json head = {{"uri", "urn:procura:" + in.ocid() + ":releases"},
+               {"version", "1.1"},
+               {"publisher", {{"name", in.buyer_name}}},
+               {"license", "http://opendatacommons.org/licenses/pddl/1.0/"},
+               {"extensions", round_extensions()},
+               {"releases", json::array()}};
+  std::vector<std::string> texts;
+  for (int stage = 0; stage < 3; ++stage) {
+    json rel = stage == 0   ? pub.planning_release()
+               : stage == 1 ? pub.tender_release()
+                            : pub.award_release();
+    published = std::max(published, rel["date"].get<std::string>());
+    texts.push_back(rel.dump());
+  }
+  head["publishedDate"] = published;
+  const std::string head_text = head.dump();
+  const auto releases_at = head_text.find("\"releases\":[]");
+  package << head_text.substr(0, releases_at) << "\"releases\":[";
+  for (const auto& t : texts) {
+    package << t << ',';
+    lines << t << '\n';
+  }
+  texts.clear();
+  Tee both{package, lines};
+  const std::string shell_text = shell.dump();
+  const auto contracts_at = shell_text.find("\"contracts\":[]");
+  both << shell_text.substr(0, contracts_at) << "\"contracts\":[";
+  const std::string marker = json(Publisher::kVolumesMarker).dump();
+  for (std::size_t i = 0; i < pub.contract_count(); ++i) {
+    const std::string text = pub.contract(i).dump();
+    const auto at = text.rfind(marker);  // the marker sits in "procura", after every item text
+    both << (i ? "," : "") << text.substr(0, at);
+    pub.write_volumes(i, package);
+    pub.write_volumes(i, lines);
+    both << text.substr(at + marker.size());
+  }
+  both << "]" << shell_text.substr(contracts_at + std::string("\"contracts\":[]").size());
+  lines << '\n';
+  package << "]" << head_text.substr(releases_at + std::string("\"releases\":[]").size()) << '\n';
 }
 
 }  // namespace procura

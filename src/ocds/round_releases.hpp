@@ -3,6 +3,7 @@
 // tender with lots = groups and sealed-bid commitments, awards with opened bids, contracts with
 // agreed volumes), using the lots and bids extensions and Procura's own extension.
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <vector>
 
 #include "award/result.hpp"
@@ -13,11 +14,10 @@ namespace procura {
 // The extensions the releases declare (URLs of their extension.json).
 const std::vector<std::string>& round_extensions();
 
-// Releases in stage order: planning, tender, award, contract.
-std::vector<nlohmann::json> round_releases(const RoundInput& in, const RoundResult& r);
-
-// A release package holding `releases`; publishedDate is the latest release date.
-nlohmann::json release_package(const RoundInput& in, const std::vector<nlohmann::json>& releases);
+// Writes the round's releases in stage order (planning, tender, award, contract) as a release
+// package to `package` and as JSON lines to `lines`. Memory holds one release at a time and the
+// contracts' agreed volumes are streamed, so national rounds publish in bounded memory.
+void write_round_ocds(const RoundInput& in, const RoundResult& r, std::ostream& package, std::ostream& lines);
 
 // An exact decimal amount (10^-4 units) as a JSON number with `decimals` places.
 nlohmann::json amount_json(Wide amount, int decimals);

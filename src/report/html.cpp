@@ -8,6 +8,15 @@ namespace procura {
 
 namespace {
 
+// Long lists are cut in the report; the CSV tables hold every row.
+constexpr std::size_t kMaxRows = 400;
+
+std::string more_note(std::size_t total, const char* csv) {
+  if (total <= kMaxRows) return "";
+  return fmt::format("<p>Showing the first {} of {}; every row is in <code>csv/{}</code>.</p>",
+                     kMaxRows, total, csv);
+}
+
 std::string esc(std::string_view s) {
   std::string o;
   for (char c : s) {
@@ -36,7 +45,8 @@ std::string decrease_chart(const RoundInput& in, const RoundResult& r) {
   const int bar = 14, gap = 4, left = 170, width = 420;
   std::string rows;
   int y = 10;
-  for (const auto& a : r.awards) {
+  for (std::size_t i = 0; i < std::min(r.awards.size(), kMaxRows); ++i) {
+    const Award& a = r.awards[i];
     if (a.ref_price <= 0) continue;
     long double d = std::max(0.0L, a.decrease().value());
     int w = static_cast<int>(d * width);
@@ -63,14 +73,19 @@ std::string share_chart(const RoundInput& in, const RoundResult& r) {
                                   "#e53e3e", "#319795", "#dd6b20", "#718096"};
   std::string rows;
   int y = 10;
-  for (std::size_t g = 0; g < r.groups.size(); ++g) {
+  std::vector<std::vector<const Award*>> by_group(r.groups.size());
+  for (const auto& a : r.awards)
+    if (a.stage == Stage::kBidding) by_group[a.group].push_back(&a);
+  std::size_t shown = 0;
+  for (std::size_t g = 0; g < r.groups.size() && shown < kMaxRows; ++g) {
     if (r.groups[g].status != GroupStatus::kAwarded || r.groups[g].base == 0) continue;
     rows += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="11">{}</text>)",
                         left - 6, y + 13, esc(r.groups[g].id));
     long double x = left;
     int i = 0;
-    for (const auto& a : r.awards) {
-      if (a.group != static_cast<int>(g) || a.stage != Stage::kBidding) continue;
+    ++shown;
+    for (const Award* ap : by_group[g]) {
+      const Award& a = *ap;
       long double w = static_cast<long double>(a.volume) / r.groups[g].base * width;
       rows += fmt::format(
           R"(<rect x="{:.1f}" y="{}" width="{:.1f}" height="{}" fill="{}"><title>{} rank {}: {} units ({} %)</title></rect>)",
@@ -120,18 +135,20 @@ std::string html_report(const RoundInput& in, const RoundResult& r) {
   kpi("total savings (money-weighted)", publish_percent(m.total_savings_rate) + " %");
   h += "</section><h2>Metrics</h2><table><tbody>";
   for (const auto& [label, value] : metric_rows(in, m))
-    h += "<tr><th scope=\"row\">" + esc(label) + "</th><td class=\"n\">" + esc(value) + "</td></tr>";
+    h +=
+        "<tr><th scope=\"row\">" + esc(label) + "</th><td class=\"n\">" + esc(value) + "</td></tr>";
   h += "</tbody></table>";
   h += "<h2>Price decrease per awarded product</h2><p>Blue: bidding stage; orange: negotiation "
        "stage.</p>" +
-       decrease_chart(in, r);
+       decrease_chart(in, r) + more_note(r.awards.size(), "awards.csv");
   h += "<h2>Volume shares per group</h2><p>Each bar is a group's agreed-volume base; segments are "
        "winners from rank 1 (left).</p>" +
        share_chart(in, r);
   h += "<h2>Awards</h2><table><thead><tr><th>Group</th><th>Stage</th><th>Product</"
        "th><th>Enterprise</th><th>Rank</th><th>Reference price</th><th>Price</th><th>Decrease "
        "%</th><th>Agreed volume</th><th>Share %</th></tr></thead><tbody>";
-  for (const auto& a : r.awards)
+  for (std::size_t i = 0; i < std::min(r.awards.size(), kMaxRows); ++i) {
+    const Award& a = r.awards[i];
     h += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td "
         "class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
@@ -140,18 +157,24 @@ std::string html_report(const RoundInput& in, const RoundResult& r) {
         a.ref_price ? format_price(a.ref_price, in.profile.price_decimals) : "-",
         format_price(a.price, in.profile.price_decimals), publish_percent(a.decrease()), a.volume,
         publish_percent(a.share));
-  h += "</tbody></table><h2>Groups</h2><table><thead><tr><th>Group</th><th>Attributes</"
+  }
+  h += "</tbody></table>" + more_note(r.awards.size(), "awards.csv") +
+       "<h2>Groups</h2><table><thead><tr><th>Group</th><th>Attributes</"
        "th><th>Competitors</th><th>Route</th><th>Status</th><th>Valid "
        "bids</th><th>Winners</th><th>Base</th><th>Note</th></tr></thead><tbody>";
-  for (const auto& g : r.groups)
+  for (std::size_t i = 0; i < std::min(r.groups.size(), kMaxRows); ++i) {
+    const Group& g = r.groups[i];
     h += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td "
         "class=n>{}</td><td class=n>{}</td><td>{}</td></tr>",
         esc(g.id), esc(g.key), g.n_firms, g.competitive ? "bidding" : "negotiation",
         group_status_name(g.status), g.valid_bidders, g.winners, g.base, esc(g.note));
-  h += "</tbody></table><h2>Negotiations</h2><table><thead><tr><th>Product</th><th>Why</"
+  }
+  h += "</tbody></table>" + more_note(r.groups.size(), "groups.csv") +
+       "<h2>Negotiations</h2><table><thead><tr><th>Product</th><th>Why</"
        "th><th>Access price</th><th>Offers</th><th>Outcome</th></tr></thead><tbody>";
-  for (const auto& n : r.negotiations) {
+  for (std::size_t i = 0; i < std::min(r.negotiations.size(), kMaxRows); ++i) {
+    const NegotiationOutcome& n = r.negotiations[i];
     std::string offers;
     for (Price o : n.offers)
       offers += (offers.empty() ? "" : " → ") + format_price(o, in.profile.price_decimals);
@@ -161,13 +184,17 @@ std::string html_report(const RoundInput& in, const RoundResult& r) {
         n.access_price ? format_price(n.access_price, in.profile.price_decimals) : "-", esc(offers),
         n.success ? fmt::format("agreed in round {}", n.success_round) : "no agreement");
   }
-  h += "</tbody></table><h2>Qualification "
+  h += "</tbody></table>" + more_note(r.negotiations.size(), "negotiations.csv") +
+       "<h2>Qualification "
        "rejections</h2><table><thead><tr><th>Product</th><th>Enterprise</th><th>Reason</th></tr></"
        "thead><tbody>";
-  for (const auto& x : r.rejections)
+  for (std::size_t i = 0; i < std::min(r.rejections.size(), kMaxRows); ++i) {
+    const Rejection& x = r.rejections[i];
     h += "<tr><td>" + esc(in.products[x.product].id) + "</td><td>" +
          esc(in.products[x.product].enterprise_id) + "</td><td>" + esc(x.reason) + "</td></tr>";
-  h += "</tbody></table><p>All figures are computed from the published inputs and rounded once, to "
+  }
+  h += "</tbody></table>" + more_note(r.rejections.size(), "rejections.csv") +
+       "<p>All figures are computed from the published inputs and rounded once, to "
        "two decimals, half up.</p></body></html>\n";
   return h;
 }

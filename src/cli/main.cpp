@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -51,12 +52,33 @@ ImportOutcome import_folder(const std::string& dir, const std::string& db_path,
   return outcome;
 }
 
+// The current UTC time as YYYY-MM-DDTHH:MM:SSZ.
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+// Bids stay sealed until the opening time and access prices until the negotiation ends: a
+// round is decided only after both.
+void check_unsealed(const RoundInput& in, const std::string& now) {
+  if (now < in.timeline.bid_opening)
+    throw RuleError("bids of round '" + in.id + "' are sealed until " + in.timeline.bid_opening +
+                    " (now " + now + ")");
+  if (!in.timeline.negotiation_end.empty() && now < in.timeline.negotiation_end)
+    throw RuleError("the negotiation of round '" + in.id + "' is open until " +
+                    in.timeline.negotiation_end + "; access prices stay sealed until then (now " +
+                    now + ")");
+}
+
 // Runs a stored round and writes every output; returns the path of the HTML report.
 fs::path run_stored(const std::string& db_path, const std::string& round_id, const fs::path& out,
-                    bool quiet) {
+                    bool quiet, const std::string& now) {
   SqliteStore store(db_path);
   ProgressBar bar("running " + round_id, 5);
   RoundInput in = store.load_round(round_id);
+  check_unsealed(in, now.empty() ? utc_now() : now);
   bar.update(1);
   RoundResult r = run_round(in);
   bar.update(2);
@@ -90,7 +112,7 @@ int main(int argc, char** argv) {
       app.add_subcommand("round", "Import, check and run a joint volume-based procurement round");
   round->require_subcommand(1);
 
-  std::string dir, db = "procura.db", round_id, out = "out";
+  std::string dir, db = "procura.db", round_id, out = "out", now;
   bool quiet = false;
   auto* check = round->add_subcommand(
       "check", "Read a round folder and report every input error without storing anything");
@@ -112,6 +134,14 @@ int main(int argc, char** argv) {
   run->add_option("--out", out, "Output folder: results.json, report.html, csv/, ocds/")
       ->capture_default_str();
   run->add_flag("--quiet", quiet, "Do not print the summary table");
+  run->add_option("--now", now,
+                  "Decide as of this UTC time (YYYY-MM-DDTHH:MM:SSZ) instead of the clock, e.g. to "
+                  "replay a round")
+      ->check([](const std::string& v) {
+        return v.size() == 20 && v[10] == 'T' && v[19] == 'Z'
+                   ? std::string()
+                   : std::string("expected a UTC time such as 2020-07-11T00:00:00Z");
+      });
 
   auto* list = round->add_subcommand("list", "List the rounds in a database");
   list->add_option("--db", db, "SQLite database file")->capture_default_str();
@@ -160,7 +190,7 @@ int main(int argc, char** argv) {
                                                                     : "created";
       std::cout << fmt::format("round '{}' {} in {} ({} rows)\n", id, what, db, o.rows);
     } else if (run->parsed()) {
-      auto report = run_stored(db, round_id, out, quiet);
+      auto report = run_stored(db, round_id, out, quiet, now);
       std::cout << "\nreport: " << report.string() << "\n";
     } else if (list->parsed()) {
       SqliteStore store(db);
@@ -183,7 +213,7 @@ int main(int argc, char** argv) {
     } else if (demo->parsed()) {
       std::string id;
       import_folder(demo_dir, db, &id);
-      auto report = run_stored(db, id, out, false);
+      auto report = run_stored(db, id, out, false, "");
       std::cout << "\nThe demo round is stored in " << fs::absolute(db).string()
                 << ".\nIts report: " << fs::absolute(report).string() << "\nOCDS release package: "
                 << fs::absolute(fs::path(out) / "ocds" / "release-package.json").string() << "\n";

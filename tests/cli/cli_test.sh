@@ -47,6 +47,11 @@ after=$(sqlite3 "$db" "SELECT input_digest, (SELECT count(*) FROM demand) FROM r
 expect_exit "unknown round" 1 "$procura" round run nope --db "$db" --out "$work/x"
 expect_err "unknown round is named" "no round 'nope' in the database"
 
+expect_exit "bids are sealed before the opening" 1 "$procura" round run 3n-iol-2020 --db "$db" --out "$work/early" --now 2020-06-15T09:59:59Z
+expect_err "sealed until the opening time" "bids of round '3n-iol-2020' are sealed until 2020-06-15T10:00:00Z"
+expect_exit "access prices are sealed during negotiation" 1 "$procura" round run 3n-iol-2020 --db "$db" --out "$work/early" --now 2020-07-01T00:00:00Z
+expect_err "negotiation still open" "access prices stay sealed until then"
+[ ! -e "$work/early" ] && ok "nothing is published before the opening" || bad "outputs written before the opening"
 expect_exit "run once" 0 "$procura" round run 3n-iol-2020 --db "$db" --out "$work/run1"
 grep -q "Total savings rate (money-weighted)  *48.18 %" "$work/out" && ok "summary shows the total savings" || bad "summary table"
 expect_exit "run again" 0 "$procura" round run 3n-iol-2020 --db "$db" --out "$work/run2" --quiet

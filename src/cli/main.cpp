@@ -1,6 +1,7 @@
 // procura: one binary, one subcommand per task. Exit codes: 0 success, 1 bad input (the message
 // names the file, line and field), 2 bad command line, 3 any other failure.
-#include <spdlog/spdlog.h>
+
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 #include <ctime>

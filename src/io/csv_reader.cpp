@@ -168,7 +168,7 @@ void on_row_end(int, void* ctx) {
 
 long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
               const std::function<void(const CsvRow&)>& row,
-              const std::function<void(std::size_t)>& progress) {
+              const std::function<void(std::string_view)>& on_chunk) {
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw InputError(path, 0, "", "cannot open the file");
   csv_parser p;
@@ -201,7 +201,7 @@ long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
                        std::string("malformed CSV: ") + csv_strerror(csv_error(&p)));
     if (s.error) std::rethrow_exception(s.error);
     total += n;
-    if (progress) progress(total);
+    if (on_chunk) on_chunk(std::string_view(buf.data(), n));
   }
   if (csv_fini(&p, on_field, on_row_end, &s) != 0)
     throw InputError(path, s.last_row_end + 1, "",

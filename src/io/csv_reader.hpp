@@ -45,10 +45,10 @@ class CsvRow {
 
 // Reads `path`, checks its header against `columns` (all required ones present, no unknown or
 // duplicate ones) and calls `row` for every data row. Returns the number of rows.
-// `progress` (optional) is called with bytes read so far.
+// `on_chunk` (optional) sees every chunk of raw bytes as it is read (for hashing, progress).
 long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
               const std::function<void(const CsvRow&)>& row,
-              const std::function<void(std::size_t)>& progress = {});
+              const std::function<void(std::string_view)>& on_chunk = {});
 
 // Escapes one CSV field (quotes when needed).
 std::string csv_escape(std::string_view field);

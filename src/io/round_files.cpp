@@ -239,28 +239,31 @@ class Loader {
  private:
   std::string path(const char* name) const { return (fs::path(dir_) / name).string(); }
 
+  void hash(std::string_view bytes) {
+    crypto_generichash_update(&hash_, reinterpret_cast<const unsigned char*>(bytes.data()),
+                              bytes.size());
+  }
+
   void hash_file(const char* name) {
+    hash(std::string("\n--") + name + "\n");
     std::ifstream f(path(name), std::ios::binary);
-    std::string header = std::string("\n--") + name + "\n";
-    crypto_generichash_update(&hash_, reinterpret_cast<const unsigned char*>(header.data()),
-                              header.size());
     std::vector<char> buf(1 << 16);
     while (f.read(buf.data(), static_cast<std::streamsize>(buf.size())) || f.gcount() > 0) {
-      crypto_generichash_update(&hash_, reinterpret_cast<const unsigned char*>(buf.data()),
-                                static_cast<unsigned long long>(f.gcount()));
+      hash(std::string_view(buf.data(), static_cast<std::size_t>(f.gcount())));
       done_ += static_cast<std::size_t>(f.gcount());
     }
   }
 
+  // Reads one table; its bytes are hashed and counted as they are read, once.
   void csv(const char* name, const std::vector<CsvColumn>& cols,
            const std::function<void(const CsvRow&)>& fn) {
     if (!fs::exists(path(name))) return;
-    std::size_t before = done_;
-    out_.rows += read_csv(path(name), cols, fn, [&](std::size_t n) {
-      if (progress_) progress_(before + n, total_);
+    hash(std::string("\n--") + name + "\n");
+    out_.rows += read_csv(path(name), cols, fn, [&](std::string_view chunk) {
+      hash(chunk);
+      done_ += chunk.size();
+      if (progress_) progress_(done_, total_);
     });
-    hash_file(name);
-    done_ = before + fs::file_size(path(name));
   }
 
   std::string dir_;

@@ -70,6 +70,22 @@ void group_products(const RoundIndex& ix, RoundResult& r) {
     r.groups.push_back(std::move(g));
   }
 
+  // Group-level demand joins the group with the same functional attributes.
+  std::map<std::string, int> group_of_key;
+  for (std::size_t g = 0; g < r.groups.size(); ++g)
+    group_of_key[r.groups[g].key] = static_cast<int>(g);
+  r.unmatched_group_demand = 0;
+  for (std::size_t i = 0; i < in.group_demand.size(); ++i) {
+    const auto& line = in.group_demand[i];
+    auto it = group_of_key.find(group_key(line.category, line.basic, line.additional));
+    if (it == group_of_key.end()) {
+      r.unmatched_group_demand += line.quantity;
+      continue;
+    }
+    r.groups[it->second].group_lines.push_back(static_cast<int>(i));
+    r.groups[it->second].demand += line.quantity;
+  }
+
   switch (in.profile.inversion) {
     case InversionMode::kOff:
       break;

@@ -119,6 +119,11 @@ RoundIndex::RoundIndex(const RoundInput& input) : in(input) {
     }
   });
 
+  group_demand_institution.reserve(in.group_demand.size());
+  for (const auto& g : in.group_demand)
+    group_demand_institution.push_back(
+        find(institution, g.institution_id, "group demand", "institution"));
+
   base_volume.assign(np, 0);
   ref_price.assign(np, 0);
   lowest_elsewhere.assign(np, 0);

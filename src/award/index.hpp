@@ -37,6 +37,7 @@ struct RoundIndex {
   // Demand lines grouped by product: product p's lines are demand_refs[demand_begin[p] ..
   // demand_begin[p + 1]), in input order.
   std::vector<DemandRef> demand_refs;
+  std::vector<int> group_demand_institution;  // by group-level demand line: institution index
   std::vector<std::size_t> demand_begin;
 
   // Builds the index; throws RuleError for dangling references or duplicates.

@@ -85,6 +85,7 @@ void compute_metrics(const RoundIndex& ix, RoundResult& r) {
   m.annual_amount_after = m.bidding.amount_awarded + m.negotiation.amount_awarded;
   m.annual_savings = m.annual_amount_before - m.annual_amount_after;
   m.total_savings_rate = one_minus_ratio(m.annual_amount_after, m.annual_amount_before);
+  m.unmatched_group_demand = r.unmatched_group_demand;
   r.metrics = m;
 }
 

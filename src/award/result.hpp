@@ -28,14 +28,15 @@ struct Group {
   int n_firms = 0;            // distinct competitors among non-inverted eligible products
   bool competitive = false;
   GroupStatus status = GroupStatus::kNegotiation;
-  std::string note;         // why a competitive group failed or was re-routed
-  int valid_bidders = 0;    // N of the bidding stage
-  int winners = 0;          // k after guards (awards in the group)
-  int slots = 0;            // f(N) before guards
-  Price anchor = 0;         // comparable-price anchor of the admission guard
-  Price revival_price = 0;  // comparable price offered for revival; 0 = none
-  Units demand = 0;         // reported demand for the group's products
-  Units base = 0;           // agreed-volume base (bidding groups)
+  std::string note;              // why a competitive group failed or was re-routed
+  int valid_bidders = 0;         // N of the bidding stage
+  int winners = 0;               // k after guards (awards in the group)
+  int slots = 0;                 // f(N) before guards
+  Price anchor = 0;              // comparable-price anchor of the admission guard
+  Price revival_price = 0;       // comparable price offered for revival; 0 = none
+  Units demand = 0;              // reported demand for the group's products and for the group
+  std::vector<int> group_lines;  // indices into RoundInput::group_demand
+  Units base = 0;                // agreed-volume base (bidding groups)
   int volume_ratio_bp = 0;
   std::int64_t reference_strength_milli = 0;
 };
@@ -147,7 +148,8 @@ struct Metrics {
   Wide annual_amount_after = 0;
   Wide annual_savings = 0;
   Units agreed_units = 0;
-  Units unallocated_units = 0;  // demand base of failed groups
+  Units unallocated_units = 0;       // demand base of failed groups
+  Units unmatched_group_demand = 0;  // group-level demand naming no group of eligible products
 };
 
 struct RoundResult {
@@ -163,6 +165,7 @@ struct RoundResult {
   std::vector<RegionPick> region_picks;
   std::vector<ContractTerms> contracts;
   Metrics metrics;
+  Units unmatched_group_demand = 0;  // set by grouping, reported in metrics
 };
 
 }  // namespace procura

@@ -42,6 +42,7 @@ struct Scratch {
 };
 
 std::vector<InstitutionDemand> group_demand(const RoundIndex& ix, const std::vector<int>& products,
+                                            const std::vector<int>& group_lines,
                                             const std::vector<int>& award_of_product,
                                             Scratch& scratch) {
   if (scratch.slot.empty()) scratch.slot.assign(ix.in.institutions.size(), -1);
@@ -51,6 +52,10 @@ std::vector<InstitutionDemand> group_demand(const RoundIndex& ix, const std::vec
       int inst = ix.demand_refs[l].institution;
       if (scratch.slot[inst] < 0) scratch.slot[inst] = 0, scratch.touched.push_back(inst);
     }
+  for (int gl : group_lines) {
+    int inst = ix.group_demand_institution[gl];
+    if (scratch.slot[inst] < 0) scratch.slot[inst] = 0, scratch.touched.push_back(inst);
+  }
   std::sort(scratch.touched.begin(), scratch.touched.end());
   std::vector<InstitutionDemand> out(scratch.touched.size());
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -65,6 +70,8 @@ std::vector<InstitutionDemand> group_demand(const RoundIndex& ix, const std::vec
       if (d.by_brand && award_of_product[p] >= 0)
         entry.brands.emplace_back(award_of_product[p], d.quantity);
     }
+  for (int gl : group_lines)
+    out[scratch.slot[ix.group_demand_institution[gl]]].quantity += ix.in.group_demand[gl].quantity;
   for (int inst : scratch.touched) scratch.slot[inst] = -1;
   return out;
 }
@@ -123,7 +130,7 @@ void allocate_ladder(const RoundIndex& ix, RoundResult& r, Group& grp,
     r.awards[awards[i]].volume = units[i];
     r.awards[awards[i]].share = shares[i];
   }
-  auto demand = group_demand(ix, products, award_of_product, out.scratch);
+  auto demand = group_demand(ix, products, grp.group_lines, award_of_product, out.scratch);
   std::vector<Units> weights;
   for (const auto& d : demand) weights.push_back(d.quantity);
   assign_by_capacity(out, demand, split_by_weight(grp.base, weights), awards, units,
@@ -134,7 +141,7 @@ void allocate_regions(const RoundIndex& ix, RoundResult& r, Group& grp,
                       const std::vector<int>& products, const std::vector<int>& awards,
                       const std::vector<int>& award_of_product, VolumeOut& out) {
   const auto& in = ix.in;
-  auto demand = group_demand(ix, products, award_of_product, out.scratch);
+  auto demand = group_demand(ix, products, grp.group_lines, award_of_product, out.scratch);
   const std::size_t nr = in.regions.size();
   std::vector<Units> region_demand(nr, 0), region_volume(nr, 0);
   for (const auto& d : demand) region_demand[ix.region_of[d.institution]] += d.quantity;
@@ -305,6 +312,7 @@ void allocate_volume(const RoundIndex& ix, RoundResult& r) {
       std::vector<int> bidding_products;
       for (int p : grp.products)
         if (!r.inverted[p]) bidding_demand += ix.demand[p], bidding_products.push_back(p);
+      for (int gl : grp.group_lines) bidding_demand += ix.in.group_demand[gl].quantity;
       grp.base =
           static_cast<Units>(round_half_up(Wide(bidding_demand) * grp.volume_ratio_bp, 10'000));
       if (pf.split == VolumeSplit::kRegionDraft)
@@ -321,7 +329,7 @@ void allocate_volume(const RoundIndex& ix, RoundResult& r) {
       aw.volume =
           static_cast<Units>(round_half_up(Wide(ix.demand[aw.product]) * neg_ratio, 10'000));
       aw.share = {1, 1};
-      auto demand = group_demand(ix, {aw.product}, award_of_product, out.scratch);
+      auto demand = group_demand(ix, {aw.product}, {}, award_of_product, out.scratch);
       std::vector<Units> weights;
       for (const auto& d : demand) weights.push_back(d.quantity);
       auto targets = split_by_weight(aw.volume, weights);

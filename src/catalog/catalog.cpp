@@ -16,10 +16,17 @@ std::string family_key(const Product& p) {
   return k;
 }
 
-std::string group_key(const Product& p) {
-  std::string k = family_key(p) + "|{";
-  for (std::size_t i = 0; i < p.additional.size(); ++i) k += (i ? "+" : "") + p.additional[i];
+std::string group_key(const std::string& category, const std::vector<std::string>& basic,
+                      const std::vector<std::string>& additional) {
+  std::string k = category;
+  for (const auto& b : basic) k += "|" + b;
+  k += "|{";
+  for (std::size_t i = 0; i < additional.size(); ++i) k += (i ? "+" : "") + additional[i];
   return k + "}";
+}
+
+std::string group_key(const Product& p) {
+  return group_key(p.category, p.basic, p.additional);
 }
 
 bool strictly_contains(const std::vector<std::string>& a, const std::vector<std::string>& b) {

@@ -52,7 +52,9 @@ struct Product {
   std::string classification_id;
 };
 
-// Group key of a product: category, basic values and the sorted additional set.
+// Group key: category, basic values and the sorted additional set.
+std::string group_key(const std::string& category, const std::vector<std::string>& basic,
+                      const std::vector<std::string>& additional);
 std::string group_key(const Product& p);
 // Basic-attribute family (category + basic values): the scope of price-inversion checks.
 std::string family_key(const Product& p);

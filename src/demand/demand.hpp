@@ -17,6 +17,16 @@ struct DemandLine {
   bool by_brand = false;  // the institution asks for this brand specifically
 };
 
+// One institution's reported annual quantity for a whole group (any model with these
+// functional attributes), not for a particular specification model.
+struct GroupDemandLine {
+  std::string institution_id;
+  std::string category;
+  std::vector<std::string> basic;
+  std::vector<std::string> additional;  // sorted, unique
+  Units quantity = 0;
+};
+
 // Base-period transactions of a product in a region.
 struct HistoryLine {
   std::string product_id;

@@ -15,19 +15,14 @@ namespace procura {
 namespace fs = std::filesystem;
 
 const std::vector<RoundFile>& round_files() {
-  static const std::vector<RoundFile> files = {{"round.json", true},
-                                               {"regions.csv", true},
-                                               {"institutions.csv", true},
-                                               {"enterprises.csv", true},
-                                               {"products.csv", true},
-                                               {"history.csv", false},
-                                               {"demand.csv", true},
-                                               {"ceilings.csv", false},
-                                               {"bids.csv", false},
-                                               {"access_prices.csv", false},
-                                               {"offers.csv", false},
-                                               {"revivals.csv", false},
-                                               {"region_preferences.csv", false}};
+  static const std::vector<RoundFile> files = {
+      {"round.json", true},         {"regions.csv", true},
+      {"institutions.csv", true},   {"enterprises.csv", true},
+      {"products.csv", true},       {"history.csv", false},
+      {"demand.csv", true},         {"group_demand.csv", false},
+      {"ceilings.csv", false},      {"bids.csv", false},
+      {"access_prices.csv", false}, {"offers.csv", false},
+      {"revivals.csv", false},      {"region_preferences.csv", false}};
   return files;
 }
 
@@ -173,6 +168,24 @@ class Loader {
           check_ref(r, 0, institutions, "institution (institutions.csv)");
           check_ref(r, 1, products, "product (products.csv)");
           in.demand.push_back({r.required(0), r.required(1), r.units(2), r.flag(3, false)});
+        });
+    csv("group_demand.csv",
+        {{"institution_id", true},
+         {"category", true},
+         {"basic", false},
+         {"additional", false},
+         {"quantity", true}},
+        [&](const CsvRow& r) {
+          check_ref(r, 0, institutions, "institution (institutions.csv)");
+          GroupDemandLine g{r.required(0), r.required(1), split_list(r.text(2)),
+                            split_list(r.text(3)), r.units(4)};
+          if (nattr > 0 && g.basic.size() != nattr)
+            r.fail(2, std::to_string(nattr) + " ';'-separated values (" + std::to_string(nattr) +
+                          " basic attributes in round.json)");
+          std::sort(g.additional.begin(), g.additional.end());
+          g.additional.erase(std::unique(g.additional.begin(), g.additional.end()),
+                             g.additional.end());
+          in.group_demand.push_back(std::move(g));
         });
     seen.clear();
     csv("ceilings.csv", {{"product_id", true}, {"max_price", true}}, [&](const CsvRow& r) {

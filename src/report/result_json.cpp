@@ -47,7 +47,8 @@ json metrics_json(const Metrics& m, int) {
           {"annualAmountAfter", format_amount(m.annual_amount_after, 2)},
           {"annualSavings", format_amount(m.annual_savings, 2)},
           {"agreedUnits", m.agreed_units},
-          {"unallocatedUnits", m.unallocated_units}};
+          {"unallocatedUnits", m.unallocated_units},
+          {"unmatchedGroupDemand", m.unmatched_group_demand}};
 }
 
 json result_json(const RoundInput& in, const RoundResult& r) {

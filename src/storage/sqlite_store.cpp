@@ -48,6 +48,10 @@ CREATE INDEX history_product ON history(product_key);
 CREATE TABLE demand (round_key INTEGER NOT NULL REFERENCES round(key), seq INTEGER NOT NULL,
   institution_key INTEGER NOT NULL, product_key INTEGER NOT NULL,
   quantity INTEGER NOT NULL, by_brand INTEGER NOT NULL, PRIMARY KEY (round_key, seq)) WITHOUT ROWID;
+CREATE TABLE group_demand (round_key INTEGER NOT NULL REFERENCES round(key), seq INTEGER NOT NULL,
+  institution_key INTEGER NOT NULL REFERENCES institution(key), category TEXT NOT NULL, basic TEXT NOT NULL,
+  additional TEXT NOT NULL, quantity INTEGER NOT NULL, PRIMARY KEY (round_key, seq)) WITHOUT ROWID;
+CREATE INDEX group_demand_institution ON group_demand(institution_key);
 CREATE TABLE ceiling (product_key INTEGER PRIMARY KEY REFERENCES product(key), max_price INTEGER NOT NULL);
 CREATE TABLE bid (product_key INTEGER PRIMARY KEY REFERENCES product(key), price INTEGER NOT NULL,
   submitted_at TEXT NOT NULL, nonce TEXT, commitment TEXT);
@@ -74,6 +78,7 @@ const char* const kDeleteRound[] = {
     "DELETE FROM bid WHERE product_key IN (SELECT key FROM product WHERE round_key = ?1)",
     "DELETE FROM ceiling WHERE product_key IN (SELECT key FROM product WHERE round_key = ?1)",
     "DELETE FROM demand WHERE round_key = ?1",
+    "DELETE FROM group_demand WHERE round_key = ?1",
     "DELETE FROM history WHERE round_key = ?1",
     "DELETE FROM product WHERE round_key = ?1",
     "DELETE FROM enterprise WHERE round_key = ?1",
@@ -237,8 +242,9 @@ ImportOutcome SqliteStore::import_round(
   }
   const std::size_t total = in.regions.size() + in.institutions.size() + in.enterprises.size() +
                             in.products.size() + in.history.size() + in.demand.size() +
-                            in.ceilings.size() + in.bids.size() + in.access_prices.size() +
-                            in.offers.size() + in.revivals.size() + in.region_preferences.size();
+                            in.group_demand.size() + in.ceilings.size() + in.bids.size() +
+                            in.access_prices.size() + in.offers.size() + in.revivals.size() +
+                            in.region_preferences.size();
   std::size_t done = 0;
   auto tick = [&] {
     ++out.rows;
@@ -289,6 +295,12 @@ ImportOutcome SqliteStore::import_round(
   for (const auto& d : in.demand)
     dem.insert(rk, ++seq, key_of(institutions, d.institution_id, "institution"),
                key_of(products, d.product_id, "product"), d.quantity, std::int64_t{d.by_brand}),
+        tick();
+  Statement gde(db_, "INSERT INTO group_demand VALUES (?,?,?,?,?,?,?)");
+  seq = 0;
+  for (const auto& g : in.group_demand)
+    gde.insert(rk, ++seq, key_of(institutions, g.institution_id, "institution"), g.category,
+               join(g.basic), join(g.additional), g.quantity),
         tick();
   Statement cei(db_, "INSERT INTO ceiling VALUES (?,?)");
   for (const auto& c : in.ceilings)
@@ -400,6 +412,14 @@ RoundInput SqliteStore::load_round(const std::string& id) {
       "JOIN product p ON p.key = d.product_key WHERE d.round_key=? ORDER BY d.seq",
       [&](Statement& q) {
         in.demand.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3) != 0});
+      });
+  each(
+      "SELECT i.id,g.category,g.basic,g.additional,g.quantity FROM group_demand g JOIN institution "
+      "i ON i.key = "
+      "g.institution_key WHERE g.round_key=? ORDER BY g.seq",
+      [&](Statement& q) {
+        in.group_demand.push_back(
+            {q.text(0), q.text(1), split(q.text(2)), split(q.text(3)), q.integer(4)});
       });
   each(
       "SELECT p.id,c.max_price FROM ceiling c JOIN product p ON p.key = c.product_key WHERE "

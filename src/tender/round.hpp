@@ -76,6 +76,7 @@ struct RoundInput {
   std::vector<Product> products;
   std::vector<HistoryLine> history;
   std::vector<DemandLine> demand;
+  std::vector<GroupDemandLine> group_demand;
   std::vector<Ceiling> ceilings;
   std::vector<Bid> bids;
   std::vector<AccessPrice> access_prices;

@@ -12,6 +12,7 @@
 #include "award/engine.hpp"
 #include "award/index.hpp"
 #include "core/error.hpp"
+#include "io/ocds_compile.hpp"
 #include "io/round_files.hpp"
 #include "ocds/round_releases.hpp"
 #include "report/progress.hpp"
@@ -165,6 +166,40 @@ int main(int argc, char** argv) {
   commit->add_option("--price", price, "Unit price, e.g. 1234.56")->required();
   commit->add_option("--nonce", nonce, "Secret random text chosen by the bidder")->required();
 
+  auto* ocds = app.add_subcommand("ocds", "Tools for anyone's OCDS data: compile");
+  ocds->require_subcommand(1);
+  auto* compile = ocds->add_subcommand(
+      "compile",
+      "Merge releases into compiled releases (JSON lines) or a record package, per OCID");
+  std::vector<std::string> inputs;
+  std::string output;
+  CompileOptions copt;
+  compile->add_option(
+      "inputs", inputs,
+      "Release packages, record packages, arrays or JSON lines; - for standard input");
+  compile->add_option("-o,--output", output, "Write here instead of standard output");
+  compile
+      ->add_option("--schema", copt.schema_path,
+                   "Release schema whose merge rules apply (default: built-in OCDS 1.1.5)")
+      ->check(CLI::ExistingFile);
+  compile->add_flag("--package", copt.package,
+                    "Write a record package (records with releases and compiledRelease)");
+  compile->add_flag("--versioned", copt.versioned,
+                    "Add each record's versionedRelease (implies --package)");
+  compile->add_flag("--linked-releases", copt.linked,
+                    "In records, list linked releases (url, date, tag) instead of whole releases");
+  compile->add_flag("--skip-invalid", copt.skip_invalid,
+                    "Skip and count malformed lines instead of stopping");
+  compile
+      ->add_option("--buckets", copt.buckets,
+                   "Spill buckets on disk (default: one per 64 MiB of input; 1 = in memory)")
+      ->check(CLI::Range(1, 65536));
+  compile->add_option("--tmpdir", copt.temp_dir,
+                      "Folder for the spill buckets (default: the system's temporary folder)");
+  compile
+      ->add_option("--uri", copt.uri, "The package's uri (and the base of linked releases' urls)")
+      ->capture_default_str();
+
   std::string demo_dir = std::string(PROCURA_SOURCE_DIR) + "/examples/iol-3n-2020";
   auto* demo = app.add_subcommand(
       "demo", "Import and run the demo round (the 3+N intraocular-lens alliance, 2020)");
@@ -211,6 +246,23 @@ int main(int argc, char** argv) {
                          "expected a positive decimal price, got '" + price + "'");
       Bid b{product, *p, "", nonce, ""};
       std::cout << bid_commitment(round_id, b) << "\n";
+    } else if (compile->parsed()) {
+      if (inputs.empty()) inputs.push_back("-");
+      if (copt.versioned) copt.package = true;
+      std::ofstream file;
+      if (!output.empty()) {
+        file.open(output, std::ios::binary);
+        if (!file) throw std::runtime_error("cannot write " + output);
+      }
+      CompileStats st;
+      {
+        ProgressBar bar("compiling", 1);
+        st = compile_ocds(inputs, output.empty() ? std::cout : file, copt,
+                          [&](std::size_t d, std::size_t t) { bar.update(d, t); });
+      }
+      std::cerr << fmt::format(
+          "{} releases -> {} records ({} buckets); {} skipped, {} linked releases ignored\n",
+          st.releases, st.records, st.buckets, st.skipped, st.linked);
     } else if (demo->parsed()) {
       std::string id;
       import_folder(demo_dir, db, &id);

@@ -1,0 +1,95 @@
+// `procura ocds compile` as a user runs it: every merge conformance case through the command
+// (as a file, as JSON lines, split over two files, on standard input, in memory and spilled to
+// buckets), malformed input with its line number, --skip-invalid, and every real publisher sample.
+// Usage: node compile_cli.js PROCURA SOURCE_DIR WORK_DIR
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const [procura, sourceArg, work] = process.argv.slice(2);
+const source = path.resolve(sourceArg);
+const fixtures = path.join(source, '../shared/data/ocds/merge-fixtures');
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+
+let passed = 0, failed = 0;
+const ok = (cond, name, detail) => {
+  if (cond) { passed++; } else { failed++; console.error(`FAIL ${name}${detail ? ': ' + detail : ''}`); }
+};
+function equal(a, b) {  // objects compare without key order; arrays in order
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
+    return equal(ka, kb) && ka.every((k) => equal(a[k], b[k]));
+  }
+  return a === b;
+}
+function run(args, input) {
+  const r = spawnSync(procura, ['ocds', 'compile', ...args], { input, encoding: 'utf8', maxBuffer: 1 << 30 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const lines = (text) => text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+
+const schemas = { '1.1': 'release-schema-1__1__4.json', '1.0': 'release-schema-1__0__3.json', schema: 'schema.json' };
+for (const [folder, schema] of Object.entries(schemas)) {
+  for (const file of fs.readdirSync(path.join(fixtures, folder)).sort()) {
+    if (!/^[a-z0-9-]+\.json$/.test(file) || /-(compiled|versioned|append|by-position)\.json$/.test(file)) continue;
+    const stem = file.slice(0, -5);
+    const input = path.join(fixtures, folder, file);
+    const schemaArgs = ['--schema', path.join(fixtures, schema)];
+    const compiledFile = path.join(fixtures, folder, stem + '-compiled.json');
+    const versionedFile = path.join(fixtures, folder, stem + '-versioned.json');
+    const releases = JSON.parse(fs.readFileSync(input, 'utf8'));
+    if (fs.existsSync(compiledFile)) {
+      const want = JSON.parse(fs.readFileSync(compiledFile, 'utf8'));
+      for (const buckets of ['1', '5']) {
+        const r = run([...schemaArgs, '--buckets', buckets, input]);
+        ok(r.code === 0 && equal(lines(r.out), [want]), `${folder}/${stem} compiled (buckets ${buckets})`, r.err);
+      }
+      // The same releases as JSON lines on standard input, and split over two files.
+      const jl = releases.map((x) => JSON.stringify(x)).join('\n') + '\n';
+      const r2 = run([...schemaArgs, '-'], jl);
+      ok(r2.code === 0 && equal(lines(r2.out), [want]), `${folder}/${stem} from JSON lines on stdin`, r2.err);
+      if (releases.length > 1) {
+        const a = path.join(work, stem + '-a.jsonl'), b = path.join(work, stem + '-b.jsonl');
+        fs.writeFileSync(a, JSON.stringify(releases[releases.length - 1]) + '\n');
+        fs.writeFileSync(b, releases.slice(0, -1).map((x) => JSON.stringify(x)).join('\n') + '\n');
+        const r3 = run([...schemaArgs, '--buckets', '3', a, b]);
+        ok(r3.code === 0 && equal(lines(r3.out), [want]), `${folder}/${stem} split over two files`, r3.err);
+      }
+    }
+    if (fs.existsSync(versionedFile)) {
+      const want = JSON.parse(fs.readFileSync(versionedFile, 'utf8'));
+      const r = run([...schemaArgs, '--versioned', input]);
+      let pkg = null;
+      try { pkg = JSON.parse(r.out); } catch (e) { /* reported below */ }
+      ok(r.code === 0 && pkg && pkg.records.length === 1 && equal(pkg.records[0].versionedRelease, want),
+        `${folder}/${stem} versioned`, r.err);
+    }
+  }
+}
+
+// Malformed input: the line is named and nothing is written; --skip-invalid counts and goes on.
+const good = JSON.stringify({ ocid: 'ocds-x-1', id: '1', date: '2020-01-01T00:00:00Z', tag: ['tender'] });
+const broken = good + '\n' + good.replace('"1"', '"2"') + '\n{"ocid": "ocds-x-1", "id": \n';
+const rb = run(['-'], broken);
+ok(rb.code === 1 && /<stdin>:3: malformed JSON/.test(rb.err) && rb.out === '', 'malformed line is refused with its number', rb.err);
+const rs = run(['--skip-invalid', '-'], broken);
+ok(rs.code === 0 && lines(rs.out).length === 1 && /1 skipped/.test(rs.err), '--skip-invalid counts and goes on', rs.err);
+const rn = run(['-'], good + '\n' + JSON.stringify({ ocid: 'ocds-x-2', id: '9' }) + '\n');
+ok(rn.code === 1 && /<stdin>:2: .*has no string "date"/.test(rn.err), 'a release without date is refused', rn.err);
+const rm = run(['/nonexistent/file.json']);
+ok(rm.code === 1 && /no such file/.test(rm.err), 'a missing file is refused', rm.err);
+
+// Every real publisher sample compiles; one record per distinct OCID.
+const samples = path.join(source, '../shared/data/real-samples');
+const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]);
+const files = walk(samples).filter((f) => f.endsWith('.json') || f.endsWith('.jsonl'));
+const r = run(['--skip-invalid', '--buckets', '4', ...files]);
+const compiled = r.code === 0 ? lines(r.out) : [];
+const ocids = new Set(compiled.map((c) => c.ocid));
+ok(r.code === 0 && compiled.length > 0 && ocids.size === compiled.length, `real samples (${files.length} files) compile`, r.err.slice(0, 500));
+console.log(`real samples: ${r.err.trim()}`);
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -17,7 +17,8 @@ const std::vector<std::string>& round_extensions();
 // Writes the round's releases in stage order (planning, tender, award, contract) as a release
 // package to `package` and as JSON lines to `lines`. Memory holds one release at a time and the
 // contracts' agreed volumes are streamed, so national rounds publish in bounded memory.
-void write_round_ocds(const RoundInput& in, const RoundResult& r, std::ostream& package, std::ostream& lines);
+void write_round_ocds(const RoundInput& in, const RoundResult& r, std::ostream& package,
+                      std::ostream& lines);
 
 // An exact decimal amount (10^-4 units) as a JSON number with `decimals` places.
 nlohmann::json amount_json(Wide amount, int decimals);

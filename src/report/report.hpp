@@ -24,7 +24,8 @@ void write_result_csv(const RoundInput& in, const RoundResult& r, const std::str
 
 // The headline metrics as labelled, published text, in reading order (shared by the terminal
 // table and the HTML report).
-std::vector<std::pair<std::string, std::string>> metric_rows(const RoundInput& in, const Metrics& m);
+std::vector<std::pair<std::string, std::string>> metric_rows(const RoundInput& in,
+                                                             const Metrics& m);
 
 // A readable summary table for the terminal.
 void print_summary(const RoundInput& in, const RoundResult& r, std::ostream& out);

@@ -12,7 +12,10 @@
 #include "award/engine.hpp"
 #include "award/index.hpp"
 #include "core/error.hpp"
+#include "integrity/flags.hpp"
+#include "io/flag_settings.hpp"
 #include "io/ocds_compile.hpp"
+#include "io/ocds_reader.hpp"
 #include "io/round_files.hpp"
 #include "ocds/round_releases.hpp"
 #include "report/progress.hpp"
@@ -200,6 +203,22 @@ int main(int argc, char** argv) {
       ->add_option("--uri", copt.uri, "The package's uri (and the base of linked releases' urls)")
       ->capture_default_str();
 
+  auto* flags = app.add_subcommand(
+      "flags",
+      "Red-flag indicators on compiled releases (JSON lines), with Cardinal's settings and output");
+  std::string flags_input = "-", flags_settings;
+  bool no_meta = false;
+  flags->add_option("file", flags_input, "Compiled releases, one per line; - for standard input")
+      ->capture_default_str();
+  flags
+      ->add_option("-s,--settings", flags_settings,
+                   "Settings file (INI): the indicators to run and their settings")
+      ->required()
+      ->check(CLI::ExistingFile);
+  flags->add_flag("--no-meta", no_meta, "Leave out the \"Meta\" key (quartiles and fences)");
+  flags->add_flag("--skip-invalid", copt.skip_invalid,
+                  "Skip and count malformed lines instead of stopping");
+
   std::string demo_dir = std::string(PROCURA_SOURCE_DIR) + "/examples/iol-3n-2020";
   auto* demo = app.add_subcommand(
       "demo", "Import and run the demo round (the 3+N intraocular-lens alliance, 2020)");
@@ -263,6 +282,26 @@ int main(int argc, char** argv) {
       std::cerr << fmt::format(
           "{} releases -> {} records ({} buckets); {} skipped, {} linked releases ignored\n",
           st.releases, st.records, st.buckets, st.skipped, st.linked);
+    } else if (flags->parsed()) {
+      integrity::FlagRunner runner(read_flag_settings(flags_settings));
+      std::ifstream file;
+      std::istream* in = &std::cin;
+      if (flags_input != "-") {
+        file.open(flags_input, std::ios::binary);
+        if (!file) throw InputError(flags_input, 0, "", "cannot open the file");
+        in = &file;
+      }
+      OcdsReadStats st;
+      {
+        ProgressBar bar("flags", 1);
+        const std::size_t total = flags_input == "-" ? 0 : fs::file_size(flags_input);
+        st = read_ocds_releases(
+            *in, flags_input == "-" ? "<stdin>" : flags_input, copt.skip_invalid,
+            [&](ocds::Json&& release, long) { runner.add(nlohmann::json::parse(release.dump())); },
+            [&](std::size_t bytes) { bar.update(bytes, total); }, false);
+      }
+      std::cout << runner.finish().to_json(!no_meta).dump() << "\n";
+      if (st.skipped) std::cerr << st.skipped << " malformed lines skipped\n";
     } else if (demo->parsed()) {
       std::string id;
       import_folder(demo_dir, db, &id);

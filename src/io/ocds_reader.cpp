@@ -13,14 +13,15 @@ bool is_release(const Json& j) {
 }
 
 // Hands out the releases inside one JSON value (a package, record, array or release).
-void unpack(Json&& value, const std::string& name, long line, bool skip_invalid,
+void unpack(Json&& value, const std::string& name, long line, bool skip_invalid, bool require_date,
             OcdsReadStats& stats, const std::function<void(Json&&, long)>& release) {
   auto bad = [&](const std::string& what) {
     if (!skip_invalid) throw InputError(name, line, "", what);
     ++stats.skipped;
   };
   if (value.is_array()) {
-    for (auto& item : value) unpack(std::move(item), name, line, skip_invalid, stats, release);
+    for (auto& item : value)
+      unpack(std::move(item), name, line, skip_invalid, require_date, stats, release);
     return;
   }
   if (!value.is_object())
@@ -29,12 +30,12 @@ void unpack(Json&& value, const std::string& name, long line, bool skip_invalid,
   if (value.contains("releases") && value["releases"].is_array() &&
       !value.contains("ocid")) {  // release package
     for (auto& r : value["releases"])
-      unpack(std::move(r), name, line, skip_invalid, stats, release);
+      unpack(std::move(r), name, line, skip_invalid, require_date, stats, release);
     return;
   }
   if (value.contains("records") && value["records"].is_array()) {  // record package
     for (auto& rec : value["records"])
-      unpack(std::move(rec), name, line, skip_invalid, stats, release);
+      unpack(std::move(rec), name, line, skip_invalid, require_date, stats, release);
     return;
   }
   if (value.contains("ocid") && value.contains("releases") &&
@@ -44,13 +45,13 @@ void unpack(Json&& value, const std::string& name, long line, bool skip_invalid,
         ++stats.linked;
         continue;
       }
-      unpack(std::move(r), name, line, skip_invalid, stats, release);
+      unpack(std::move(r), name, line, skip_invalid, require_date, stats, release);
     }
     return;
   }
   if (!is_release(value))
     return bad("expected an OCDS release (an object with \"ocid\"), a record or a package");
-  if (!value.contains("date") || !value["date"].is_string())
+  if (require_date && (!value.contains("date") || !value["date"].is_string()))
     return bad("release '" + value.value("id", std::string("?")) + "' of " + value["ocid"].dump() +
                " has no string \"date\"");
   ++stats.items;
@@ -61,7 +62,8 @@ void unpack(Json&& value, const std::string& name, long line, bool skip_invalid,
 
 OcdsReadStats read_ocds_releases(std::istream& in, const std::string& name, bool skip_invalid,
                                  const std::function<void(Json&&, long)>& release,
-                                 const std::function<void(std::size_t)>& on_bytes) {
+                                 const std::function<void(std::size_t)>& on_bytes,
+                                 bool require_date) {
   OcdsReadStats stats;
   std::string first;
   long line_no = 0;
@@ -76,7 +78,7 @@ OcdsReadStats read_ocds_releases(std::istream& in, const std::string& name, bool
   Json value = Json::parse(first, nullptr, false);
   if (!value.is_discarded()) {  // JSON lines
     long line = line_no;
-    unpack(std::move(value), name, line, skip_invalid, stats, release);
+    unpack(std::move(value), name, line, skip_invalid, require_date, stats, release);
     std::string text;
     while (std::getline(in, text)) {
       ++line;
@@ -95,7 +97,7 @@ OcdsReadStats read_ocds_releases(std::istream& in, const std::string& name, bool
         ++stats.skipped;
         continue;
       }
-      unpack(std::move(item), name, line, skip_invalid, stats, release);
+      unpack(std::move(item), name, line, skip_invalid, require_date, stats, release);
     }
     if (on_bytes) on_bytes(bytes);
     return stats;
@@ -110,7 +112,7 @@ OcdsReadStats read_ocds_releases(std::istream& in, const std::string& name, bool
     throw InputError(name, line_no - 1 + line, "", std::string("malformed JSON: ") + e.what());
   }
   if (on_bytes) on_bytes(text.size());
-  unpack(std::move(value), name, line_no, skip_invalid, stats, release);
+  unpack(std::move(value), name, line_no, skip_invalid, require_date, stats, release);
   return stats;
 }
 

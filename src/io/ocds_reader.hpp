@@ -18,9 +18,11 @@ struct OcdsReadStats {
 
 // Calls `release` for every release in `in` (named `name` in errors). A malformed line or item
 // throws InputError with its line number, unless `skip_invalid`, which counts it and goes on.
-// `on_bytes` (optional) sees the number of bytes read so far.
+// `on_bytes` (optional) sees the number of bytes read so far. With `require_date`, a release
+// without a string "date" is bad input (merging needs dates; compiled releases need none).
 OcdsReadStats read_ocds_releases(std::istream& in, const std::string& name, bool skip_invalid,
                                  const std::function<void(ocds::Json&&, long line)>& release,
-                                 const std::function<void(std::size_t)>& on_bytes = {});
+                                 const std::function<void(std::size_t)>& on_bytes = {},
+                                 bool require_date = true);
 
 }  // namespace procura

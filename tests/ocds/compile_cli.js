@@ -90,6 +90,35 @@ const compiled = r.code === 0 ? lines(r.out) : [];
 const ocids = new Set(compiled.map((c) => c.ocid));
 ok(r.code === 0 && compiled.length > 0 && ocids.size === compiled.length, `real samples (${files.length} files) compile`, r.err.slice(0, 500));
 console.log(`real samples: ${r.err.trim()}`);
+{
+  // Every implemented indicator runs on the real samples' compiled releases.
+  const ini = path.join(work, 'all.ini');
+  fs.writeFileSync(ini, ['R003', 'R018', 'R024', 'R028', 'R030', 'R035', 'R036', 'R058'].map((c) => `[${c}]`).join('\n') + '\n');
+  const f = spawnSync(procura, ['flags', '--settings', ini, '-'], { input: r.out, encoding: 'utf8', maxBuffer: 1 << 30 });
+  let parsed = null;
+  try { parsed = JSON.parse(f.stdout); } catch (e) { /* reported below */ }
+  ok(f.status === 0 && parsed !== null && typeof parsed === 'object', 'flags on the real samples', f.stderr);
+  if (parsed) console.log(`real samples flagged: ${Object.keys(parsed.OCID || {}).length} processes, ${Object.keys(parsed.Tenderer || {}).length} tenderers`);
+}
+
+// `procura flags` on Cardinal's fixtures, with an INI settings file as a user writes it.
+const cardinal = path.join(source, '../shared/data/cardinal-fixtures/indicators');
+for (const [code, extra] of [['R035', ''], ['R024', ''], ['R003', '[R003.procurement_method_details]\nx = 5\ny = 10\n']]) {
+  const stem = code + (extra ? '-procurement_method_details-x-5-y-10' : '');
+  const ini = path.join(work, stem + '.ini');
+  fs.writeFileSync(ini, `no_price_comparison_procurement_methods = NPC\n[exclusions]\nprocurement_method_details = EXC\n[${code}]\nthreshold_unused_comment = 1 # ignored\n${extra}`.replace('threshold_unused_comment = 1 # ignored\n', ''));
+  const r = spawnSync(procura, ['flags', '--no-meta', '--settings', ini, path.join(cardinal, stem + '.jsonl')], { encoding: 'utf8' });
+  const want = JSON.parse(fs.readFileSync(path.join(cardinal, stem + '.expected'), 'utf8'));
+  ok(r.status === 0 && equal(JSON.parse(r.stdout), want), `flags ${stem}`, r.stderr);
+}
+{
+  const ini = path.join(work, 'bad.ini');
+  fs.writeFileSync(ini, '[R024]\nthis line is not a setting\n');
+  const r = spawnSync(procura, ['flags', '--settings', ini, '-'], { input: '', encoding: 'utf8' });
+  ok(r.status === 1 && /bad\.ini:2: malformed INI line/.test(r.stderr), 'a malformed settings line is named', r.stderr);
+  const m = spawnSync(procura, ['flags', '--settings', path.join(work, 'R035.ini'), path.join(cardinal, 'R024.jsonl')], { encoding: 'utf8' });
+  ok(m.status === 0 && JSON.parse(m.stdout).Meta === undefined, 'no Meta for indicators without statistics', m.stderr);
+}
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

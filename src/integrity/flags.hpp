@@ -1,0 +1,102 @@
+#pragma once
+// Red-flag indicators on compiled OCDS releases, with the indicator set, settings and output
+// format of the Open Contracting Partnership's Cardinal. Each indicator is one small file in
+// indicators/ behind the Indicator interface, registered in registry.cpp.
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace procura::integrity {
+
+using Json = nlohmann::json;
+
+// Settings in Cardinal's INI layout: global keys ("" section) and one section per indicator
+// ("R024") or sub-section ("R003.procurement_method_details"). Only enabled indicators (those
+// with a section) run.
+struct FlagSettings {
+  std::map<std::string, std::map<std::string, std::string>> sections;
+  bool enabled(const std::string& code) const { return sections.count(code) > 0; }
+  // The value of `key` in `section`, or `fallback`.
+  std::string get(const std::string& section, const std::string& key,
+                  const std::string& fallback = "") const;
+  // A pipe-separated list ("open|selective").
+  std::set<std::string> list(const std::string& section, const std::string& key) const;
+  double number(const std::string& section, const std::string& key, double fallback) const;
+};
+
+// Results by group ("OCID", "Buyer", "ProcuringEntity", "Tenderer"), then identifier, then code.
+struct FlagResults {
+  std::map<std::string, std::map<std::string, std::map<std::string, double>>> groups;
+  std::map<std::string, std::map<std::string, double>> meta;  // code -> q1/q3/fences
+  void set(const char* group, const std::string& id, const char* code, double value) {
+    groups[group][id][code] = value;
+  }
+  // Cardinal's JSON output; `with_meta` adds the "Meta" key (values rounded to 4 decimals).
+  Json to_json(bool with_meta) const;
+};
+
+// What several indicators compute from the same process, once.
+struct SharedState {
+  std::string currency;  // the main currency: the setting, else the first observed
+  // Whether the current process compares prices (price_comparison_procurement_methods /
+  // no_price_comparison_procurement_methods); price-based indicators skip it otherwise.
+  bool compares_prices = true;
+  // The percentage difference between the winning bid and the lowest other valid bid.
+  std::map<std::string, double> second_lowest_ratio;                             // by ocid
+  std::map<std::string, std::pair<std::string, std::string>> winner_and_second;  // by ocid
+  bool currency_ok(const std::string& c) {
+    if (currency.empty()) currency = c;
+    return c == currency;
+  }
+};
+
+class Indicator {
+ public:
+  virtual ~Indicator() = default;
+  virtual const char* code() const = 0;
+  // Looks at one compiled release (already past the global exclusions).
+  virtual void fold(const Json& release, const std::string& ocid, SharedState& shared,
+                    FlagResults& out) = 0;
+  // Runs after every release was folded (outlier statistics).
+  virtual void finalize(SharedState&, FlagResults&) {}
+};
+
+// The indicators enabled by `settings`, in a fixed order.
+std::vector<std::unique_ptr<Indicator>> make_indicators(const FlagSettings& settings);
+
+// Runs the enabled indicators over compiled releases.
+class FlagRunner {
+ public:
+  explicit FlagRunner(const FlagSettings& settings);
+  void add(const Json& release);
+  FlagResults finish();
+
+ private:
+  FlagSettings settings_;
+  std::vector<std::unique_ptr<Indicator>> indicators_;
+  SharedState shared_;
+  FlagResults results_;
+  std::set<std::string> exclude_details_;
+  std::set<std::string> no_price_comparison_, price_comparison_;
+  bool ratios_ = false;
+};
+
+// Helpers shared by indicators (defined in flags.cpp).
+// Bids whose status is pending, valid or disqualified.
+std::vector<const Json*> submitted_bids(const Json& release);
+// The active awards and the bid details, if every award is final (active, cancelled or
+// unsuccessful) and the release has bid details.
+bool complete_awards_and_bids(const Json& release, std::vector<const Json*>& awards,
+                              const Json*& details);
+// A string member of an object, or "" when absent or not a string.
+std::string str(const Json& object, const char* key);
+// Quantiles by the R-8 (median-unbiased) estimator, as Cardinal's statistics library computes them.
+double quantile(std::vector<double> values, double tau);
+// Seconds since the epoch of an RFC 3339 date-time; false when malformed.
+bool parse_datetime(const std::string& text, long long& seconds);
+
+}  // namespace procura::integrity

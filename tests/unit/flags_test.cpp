@@ -1,0 +1,97 @@
+// Conformance of the red-flag indicators with Cardinal's fixtures
+// (../shared/data/cardinal-fixtures/indicators: CODE[-setting-value].jsonl and .expected).
+// The fixtures are run as Cardinal's own tests run them: the indicator's section enabled, the
+// setting named in the file name changed, processes with procurement method details "NPC"
+// treated as not comparing prices and "EXC" excluded.
+#include "integrity/flags.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+using procura::integrity::FlagRunner;
+using procura::integrity::FlagSettings;
+using procura::integrity::Json;
+
+namespace {
+
+const fs::path kFixtures =
+    fs::path(PROCURA_SOURCE_DIR) / "../shared/data/cardinal-fixtures/indicators";
+const std::set<std::string> kImplemented = {"R003", "R018", "R024", "R028",
+                                            "R030", "R035", "R036", "R058"};
+
+// "R003-procurement_method_details-x-5-y-10" -> section R003 + sub-section; "a+b" -> "a|b".
+FlagSettings settings_for(const std::string& stem) {
+  FlagSettings s;
+  std::vector<std::string> parts;
+  for (std::size_t start = 0, end; start <= stem.size(); start = end + 1) {
+    end = stem.find('-', start);
+    if (end == std::string::npos) end = stem.size();
+    parts.push_back(stem.substr(start, end - start));
+  }
+  const std::string code = parts[0];
+  s.sections[code];
+  s.sections[""]["no_price_comparison_procurement_methods"] = "NPC";
+  s.sections["exclusions"]["procurement_method_details"] = "EXC";
+  if (parts.size() >= 3 && parts[1] == "procurement_method_details") {
+    for (std::size_t i = 2; i + 1 < parts.size(); i += 2)
+      s.sections[code + ".procurement_method_details"][parts[i]] = parts[i + 1];
+  } else if (parts.size() == 3) {
+    std::string value = parts[2];
+    std::replace(value.begin(), value.end(), '+', '|');
+    s.sections[code][parts[1]] = value;
+  }
+  return s;
+}
+
+std::vector<std::string> cases() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(kFixtures))
+    if (e.path().extension() == ".jsonl" &&
+        kImplemented.count(e.path().stem().string().substr(0, 4)))
+      out.push_back(e.path().stem().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+class CardinalFixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CardinalFixture, MatchesExpectedOutput) {
+  const std::string stem = GetParam();
+  FlagRunner runner(settings_for(stem));
+  std::ifstream in(kFixtures / (stem + ".jsonl"));
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) runner.add(Json::parse(line));
+  std::ifstream expected(kFixtures / (stem + ".expected"));
+  EXPECT_EQ(runner.finish().to_json(false), Json::parse(expected));
+}
+
+INSTANTIATE_TEST_SUITE_P(Indicators, CardinalFixture, ::testing::ValuesIn(cases()),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           for (auto& c : n)
+                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
+
+TEST(Quantile, R8EstimatorAsCardinal) {
+  // Cardinal's R024 documentation: q1 66.6667 and lower fence 16.6667 for these differences.
+  std::vector<double> v = {0, 0, 100, 100, 100, 100, 100, 100, 100};
+  EXPECT_NEAR(procura::integrity::quantile(v, 0.25), 66.6667, 1e-4);
+  EXPECT_DOUBLE_EQ(procura::integrity::quantile(v, 0.75), 100.0);
+  EXPECT_DOUBLE_EQ(procura::integrity::quantile({5.0}, 0.25), 5.0);
+}
+
+TEST(DateTime, ParsesRfc3339) {
+  long long a = 0, b = 0;
+  ASSERT_TRUE(procura::integrity::parse_datetime("2000-01-01T18:00:00Z", a));
+  ASSERT_TRUE(procura::integrity::parse_datetime("2000-01-02T01:00:00.123+07:00", b));
+  EXPECT_EQ(b - a, 0);
+  EXPECT_FALSE(procura::integrity::parse_datetime("invalid", a));
+  EXPECT_FALSE(procura::integrity::parse_datetime("2000-02-30T00:00:00Z", a));
+}
+
+}  // namespace

@@ -93,7 +93,7 @@ console.log(`real samples: ${r.err.trim()}`);
 {
   // Every implemented indicator runs on the real samples' compiled releases.
   const ini = path.join(work, 'all.ini');
-  fs.writeFileSync(ini, ['R003', 'R018', 'R024', 'R028', 'R030', 'R035', 'R036', 'R058'].map((c) => `[${c}]`).join('\n') + '\n');
+  fs.writeFileSync(ini, ['R003', 'R018', 'R024', 'R025', 'R028', 'R030', 'R035', 'R036', 'R038', 'R048', 'R058'].map((c) => `[${c}]`).join('\n') + '\n');
   const f = spawnSync(procura, ['flags', '--settings', ini, '-'], { input: r.out, encoding: 'utf8', maxBuffer: 1 << 30 });
   let parsed = null;
   try { parsed = JSON.parse(f.stdout); } catch (e) { /* reported below */ }

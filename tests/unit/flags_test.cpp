@@ -19,8 +19,8 @@ namespace {
 
 const fs::path kFixtures =
     fs::path(PROCURA_SOURCE_DIR) / "../shared/data/cardinal-fixtures/indicators";
-const std::set<std::string> kImplemented = {"R003", "R018", "R024", "R028",
-                                            "R030", "R035", "R036", "R058"};
+const std::set<std::string> kImplemented = {"R003", "R018", "R024", "R025", "R028", "R030",
+                                            "R035", "R036", "R038", "R048", "R058"};
 
 // "R003-procurement_method_details-x-5-y-10" -> section R003 + sub-section; "a+b" -> "a|b".
 FlagSettings settings_for(const std::string& stem) {

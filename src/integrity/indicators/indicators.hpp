@@ -9,10 +9,13 @@ namespace procura::integrity {
 std::unique_ptr<Indicator> make_r003(const FlagSettings& s);  // short submission period
 std::unique_ptr<Indicator> make_r018(const FlagSettings& s);  // single bid received
 std::unique_ptr<Indicator> make_r024(const FlagSettings& s);  // price close to winning bid
+std::unique_ptr<Indicator> make_r025(const FlagSettings& s);  // excessive unsuccessful bids
 std::unique_ptr<Indicator> make_r028(const FlagSettings& s);  // identical bid prices
 std::unique_ptr<Indicator> make_r030(const FlagSettings& s);  // late bid won
 std::unique_ptr<Indicator> make_r035(const FlagSettings& s);  // all except winning bid disqualified
 std::unique_ptr<Indicator> make_r036(const FlagSettings& s);  // lowest bid disqualified
+std::unique_ptr<Indicator> make_r038(const FlagSettings& s);  // excessive disqualified bids
+std::unique_ptr<Indicator> make_r048(const FlagSettings& s);  // heterogeneous supplier
 std::unique_ptr<Indicator> make_r058(const FlagSettings& s);  // heavily discounted bid
 
 }  // namespace procura::integrity

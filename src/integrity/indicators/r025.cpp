@@ -1,0 +1,74 @@
+// R025 Excessive unsuccessful bids: a top tenderer (number of processes with a valid bid at or
+// above the `percentile` (75) of all tenderers) whose ratio of won to valid is at or below the
+// lower fence Q1 - 1.5 IQR of all ratios (or the configured threshold).
+#include <cmath>
+
+#include "integrity/indicators/indicators.hpp"
+
+namespace procura::integrity {
+namespace {
+class R025 : public Indicator {
+ public:
+  explicit R025(const FlagSettings& s)
+      : percentile_(s.number("R025", "percentile", 75)),
+        threshold_(s.number("R025", "threshold", std::nan(""))) {}
+  const char* code() const override { return "R025"; }
+  void fold(const Json& release, const std::string&, SharedState&, FlagResults&) override {
+    std::vector<const Json*> awards;
+    const Json* details = nullptr;
+    if (!complete_awards_and_bids(release, awards, details) || awards.size() > 1) return;
+    std::string winner;
+    if (awards.size() == 1) {
+      const Json* suppliers =
+          awards[0]->contains("suppliers") ? &(*awards[0])["suppliers"] : nullptr;
+      if (!suppliers || !suppliers->is_array() || suppliers->size() != 1) return;
+      winner = str((*suppliers)[0], "id");
+    }
+    std::set<std::string> valid;
+    for (const auto& bid : *details) {
+      if (str(bid, "status") != "valid" || !bid.contains("tenderers") ||
+          !bid["tenderers"].is_array())
+        continue;
+      if (bid["tenderers"].size() != 1) return;  // bids by several tenderers are not supported
+      if (!str(bid["tenderers"][0], "id").empty()) valid.insert(str(bid["tenderers"][0], "id"));
+    }
+    for (const auto& id : valid) {  // each tenderer counts once per process
+      auto& [won, bids] = counts_[id];
+      ++bids;
+      won += id == winner;
+    }
+  }
+  void finalize(SharedState&, FlagResults& out) override {
+    if (counts_.empty()) return;
+    std::vector<double> bids, ratios;
+    for (const auto& [id, c] : counts_) {
+      bids.push_back(c.second);
+      ratios.push_back(static_cast<double>(c.first) / c.second);
+    }
+    const double top = quantile(bids, percentile_ / 100.0);
+    double fence = threshold_;
+    if (std::isnan(fence)) {
+      const double q1 = quantile(ratios, 0.25), q3 = quantile(ratios, 0.75);
+      fence = q1 - 1.5 * (q3 - q1);
+      out.meta[code()]["q1"] = q1;
+      out.meta[code()]["q3"] = q3;
+    }
+    out.meta[code()]["upper_fence"] = top;
+    out.meta[code()]["lower_fence"] = fence;
+    for (const auto& [id, c] : counts_) {
+      const double ratio = static_cast<double>(c.first) / c.second;
+      if (c.second >= top && ratio <= fence) out.set("Tenderer", id, code(), ratio);
+    }
+  }
+
+ private:
+  double percentile_, threshold_;
+  std::map<std::string, std::pair<long, long>> counts_;  // tenderer -> (won, valid) processes
+};
+}  // namespace
+
+std::unique_ptr<Indicator> make_r025(const FlagSettings& s) {
+  return std::make_unique<R025>(s);
+}
+
+}  // namespace procura::integrity

@@ -1,0 +1,84 @@
+// R038 Excessive disqualified bids: the ratio of disqualified to submitted bids of a buyer,
+// procuring entity or tenderer is at or above the upper fence Q3 + 1.5 IQR of its group (or the
+// configured threshold). Organizations with fewer submitted bids than the minimum are left out:
+// `minimum_submitted_bids` for tenderers, `minimum_contracting_processes` for buyers and
+// procuring entities, which Cardinal compares with their number of submitted bids too.
+#include <cmath>
+
+#include "integrity/indicators/indicators.hpp"
+
+namespace procura::integrity {
+namespace {
+struct Counts {
+  long disqualified = 0, submitted = 0;
+};
+
+class R038 : public Indicator {
+ public:
+  explicit R038(const FlagSettings& s)
+      : threshold_(s.number("R038", "threshold", std::nan(""))),
+        min_bids_(static_cast<long>(s.number("R038", "minimum_submitted_bids", 2))),
+        min_processes_(static_cast<long>(s.number("R038", "minimum_contracting_processes", 2))) {}
+  const char* code() const override { return "R038"; }
+  void fold(const Json& release, const std::string&, SharedState&, FlagResults&) override {
+    long disqualified = 0, submitted = 0;
+    for (const Json* bid : submitted_bids(release)) {
+      ++submitted;
+      const bool d = str(*bid, "status") == "disqualified";
+      disqualified += d;
+      if (!bid->contains("tenderers") || !(*bid)["tenderers"].is_array()) continue;
+      for (const auto& t : (*bid)["tenderers"]) {
+        if (str(t, "id").empty()) continue;
+        auto& c = by_group_["Tenderer"][str(t, "id")];
+        ++c.submitted;
+        c.disqualified += d;
+      }
+    }
+    if (submitted == 0) return;
+    auto add = [&](const char* group, const std::string& id) {
+      if (id.empty()) return;
+      auto& c = by_group_[group][id];
+      c.disqualified += disqualified;
+      c.submitted += submitted;
+    };
+    add("Buyer", release.contains("buyer") ? str(release["buyer"], "id") : "");
+    if (release.contains("tender") && release["tender"].contains("procuringEntity"))
+      add("ProcuringEntity", str(release["tender"]["procuringEntity"], "id"));
+  }
+  void finalize(SharedState&, FlagResults& out) override {
+    for (const char* group : {"Buyer", "ProcuringEntity", "Tenderer"}) {
+      const bool tenderers = std::string(group) == "Tenderer";
+      std::map<std::string, double> ratios;
+      for (const auto& [id, c] : by_group_[group])
+        if (c.submitted >= (tenderers ? min_bids_ : min_processes_) && c.submitted > 0)
+          ratios[id] = static_cast<double>(c.disqualified) / c.submitted;
+      if (ratios.empty()) continue;
+      double fence = threshold_;
+      if (std::isnan(fence)) {
+        std::vector<double> v;
+        for (const auto& [id, r] : ratios) v.push_back(r);
+        const double q1 = quantile(v, 0.25), q3 = quantile(v, 0.75);
+        fence = q3 + 1.5 * (q3 - q1);
+        out.meta[code()][std::string(group) + "_q1"] = q1;
+        out.meta[code()][std::string(group) + "_q3"] = q3;
+      }
+      out.meta[code()][std::string(group) + "_upper_fence"] = fence;
+      // Ratios are never negative: when 75 % have no disqualified bids, nothing stands out.
+      if (fence <= 0) continue;
+      for (const auto& [id, r] : ratios)
+        if (r >= fence) out.set(group, id, code(), r);
+    }
+  }
+
+ private:
+  double threshold_;
+  long min_bids_, min_processes_;
+  std::map<std::string, std::map<std::string, Counts>> by_group_;
+};
+}  // namespace
+
+std::unique_ptr<Indicator> make_r038(const FlagSettings& s) {
+  return std::make_unique<R038>(s);
+}
+
+}  // namespace procura::integrity

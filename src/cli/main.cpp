@@ -13,6 +13,7 @@
 #include "award/index.hpp"
 #include "core/error.hpp"
 #include "integrity/flags.hpp"
+#include "integrity/prepare.hpp"
 #include "io/flag_settings.hpp"
 #include "io/ocds_compile.hpp"
 #include "io/ocds_reader.hpp"
@@ -213,11 +214,23 @@ int main(int argc, char** argv) {
   flags
       ->add_option("-s,--settings", flags_settings,
                    "Settings file (INI): the indicators to run and their settings")
-      ->required()
       ->check(CLI::ExistingFile);
   flags->add_flag("--no-meta", no_meta, "Leave out the \"Meta\" key (quartiles and fences)");
   flags->add_flag("--skip-invalid", copt.skip_invalid,
                   "Skip and count malformed lines instead of stopping");
+  flags->require_subcommand(0, 1);
+  auto* prepare = flags->add_subcommand("prepare",
+                                        "Fix data-quality issues before flags (Cardinal's prepare "
+                                        "settings): defaults, redactions, corrections");
+  std::string prepare_input = "-", prepare_settings;
+  prepare
+      ->add_option("file", prepare_input, "Compiled releases, one per line; - for standard input")
+      ->capture_default_str();
+  prepare->add_option("-s,--settings", prepare_settings, "Settings file (INI)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  prepare->add_flag("--skip-invalid", copt.skip_invalid,
+                    "Skip malformed lines instead of stopping");
 
   std::string demo_dir = std::string(PROCURA_SOURCE_DIR) + "/examples/iol-3n-2020";
   auto* demo = app.add_subcommand(
@@ -282,7 +295,34 @@ int main(int argc, char** argv) {
       std::cerr << fmt::format(
           "{} releases -> {} records ({} buckets); {} skipped, {} linked releases ignored\n",
           st.releases, st.records, st.buckets, st.skipped, st.linked);
+    } else if (prepare->parsed()) {
+      const auto settings = read_flag_settings(prepare_settings);
+      integrity::Preparer preparer(settings);
+      std::ifstream file;
+      std::istream* in = &std::cin;
+      if (prepare_input != "-") {
+        file.open(prepare_input, std::ios::binary);
+        if (!file) throw InputError(prepare_input, 0, "", "cannot open the file");
+        in = &file;
+      }
+      long line_no = 0;
+      for (std::string line; std::getline(*in, line);) {
+        ++line_no;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        auto release = ocds::Json::parse(line, nullptr, false);
+        if (release.is_discarded() || !release.is_object()) {
+          if (!copt.skip_invalid)
+            throw InputError(prepare_input == "-" ? "<stdin>" : prepare_input, line_no, "",
+                             "expected a JSON object (a compiled release) on each line");
+          continue;
+        }
+        preparer.prepare(release);
+        std::cout << release.dump() << '\n';
+      }
     } else if (flags->parsed()) {
+      if (flags_settings.empty())
+        throw InputError("--settings", 0, "",
+                         "flags needs a settings file naming the indicators to run");
       integrity::FlagRunner runner(read_flag_settings(flags_settings));
       std::ifstream file;
       std::istream* in = &std::cin;

@@ -120,5 +120,13 @@ for (const [code, extra] of [['R035', ''], ['R024', ''], ['R003', '[R003.procure
   ok(m.status === 0 && JSON.parse(m.stdout).Meta === undefined, 'no Meta for indicators without statistics', m.stderr);
 }
 
+// `procura flags prepare` reproduces Cardinal's prepare fixtures byte for byte.
+const prepareDir = path.join(source, '../shared/data/cardinal-fixtures/prepare');
+for (const file of fs.readdirSync(prepareDir).filter((f) => f.endsWith('.jsonl')).sort()) {
+  const stem = file.slice(0, -6);
+  const r = spawnSync(procura, ['flags', 'prepare', '--settings', path.join(prepareDir, stem + '.ini'), path.join(prepareDir, file)], { encoding: 'utf8' });
+  ok(r.status === 0 && r.stdout === fs.readFileSync(path.join(prepareDir, stem + '.output'), 'utf8'), `flags prepare ${stem}`, r.stderr);
+}
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -10,6 +10,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "integrity/prepare.hpp"
+#include "io/flag_settings.hpp"
+
 namespace fs = std::filesystem;
 using procura::integrity::FlagRunner;
 using procura::integrity::FlagSettings;
@@ -93,5 +96,47 @@ TEST(DateTime, ParsesRfc3339) {
   EXPECT_FALSE(procura::integrity::parse_datetime("invalid", a));
   EXPECT_FALSE(procura::integrity::parse_datetime("2000-02-30T00:00:00Z", a));
 }
+
+}  // namespace
+
+// `prepare` conformance: every case of Cardinal's prepare fixtures gives exactly its output.
+namespace {
+
+const fs::path kPrepare = fs::path(PROCURA_SOURCE_DIR) / "../shared/data/cardinal-fixtures/prepare";
+
+std::vector<std::string> prepare_cases() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(kPrepare))
+    if (e.path().extension() == ".jsonl") out.push_back(e.path().stem().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+class PrepareFixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PrepareFixture, MatchesExpectedOutput) {
+  const std::string stem = GetParam();
+  const FlagSettings settings = procura::read_flag_settings((kPrepare / (stem + ".ini")).string());
+  procura::integrity::Preparer preparer(settings);
+  std::ifstream in(kPrepare / (stem + ".jsonl"));
+  std::string line, got;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto release = procura::integrity::OrderedJson::parse(line);
+    preparer.prepare(release);
+    got += release.dump() + "\n";
+  }
+  std::ifstream expected(kPrepare / (stem + ".output"));
+  std::string want((std::istreambuf_iterator<char>(expected)), {});
+  EXPECT_EQ(got, want);
+}
+
+INSTANTIATE_TEST_SUITE_P(Prepare, PrepareFixture, ::testing::ValuesIn(prepare_cases()),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           for (auto& c : n)
+                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "award/engine.hpp"
 #include "award/index.hpp"
 #include "core/error.hpp"
+#include "integrity/coverage.hpp"
 #include "integrity/flags.hpp"
 #include "integrity/prepare.hpp"
 #include "io/flag_settings.hpp"
@@ -232,6 +233,12 @@ int main(int argc, char** argv) {
   prepare->add_flag("--skip-invalid", copt.skip_invalid,
                     "Skip malformed lines instead of stopping");
 
+  auto* coverage = app.add_subcommand(
+      "coverage", "Count how often each field of JSON lines (e.g. compiled releases) is non-empty");
+  std::string coverage_input = "-";
+  coverage->add_option("file", coverage_input, "JSON lines; - for standard input")
+      ->capture_default_str();
+
   std::string demo_dir = std::string(PROCURA_SOURCE_DIR) + "/examples/iol-3n-2020";
   auto* demo = app.add_subcommand(
       "demo", "Import and run the demo round (the 3+N intraocular-lens alliance, 2020)");
@@ -295,6 +302,28 @@ int main(int argc, char** argv) {
       std::cerr << fmt::format(
           "{} releases -> {} records ({} buckets); {} skipped, {} linked releases ignored\n",
           st.releases, st.records, st.buckets, st.skipped, st.linked);
+    } else if (coverage->parsed()) {
+      integrity::Coverage counts;
+      std::ifstream file;
+      std::istream* in = &std::cin;
+      if (coverage_input != "-") {
+        file.open(coverage_input, std::ios::binary);
+        if (!file) throw InputError(coverage_input, 0, "", "cannot open the file");
+        in = &file;
+      }
+      long line_no = 0, skipped = 0;
+      for (std::string line; std::getline(*in, line);) {
+        ++line_no;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        auto value = nlohmann::json::parse(line, nullptr, false);
+        if (value.is_discarded()) {
+          ++skipped;
+          std::cerr << fmt::format("{}:{}: invalid JSON, skipped\n", coverage_input, line_no);
+          continue;
+        }
+        counts.add(value);
+      }
+      std::cout << counts.results().dump() << "\n";
     } else if (prepare->parsed()) {
       const auto settings = read_flag_settings(prepare_settings);
       integrity::Preparer preparer(settings);

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "integrity/coverage.hpp"
 #include "integrity/prepare.hpp"
 #include "io/flag_settings.hpp"
 
@@ -140,3 +141,18 @@ INSTANTIATE_TEST_SUITE_P(Prepare, PrepareFixture, ::testing::ValuesIn(prepare_ca
                          });
 
 }  // namespace
+
+// Coverage counts as Cardinal documents them.
+TEST(Coverage, CountsNonEmptyPaths) {
+  procura::integrity::Coverage c;
+  c.add(Json::parse("[0]"));  // Cardinal's own test: {"": 1, "[]": 1}
+  EXPECT_EQ(nlohmann::json(c.results()), Json::parse(R"({"": 1, "[]": 1})"));
+  procura::integrity::Coverage d;
+  d.add(Json::parse(
+      R"({"ocid": "1", "tender": {"title": "", "items": [{"id": 1}, {}]}, "buyer": {}, "tag": null})"));
+  d.add(Json::parse(R"({"ocid": "", "awards": [{"suppliers": [{"id": "S"}, {"id": "T"}]}]})"));
+  EXPECT_EQ(nlohmann::json(d.results()), Json::parse(R"({
+    "/ocid": 1, "/tender/items[]/id": 1, "/tender/items[]/": 1, "/tender/items[]": 1, "/tender/items": 1,
+    "/tender/": 1, "/tender": 1, "/": 2, "": 2, "/awards[]/suppliers[]/id": 2, "/awards[]/suppliers[]/": 2,
+    "/awards[]/suppliers[]": 2, "/awards[]/suppliers": 1, "/awards[]/": 1, "/awards[]": 1, "/awards": 1})"));
+}

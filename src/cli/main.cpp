@@ -18,6 +18,7 @@
 #include "io/flag_settings.hpp"
 #include "io/ocds_compile.hpp"
 #include "io/ocds_reader.hpp"
+#include "io/ocds_validate.hpp"
 #include "io/round_files.hpp"
 #include "ocds/round_releases.hpp"
 #include "report/progress.hpp"
@@ -171,7 +172,7 @@ int main(int argc, char** argv) {
   commit->add_option("--price", price, "Unit price, e.g. 1234.56")->required();
   commit->add_option("--nonce", nonce, "Secret random text chosen by the bidder")->required();
 
-  auto* ocds = app.add_subcommand("ocds", "Tools for anyone's OCDS data: compile");
+  auto* ocds = app.add_subcommand("ocds", "Tools for anyone's OCDS data: compile, validate");
   ocds->require_subcommand(1);
   auto* compile = ocds->add_subcommand(
       "compile",
@@ -204,6 +205,26 @@ int main(int argc, char** argv) {
   compile
       ->add_option("--uri", copt.uri, "The package's uri (and the base of linked releases' urls)")
       ->capture_default_str();
+
+  auto* validate = ocds->add_subcommand(
+      "validate",
+      "Validate releases, records and packages against the OCDS 1.1.5 schema (exit 1 if invalid)");
+  std::vector<std::string> validate_inputs;
+  ValidateOptions vopt;
+  validate->add_option("inputs", validate_inputs,
+                       "Files (packages, releases, records or JSON lines); - for standard input");
+  validate
+      ->add_option("--schema-dir", vopt.schema_dir,
+                   "Folder with release-, release-package-, record-package- and "
+                   "versioned-release-validation-schema.json")
+      ->check(CLI::ExistingDirectory);
+  validate
+      ->add_option("--extension", vopt.extension_dirs,
+                   "Folder of an extension (its release-schema.json); repeatable")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingDirectory);
+  validate->add_flag("--skip-invalid", vopt.skip_invalid,
+                     "Skip and count malformed JSON lines instead of stopping");
 
   auto* flags = app.add_subcommand(
       "flags",
@@ -302,6 +323,15 @@ int main(int argc, char** argv) {
       std::cerr << fmt::format(
           "{} releases -> {} records ({} buckets); {} skipped, {} linked releases ignored\n",
           st.releases, st.records, st.buckets, st.skipped, st.linked);
+    } else if (validate->parsed()) {
+      if (validate_inputs.empty()) validate_inputs.push_back("-");
+      auto report = validate_ocds(validate_inputs, std::cout, vopt);
+      for (const auto& w : report.warnings) std::cerr << "warning: " << w << "\n";
+      std::cerr << fmt::format("{} items, {} invalid, {} malformed lines skipped\n", report.items,
+                               report.invalid, report.skipped);
+      for (const auto& [rule, n] : report.errors_by_rule)
+        std::cerr << fmt::format("  {:>8} {}\n", n, rule);
+      return report.invalid > 0 ? 1 : 0;
     } else if (coverage->parsed()) {
       integrity::Coverage counts;
       std::ifstream file;

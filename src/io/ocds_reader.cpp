@@ -60,10 +60,9 @@ void unpack(Json&& value, const std::string& name, long line, bool skip_invalid,
 
 }  // namespace
 
-OcdsReadStats read_ocds_releases(std::istream& in, const std::string& name, bool skip_invalid,
-                                 const std::function<void(Json&&, long)>& release,
-                                 const std::function<void(std::size_t)>& on_bytes,
-                                 bool require_date) {
+OcdsReadStats read_json_items(std::istream& in, const std::string& name, bool skip_invalid,
+                              const std::function<void(Json&&, long)>& item,
+                              const std::function<void(std::size_t)>& on_bytes) {
   OcdsReadStats stats;
   std::string first;
   long line_no = 0;
@@ -78,15 +77,15 @@ OcdsReadStats read_ocds_releases(std::istream& in, const std::string& name, bool
   Json value = Json::parse(first, nullptr, false);
   if (!value.is_discarded()) {  // JSON lines
     long line = line_no;
-    unpack(std::move(value), name, line, skip_invalid, require_date, stats, release);
+    item(std::move(value), line);
     std::string text;
     while (std::getline(in, text)) {
       ++line;
       bytes += text.size() + 1;
       if (on_bytes && (line & 1023) == 0) on_bytes(bytes);
       if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-      Json item = Json::parse(text, nullptr, false);
-      if (item.is_discarded()) {
+      Json next = Json::parse(text, nullptr, false);
+      if (next.is_discarded()) {
         try {
           Json ignored = Json::parse(text);
           (void)ignored;
@@ -97,7 +96,7 @@ OcdsReadStats read_ocds_releases(std::istream& in, const std::string& name, bool
         ++stats.skipped;
         continue;
       }
-      unpack(std::move(item), name, line, skip_invalid, require_date, stats, release);
+      item(std::move(next), line);
     }
     if (on_bytes) on_bytes(bytes);
     return stats;
@@ -112,7 +111,22 @@ OcdsReadStats read_ocds_releases(std::istream& in, const std::string& name, bool
     throw InputError(name, line_no - 1 + line, "", std::string("malformed JSON: ") + e.what());
   }
   if (on_bytes) on_bytes(text.size());
-  unpack(std::move(value), name, line_no, skip_invalid, require_date, stats, release);
+  item(std::move(value), line_no);
+  return stats;
+}
+
+OcdsReadStats read_ocds_releases(std::istream& in, const std::string& name, bool skip_invalid,
+                                 const std::function<void(Json&&, long)>& release,
+                                 const std::function<void(std::size_t)>& on_bytes,
+                                 bool require_date) {
+  OcdsReadStats stats;
+  OcdsReadStats read = read_json_items(
+      in, name, skip_invalid,
+      [&](Json&& value, long line) {
+        unpack(std::move(value), name, line, skip_invalid, require_date, stats, release);
+      },
+      on_bytes);
+  stats.skipped += read.skipped;
   return stats;
 }
 

@@ -25,4 +25,10 @@ OcdsReadStats read_ocds_releases(std::istream& in, const std::string& name, bool
                                  const std::function<void(std::size_t)>& on_bytes = {},
                                  bool require_date = true);
 
+// Calls `item` for every top-level JSON value in `in`: each line of JSON lines, or the single
+// document. Malformed lines throw InputError with their number unless `skip_invalid` (counted).
+OcdsReadStats read_json_items(std::istream& in, const std::string& name, bool skip_invalid,
+                              const std::function<void(ocds::Json&&, long line)>& item,
+                              const std::function<void(std::size_t)>& on_bytes = {});
+
 }  // namespace procura

@@ -95,27 +95,44 @@ bool valid_format(const std::string& format, const std::string& s) {
 
 SchemaValidator::SchemaValidator(json schema) : root_(std::move(schema)) {}
 
+void SchemaValidator::add_document(const std::string& url, json document) {
+  auto doc = std::make_unique<json>(std::move(document));
+  if (doc->contains("id") && (*doc)["id"].is_string()) {
+    std::string id = (*doc)["id"].get<std::string>();
+    if (!id.empty() && id.back() == '#') id.pop_back();
+    if (id != url) documents_[id] = std::make_unique<json>(*doc);
+  }
+  documents_[url] = std::move(doc);
+}
+
 const std::regex& SchemaValidator::regex(const std::string& pattern) const {
   auto& slot = regex_cache_[pattern];
   if (!slot) slot = std::make_unique<std::regex>(pattern, std::regex::ECMAScript);
   return *slot;
 }
 
-const json& SchemaValidator::resolve(const json& schema) const {
+const json& SchemaValidator::resolve(const json& schema, const json*& base) const {
   const json* cur = &schema;
   for (int depth = 0;
        depth < 64 && cur->is_object() && cur->contains("$ref") && (*cur)["$ref"].is_string();
        ++depth) {
     const std::string ref = (*cur)["$ref"].get<std::string>();
-    if (ref == "#") {
-      cur = &root_;
+    const auto hash = ref.find('#');
+    const std::string url = ref.substr(0, hash);
+    std::string pointer = hash == std::string::npos ? "" : ref.substr(hash + 1);
+    if (!url.empty()) {
+      auto doc = documents_.find(url);
+      if (doc == documents_.end())
+        throw std::invalid_argument("unsupported $ref (schema not available): " + ref);
+      base = doc->second.get();
+    }
+    if (pointer.empty()) {
+      cur = base;
       continue;
     }
-    if (ref.rfind("#/", 0) != 0)
-      throw std::invalid_argument("unsupported $ref (only local references): " + ref);
-    std::string pointer = ref.substr(1);
-    // Decode percent-encoding in the pointer (e.g. %25 -> %).
-    std::string decoded;
+    if (pointer[0] != '/')
+      throw std::invalid_argument("unsupported $ref (only JSON pointers): " + ref);
+    std::string decoded;  // percent-decoding (e.g. %25 -> %)
     for (std::size_t i = 0; i < pointer.size(); ++i) {
       if (pointer[i] == '%' && i + 2 < pointer.size()) {
         decoded += static_cast<char>(std::stoi(pointer.substr(i + 1, 2), nullptr, 16));
@@ -124,15 +141,16 @@ const json& SchemaValidator::resolve(const json& schema) const {
         decoded += pointer[i];
       }
     }
-    cur = &root_.at(json::json_pointer(decoded));
+    cur = &base->at(json::json_pointer(decoded));
   }
   return *cur;
 }
 
 void SchemaValidator::check(const json& raw, const json& v, std::string& path,
-                            std::vector<SchemaError>* errors, bool& ok, int depth) const {
+                            std::vector<SchemaError>* errors, bool& ok, int depth,
+                            const json* base) const {
   if (depth > 200) throw std::runtime_error("schema recursion too deep at " + path);
-  const json& s = resolve(raw);
+  const json& s = resolve(raw, base);
   if (!s.is_object()) return;
   auto fail = [&](const char* keyword, const std::string& message) {
     ok = false;
@@ -142,7 +160,7 @@ void SchemaValidator::check(const json& raw, const json& v, std::string& path,
   auto passes = [&](const json& sub) {
     bool sub_ok = true;
     std::string p = path;
-    check(sub, v, p, nullptr, sub_ok, depth + 1);
+    check(sub, v, p, nullptr, sub_ok, depth + 1, base);
     return sub_ok;
   };
   if (errors == nullptr && !ok) return;
@@ -167,7 +185,7 @@ void SchemaValidator::check(const json& raw, const json& v, std::string& path,
     int passing = 0;
     for (const auto& sub : *it) {
       if (std::string(k) == "allOf") {
-        check(sub, v, path, errors, ok, depth + 1);
+        check(sub, v, path, errors, ok, depth + 1, base);
       } else {
         passing += passes(sub);
       }
@@ -233,19 +251,19 @@ void SchemaValidator::check(const json& raw, const json& v, std::string& path,
         for (std::size_t i = 0; i < v.size(); ++i) {
           path += "/" + std::to_string(i);
           if (i < items->size()) {
-            check((*items)[i], v[i], path, errors, ok, depth + 1);
+            check((*items)[i], v[i], path, errors, ok, depth + 1, base);
           } else if (auto add = s.find("additionalItems"); add != s.end()) {
             if (add->is_boolean() && !add->get<bool>())
               fail("additionalItems", "no items allowed beyond the listed ones");
             else if (add->is_object())
-              check(*add, v[i], path, errors, ok, depth + 1);
+              check(*add, v[i], path, errors, ok, depth + 1, base);
           }
           path.resize(mark);
         }
       } else {
         for (std::size_t i = 0; i < v.size(); ++i) {
           path += "/" + std::to_string(i);
-          check(*items, v[i], path, errors, ok, depth + 1);
+          check(*items, v[i], path, errors, ok, depth + 1, base);
           path.resize(mark);
         }
       }
@@ -269,7 +287,7 @@ void SchemaValidator::check(const json& raw, const json& v, std::string& path,
               fail("dependencies",
                    "'" + other.get<std::string>() + "' is required when '" + name + "' is present");
         } else {
-          check(dep, v, path, errors, ok, depth + 1);
+          check(dep, v, path, errors, ok, depth + 1, base);
         }
       }
     const json* props = s.contains("properties") ? &s["properties"] : nullptr;
@@ -282,13 +300,13 @@ void SchemaValidator::check(const json& raw, const json& v, std::string& path,
       path += "/" + escape_pointer(key);
       if (props && props->contains(key)) {
         matched = true;
-        check((*props)[key], value, path, errors, ok, depth + 1);
+        check((*props)[key], value, path, errors, ok, depth + 1, base);
       }
       if (patterns)
         for (const auto& [pattern, sub] : patterns->items())
           if (std::regex_search(key, regex(pattern))) {
             matched = true;
-            check(sub, value, path, errors, ok, depth + 1);
+            check(sub, value, path, errors, ok, depth + 1, base);
           }
       if (!matched && additional) {
         if (additional->is_boolean() && !additional->get<bool>()) {
@@ -296,7 +314,7 @@ void SchemaValidator::check(const json& raw, const json& v, std::string& path,
           fail("additionalProperties", "'" + key + "' is not allowed");
           continue;
         }
-        if (additional->is_object()) check(*additional, value, path, errors, ok, depth + 1);
+        if (additional->is_object()) check(*additional, value, path, errors, ok, depth + 1, base);
       }
       path.resize(mark);
     }
@@ -307,14 +325,14 @@ std::vector<SchemaError> SchemaValidator::validate(const json& instance) const {
   std::vector<SchemaError> errors;
   std::string path;
   bool ok = true;
-  check(root_, instance, path, &errors, ok, 0);
+  check(root_, instance, path, &errors, ok, 0, &root_);
   return errors;
 }
 
 bool SchemaValidator::is_valid(const json& instance) const {
   std::string path;
   bool ok = true;
-  check(root_, instance, path, nullptr, ok, 0);
+  check(root_, instance, path, nullptr, ok, 0, &root_);
   return ok;
 }
 

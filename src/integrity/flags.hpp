@@ -17,8 +17,17 @@ using Json = nlohmann::json;
 // Settings in Cardinal's INI layout: global keys ("" section) and one section per indicator
 // ("R024") or sub-section ("R003.procurement_method_details"). Only enabled indicators (those
 // with a section) run.
+// An international or national reference unit price (e.g. a supplier median), for P002.
+struct ReferencePrice {
+  std::string scheme, id, unit;  // item classification and unit of the price
+  double price = 0;
+  std::string currency;
+  long sources = 0;  // number of sources behind the reference
+};
+
 struct FlagSettings {
   std::map<std::string, std::map<std::string, std::string>> sections;
+  std::vector<ReferencePrice> reference_prices;  // loaded from [P002] reference_prices
   bool enabled(const std::string& code) const { return sections.count(code) > 0; }
   // The value of `key` in `section`, or `fallback`.
   std::string get(const std::string& section, const std::string& key,

@@ -2,9 +2,11 @@
 
 #include <ini.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "core/error.hpp"
+#include "io/csv_reader.hpp"
 
 namespace procura {
 
@@ -38,6 +40,29 @@ integrity::FlagSettings read_flag_settings(const std::string& path) {
     if (open == std::string::npos || line[open] != '[') continue;
     auto close = line.find(']', open);
     if (close != std::string::npos) s.sections[line.substr(open + 1, close - open - 1)];
+  }
+  // P002's reference price list: a CSV file, relative to the settings file.
+  const std::string list = s.get("P002", "reference_prices");
+  if (!list.empty()) {
+    std::filesystem::path csv = list;
+    if (csv.is_relative()) csv = std::filesystem::path(path).parent_path() / csv;
+    read_csv(csv.string(),
+             {{"scheme", true},
+              {"id", true},
+              {"unit", true},
+              {"price", true},
+              {"currency", false},
+              {"sources", false}},
+             [&](const CsvRow& r) {
+               integrity::ReferencePrice ref;
+               ref.scheme = r.required(0);
+               ref.id = r.required(1);
+               ref.unit = r.required(2);
+               ref.price = static_cast<double>(r.price(3, 4)) / kPriceScale;
+               ref.currency = r.text(4);
+               ref.sources = r.text(5).empty() ? 0 : r.integer(5);
+               s.reference_prices.push_back(std::move(ref));
+             });
   }
   return s;
 }

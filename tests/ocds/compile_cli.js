@@ -120,6 +120,20 @@ for (const [code, extra] of [['R035', ''], ['R024', ''], ['R003', '[R003.procure
   ok(m.status === 0 && JSON.parse(m.stdout).Meta === undefined, 'no Meta for indicators without statistics', m.stderr);
 }
 
+// P002 reads its reference price list from a CSV file named in the settings (relative path).
+{
+  const dir = path.join(work, 'p002');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'refs.csv'), 'scheme,id,unit,price,currency,sources\nATC,J01CA04,tablet,5.00,MNT,4\n');
+  fs.writeFileSync(path.join(dir, 'settings.ini'), '[P002]\nreference_prices = refs.csv\n');
+  const line = (ocid, price) => JSON.stringify({ ocid, buyer: { id: 'B1' }, awards: [{ status: 'active', items: [{ classification: { scheme: 'ATC', id: 'J01CA04' }, unit: { name: 'tablet', value: { amount: price, currency: 'MNT' } } }] }] });
+  const r = spawnSync(procura, ['flags', '--no-meta', '--settings', path.join(dir, 'settings.ini'), '-'], { input: line('1', 8) + '\n' + line('2', 10) + '\n', encoding: 'utf8' });
+  ok(r.status === 0 && JSON.parse(r.stdout).Buyer.B1.P002 === 1.8, 'P002 with a reference price CSV', r.stderr + r.stdout);
+  fs.writeFileSync(path.join(dir, 'refs.csv'), 'scheme,id,unit,price\nATC,J01CA04,tablet,five\n');
+  const bad = spawnSync(procura, ['flags', '--settings', path.join(dir, 'settings.ini'), '-'], { input: '', encoding: 'utf8' });
+  ok(bad.status === 1 && /refs\.csv:2: field 'price'/.test(bad.stderr), 'a bad reference price is refused with its line', bad.stderr);
+}
+
 // `procura flags prepare` reproduces Cardinal's prepare fixtures byte for byte.
 const prepareDir = path.join(source, '../shared/data/cardinal-fixtures/prepare');
 for (const file of fs.readdirSync(prepareDir).filter((f) => f.endsWith('.jsonl')).sort()) {

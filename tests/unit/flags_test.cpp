@@ -156,3 +156,95 @@ TEST(Coverage, CountsNonEmptyPaths) {
     "/tender/": 1, "/tender": 1, "/": 2, "": 2, "/awards[]/suppliers[]/id": 2, "/awards[]/suppliers[]/": 2,
     "/awards[]/suppliers[]": 2, "/awards[]/suppliers": 1, "/awards[]/": 1, "/awards[]": 1, "/awards": 1})"));
 }
+
+// Health-purchasing indicators on small synthetic data, each with the figures worked out by hand.
+namespace {
+
+Json award_item_release(const std::string& ocid, const std::string& buyer, double price,
+                        const std::string& supplier = "S", double value = 100) {
+  return Json{
+      {"ocid", ocid},
+      {"buyer", {{"id", buyer}}},
+      {"awards",
+       {{{"status", "active"},
+         {"suppliers", {{{"id", supplier}}}},
+         {"value", {{"amount", value}, {"currency", "MNT"}}},
+         {"items",
+          {{{"classification", {{"scheme", "ATC"}, {"id", "J01CA04"}}},
+            {"unit",
+             {{"name", "tablet"}, {"value", {{"amount", price}, {"currency", "MNT"}}}}}}}}}}}};
+}
+
+procura::integrity::FlagResults run(const FlagSettings& s, const std::vector<Json>& releases) {
+  FlagRunner runner(s);
+  for (const auto& r : releases) runner.add(r);
+  return runner.finish();
+}
+
+TEST(HealthIndicators, P001UnitPriceAboveOtherBuyers) {
+  FlagSettings s;
+  s.sections["P001"];
+  // Others pay 10, 10, 12, 11; B5 pays 20: index 20 / median(10, 10, 12, 11) = 20 / 10.5.
+  auto r = run(s, {award_item_release("1", "B1", 10), award_item_release("2", "B2", 10),
+                   award_item_release("3", "B3", 12), award_item_release("4", "B4", 11),
+                   award_item_release("5", "B5", 20)});
+  ASSERT_EQ(r.groups["OCID"].size(), 1u);
+  EXPECT_NEAR(r.groups["OCID"]["5"]["P001"], 20.0 / 10.5, 1e-12);
+  EXPECT_NEAR(r.groups["Buyer"]["B5"]["P001"], 20.0 / 10.5, 1e-12);
+  // With too few other prices nothing is compared.
+  s.sections["P001"]["minimum_observations"] = "5";
+  EXPECT_TRUE(run(s, {award_item_release("1", "B1", 10), award_item_release("5", "B5", 99)})
+                  .groups.empty());
+}
+
+TEST(HealthIndicators, P002MedianPriceRatio) {
+  FlagSettings s;
+  s.sections["P002"];
+  s.reference_prices = {{"ATC", "J01CA04", "tablet", 5.0, "MNT", 4},
+                        {"ATC", "X", "tablet", 1.0, "MNT", 1}};
+  // B1 pays 8 and 10 (median 9): MPR 1.8 >= 1.5; B2 pays 6: MPR 1.2, not flagged.
+  auto r = run(s, {award_item_release("1", "B1", 8), award_item_release("2", "B1", 10),
+                   award_item_release("3", "B2", 6)});
+  EXPECT_NEAR(r.groups["Buyer"]["B1"]["P002"], 1.8, 1e-12);
+  EXPECT_FALSE(r.groups["Buyer"].count("B2"));
+  // A reference with fewer than 3 sources is not used.
+  s.reference_prices = {{"ATC", "J01CA04", "tablet", 5.0, "MNT", 2}};
+  EXPECT_TRUE(run(s, {award_item_release("1", "B1", 50)}).groups.empty());
+}
+
+TEST(HealthIndicators, P003SingleBidderShare) {
+  FlagSettings s;
+  s.sections["P003"]["minimum_contracting_processes"] = "4";
+  auto process = [](const std::string& ocid, std::vector<std::string> tenderers) {
+    Json details = Json::array();
+    for (const auto& t : tenderers)
+      details.push_back({{"status", "valid"}, {"tenderers", {{{"id", t}}}}});
+    return Json{{"ocid", ocid}, {"buyer", {{"id", "B"}}}, {"bids", {{"details", details}}}};
+  };
+  // 3 of 4 processes had one bidder (one of them bid twice): share 0.75.
+  auto r = run(s, {process("1", {"T1"}), process("2", {"T2", "T2"}), process("3", {"T1", "T3"}),
+                   process("4", {"T4"})});
+  EXPECT_DOUBLE_EQ(r.groups["Buyer"]["B"]["P003"], 0.75);
+  s.sections["P003"]["minimum_contracting_processes"] = "5";
+  EXPECT_TRUE(run(s, {process("1", {"T1"})}).groups.empty());
+}
+
+TEST(HealthIndicators, P004Concentration) {
+  FlagSettings s;
+  s.sections["P004"]["minimum_awards"] = "3";
+  // Supplier S holds 80 of 100, T 20: HHI = 6400 + 400 = 6800.
+  auto r =
+      run(s, {award_item_release("1", "B", 1, "S", 40), award_item_release("2", "B", 1, "S", 40),
+              award_item_release("3", "B", 1, "T", 20)});
+  EXPECT_NEAR(r.groups["Category"]["ATC:J0"]["P004"], 6800.0, 1e-9);
+  // Four equal suppliers: HHI 2500 is flagged (at the threshold); five are not.
+  std::vector<Json> four, five;
+  for (int i = 0; i < 5; ++i)
+    (i < 4 ? four : five)
+        .push_back(award_item_release(std::to_string(i), "B", 1, "S" + std::to_string(i), 10));
+  five.insert(five.end(), four.begin(), four.end());
+  EXPECT_NEAR(run(s, four).groups["Category"]["ATC:J0"]["P004"], 2500.0, 1e-9);
+  EXPECT_TRUE(run(s, five).groups.empty());
+}
+
+}  // namespace

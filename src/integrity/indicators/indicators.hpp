@@ -18,4 +18,12 @@ std::unique_ptr<Indicator> make_r038(const FlagSettings& s);  // excessive disqu
 std::unique_ptr<Indicator> make_r048(const FlagSettings& s);  // heterogeneous supplier
 std::unique_ptr<Indicator> make_r058(const FlagSettings& s);  // heavily discounted bid
 
+// Health purchasing (domain.md §6 and the Open Contracting indicator guide).
+std::unique_ptr<Indicator> make_p001(const FlagSettings& s);  // unit price far above other buyers'
+std::unique_ptr<Indicator> make_p002(
+    const FlagSettings& s);  // median price ratio vs reference list
+std::unique_ptr<Indicator> make_p003(const FlagSettings& s);  // single-bidder share by buyer
+std::unique_ptr<Indicator> make_p004(
+    const FlagSettings& s);  // market concentration (HHI) by category
+
 }  // namespace procura::integrity

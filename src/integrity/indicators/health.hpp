@@ -1,0 +1,21 @@
+#pragma once
+// Shared reading of awarded items' unit prices, for the health-purchasing indicators.
+#include <string>
+#include <vector>
+
+#include "integrity/flags.hpp"
+
+namespace procura::integrity {
+
+struct AwardedItemPrice {
+  std::string key;  // "scheme|id|unit": one comparable product in one unit
+  double price = 0;
+};
+
+// The unit prices of items in active awards that carry a classification, a unit name and a
+// unit value in the main currency.
+std::vector<AwardedItemPrice> awarded_item_prices(const Json& release, SharedState& shared);
+std::string price_key(const std::string& scheme, const std::string& id, const std::string& unit);
+double median(std::vector<double> v);
+
+}  // namespace procura::integrity

@@ -35,6 +35,24 @@ using namespace procura;
 
 namespace {
 
+// A named input: a file, or standard input for "-".
+class Input {
+ public:
+  explicit Input(const std::string& path) : name_(path == "-" ? "<stdin>" : path) {
+    if (path == "-") return;
+    file_.open(path, std::ios::binary);
+    if (!file_) throw InputError(path, 0, "", "cannot open the file");
+    in_ = &file_;
+  }
+  std::istream& stream() { return *in_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  std::ifstream file_;
+  std::istream* in_ = &std::cin;
+};
+
 void write_file(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream f(path, std::ios::binary);
@@ -334,13 +352,8 @@ int main(int argc, char** argv) {
       return report.invalid > 0 ? 1 : 0;
     } else if (coverage->parsed()) {
       integrity::Coverage counts;
-      std::ifstream file;
-      std::istream* in = &std::cin;
-      if (coverage_input != "-") {
-        file.open(coverage_input, std::ios::binary);
-        if (!file) throw InputError(coverage_input, 0, "", "cannot open the file");
-        in = &file;
-      }
+      Input input(coverage_input);
+      std::istream* in = &input.stream();
       long line_no = 0, skipped = 0;
       for (std::string line; std::getline(*in, line);) {
         ++line_no;
@@ -357,13 +370,8 @@ int main(int argc, char** argv) {
     } else if (prepare->parsed()) {
       const auto settings = read_flag_settings(prepare_settings);
       integrity::Preparer preparer(settings);
-      std::ifstream file;
-      std::istream* in = &std::cin;
-      if (prepare_input != "-") {
-        file.open(prepare_input, std::ios::binary);
-        if (!file) throw InputError(prepare_input, 0, "", "cannot open the file");
-        in = &file;
-      }
+      Input input(prepare_input);
+      std::istream* in = &input.stream();
       long line_no = 0;
       for (std::string line; std::getline(*in, line);) {
         ++line_no;
@@ -383,13 +391,8 @@ int main(int argc, char** argv) {
         throw InputError("--settings", 0, "",
                          "flags needs a settings file naming the indicators to run");
       integrity::FlagRunner runner(read_flag_settings(flags_settings));
-      std::ifstream file;
-      std::istream* in = &std::cin;
-      if (flags_input != "-") {
-        file.open(flags_input, std::ios::binary);
-        if (!file) throw InputError(flags_input, 0, "", "cannot open the file");
-        in = &file;
-      }
+      Input input(flags_input);
+      std::istream* in = &input.stream();
       OcdsReadStats st;
       {
         ProgressBar bar("flags", 1);

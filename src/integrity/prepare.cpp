@@ -50,18 +50,6 @@ void prepare_array_at(OrderedJson& parent, const char* key, const std::set<std::
   for (auto& entry : *it) prepare_reference(entry, redact, prefix, roles, role);
 }
 
-std::set<std::string> pipe_list(const std::string& v) {
-  std::set<std::string> out;
-  std::size_t start = 0;
-  while (start < v.size()) {
-    auto end = v.find('|', start);
-    if (end == std::string::npos) end = v.size();
-    if (end > start) out.insert(v.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 void map_status(OrderedJson& object, const std::string& fallback,
                 const std::map<std::string, std::string>& codelist) {
   if (!object.contains("status") && !fallback.empty()) object["status"] = fallback;
@@ -80,14 +68,14 @@ void default_scheme(OrderedJson& item, const std::string& scheme) {
 }  // namespace
 
 Preparer::Preparer(const FlagSettings& s) : s_(s) {
-  for (const auto& a : pipe_list(s.get("redactions", "amount"))) {
+  for (const auto& a : s.list("redactions", "amount")) {
     try {
       redact_amounts_.push_back(std::stod(a));
     } catch (const std::exception&) {
     }
   }
   std::sort(redact_amounts_.begin(), redact_amounts_.end());
-  redact_ids_ = pipe_list(s.get("redactions", "organization_id"));
+  redact_ids_ = s.list("redactions", "organization_id");
 }
 
 void Preparer::prepare(OrderedJson& release) const {

@@ -1,8 +1,9 @@
-// P001 Unit price far above other buyers' (procurement benchmark index, domain.md §6.2): an
-// awarded item's unit price divided by the median unit price paid in the other processes for
-// the same classification and unit exceeds the threshold (1.5), given at least
-// `minimum_observations` (3) other prices. Value: the highest index in the process (and, for
-// the buyer, over its processes).
+// P001 Unit price far above other buyers' (procurement benchmark index, domain.md §6.2): the
+// unit price a process paid for a product (the highest, if several items share its
+// classification and unit) divided by the median of the prices the other processes paid for it
+// exceeds the threshold (1.5), given at least `minimum_observations` (3) other processes. Value:
+// the highest index in the process (and, for the buyer, over its processes).
+#include <algorithm>
 #include <map>
 
 #include "integrity/indicators/health.hpp"
@@ -23,16 +24,20 @@ class P001 : public Indicator {
       observations_[p.key].push_back({ocid, buyer, p.price});
   }
   void finalize(SharedState&, FlagResults& out) override {
-    for (const auto& [key, obs] : observations_) {
-      for (const auto& o : obs) {
-        std::vector<double> others;
-        for (const auto& x : obs)
-          if (x.ocid != o.ocid) others.push_back(x.price);
-        if (static_cast<long>(others.size()) < minimum_) continue;
-        const double index = o.price / median(others);
+    for (auto& [key, obs] : observations_) {
+      if (static_cast<long>(obs.size()) - 1 < minimum_) continue;
+      std::sort(obs.begin(), obs.end(),
+                [](const Observation& a, const Observation& b) { return a.price < b.price; });
+      const std::size_t n = obs.size();
+      for (std::size_t i = 0; i < n; ++i) {
+        // The median of the other n-1 prices: sorted order with position i left out.
+        auto other = [&](std::size_t r) { return obs[r < i ? r : r + 1].price; };
+        const std::size_t m = n - 1;
+        const double benchmark = m % 2 ? other(m / 2) : (other(m / 2 - 1) + other(m / 2)) / 2;
+        const double index = obs[i].price / benchmark;
         if (index <= threshold_) continue;
-        raise(out, "OCID", o.ocid, index);
-        if (!o.buyer.empty()) raise(out, "Buyer", o.buyer, index);
+        raise(out, "OCID", obs[i].ocid, index);
+        if (!obs[i].buyer.empty()) raise(out, "Buyer", obs[i].buyer, index);
       }
     }
   }

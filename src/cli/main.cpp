@@ -190,7 +190,8 @@ int main(int argc, char** argv) {
   commit->add_option("--price", price, "Unit price, e.g. 1234.56")->required();
   commit->add_option("--nonce", nonce, "Secret random text chosen by the bidder")->required();
 
-  auto* ocds = app.add_subcommand("ocds", "Tools for anyone's OCDS data: compile, validate");
+  auto* ocds =
+      app.add_subcommand("ocds", "Tools for anyone's OCDS data: compile, validate, convert");
   ocds->require_subcommand(1);
   auto* compile = ocds->add_subcommand(
       "compile",
@@ -243,6 +244,21 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   validate->add_flag("--skip-invalid", vopt.skip_invalid,
                      "Skip and count malformed JSON lines instead of stopping");
+
+  auto* convert = ocds->add_subcommand(
+      "convert", "Convert releases between JSON lines and a release package (from any container)");
+  std::vector<std::string> convert_inputs;
+  std::string convert_to = "jsonl", convert_uri = "urn:procura:converted";
+  convert->add_option("inputs", convert_inputs,
+                      "Packages, records, arrays or JSON lines; - for standard input");
+  convert
+      ->add_option("--to", convert_to,
+                   "jsonl (one release per line) or package (a release package)")
+      ->check(CLI::IsMember({"jsonl", "package"}))
+      ->capture_default_str();
+  convert->add_option("--uri", convert_uri, "The package's uri")->capture_default_str();
+  convert->add_flag("--skip-invalid", copt.skip_invalid,
+                    "Skip and count malformed lines instead of stopping");
 
   auto* flags = app.add_subcommand(
       "flags",
@@ -341,6 +357,32 @@ int main(int argc, char** argv) {
       std::cerr << fmt::format(
           "{} releases -> {} records ({} buckets); {} skipped, {} linked releases ignored\n",
           st.releases, st.records, st.buckets, st.skipped, st.linked);
+    } else if (convert->parsed()) {
+      if (convert_inputs.empty()) convert_inputs.push_back("-");
+      const bool package = convert_to == "package";
+      std::string published;
+      long count = 0, skipped = 0;
+      if (package)
+        std::cout << "{\"uri\":" << nlohmann::json(convert_uri).dump()
+                  << ",\"version\":\"1.1\",\"publisher\":{\"name\":\"Procura\"},\"releases\":[";
+      for (const auto& name : convert_inputs) {
+        Input input(name);
+        auto st = read_ocds_releases(
+            input.stream(), input.name(), copt.skip_invalid,
+            [&](ocds::Json&& release, long) {
+              if (release.contains("date") && release["date"].is_string())
+                published = std::max(published, release["date"].get<std::string>());
+              std::cout << (package && count ? "," : "") << release.dump() << (package ? "" : "\n");
+              ++count;
+            },
+            {}, false);
+        skipped += st.skipped;
+      }
+      if (package)
+        std::cout << "],\"publishedDate\":"
+                  << nlohmann::json(published.empty() ? "1970-01-01T00:00:00Z" : published).dump()
+                  << "}\n";
+      std::cerr << fmt::format("{} releases written, {} malformed lines skipped\n", count, skipped);
     } else if (validate->parsed()) {
       if (validate_inputs.empty()) validate_inputs.push_back("-");
       auto report = validate_ocds(validate_inputs, std::cout, vopt);

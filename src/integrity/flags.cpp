@@ -103,6 +103,22 @@ double quantile(std::vector<double> v, double tau) {
   return v[i - 1] + (h - f) * (v[i] - v[i - 1]);
 }
 
+Fence outlier_fence(const std::vector<double>& values, double threshold, FenceSide side,
+                    std::map<std::string, double>& meta, const std::string& prefix) {
+  const char* name = side == FenceSide::kLower ? "lower_fence" : "upper_fence";
+  if (!std::isnan(threshold)) {
+    meta[prefix + name] = threshold;
+    return {threshold, 1.0};
+  }
+  if (values.empty()) return {std::nan(""), std::nan("")};
+  const double q1 = quantile(values, 0.25), q3 = quantile(values, 0.75);
+  const double fence = side == FenceSide::kLower ? q1 - 1.5 * (q3 - q1) : q3 + 1.5 * (q3 - q1);
+  meta[prefix + "q1"] = q1;
+  meta[prefix + "q3"] = q3;
+  meta[prefix + name] = fence;
+  return {fence, q1};
+}
+
 bool parse_datetime(const std::string& t, long long& seconds) {
   int y, mo, d, h, mi, s, consumed = 0;
   if (std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) !=

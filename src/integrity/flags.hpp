@@ -105,6 +105,17 @@ bool complete_awards_and_bids(const Json& release, std::vector<const Json*>& awa
 std::string str(const Json& object, const char* key);
 // Quantiles by the R-8 (median-unbiased) estimator, as Cardinal's statistics library computes them.
 double quantile(std::vector<double> values, double tau);
+// The outlier fence used by Cardinal's indicators: Q1 - 1.5 IQR (kLower) or Q3 + 1.5 IQR
+// (kUpper) of `values`, or `threshold` when it is set (not NaN). Records q1 and q3 (when
+// computed) and the fence ("lower_fence"/"upper_fence") in `meta`, each name after `prefix`.
+// `fence` is NaN when there are no values and no threshold; `q1` is 1.0 with a threshold.
+enum class FenceSide { kLower, kUpper };
+struct Fence {
+  double fence;
+  double q1;
+};
+Fence outlier_fence(const std::vector<double>& values, double threshold, FenceSide side,
+                    std::map<std::string, double>& meta, const std::string& prefix = "");
 // Seconds since the epoch of an RFC 3339 date-time; false when malformed.
 bool parse_datetime(const std::string& text, long long& seconds);
 

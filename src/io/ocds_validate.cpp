@@ -98,7 +98,7 @@ ValidateReport validate_ocds(const std::vector<std::string>& inputs, std::ostrea
     }
     const long seen = report.items;
     auto stats = read_json_items(*in, shown, o.skip_invalid, [&](ocds::Json&& item, long line) {
-      json value = json::parse(item.dump());
+      const json value(item);  // ordered -> plain document, without re-parsing text
       const ocds::SchemaValidator* v = schemas.for_release.get();
       const char* kind = "release";
       if (value.is_object() && value.contains("records"))

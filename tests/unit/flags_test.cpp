@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -248,3 +249,26 @@ TEST(HealthIndicators, P004Concentration) {
 }
 
 }  // namespace
+
+// Meta as Cardinal documents it for R024 (q1 66.6667, lower fence 16.6667), and a threshold
+// replacing the computed fence.
+TEST(FlagMeta, QuartilesAndFences) {
+  FlagRunner runner(settings_for("R024"));  // as the fixture runs: NPC and EXC processes left out
+  std::ifstream in(kFixtures / "R024.jsonl");
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) runner.add(Json::parse(line));
+  const Json meta = runner.finish().to_json(true)["Meta"]["R024"];
+  EXPECT_DOUBLE_EQ(meta["q1"].get<double>(), 66.6667);
+  EXPECT_DOUBLE_EQ(meta["q3"].get<double>(), 100.0);
+  EXPECT_DOUBLE_EQ(meta["lower_fence"].get<double>(), 16.6667);
+
+  std::map<std::string, double> m;
+  auto f = procura::integrity::outlier_fence({1, 2, 3}, 0.05, procura::integrity::FenceSide::kUpper,
+                                             m, "Buyer_");
+  EXPECT_DOUBLE_EQ(f.fence, 0.05);
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_DOUBLE_EQ(m["Buyer_upper_fence"], 0.05);
+  EXPECT_TRUE(std::isnan(
+      procura::integrity::outlier_fence({}, std::nan(""), procura::integrity::FenceSide::kLower, m)
+          .fence));
+}

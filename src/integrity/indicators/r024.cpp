@@ -13,18 +13,9 @@ class R024 : public Indicator {
   const char* code() const override { return "R024"; }
   void fold(const Json&, const std::string&, SharedState&, FlagResults&) override {}
   void finalize(SharedState& shared, FlagResults& out) override {
-    double fence = threshold_, q1 = 1.0;
-    if (std::isnan(fence)) {
-      std::vector<double> v;
-      for (const auto& [ocid, r] : shared.second_lowest_ratio) v.push_back(r);
-      if (v.empty()) return;
-      q1 = quantile(v, 0.25);
-      const double q3 = quantile(v, 0.75);
-      fence = q1 - 1.5 * (q3 - q1);
-      out.meta[code()]["q1"] = q1;
-      out.meta[code()]["q3"] = q3;
-    }
-    out.meta[code()]["lower_fence"] = fence;
+    std::vector<double> v;
+    for (const auto& [ocid, r] : shared.second_lowest_ratio) v.push_back(r);
+    const auto [fence, q1] = outlier_fence(v, threshold_, FenceSide::kLower, out.meta[code()]);
     // Differences are never negative: when 75 % of processes have none, nothing stands out.
     if (!(q1 > 0.0 && fence > 0.0)) return;
     for (const auto& [ocid, ratio] : shared.second_lowest_ratio) {

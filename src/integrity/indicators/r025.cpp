@@ -46,15 +46,9 @@ class R025 : public Indicator {
       ratios.push_back(static_cast<double>(c.first) / c.second);
     }
     const double top = quantile(bids, percentile_ / 100.0);
-    double fence = threshold_;
-    if (std::isnan(fence)) {
-      const double q1 = quantile(ratios, 0.25), q3 = quantile(ratios, 0.75);
-      fence = q1 - 1.5 * (q3 - q1);
-      out.meta[code()]["q1"] = q1;
-      out.meta[code()]["q3"] = q3;
-    }
-    out.meta[code()]["upper_fence"] = top;
-    out.meta[code()]["lower_fence"] = fence;
+    const double fence =
+        outlier_fence(ratios, threshold_, FenceSide::kLower, out.meta[code()]).fence;
+    out.meta[code()]["upper_fence"] = top;  // the top-tenderer cut, on numbers of valid bids
     for (const auto& [id, c] : counts_) {
       const double ratio = static_cast<double>(c.first) / c.second;
       if (c.second >= top && ratio <= fence) out.set("Tenderer", id, code(), ratio);

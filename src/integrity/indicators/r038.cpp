@@ -53,16 +53,11 @@ class R038 : public Indicator {
         if (c.submitted >= (tenderers ? min_bids_ : min_processes_) && c.submitted > 0)
           ratios[id] = static_cast<double>(c.disqualified) / c.submitted;
       if (ratios.empty()) continue;
-      double fence = threshold_;
-      if (std::isnan(fence)) {
-        std::vector<double> v;
-        for (const auto& [id, r] : ratios) v.push_back(r);
-        const double q1 = quantile(v, 0.25), q3 = quantile(v, 0.75);
-        fence = q3 + 1.5 * (q3 - q1);
-        out.meta[code()][std::string(group) + "_q1"] = q1;
-        out.meta[code()][std::string(group) + "_q3"] = q3;
-      }
-      out.meta[code()][std::string(group) + "_upper_fence"] = fence;
+      std::vector<double> v;
+      for (const auto& [id, r] : ratios) v.push_back(r);
+      const double fence = outlier_fence(v, threshold_, FenceSide::kUpper, out.meta[code()],
+                                         std::string(group) + "_")
+                               .fence;
       // Ratios are never negative: when 75 % have no disqualified bids, nothing stands out.
       if (fence <= 0) continue;
       for (const auto& [id, r] : ratios)

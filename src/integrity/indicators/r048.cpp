@@ -40,15 +40,8 @@ class R048 : public Indicator {
     std::vector<double> v;
     for (const auto& [id, e] : suppliers_)
       if (e.first >= min_processes_) v.push_back(static_cast<double>(e.second.size()));
-    double fence = threshold_;
-    if (std::isnan(fence)) {
-      if (v.empty()) return;
-      const double q1 = quantile(v, 0.25), q3 = quantile(v, 0.75);
-      fence = q3 + 1.5 * (q3 - q1);
-      out.meta[code()]["q1"] = q1;
-      out.meta[code()]["q3"] = q3;
-    }
-    out.meta[code()]["upper_fence"] = fence;
+    const double fence = outlier_fence(v, threshold_, FenceSide::kUpper, out.meta[code()]).fence;
+    if (std::isnan(fence)) return;
     for (const auto& [id, e] : suppliers_)
       if (e.first >= min_processes_ && static_cast<double>(e.second.size()) >= fence)
         out.set("Tenderer", id, code(), static_cast<double>(e.second.size()));

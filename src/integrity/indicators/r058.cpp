@@ -13,17 +13,10 @@ class R058 : public Indicator {
   const char* code() const override { return "R058"; }
   void fold(const Json&, const std::string&, SharedState&, FlagResults&) override {}
   void finalize(SharedState& shared, FlagResults& out) override {
-    double fence = threshold_;
-    if (std::isnan(fence)) {
-      std::vector<double> v;
-      for (const auto& [ocid, r] : shared.second_lowest_ratio) v.push_back(r);
-      if (v.empty()) return;
-      const double q1 = quantile(v, 0.25), q3 = quantile(v, 0.75);
-      fence = q3 + 1.5 * (q3 - q1);
-      out.meta[code()]["q1"] = q1;
-      out.meta[code()]["q3"] = q3;
-    }
-    out.meta[code()]["upper_fence"] = fence;
+    std::vector<double> v;
+    for (const auto& [ocid, r] : shared.second_lowest_ratio) v.push_back(r);
+    const double fence = outlier_fence(v, threshold_, FenceSide::kUpper, out.meta[code()]).fence;
+    if (std::isnan(fence)) return;
     for (const auto& [ocid, ratio] : shared.second_lowest_ratio) {
       if (ratio < fence) continue;
       out.set("OCID", ocid, code(), ratio);

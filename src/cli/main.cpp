@@ -16,8 +16,10 @@
 #include "integrity/flags.hpp"
 #include "integrity/prepare.hpp"
 #include "io/flag_settings.hpp"
+#include "io/jsonl_stream.hpp"
 #include "io/ocds_compile.hpp"
 #include "io/ocds_reader.hpp"
+#include "io/ocds_tables.hpp"
 #include "io/ocds_validate.hpp"
 #include "io/round_files.hpp"
 #include "ocds/round_releases.hpp"
@@ -246,16 +248,30 @@ int main(int argc, char** argv) {
                      "Skip and count malformed JSON lines instead of stopping");
 
   auto* convert = ocds->add_subcommand(
-      "convert", "Convert releases between JSON lines and a release package (from any container)");
+      "convert",
+      "Convert releases between JSON lines, a release package and flat tables (CSV, XLSX)");
   std::vector<std::string> convert_inputs;
-  std::string convert_to = "jsonl", convert_uri = "urn:procura:converted";
+  std::string convert_to = "jsonl", convert_uri = "urn:procura:converted", convert_out,
+              convert_schema;
   convert->add_option("inputs", convert_inputs,
-                      "Packages, records, arrays or JSON lines; - for standard input");
+                      "Packages, records, arrays or JSON lines; - for standard input; or a "
+                      "folder of CSV tables written by --to csv");
   convert
       ->add_option("--to", convert_to,
-                   "jsonl (one release per line) or package (a release package)")
-      ->check(CLI::IsMember({"jsonl", "package"}))
+                   "jsonl (one release per line), package (a release package), csv (a folder "
+                   "of tables, flatten-tool's layout) or xlsx (a workbook, a sheet per table)")
+      ->check(CLI::IsMember({"jsonl", "package", "csv", "xlsx"}))
       ->capture_default_str();
+  convert->add_option("-o,--out", convert_out, "Folder (csv) or file (xlsx) to write");
+  convert->add_option("--schema", convert_schema,
+                      "Release schema typing values read from CSV tables (default: OCDS 1.1.5)");
+  std::vector<std::string> convert_extensions;
+  convert
+      ->add_option("--extension", convert_extensions,
+                   "Folder of an extension whose release-schema.json types more CSV columns "
+                   "(e.g. bids); repeatable")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingDirectory);
   convert->add_option("--uri", convert_uri, "The package's uri")->capture_default_str();
   convert->add_flag("--skip-invalid", copt.skip_invalid,
                     "Skip and count malformed lines instead of stopping");
@@ -274,6 +290,11 @@ int main(int argc, char** argv) {
   flags->add_flag("--no-meta", no_meta, "Leave out the \"Meta\" key (quartiles and fences)");
   flags->add_flag("--skip-invalid", copt.skip_invalid,
                   "Skip and count malformed lines instead of stopping");
+  unsigned threads = default_parse_threads();
+  flags
+      ->add_option("-j,--threads", threads,
+                   "Threads parsing JSON (1: everything on one thread); default: the cores")
+      ->check(CLI::Range(1u, 256u));
   flags->require_subcommand(0, 1);
   auto* prepare = flags->add_subcommand("prepare",
                                         "Fix data-quality issues before flags (Cardinal's prepare "
@@ -360,29 +381,52 @@ int main(int argc, char** argv) {
     } else if (convert->parsed()) {
       if (convert_inputs.empty()) convert_inputs.push_back("-");
       const bool package = convert_to == "package";
+      const bool tables = convert_to == "csv" || convert_to == "xlsx";
+      if (tables && convert_out.empty())
+        throw InputError("--out", 0, "",
+                         "--to " + convert_to + " needs --out (a folder for csv, a file for xlsx)");
+      std::unique_ptr<FlatTables> flat;
+      if (tables) flat = std::make_unique<FlatTables>();
       std::string published;
       long count = 0, skipped = 0;
+      auto emit = [&](ocds::Json&& release) {
+        if (release.contains("date") && release["date"].is_string())
+          published = std::max(published, release["date"].get<std::string>());
+        ++count;
+        if (flat)
+          return ocds::flatten_release(release,
+                                       [&](ocds::FlatRow&& row) { flat->add(std::move(row)); });
+        std::cout << (package && count > 1 ? "," : "") << release.dump() << (package ? "" : "\n");
+      };
       if (package)
         std::cout << "{\"uri\":" << nlohmann::json(convert_uri).dump()
                   << ",\"version\":\"1.1\",\"publisher\":{\"name\":\"Procura\"},\"releases\":[";
       for (const auto& name : convert_inputs) {
+        if (name != "-" && fs::is_directory(name)) {  // flat tables back to releases
+          auto schema = load_release_schema(convert_schema);
+          for (const auto& dir : convert_extensions) {
+            const auto patch = fs::path(dir) / "release-schema.json";
+            std::ifstream f(patch);
+            if (!f) throw InputError(patch.string(), 0, "", "cannot open the extension's schema");
+            schema.merge_patch(ocds::Json::parse(f));
+          }
+          for (auto& r : read_csv_tables(name, schema)) emit(std::move(r));
+          continue;
+        }
         Input input(name);
         auto st = read_ocds_releases(
             input.stream(), input.name(), copt.skip_invalid,
-            [&](ocds::Json&& release, long) {
-              if (release.contains("date") && release["date"].is_string())
-                published = std::max(published, release["date"].get<std::string>());
-              std::cout << (package && count ? "," : "") << release.dump() << (package ? "" : "\n");
-              ++count;
-            },
-            {}, false);
+            [&](ocds::Json&& release, long) { emit(std::move(release)); }, {}, false);
         skipped += st.skipped;
       }
       if (package)
         std::cout << "],\"publishedDate\":"
                   << nlohmann::json(published.empty() ? "1970-01-01T00:00:00Z" : published).dump()
                   << "}\n";
-      std::cerr << fmt::format("{} releases written, {} malformed lines skipped\n", count, skipped);
+      if (convert_to == "csv") flat->write_csv(convert_out);
+      if (convert_to == "xlsx") flat->write_xlsx(convert_out);
+      std::cerr << fmt::format("{} releases written{}, {} malformed lines skipped\n", count,
+                               flat ? fmt::format(" to {} tables", flat->tables()) : "", skipped);
     } else if (validate->parsed()) {
       if (validate_inputs.empty()) validate_inputs.push_back("-");
       auto report = validate_ocds(validate_inputs, std::cout, vopt);
@@ -432,33 +476,34 @@ int main(int argc, char** argv) {
       if (flags_settings.empty())
         throw InputError("--settings", 0, "",
                          "flags needs a settings file naming the indicators to run");
-      integrity::FlagRunner runner(read_flag_settings(flags_settings));
+      // Two cores: one parses ahead while two runners fold every release into half of the
+      // indicators each (the parse thread is mostly idle once folding dominates).
+      const auto settings = read_flag_settings(flags_settings);
+      const unsigned parts = threads > 1 ? 2 : 1;
+      std::vector<integrity::FlagRunner> runners;
+      for (unsigned p = 0; p < parts; ++p) runners.emplace_back(settings, p, parts);
       Input input(flags_input);
-      std::istream* in = &input.stream();
-      long skipped = 0, line_no = 0;
+      JsonLinesStats stats;
       {
-        // Compiled releases, one per line, parsed straight into the indicators' documents.
         ProgressBar bar("flags", 1);
         const std::size_t total = flags_input == "-" ? 0 : fs::file_size(flags_input);
-        std::size_t bytes = 0;
-        for (std::string line; std::getline(*in, line);) {
-          ++line_no;
-          bytes += line.size() + 1;
-          if ((line_no & 4095) == 0) bar.update(bytes, total);
-          if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-          auto release = nlohmann::json::parse(line, nullptr, false);
-          if (release.is_discarded()) {
-            if (!copt.skip_invalid)
-              throw InputError(input.name(), line_no, "",
-                               "malformed JSON: expected one compiled release per line");
-            ++skipped;
-            continue;
-          }
-          runner.add(release);
-        }
+        JsonLinesOptions options{threads, copt.skip_invalid,
+                                 [&](std::size_t bytes) { bar.update(bytes, total); }};
+        auto fold = [](integrity::FlagRunner& r, const std::vector<ParsedLine>& lines) {
+          for (const auto& l : lines) r.add(integrity::Node(l.root));
+        };
+        stats = for_each_json_batch(input.stream(), input.name(), options,
+                                    [&](const std::vector<ParsedLine>& lines) {
+                                      if (parts == 1) return fold(runners[0], lines);
+                                      std::thread other([&] { fold(runners[1], lines); });
+                                      fold(runners[0], lines);
+                                      other.join();
+                                    });
       }
-      std::cout << runner.finish().to_json(!no_meta).dump() << "\n";
-      if (skipped) std::cerr << skipped << " malformed lines skipped\n";
+      auto results = runners[0].finish();
+      for (unsigned p = 1; p < parts; ++p) results.merge(runners[p].finish());
+      std::cout << results.to_json(!no_meta).dump() << "\n";
+      if (stats.skipped) std::cerr << stats.skipped << " malformed lines skipped\n";
     } else if (demo->parsed()) {
       std::string id;
       import_folder(demo_dir, db, &id);

@@ -52,42 +52,38 @@ Json FlagResults::to_json(bool with_meta) const {
   return out;
 }
 
-std::string str(const Json& o, const char* key) {
-  if (!o.is_object()) return "";
-  auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : "";
+void FlagResults::merge(FlagResults&& other) {
+  for (auto& [group, ids] : other.groups)
+    for (auto& [id, codes] : ids) groups[group][id].merge(codes);
+  for (auto& [code, values] : other.meta) meta[code].merge(values);
 }
 
-std::vector<const Json*> submitted_bids(const Json& release) {
-  std::vector<const Json*> out;
-  auto bids = release.find("bids");
-  if (bids == release.end() || !bids->is_object()) return out;
-  auto details = bids->find("details");
-  if (details == bids->end() || !details->is_array()) return out;
-  for (const auto& bid : *details) {
+std::string str(const Node& o, const char* key) {
+  return o[key].get<std::string>();
+}
+
+std::vector<Node> submitted_bids(const Node& release) {
+  std::vector<Node> out;
+  for (const Node bid : release["bids"]["details"]) {
     std::string status = str(bid, "status");
-    if (!status.empty() && status != "invited" && status != "withdrawn") out.push_back(&bid);
+    if (!status.empty() && status != "invited" && status != "withdrawn") out.push_back(bid);
   }
   return out;
 }
 
-bool complete_awards_and_bids(const Json& release, std::vector<const Json*>& awards,
-                              const Json*& details) {
+bool complete_awards_and_bids(const Node& release, std::vector<Node>& awards, Node& details) {
   awards.clear();
-  auto a = release.find("awards");
-  auto b = release.find("bids");
-  if (a == release.end() || !a->is_array() || b == release.end() || !b->is_object()) return false;
-  auto d = b->find("details");
-  if (d == b->end() || !d->is_array()) return false;
-  for (const auto& award : *a) {
-    if (!award.is_object() || !award.contains("status") || !award["status"].is_string()) continue;
-    const std::string s = award["status"].get<std::string>();
+  const Node a = release["awards"], d = release["bids"]["details"];
+  if (!a.is_array() || !d.is_array()) return false;
+  for (const Node award : a) {
+    if (!award["status"].is_string()) continue;
+    const std::string s = str(award, "status");
     if (s == "active")
-      awards.push_back(&award);
+      awards.push_back(award);
     else if (s != "cancelled" && s != "unsuccessful")
       return false;  // pending, invalid
   }
-  details = &*d;
+  details = d;
   return true;
 }
 
@@ -149,19 +145,24 @@ bool parse_datetime(const std::string& t, long long& seconds) {
   return true;
 }
 
-FlagRunner::FlagRunner(const FlagSettings& settings)
-    : settings_(settings), indicators_(make_indicators(settings)) {
+FlagRunner::FlagRunner(const FlagSettings& settings, unsigned part, unsigned parts)
+    : settings_(settings) {
+  auto all = make_indicators(settings);
+  for (std::size_t i = part; i < all.size(); i += parts) indicators_.push_back(std::move(all[i]));
   exclude_details_ = settings_.list("exclusions", "procurement_method_details");
   no_price_comparison_ = settings_.list("", "no_price_comparison_procurement_methods");
   price_comparison_ = settings_.list("", "price_comparison_procurement_methods");
   shared_.currency = settings_.get("", "currency");
-  ratios_ = settings_.enabled("R024") || settings_.enabled("R058");
+  for (const auto& ind : indicators_)
+    ratios_ = ratios_ || ind->code() == std::string("R024") || ind->code() == std::string("R058");
+  for (const char* code : {"R024", "R058", "R036", "P001", "P002", "P004"})
+    currencies_ = currencies_ || settings_.enabled(code);
 }
 
 namespace {
 
 // Whether a process compares prices (for R024/R058): an allow list wins over a deny list.
-bool compares_prices(const Json& release, const std::set<std::string>& allow,
+bool compares_prices(const Node& release, const std::set<std::string>& allow,
                      const std::set<std::string>& deny) {
   const std::string details =
       release.contains("tender") ? str(release["tender"], "procurementMethodDetails") : "";
@@ -171,22 +172,22 @@ bool compares_prices(const Json& release, const std::set<std::string>& allow,
 
 // The ratio between the winning bid and the lowest other valid bid, where the award is single,
 // to a single supplier, and price-only (the winner's bid is the lowest).
-void second_lowest_ratio(const Json& release, const std::string& ocid, SharedState& shared) {
-  std::vector<const Json*> awards;
-  const Json* details = nullptr;
-  if (!complete_awards_and_bids(release, awards, details) || awards.size() != 1) return;
-  const Json* suppliers = awards[0]->contains("suppliers") ? &(*awards[0])["suppliers"] : nullptr;
-  if (!suppliers || !suppliers->is_array() || suppliers->size() != 1) return;
-  const std::string supplier = str((*suppliers)[0], "id");
+void second_lowest_ratio(const std::string& ocid, SharedState& shared) {
+  const std::vector<Node>& awards = shared.active_awards;
+  const Node details = shared.bid_details;
+  if (!shared.complete || awards.size() != 1) return;
+  const Node suppliers = awards[0]["suppliers"];
+  if (!suppliers.is_array() || suppliers.size() != 1) return;
+  const std::string supplier = str(suppliers[std::size_t{0}], "id");
   if (supplier.empty()) return;
   bool have_winner = false, have_other = false;
   double winner = 0, other = 0;
   std::string other_id;
-  for (const auto& bid : *details) {
+  for (const Node bid : details) {
     if (str(bid, "status") != "valid" || !bid.contains("value") || !bid.contains("tenderers"))
       continue;
-    const Json& value = bid["value"];
-    const Json& tenderers = bid["tenderers"];
+    const Node value = bid["value"];
+    const Node tenderers = bid["tenderers"];
     if (!value.is_object() || !value.contains("amount") || !value["amount"].is_number() ||
         str(value, "currency").empty())
       continue;
@@ -206,19 +207,39 @@ void second_lowest_ratio(const Json& release, const std::string& ocid, SharedSta
   }
 }
 
+// The first currency of a release's bid values, award values, then awarded items' unit values.
+std::string first_currency(const Node& release) {
+  for (const Node bid : release["bids"]["details"])
+    if (auto c = bid["value"]["currency"].string_view(); !c.empty()) return std::string(c);
+  for (const Node award : release["awards"])
+    if (auto c = award["value"]["currency"].string_view(); !c.empty()) return std::string(c);
+  for (const Node award : release["awards"])
+    for (const Node item : award["items"])
+      if (auto c = item["unit"]["value"]["currency"].string_view(); !c.empty())
+        return std::string(c);
+  return "";
+}
+
 }  // namespace
 
 void FlagRunner::add(const Json& release) {
-  if (!release.is_object() || !release.contains("ocid") || !release["ocid"].is_string()) return;
+  add(Node(parser_.parse(release.dump()).value()));
+}
+
+void FlagRunner::add(const Node& release) {
+  if (!release["ocid"].is_string()) return;
   const std::string ocid = release["ocid"].get<std::string>();
   if (release.contains("tender")) {
-    const Json& tender = release["tender"];
+    const Node tender = release["tender"];
     if (str(tender, "status") == "cancelled") return;
     const std::string details = str(tender, "procurementMethodDetails");
     if (!details.empty() && exclude_details_.count(details)) return;
   }
+  if (currencies_ && shared_.currency.empty()) shared_.currency = first_currency(release);
+  shared_.submitted = submitted_bids(release);
+  shared_.complete = complete_awards_and_bids(release, shared_.active_awards, shared_.bid_details);
   shared_.compares_prices = compares_prices(release, price_comparison_, no_price_comparison_);
-  if (ratios_ && shared_.compares_prices) second_lowest_ratio(release, ocid, shared_);
+  if (ratios_ && shared_.compares_prices) second_lowest_ratio(ocid, shared_);
   for (auto& ind : indicators_) ind->fold(release, ocid, shared_, results_);
 }
 

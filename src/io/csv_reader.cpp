@@ -74,6 +74,7 @@ struct ParseState {
   const std::string* path;
   const std::vector<CsvColumn>* columns;
   const std::function<void(const CsvRow&)>* on_row;
+  const std::function<void(const std::vector<std::string>&)>* on_header = nullptr;
   std::vector<std::string> header;
   std::vector<int> slots;
   std::unique_ptr<CsvRow> row;
@@ -87,6 +88,19 @@ struct ParseState {
 };
 
 void check_header(ParseState& s) {
+  if (!s.columns) {  // any columns: the header names them
+    if (!s.header.empty() && s.header[0].rfind("\xEF\xBB\xBF", 0) == 0)
+      s.header[0] = s.header[0].substr(3);
+    for (std::size_t f = 0; f < s.header.size(); ++f) {
+      if (s.header[f].empty())
+        throw InputError(*s.path, 1, "", "column " + std::to_string(f + 1) + " has no name");
+      s.slots.push_back(static_cast<int>(f));
+    }
+    s.row = std::make_unique<CsvRow>(*s.path, s.slots);
+    for (const auto& h : s.header) s.row->names.push_back(h.c_str());
+    if (s.on_header) (*s.on_header)(s.header);
+    return;
+  }
   const auto& cols = *s.columns;
   s.slots.assign(cols.size(), -1);
   std::string expected;
@@ -166,9 +180,11 @@ void on_row_end(int, void* ctx) {
 
 }  // namespace
 
-long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
-              const std::function<void(const CsvRow&)>& row,
-              const std::function<void(std::string_view)>& on_chunk) {
+namespace {
+long read_csv_impl(const std::string& path, const std::vector<CsvColumn>* columns,
+                   const std::function<void(const std::vector<std::string>&)>* on_header,
+                   const std::function<void(const CsvRow&)>& row,
+                   const std::function<void(std::string_view)>& on_chunk) {
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw InputError(path, 0, "", "cannot open the file");
   csv_parser p;
@@ -177,7 +193,8 @@ long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
   std::unique_ptr<csv_parser, void (*)(csv_parser*)> guard(&p, &csv_free);
   ParseState s;
   s.path = &path;
-  s.columns = &columns;
+  s.columns = columns;
+  s.on_header = on_header;
   s.on_row = &row;
   std::vector<char> buf(1 << 16);
   std::size_t total = 0;
@@ -212,8 +229,26 @@ long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
   return s.rows;
 }
 
+}  // namespace
+
+long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
+              const std::function<void(const CsvRow&)>& row,
+              const std::function<void(std::string_view)>& on_chunk) {
+  return read_csv_impl(path, &columns, nullptr, row, on_chunk);
+}
+
+long read_csv_any(const std::string& path,
+                  const std::function<void(const std::vector<std::string>&)>& header,
+                  const std::function<void(const CsvRow&)>& row) {
+  return read_csv_impl(path, nullptr, &header, row, {});
+}
+
 std::string csv_escape(std::string_view field) {
-  if (field.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(field);
+  // Leading or trailing blanks are quoted too: CSV readers (libcsv among them) trim them.
+  const bool blank_edge = !field.empty() && (field.front() == ' ' || field.front() == '\t' ||
+                                             field.back() == ' ' || field.back() == '\t');
+  if (!blank_edge && field.find_first_of(",\"\n\r") == std::string_view::npos)
+    return std::string(field);
   std::string out = "\"";
   for (char c : field) {
     if (c == '"') out += '"';

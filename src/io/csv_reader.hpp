@@ -50,6 +50,12 @@ long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
               const std::function<void(const CsvRow&)>& row,
               const std::function<void(std::string_view)>& on_chunk = {});
 
+// Reads a CSV file whose header may name any columns (each named once): `header` sees the
+// names, then `row` every data row (fields by position in `fields`).
+long read_csv_any(const std::string& path,
+                  const std::function<void(const std::vector<std::string>&)>& header,
+                  const std::function<void(const CsvRow&)>& row);
+
 // Escapes one CSV field (quotes when needed).
 std::string csv_escape(std::string_view field);
 

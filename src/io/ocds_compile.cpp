@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "io/ocds_reader.hpp"
+#include "io/temp_dir.hpp"
 #include "ocds/merge.hpp"
 
 namespace procura {
@@ -18,29 +19,9 @@ namespace procura {
 namespace fs = std::filesystem;
 using ocds::Json;
 
-namespace {
+namespace {}  // namespace
 
-// A private temporary folder, removed with everything in it when this goes away.
-class TempDir {
- public:
-  explicit TempDir(const std::string& parent) {
-    std::string base = parent.empty() ? fs::temp_directory_path().string() : parent;
-    std::string templ = base + "/procura-compile-XXXXXX";
-    if (!mkdtemp(templ.data()))
-      throw std::runtime_error("cannot create a temporary folder in " + base);
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-Json load_schema(const std::string& path) {
+Json load_release_schema(const std::string& path) {
   if (path.empty()) return Json::parse(builtin_release_schema());
   std::ifstream f(path);
   if (!f) throw InputError(path, 0, "", "cannot open the schema");
@@ -50,6 +31,8 @@ Json load_schema(const std::string& path) {
     throw InputError(path, 0, "", std::string("malformed JSON schema: ") + e.what());
   }
 }
+
+namespace {
 
 // Writes records as JSON lines of compiled releases or as a streamed record package.
 class RecordWriter {
@@ -125,7 +108,7 @@ struct Grouper {
 CompileStats compile_ocds(const std::vector<std::string>& inputs, std::ostream& out,
                           const CompileOptions& o,
                           const std::function<void(std::size_t, std::size_t)>& progress) {
-  const auto rules = ocds::MergeRules::from_schema(load_schema(o.schema_path));
+  const auto rules = ocds::MergeRules::from_schema(load_release_schema(o.schema_path));
   CompileStats stats;
   std::size_t total = 0;
   bool stdin_used = false;
@@ -146,7 +129,7 @@ CompileStats compile_ocds(const std::vector<std::string>& inputs, std::ostream& 
   std::vector<std::ofstream> spill;
   Grouper memory;
   if (stats.buckets > 1) {
-    tmp = std::make_unique<TempDir>(o.temp_dir);
+    tmp = std::make_unique<TempDir>(o.temp_dir, "procura-compile");
     for (int b = 0; b < stats.buckets; ++b)
       spill.emplace_back(tmp->path() / std::to_string(b), std::ios::binary);
   }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "ocds/merge.hpp"
+
 namespace procura {
 
 struct CompileOptions {
@@ -36,5 +38,7 @@ CompileStats compile_ocds(const std::vector<std::string>& inputs, std::ostream& 
 
 // The built-in OCDS 1.1.5 release schema (data/ocds/release-schema-1.1.5.json).
 const char* builtin_release_schema();
+// The release schema at `path`, or the built-in one when `path` is empty.
+ocds::Json load_release_schema(const std::string& path);
 
 }  // namespace procura

@@ -15,19 +15,17 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-std::vector<AwardedItemPrice> awarded_item_prices(const Json& release, SharedState& shared) {
+std::vector<AwardedItemPrice> awarded_item_prices(const Node& release, SharedState& shared) {
   std::vector<AwardedItemPrice> out;
-  auto awards = release.find("awards");
-  if (awards == release.end() || !awards->is_array()) return out;
-  for (const auto& award : *awards) {
+  for (const Node award : release["awards"]) {
     if (str(award, "status") != "active" || !award.contains("items") || !award["items"].is_array())
       continue;
     for (const auto& item : award["items"]) {
       if (!item.is_object() || !item.contains("classification") || !item.contains("unit")) continue;
-      const Json& c = item["classification"];
-      const Json& unit = item["unit"];
+      const Node& c = item["classification"];
+      const Node& unit = item["unit"];
       if (!unit.is_object() || !unit.contains("value") || !unit["value"].is_object()) continue;
-      const Json& value = unit["value"];
+      const Node& value = unit["value"];
       if (!value.contains("amount") || !value["amount"].is_number() ||
           str(value, "currency").empty())
         continue;

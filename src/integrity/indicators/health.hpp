@@ -14,7 +14,7 @@ struct AwardedItemPrice {
 
 // The unit prices of items in active awards that carry a classification, a unit name and a
 // unit value in the main currency.
-std::vector<AwardedItemPrice> awarded_item_prices(const Json& release, SharedState& shared);
+std::vector<AwardedItemPrice> awarded_item_prices(const Node& release, SharedState& shared);
 std::string price_key(const std::string& scheme, const std::string& id, const std::string& unit);
 double median(std::vector<double> v);
 

@@ -17,7 +17,7 @@ class P001 : public Indicator {
       : threshold_(s.number("P001", "threshold", 1.5)),
         minimum_(static_cast<long>(s.number("P001", "minimum_observations", 3))) {}
   const char* code() const override { return "P001"; }
-  void fold(const Json& release, const std::string& ocid, SharedState& shared,
+  void fold(const Node& release, const std::string& ocid, SharedState& shared,
             FlagResults&) override {
     const std::string buyer = release.contains("buyer") ? str(release["buyer"], "id") : "";
     for (const auto& p : awarded_item_prices(release, shared))

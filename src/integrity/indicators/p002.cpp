@@ -17,7 +17,7 @@ class P002 : public Indicator {
       if (r.sources >= minimum && r.price > 0) references_[price_key(r.scheme, r.id, r.unit)] = r;
   }
   const char* code() const override { return "P002"; }
-  void fold(const Json& release, const std::string&, SharedState& shared, FlagResults&) override {
+  void fold(const Node& release, const std::string&, SharedState& shared, FlagResults&) override {
     const std::string buyer = release.contains("buyer") ? str(release["buyer"], "id") : "";
     if (buyer.empty()) return;
     if (currency_.empty()) currency_ = shared.currency;

@@ -13,14 +13,13 @@ class P003 : public Indicator {
       : threshold_(s.number("P003", "threshold", 0.5)),
         minimum_(static_cast<long>(s.number("P003", "minimum_contracting_processes", 5))) {}
   const char* code() const override { return "P003"; }
-  void fold(const Json& release, const std::string&, SharedState&, FlagResults&) override {
-    const std::string buyer = release.contains("buyer") ? str(release["buyer"], "id") : "";
+  void fold(const Node& release, const std::string&, SharedState& shared, FlagResults&) override {
+    const std::string_view buyer = sv(release["buyer"], "id");
     if (buyer.empty()) return;
-    std::set<std::string> tenderers;
-    for (const Json* bid : submitted_bids(release))
-      if (bid->contains("tenderers") && (*bid)["tenderers"].is_array())
-        for (const auto& t : (*bid)["tenderers"])
-          if (!str(t, "id").empty()) tenderers.insert(str(t, "id"));
+    IdSet tenderers;
+    for (Node bid : shared.submitted)
+      for (const Node t : bid["tenderers"])
+        if (auto id = sv(t, "id"); !id.empty()) tenderers.insert(id);
     if (tenderers.empty()) return;
     auto& [single, processes] = counts_[buyer];
     ++processes;
@@ -37,7 +36,7 @@ class P003 : public Indicator {
  private:
   double threshold_;
   long minimum_;
-  std::map<std::string, std::pair<long, long>> counts_;  // buyer -> (single-bidder, with bids)
+  ById<std::pair<long, long>> counts_;  // buyer -> (single-bidder, with bids)
 };
 }  // namespace
 

@@ -16,15 +16,15 @@ class P004 : public Indicator {
         threshold_(s.number("P004", "threshold", 2500)),
         minimum_(static_cast<long>(s.number("P004", "minimum_awards", 5))) {}
   const char* code() const override { return "P004"; }
-  void fold(const Json& release, const std::string&, SharedState& shared, FlagResults&) override {
-    auto awards = release.find("awards");
-    if (awards == release.end() || !awards->is_array()) return;
+  void fold(const Node& release, const std::string&, SharedState& shared, FlagResults&) override {
+    const Node awards = release["awards"];
+    if (!awards.is_array()) return;
     for (const auto& award : *awards) {
       if (str(award, "status") != "active" || !award.contains("suppliers") ||
           !award["suppliers"].is_array() || award["suppliers"].size() != 1 ||
           !award.contains("value") || !award["value"].is_object())
         continue;
-      const Json& value = award["value"];
+      const Node& value = award["value"];
       if (!value.contains("amount") || !value["amount"].is_number() ||
           !shared.currency_ok(str(value, "currency")))
         continue;
@@ -32,7 +32,7 @@ class P004 : public Indicator {
       if (supplier.empty() || !award.contains("items") || !award["items"].is_array() ||
           award["items"].empty())
         continue;
-      const Json& item = award["items"][0];
+      const Node& item = award["items"][0];
       const std::string id =
           item.contains("classification") ? str(item["classification"], "id") : "";
       if (id.size() < digits_) continue;

@@ -14,9 +14,9 @@ class R003 : public Indicator {
       for (const auto& [details, days] : it->second) by_details_[details] = std::stol(days);
   }
   const char* code() const override { return "R003"; }
-  void fold(const Json& release, const std::string& ocid, SharedState&, FlagResults& out) override {
+  void fold(const Node& release, const std::string& ocid, SharedState&, FlagResults& out) override {
     if (!release.contains("tender") || !release["tender"].is_object()) return;
-    const Json& tender = release["tender"];
+    const Node& tender = release["tender"];
     if (!methods_.empty() && !methods_.count(str(tender, "procurementMethod"))) return;
     if (!tender.contains("tenderPeriod")) return;
     long long start = 0, end = 0;

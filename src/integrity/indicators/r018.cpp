@@ -9,11 +9,11 @@ class R018 : public Indicator {
     if (methods_.empty()) methods_ = {"open", "selective"};
   }
   const char* code() const override { return "R018"; }
-  void fold(const Json& release, const std::string& ocid, SharedState&, FlagResults& out) override {
+  void fold(const Node& release, const std::string& ocid, SharedState&, FlagResults& out) override {
     if (!release.contains("tender") || !release["tender"].is_object()) return;
-    const Json& tender = release["tender"];
-    auto n = tender.find("numberOfTenderers");
-    if (n == tender.end() || !n->is_number_integer() || n->get<long>() != 1) return;
+    const Node& tender = release["tender"];
+    const Node n = tender["numberOfTenderers"];
+    if (!n.is_number_integer() || n.get<long>() != 1) return;
     if (methods_.count(str(tender, "procurementMethod"))) out.set("OCID", ocid, code(), 1.0);
   }
 

@@ -13,24 +13,22 @@ class R025 : public Indicator {
       : percentile_(s.number("R025", "percentile", 75)),
         threshold_(s.number("R025", "threshold", std::nan(""))) {}
   const char* code() const override { return "R025"; }
-  void fold(const Json& release, const std::string&, SharedState&, FlagResults&) override {
-    std::vector<const Json*> awards;
-    const Json* details = nullptr;
-    if (!complete_awards_and_bids(release, awards, details) || awards.size() > 1) return;
-    std::string winner;
+  void fold(const Node&, const std::string&, SharedState& shared, FlagResults&) override {
+    const std::vector<Node>& awards = shared.active_awards;
+    const Node details = shared.bid_details;
+    if (!shared.complete || awards.size() > 1) return;
+    std::string_view winner;
     if (awards.size() == 1) {
-      const Json* suppliers =
-          awards[0]->contains("suppliers") ? &(*awards[0])["suppliers"] : nullptr;
-      if (!suppliers || !suppliers->is_array() || suppliers->size() != 1) return;
-      winner = str((*suppliers)[0], "id");
+      const Node suppliers = awards[0]["suppliers"];
+      if (!suppliers.is_array() || suppliers.size() != 1) return;
+      winner = sv(suppliers[0], "id");
     }
-    std::set<std::string> valid;
+    IdSet valid;
     for (const auto& bid : *details) {
-      if (str(bid, "status") != "valid" || !bid.contains("tenderers") ||
-          !bid["tenderers"].is_array())
-        continue;
-      if (bid["tenderers"].size() != 1) return;  // bids by several tenderers are not supported
-      if (!str(bid["tenderers"][0], "id").empty()) valid.insert(str(bid["tenderers"][0], "id"));
+      const Node tenderers = bid["tenderers"];
+      if (sv(bid, "status") != "valid" || !tenderers.is_array()) continue;
+      if (tenderers.size() != 1) return;  // bids by several tenderers are not supported
+      if (auto id = sv(tenderers[0], "id"); !id.empty()) valid.insert(id);
     }
     for (const auto& id : valid) {  // each tenderer counts once per process
       auto& [won, bids] = counts_[id];
@@ -57,7 +55,7 @@ class R025 : public Indicator {
 
  private:
   double percentile_, threshold_;
-  std::map<std::string, std::pair<long, long>> counts_;  // tenderer -> (won, valid) processes
+  ById<std::pair<long, long>> counts_;  // tenderer -> (won, valid) processes
 };
 }  // namespace
 

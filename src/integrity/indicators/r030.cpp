@@ -8,24 +8,22 @@ class R030 : public Indicator {
  public:
   explicit R030(const FlagSettings&) {}
   const char* code() const override { return "R030"; }
-  void fold(const Json& release, const std::string& ocid, SharedState&, FlagResults& out) override {
-    if (!release.contains("tender") || !release["tender"].contains("tenderPeriod")) return;
-    const std::string end = str(release["tender"]["tenderPeriod"], "endDate");
-    std::vector<const Json*> awards;
-    const Json* details = nullptr;
-    if (end.empty() || !complete_awards_and_bids(release, awards, details)) return;
-    std::set<std::string> suppliers;
-    for (const Json* a : awards)
-      if (a->contains("suppliers") && (*a)["suppliers"].is_array())
-        for (const auto& s : (*a)["suppliers"])
-          if (!str(s, "id").empty()) suppliers.insert(str(s, "id"));
+  void fold(const Node& release, const std::string& ocid, SharedState& shared,
+            FlagResults& out) override {
+    const std::string_view end = sv(release["tender"]["tenderPeriod"], "endDate");
+    if (end.empty() || !shared.complete) return;
+    const std::vector<Node>& awards = shared.active_awards;
+    const Node details = shared.bid_details;
+    IdSet suppliers;
+    for (Node a : awards)
+      for (const Node s : a["suppliers"])
+        if (auto id = sv(s, "id"); !id.empty()) suppliers.insert(id);
     for (const auto& bid : *details) {
-      if (str(bid, "status") != "valid" || str(bid, "date") <= end || !bid.contains("tenderers"))
-        continue;
-      for (const auto& t : bid["tenderers"])
-        if (suppliers.count(str(t, "id"))) {
+      if (sv(bid, "status") != "valid" || sv(bid, "date") <= end) continue;
+      for (const Node t : bid["tenderers"])
+        if (suppliers.contains(sv(t, "id"))) {
           out.set("OCID", ocid, code(), 1.0);
-          out.set("Tenderer", str(t, "id"), code(), 1.0);
+          out.set("Tenderer", sv(t, "id"), code(), 1.0);
         }
     }
   }

@@ -12,25 +12,24 @@ class R035 : public Indicator {
   explicit R035(const FlagSettings& s)
       : threshold_(std::max(1L, static_cast<long>(s.number("R035", "threshold", 1)))) {}
   const char* code() const override { return "R035"; }
-  void fold(const Json& release, const std::string& ocid, SharedState&, FlagResults& out) override {
-    std::vector<const Json*> awards;
-    const Json* details = nullptr;
-    if (!complete_awards_and_bids(release, awards, details)) return;
-    std::set<std::string> suppliers, valid, disqualified;
-    for (const Json* a : awards)
-      if (a->contains("suppliers") && (*a)["suppliers"].is_array())
-        for (const auto& s : (*a)["suppliers"])
-          if (!str(s, "id").empty()) suppliers.insert(str(s, "id"));
+  void fold(const Node&, const std::string& ocid, SharedState& shared, FlagResults& out) override {
+    const std::vector<Node>& awards = shared.active_awards;
+    const Node details = shared.bid_details;
+    if (!shared.complete) return;
+    IdSet suppliers, valid, disqualified;
+    for (Node a : awards)
+      for (const Node s : a["suppliers"])
+        if (auto id = sv(s, "id"); !id.empty()) suppliers.insert(id);
     for (const auto& bid : *details) {
-      const std::string status = str(bid, "status");
+      const std::string_view status = sv(bid, "status");
       auto* set = status == "valid" ? &valid : status == "disqualified" ? &disqualified : nullptr;
-      if (!set || !bid.contains("tenderers") || !bid["tenderers"].is_array()) continue;
-      for (const auto& t : bid["tenderers"])
-        if (!str(t, "id").empty()) set->insert(str(t, "id"));
+      if (!set) continue;
+      for (const Node t : bid["tenderers"])
+        if (auto id = sv(t, "id"); !id.empty()) set->insert(id);
     }
-    if (valid.size() != 1 || valid != suppliers) return;
+    if (valid.size() != 1 || !(valid == suppliers)) return;
     long others = 0;
-    for (const auto& id : disqualified) others += !valid.count(id);
+    for (const auto& id : disqualified) others += !valid.contains(id);
     if (others < threshold_) return;
     out.set("OCID", ocid, code(), static_cast<double>(others));
     out.set("Tenderer", *valid.begin(), code(), 0.0);

@@ -10,19 +10,19 @@ class R036 : public Indicator {
  public:
   explicit R036(const FlagSettings&) {}
   const char* code() const override { return "R036"; }
-  void fold(const Json& release, const std::string& ocid, SharedState& shared,
+  void fold(const Node& release, const std::string& ocid, SharedState& shared,
             FlagResults& out) override {
-    auto awards = release.find("awards");
-    if (awards == release.end() || !awards->is_array()) return;
+    const Node awards = release["awards"];
+    if (!awards.is_array()) return;
     if (!shared.compares_prices) return;
     if (std::none_of(awards->begin(), awards->end(),
-                     [](const Json& a) { return str(a, "status") == "active"; }))
+                     [](const Node& a) { return str(a, "status") == "active"; }))
       return;
     bool have = false, disqualified = false;
     double lowest = 0;
-    for (const Json* bid : submitted_bids(release)) {
+    for (Node bid : shared.submitted) {
       if (!bid->contains("value") || !(*bid)["value"].is_object()) continue;
-      const Json& value = (*bid)["value"];
+      const Node& value = (*bid)["value"];
       // Without every submitted bid's amount, the lowest bid is unknown.
       if (!value.contains("amount") || !value["amount"].is_number() ||
           str(value, "currency").empty())

@@ -20,36 +20,36 @@ class R038 : public Indicator {
         min_bids_(static_cast<long>(s.number("R038", "minimum_submitted_bids", 2))),
         min_processes_(static_cast<long>(s.number("R038", "minimum_contracting_processes", 2))) {}
   const char* code() const override { return "R038"; }
-  void fold(const Json& release, const std::string&, SharedState&, FlagResults&) override {
+  void fold(const Node& release, const std::string&, SharedState& shared, FlagResults&) override {
     long disqualified = 0, submitted = 0;
-    for (const Json* bid : submitted_bids(release)) {
+    for (Node bid : shared.submitted) {
       ++submitted;
-      const bool d = str(*bid, "status") == "disqualified";
+      const bool d = sv(bid, "status") == "disqualified";
       disqualified += d;
-      if (!bid->contains("tenderers") || !(*bid)["tenderers"].is_array()) continue;
-      for (const auto& t : (*bid)["tenderers"]) {
-        if (str(t, "id").empty()) continue;
-        auto& c = by_group_["Tenderer"][str(t, "id")];
+      for (const Node t : bid["tenderers"]) {
+        const auto id = sv(t, "id");
+        if (id.empty()) continue;
+        auto& c = by_group_[2][id];
         ++c.submitted;
         c.disqualified += d;
       }
     }
     if (submitted == 0) return;
-    auto add = [&](const char* group, const std::string& id) {
+    auto add = [&](int group, std::string_view id) {
       if (id.empty()) return;
       auto& c = by_group_[group][id];
       c.disqualified += disqualified;
       c.submitted += submitted;
     };
-    add("Buyer", release.contains("buyer") ? str(release["buyer"], "id") : "");
-    if (release.contains("tender") && release["tender"].contains("procuringEntity"))
-      add("ProcuringEntity", str(release["tender"]["procuringEntity"], "id"));
+    add(0, sv(release["buyer"], "id"));
+    add(1, sv(release["tender"]["procuringEntity"], "id"));
   }
   void finalize(SharedState&, FlagResults& out) override {
-    for (const char* group : {"Buyer", "ProcuringEntity", "Tenderer"}) {
-      const bool tenderers = std::string(group) == "Tenderer";
+    for (int g = 0; g < 3; ++g) {
+      const char* group = kGroups[g];
+      const bool tenderers = g == 2;
       std::map<std::string, double> ratios;
-      for (const auto& [id, c] : by_group_[group])
+      for (const auto& [id, c] : by_group_[g])
         if (c.submitted >= (tenderers ? min_bids_ : min_processes_) && c.submitted > 0)
           ratios[id] = static_cast<double>(c.disqualified) / c.submitted;
       if (ratios.empty()) continue;
@@ -68,7 +68,8 @@ class R038 : public Indicator {
  private:
   double threshold_;
   long min_bids_, min_processes_;
-  std::map<std::string, std::map<std::string, Counts>> by_group_;
+  static constexpr const char* kGroups[] = {"Buyer", "ProcuringEntity", "Tenderer"};
+  ById<Counts> by_group_[3];
 };
 }  // namespace
 

@@ -15,25 +15,24 @@ class R048 : public Indicator {
         threshold_(s.number("R048", "threshold", std::nan(""))),
         min_processes_(static_cast<long>(s.number("R048", "minimum_contracting_processes", 20))) {}
   const char* code() const override { return "R048"; }
-  void fold(const Json& release, const std::string&, SharedState&, FlagResults&) override {
-    auto awards = release.find("awards");
-    if (awards == release.end() || !awards->is_array()) return;
-    std::set<std::string> suppliers_here;
+  void fold(const Node& release, const std::string&, SharedState&, FlagResults&) override {
+    const Node awards = release["awards"];
+    if (!awards.is_array()) return;
+    IdSet suppliers_here;
     for (const auto& award : *awards) {
       if (str(award, "status") != "active" || !award.contains("suppliers") ||
           !award["suppliers"].is_array())
         continue;
       if (award["suppliers"].size() != 1) continue;
-      const std::string id = str(award["suppliers"][0], "id");
+      const std::string_view id = sv(award["suppliers"][0], "id");
       if (id.empty()) continue;
       auto& entry = suppliers_[id];
       if (award.contains("items") && award["items"].is_array())
         for (const auto& item : award["items"]) {
-          const std::string c =
-              item.contains("classification") ? str(item["classification"], "id") : "";
-          if (c.size() >= digits_) entry.second.insert(c.substr(0, digits_));
+          const std::string_view c = sv(item["classification"], "id");
+          if (c.size() >= digits_) entry.second.insert(std::string(c.substr(0, digits_)));
         }
-      if (suppliers_here.insert(id).second) ++entry.first;
+      if (suppliers_here.insert(id)) ++entry.first;
     }
   }
   void finalize(SharedState&, FlagResults& out) override {
@@ -51,7 +50,7 @@ class R048 : public Indicator {
   std::size_t digits_;
   double threshold_;
   long min_processes_;
-  std::map<std::string, std::pair<long, std::set<std::string>>> suppliers_;  // processes, classes
+  ById<std::pair<long, std::set<std::string>>> suppliers_;  // processes, classes
 };
 }  // namespace
 

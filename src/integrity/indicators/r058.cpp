@@ -11,7 +11,7 @@ class R058 : public Indicator {
  public:
   explicit R058(const FlagSettings& s) : threshold_(s.number("R058", "threshold", std::nan(""))) {}
   const char* code() const override { return "R058"; }
-  void fold(const Json&, const std::string&, SharedState&, FlagResults&) override {}
+  void fold(const Node&, const std::string&, SharedState&, FlagResults&) override {}
   void finalize(SharedState& shared, FlagResults& out) override {
     std::vector<double> v;
     for (const auto& [ocid, r] : shared.second_lowest_ratio) v.push_back(r);

@@ -15,6 +15,7 @@
 #include "integrity/coverage.hpp"
 #include "integrity/flags.hpp"
 #include "integrity/prepare.hpp"
+#include "io/csv_reader.hpp"
 #include "io/flag_settings.hpp"
 #include "io/jsonl_stream.hpp"
 #include "io/ocds_compile.hpp"
@@ -221,6 +222,11 @@ int main(int argc, char** argv) {
       ->add_option("--buckets", copt.buckets,
                    "Spill buckets on disk (default: one per 64 MiB of input; 1 = in memory)")
       ->check(CLI::Range(1, 65536));
+  copt.threads = default_parse_threads();
+  compile
+      ->add_option("-j,--threads", copt.threads,
+                   "Threads merging spilled buckets (output unchanged); default: the cores")
+      ->check(CLI::Range(1u, 256u));
   compile->add_option("--tmpdir", copt.temp_dir,
                       "Folder for the spill buckets (default: the system's temporary folder)");
   compile
@@ -308,6 +314,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   prepare->add_flag("--skip-invalid", copt.skip_invalid,
                     "Skip malformed lines instead of stopping");
+  std::string prepare_issues;
+  prepare->add_option("--issues", prepare_issues,
+                      "Write the quality issues (CSV rows: line, ocid, path, array indexes, "
+                      "incorrect value, description) to this file instead of standard error");
 
   auto* coverage = app.add_subcommand(
       "coverage", "Count how often each field of JSON lines (e.g. compiled releases) is non-empty");
@@ -456,6 +466,18 @@ int main(int argc, char** argv) {
     } else if (prepare->parsed()) {
       const auto settings = read_flag_settings(prepare_settings);
       integrity::Preparer preparer(settings);
+      std::vector<integrity::PrepareIssue> issues;
+      std::ofstream issue_file;
+      if (!prepare_issues.empty()) {
+        issue_file.open(prepare_issues);
+        if (!issue_file) throw InputError(prepare_issues, 0, "", "cannot write the issues file");
+      }
+      std::ostream* issue_out = prepare_issues.empty() ? &std::cerr : &issue_file;
+      auto escape_quotes = [](std::string s) {
+        for (std::size_t p = s.find('"'); p != std::string::npos; p = s.find('"', p + 2))
+          s.insert(p, 1, '"');
+        return s;
+      };
       Input input(prepare_input);
       std::istream* in = &input.stream();
       long line_no = 0;
@@ -469,7 +491,12 @@ int main(int argc, char** argv) {
                              "expected a JSON object (a compiled release) on each line");
           continue;
         }
-        preparer.prepare(release);
+        issues.clear();
+        preparer.prepare(release, &issues);
+        for (const auto& i : issues)
+          *issue_out << line_no << ",\"" << escape_quotes(release.value("ocid", std::string()))
+                     << "\"," << csv_escape(i.path) << "," << csv_escape(i.indexes) << ","
+                     << csv_escape(i.value) << "," << i.description << "\n";
         std::cout << release.dump() << '\n';
       }
     } else if (flags->parsed()) {

@@ -50,20 +50,42 @@ void prepare_array_at(OrderedJson& parent, const char* key, const std::set<std::
   for (auto& entry : *it) prepare_reference(entry, redact, prefix, roles, role);
 }
 
+// Reports issues, when asked, with the path and indexes of the field.
+struct IssueSink {
+  std::vector<PrepareIssue>* issues;
+  void add(const char* path, std::string indexes, const OrderedJson* value) const {
+    if (!issues) return;
+    std::string text;
+    if (value) text = value->is_string() ? value->get<std::string>() : value->dump();
+    issues->push_back({path, std::move(indexes), text, value ? "invalid" : "not set"});
+  }
+};
+
 void map_status(OrderedJson& object, const std::string& fallback,
-                const std::map<std::string, std::string>& codelist) {
+                const std::map<std::string, std::string>& codelist,
+                const std::set<std::string>& codes, const IssueSink& sink, const char* path,
+                const std::string& indexes) {
   if (!object.contains("status") && !fallback.empty()) object["status"] = fallback;
   auto it = object.find("status");
-  if (it == object.end() || !it->is_string()) return;
-  auto m = codelist.find(it->get<std::string>());
-  if (m != codelist.end()) *it = m->second;
+  if (it == object.end() || it->is_null()) return sink.add(path, indexes, nullptr);
+  if (it->is_string()) {
+    auto m = codelist.find(it->get<std::string>());
+    if (m != codelist.end()) *it = m->second;
+  }
+  if (!it->is_string() || !codes.count(it->get<std::string>())) sink.add(path, indexes, &*it);
 }
 
-void default_scheme(OrderedJson& item, const std::string& scheme) {
+void default_scheme(OrderedJson& item, const std::string& scheme, const IssueSink& sink,
+                    const char* path, const std::string& indexes) {
   auto c = item.find("classification");
-  if (c != item.end() && c->is_object() && !c->contains("scheme") && !scheme.empty())
-    (*c)["scheme"] = scheme;
+  if (c == item.end() || !c->is_object()) return;
+  if (!c->contains("scheme") && !scheme.empty()) (*c)["scheme"] = scheme;
+  if (!c->contains("scheme")) sink.add(path, indexes, nullptr);
 }
+
+const std::set<std::string> kBidStatus = {"invited", "pending", "valid", "disqualified",
+                                          "withdrawn"};
+const std::set<std::string> kAwardStatus = {"pending", "active", "cancelled", "unsuccessful"};
 
 }  // namespace
 
@@ -78,8 +100,9 @@ Preparer::Preparer(const FlagSettings& s) : s_(s) {
   redact_ids_ = s.list("redactions", "organization_id");
 }
 
-void Preparer::prepare(OrderedJson& release) const {
+void Preparer::prepare(OrderedJson& release, std::vector<PrepareIssue>* issues) const {
   if (!release.is_object()) return;
+  const IssueSink sink{issues};
   const std::string currency = s_.get("defaults", "currency");
   const std::string scheme = s_.get("defaults", "item_classification_scheme");
   const std::string bid_status = s_.get("defaults", "bid_status");
@@ -135,8 +158,10 @@ void Preparer::prepare(OrderedJson& release) const {
 
   if (release.contains("bids") && release["bids"].is_object() &&
       release["bids"].contains("details") && release["bids"]["details"].is_array())
-    for (auto& bid : release["bids"]["details"]) {
+    for (std::size_t b = 0; b < release["bids"]["details"].size(); ++b) {
+      auto& bid = release["bids"]["details"][b];
       if (!bid.is_object()) continue;
+      const std::string at = std::to_string(b);
       auto v = bid.find("value");
       if (v != bid.end() && v->is_object()) {
         auto a = v->find("amount");
@@ -144,10 +169,15 @@ void Preparer::prepare(OrderedJson& release) const {
             std::binary_search(redact_amounts_.begin(), redact_amounts_.end(), a->get<double>()))
           v->erase("amount");
         if (!v->contains("currency") && !currency.empty()) (*v)["currency"] = currency;
+        if (!v->contains("currency")) sink.add("/bids/details[]/value/currency", at, nullptr);
       }
       if (bid.contains("items") && bid["items"].is_array())
-        for (auto& item : bid["items"]) default_scheme(item, scheme);
-      map_status(bid, bid_status, codelist("codelists.bid_status"));
+        for (std::size_t i = 0; i < bid["items"].size(); ++i)
+          default_scheme(bid["items"][i], scheme, sink,
+                         "/bids/details[]/items[]/classification/scheme",
+                         at + "." + std::to_string(i));
+      map_status(bid, bid_status, codelist("codelists.bid_status"), kBidStatus, sink,
+                 "/bids/details[]/status", at);
       prepare_array_at(bid, "tenderers", redact_ids_, tenderer_prefix, &roles, "tenderer");
     }
 
@@ -164,20 +194,31 @@ void Preparer::prepare(OrderedJson& release) const {
     }
 
   if (release.contains("awards") && release["awards"].is_array())
-    for (auto& award : release["awards"]) {
+    for (std::size_t a = 0; a < release["awards"].size(); ++a) {
+      auto& award = release["awards"][a];
       if (!award.is_object()) continue;
+      const std::string at = std::to_string(a);
       stringify(award, "id");
       if (award.contains("items") && award["items"].is_array())
-        for (auto& item : award["items"]) {
+        for (std::size_t i = 0; i < award["items"].size(); ++i) {
+          auto& item = award["items"][i];
           if (!item.is_object()) continue;
           prepare_object_at(item, "classification", {}, "", nullptr, "");
-          default_scheme(item, scheme);
+          default_scheme(item, scheme, sink, "/awards[]/items[]/classification/scheme",
+                         at + "." + std::to_string(i));
         }
-      map_status(award, award_status, codelist("codelists.award_status"));
+      // The status after the correction by contract status, below, is the one checked.
+      std::vector<PrepareIssue> status_issues;
+      map_status(award, award_status, codelist("codelists.award_status"), kAwardStatus,
+                 IssueSink{issues ? &status_issues : nullptr}, "/awards[]/status", at);
       if (by_contract && award.contains("id") && award["id"].is_string()) {
         auto it = all_contracts_cancelled.find(award["id"].get<std::string>());
-        if (it != all_contracts_cancelled.end() && it->second) award["status"] = "cancelled";
+        if (it != all_contracts_cancelled.end() && it->second) {
+          award["status"] = "cancelled";
+          status_issues.clear();
+        }
       }
+      if (issues) issues->insert(issues->end(), status_issues.begin(), status_issues.end());
       prepare_array_at(award, "suppliers", redact_ids_, tenderer_prefix, &roles, "supplier");
     }
 

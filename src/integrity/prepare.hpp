@@ -11,11 +11,21 @@ namespace procura::integrity {
 
 using OrderedJson = nlohmann::ordered_json;
 
+// A quality issue left after preparation, as Cardinal reports it: a field the indicators need
+// that is not set (and has no default), or a code outside its codelist (after replacements).
+struct PrepareIssue {
+  std::string path;         // "/bids/details[]/status"
+  std::string indexes;      // array indexes along the path, joined by "." ("0", "1.2")
+  std::string value;        // the incorrect value; "" when not set
+  std::string description;  // "not set" or "invalid"
+};
+
 class Preparer {
  public:
   explicit Preparer(const FlagSettings& settings);
-  // Prepares one release in place (key order kept; new keys appended).
-  void prepare(OrderedJson& release) const;
+  // Prepares one release in place (key order kept; new keys appended), adding the quality issues
+  // that remain to `issues` when given.
+  void prepare(OrderedJson& release, std::vector<PrepareIssue>* issues = nullptr) const;
 
  private:
   const FlagSettings& s_;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <thread>
 #include <unordered_map>
 
 #include "core/error.hpp"
@@ -34,7 +35,8 @@ Json load_release_schema(const std::string& path) {
 
 namespace {
 
-// Writes records as JSON lines of compiled releases or as a streamed record package.
+// Writes records as JSON lines of compiled releases or as a streamed record package. Records are
+// rendered to text (any thread) and then written in order.
 class RecordWriter {
  public:
   RecordWriter(std::ostream& out, const CompileOptions& o) : out_(out), o_(o) {
@@ -42,13 +44,15 @@ class RecordWriter {
       out_ << "{\"uri\":" << Json(o_.uri).dump()
            << ",\"version\":\"1.1\",\"publisher\":{\"name\":\"Procura\"},\"records\":[";
   }
-  void write(const std::string& ocid, std::vector<Json>& releases, const ocds::MergeRules& rules) {
+  // One record's text (a compiled release line, or a record of the package) and its date.
+  struct Rendered {
+    std::string text, date;
+  };
+  Rendered render(const std::string& ocid, std::vector<Json>& releases,
+                  const ocds::MergeRules& rules) const {
     Json compiled = ocds::compile_releases(releases, rules);
-    if (!o_.package) {
-      out_ << compiled.dump() << '\n';
-      return;
-    }
-    latest_ = std::max(latest_, compiled.value("date", std::string()));
+    if (!o_.package) return {compiled.dump() + '\n', ""};
+    std::string date = compiled.value("date", std::string());
     Json record = Json::object();
     record["ocid"] = ocid;
     Json list = Json::array();
@@ -66,7 +70,11 @@ class RecordWriter {
     record["releases"] = std::move(list);
     record["compiledRelease"] = std::move(compiled);
     if (o_.versioned) record["versionedRelease"] = ocds::version_releases(releases, rules);
-    out_ << (first_ ? "" : ",") << record.dump();
+    return {record.dump(), date};
+  }
+  void write(const Rendered& r) {
+    latest_ = std::max(latest_, r.date);
+    out_ << (o_.package && !first_ ? "," : "") << r.text;
     first_ = false;
   }
   void finish() {
@@ -82,15 +90,7 @@ class RecordWriter {
   std::string latest_;
 };
 
-// Groups releases by OCID in order of first appearance and writes each group's record.
-void merge_groups(std::vector<std::pair<std::string, std::vector<Json>>>& groups,
-                  RecordWriter& writer, const ocds::MergeRules& rules, CompileStats& stats) {
-  for (auto& [ocid, releases] : groups) {
-    writer.write(ocid, releases, rules);
-    ++stats.records;
-  }
-}
-
+// Groups releases by OCID in order of first appearance.
 struct Grouper {
   std::vector<std::pair<std::string, std::vector<Json>>> groups;
   std::unordered_map<std::string, std::size_t> index;
@@ -101,7 +101,25 @@ struct Grouper {
     if (fresh) groups.emplace_back(ocid, std::vector<Json>{});
     groups[it->second].second.push_back(std::move(release));
   }
+  // Every group's record, in order.
+  std::vector<RecordWriter::Rendered> render(const RecordWriter& writer,
+                                             const ocds::MergeRules& rules) {
+    std::vector<RecordWriter::Rendered> out;
+    out.reserve(groups.size());
+    for (auto& [ocid, releases] : groups) out.push_back(writer.render(ocid, releases, rules));
+    return out;
+  }
 };
+
+// Reads one spilled bucket back and renders its records.
+std::vector<RecordWriter::Rendered> merge_bucket(const fs::path& file, const RecordWriter& writer,
+                                                 const ocds::MergeRules& rules) {
+  Grouper bucket;
+  std::ifstream f(file, std::ios::binary);
+  std::string line;
+  while (std::getline(f, line)) bucket.add(Json::parse(line));
+  return bucket.render(writer, rules);
+}
 
 }  // namespace
 
@@ -159,16 +177,39 @@ CompileStats compile_ocds(const std::vector<std::string>& inputs, std::ostream& 
   }
 
   RecordWriter writer(out, o);
+  auto write_all = [&](const std::vector<RecordWriter::Rendered>& records) {
+    for (const auto& r : records) writer.write(r);
+    stats.records += static_cast<long>(records.size());
+  };
   if (spill.empty()) {
-    merge_groups(memory.groups, writer, rules, stats);
+    write_all(memory.render(writer, rules));
   } else {
+    // Buckets are merged `threads` at a time and written in bucket order.
     for (auto& f : spill) f.close();
-    for (int b = 0; b < stats.buckets; ++b) {
-      Grouper bucket;
-      std::ifstream f(tmp->path() / std::to_string(b), std::ios::binary);
-      std::string line;
-      while (std::getline(f, line)) bucket.add(Json::parse(line));
-      merge_groups(bucket.groups, writer, rules, stats);
+    const int threads = static_cast<int>(std::max(1u, o.threads));
+    for (int first = 0; first < stats.buckets; first += threads) {
+      const int n = std::min(threads, stats.buckets - first);
+      std::vector<std::vector<RecordWriter::Rendered>> done(n);
+      std::vector<std::exception_ptr> errors(n);
+      std::vector<std::thread> pool;
+      for (int k = 1; k < n; ++k)
+        pool.emplace_back([&, k] {
+          try {
+            done[k] = merge_bucket(tmp->path() / std::to_string(first + k), writer, rules);
+          } catch (...) {
+            errors[k] = std::current_exception();
+          }
+        });
+      try {
+        done[0] = merge_bucket(tmp->path() / std::to_string(first), writer, rules);
+      } catch (...) {
+        errors[0] = std::current_exception();
+      }
+      for (auto& t : pool) t.join();
+      for (int k = 0; k < n; ++k) {
+        if (errors[k]) std::rethrow_exception(errors[k]);
+        write_all(done[k]);
+      }
     }
   }
   writer.finish();

@@ -21,6 +21,7 @@ struct CompileOptions {
   int buckets = 0;            // spill buckets; 0 = by input size (1 keeps everything in memory)
   std::string uri = "urn:procura:compiled";
   std::string temp_dir;  // where buckets are spilled; empty = the system's temporary folder
+  unsigned threads = 1;  // threads merging spilled buckets (output order does not change)
 };
 
 struct CompileStats {

@@ -90,6 +90,12 @@ const compiled = r.code === 0 ? lines(r.out) : [];
 const ocids = new Set(compiled.map((c) => c.ocid));
 ok(r.code === 0 && compiled.length > 0 && ocids.size === compiled.length, `real samples (${files.length} files) compile`, r.err.slice(0, 500));
 console.log(`real samples: ${r.err.trim()}`);
+// Buckets merged on several threads give the same output, byte for byte, as one thread.
+for (const args of [['--buckets', '7'], ['--buckets', '5', '--package', '--versioned']]) {
+  const one = run(['--skip-invalid', '--threads', '1', ...args, ...files]);
+  const three = run(['--skip-invalid', '--threads', '3', ...args, ...files]);
+  ok(one.code === 0 && one.out.length > 0 && three.out === one.out, `threads give the same output (${args.join(' ')})`, three.err);
+}
 {
   // Every implemented indicator runs on the real samples' compiled releases.
   const ini = path.join(work, 'all.ini');
@@ -140,6 +146,29 @@ for (const file of fs.readdirSync(prepareDir).filter((f) => f.endsWith('.jsonl')
   const stem = file.slice(0, -6);
   const r = spawnSync(procura, ['flags', 'prepare', '--settings', path.join(prepareDir, stem + '.ini'), path.join(prepareDir, file)], { encoding: 'utf8' });
   ok(r.status === 0 && r.stdout === fs.readFileSync(path.join(prepareDir, stem + '.output'), 'utf8'), `flags prepare ${stem}`, r.stderr);
+}
+
+// The quality issues left after preparation, as CSV rows on standard error (Cardinal's columns:
+// line, ocid, path, array indexes, incorrect value, description); a default or a codelist
+// replacement removes its issue.
+{
+  const dir = path.join(work, 'prepare-issues');
+  fs.mkdirSync(dir, { recursive: true });
+  const input = [
+    { ocid: 'ocds-213czf-1', bids: { details: [{ id: 1 }] } },
+    { ocid: 'o2', awards: [{ id: 'a', status: 'Qualified', items: [{ classification: { id: 'x' } }] }], bids: { details: [{ status: 'valid', value: { amount: 3 } }] } },
+  ].map((r) => JSON.stringify(r) + '\n').join('');
+  fs.writeFileSync(path.join(dir, 'none.ini'), '[defaults]\n');
+  let r = spawnSync(procura, ['flags', 'prepare', '--settings', path.join(dir, 'none.ini'), '-'], { input, encoding: 'utf8' });
+  ok(r.status === 0 && r.stderr === [
+    '1,"ocds-213czf-1",/bids/details[]/status,0,,not set',
+    '2,"o2",/bids/details[]/value/currency,0,,not set',
+    '2,"o2",/awards[]/items[]/classification/scheme,0.0,,not set',
+    '2,"o2",/awards[]/status,0,Qualified,invalid', ''].join('\n'), 'prepare reports quality issues', r.stderr);
+  fs.writeFileSync(path.join(dir, 'fixed.ini'), '[defaults]\nbid_status = valid\ncurrency = USD\nitem_classification_scheme = CPV\n[codelists.award_status]\nQualified = active\n');
+  const issues = path.join(dir, 'issues.csv');
+  r = spawnSync(procura, ['flags', 'prepare', '--settings', path.join(dir, 'fixed.ini'), '--issues', issues, '-'], { input, encoding: 'utf8' });
+  ok(r.status === 0 && r.stderr === '' && fs.readFileSync(issues, 'utf8') === '' && JSON.parse(r.stdout.split('\n')[1]).awards[0].status === 'active', 'defaults and replacements leave no issue', r.stderr);
 }
 
 console.log(`${passed} passed, ${failed} failed`);

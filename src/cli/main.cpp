@@ -13,6 +13,8 @@
 #include "award/index.hpp"
 #include "core/error.hpp"
 #include "integrity/coverage.hpp"
+#include "cli/serve.hpp"
+#include "core/clock.hpp"
 #include "integrity/flags.hpp"
 #include "integrity/prepare.hpp"
 #include "io/csv_reader.hpp"
@@ -79,14 +81,6 @@ ImportOutcome import_folder(const std::string& dir, const std::string& db_path,
                                     [&](std::size_t d, std::size_t t) { bar.update(d, t); });
   if (round_id) *round_id = loaded.input.id;
   return outcome;
-}
-
-// The current UTC time as YYYY-MM-DDTHH:MM:SSZ.
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 // Bids stay sealed until the opening time and access prices until the negotiation ends: a
@@ -332,6 +326,32 @@ int main(int argc, char** argv) {
   demo->add_option("--db", db, "SQLite database file")->capture_default_str();
   demo->add_option("--out", out, "Output folder")->capture_default_str();
 
+  ServeCommand serve_cmd;
+  serve_cmd.demo_dir = demo_dir;
+  auto* serve = app.add_subcommand(
+      "serve", "Run the platform server: the JSON API for rounds, bids, OCDS and the audit log");
+  serve->add_option("--db", serve_cmd.db, "SQLite database file")->capture_default_str();
+  serve->add_option("--keys", serve_cmd.keys,
+                    "Folder of the server's keys (default: <db>.keys; keep it private)");
+  serve->add_option("--address", serve_cmd.address, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", serve_cmd.port, "Port")->capture_default_str();
+  serve->add_option("--threads", serve_cmd.threads, "Threads serving requests")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
+  serve->add_flag("--demo", serve_cmd.demo,
+                  "Into an empty database, load demo accounts for every role, the 2020 demo "
+                  "round (awarded) and a 2021 round open for bids");
+  auto* audit = app.add_subcommand("audit", "Check the platform's tamper-evident audit log");
+  audit->require_subcommand(1);
+  std::string audit_file, audit_key, audit_signature;
+  auto* verify = audit->add_subcommand(
+      "verify", "Verify an exported audit log (GET /api/audit/log) offline; names the first "
+                "broken entry");
+  verify->add_option("file", audit_file, "The export, one entry per line")->required();
+  verify->add_option("--public-key", audit_key, "The server's audit public key (hex)");
+  verify->add_option("--signature", audit_signature,
+                     "The head signature published by GET /api/audit/head (hex)");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (check->parsed()) {
@@ -531,6 +551,10 @@ int main(int argc, char** argv) {
       for (unsigned p = 1; p < parts; ++p) results.merge(runners[p].finish());
       std::cout << results.to_json(!no_meta).dump() << "\n";
       if (stats.skipped) std::cerr << stats.skipped << " malformed lines skipped\n";
+    } else if (serve->parsed()) {
+      return run_serve(serve_cmd);
+    } else if (verify->parsed()) {
+      return run_audit_verify(audit_file, audit_key, audit_signature);
     } else if (demo->parsed()) {
       std::string id;
       import_folder(demo_dir, db, &id);

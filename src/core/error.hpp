@@ -10,11 +10,13 @@ struct InputError : std::runtime_error {
   std::string file;
   long line = 0;  // 1-based; 0 when not line-oriented
   std::string field;
+  std::string detail;  // what was expected, without the place
   InputError(std::string file_, long line_, std::string field_, const std::string& what_)
       : std::runtime_error(compose(file_, line_, field_, what_)),
         file(std::move(file_)),
         line(line_),
-        field(std::move(field_)) {}
+        field(std::move(field_)),
+        detail(what_) {}
 
  private:
   static std::string compose(const std::string& f, long l, const std::string& fld,

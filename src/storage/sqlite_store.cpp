@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "storage/sqlite_statement.hpp"
 #include "tender/profile.hpp"
 
 namespace procura {
@@ -85,52 +86,6 @@ const char* const kDeleteRound[] = {
     "DELETE FROM institution WHERE round_key = ?1",
     "DELETE FROM region WHERE round_key = ?1",
     "DELETE FROM round WHERE key = ?1"};
-
-struct StmtDeleter {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
-
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db) + " in: " + sql);
-    stmt_.reset(s);
-  }
-  Statement& bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(stmt_.get(), i, v);
-    return *this;
-  }
-  template <class... T>
-  void insert(const T&... values) {
-    int i = 0;
-    (bind(++i, values), ...);
-    if (sqlite3_step(stmt_.get()) != SQLITE_DONE)
-      throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db_));
-    sqlite3_reset(stmt_.get());
-  }
-  bool step() {
-    int rc = sqlite3_step(stmt_.get());
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db_));
-    return false;
-  }
-  std::string text(int c) const {
-    auto p = sqlite3_column_text(stmt_.get(), c);
-    return p ? reinterpret_cast<const char*>(p) : "";
-  }
-  std::int64_t integer(int c) const { return sqlite3_column_int64(stmt_.get(), c); }
-
- private:
-  sqlite3* db_;
-  Stmt stmt_;
-};
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;

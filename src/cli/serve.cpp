@@ -1,0 +1,121 @@
+#include "cli/serve.hpp"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "integrity/audit_chain.hpp"
+#include "platform/secrets.hpp"
+#include "server/http_server.hpp"
+
+namespace procura {
+
+namespace {
+
+std::string utc_in(long long seconds_from_now) {
+  std::time_t t = std::time(nullptr) + seconds_from_now;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+struct DemoAccount {
+  const char* id;
+  Role role;
+  const char* org;
+  const char* name;
+};
+
+const DemoAccount kDemoAccounts[] = {
+    {"office", Role::kOffice, "CN-3N-ALLIANCE", "Alliance procurement office"},
+    {"hospital", Role::kInstitution, "BJ-H1", "Beijing hospital 1"},
+    {"enterprise", Role::kEnterprise, "E01", "Enterprise 01 Medical Co."},
+    {"expert", Role::kExpert, "X03", "Evaluation expert X03"},
+    {"observer", Role::kObserver, "", "Civil-society observer"},
+    {"insurer", Role::kInsurer, "", "Medical insurance agency"},
+    {"auditor", Role::kAuditor, "", "Auditor"},
+};
+
+void load_demo(Api& api, const std::string& dir) {
+  for (const auto& a : kDemoAccounts)
+    api.add_user(a.id, a.name, a.role, a.org, std::string("demo-") + a.id);
+  // The 2020 round, finished: bids opened, awarded, published.
+  api.import_round_folder(dir, "", "", "", "", true);
+  api.open_and_award("3n-iol-2020");
+  // The same alliance's next round, open for bids for 30 days.
+  api.import_round_folder(dir, "3n-iol-2021", utc_in(30 * 86400), utc_in(30 * 86400 + 3600),
+                          utc_in(40 * 86400), false);
+}
+
+}  // namespace
+
+int run_serve(const ServeCommand& c) {
+  auto store = open_sqlite_platform_store(c.db);
+  KeyStore keys(c.keys.empty() ? c.db + ".keys" : c.keys);
+  Api api(*store, keys);
+  const bool empty = store->list("round", "", 0, 1).empty() && !store->user("office");
+  if (c.demo && empty) load_demo(api, c.demo_dir);
+  ServeOptions o;
+  o.address = c.address;
+  o.port = c.port;
+  o.threads = c.threads;
+  serve(api, o, [&] {
+    std::cout << fmt::format("Procura is serving on http://{}:{}/api (database {})\n", c.address,
+                             c.port, c.db);
+    if (c.demo) {
+      std::cout << "Demo accounts (user / password, role, organization):\n";
+      for (const auto& a : kDemoAccounts)
+        std::cout << fmt::format("  {:<11} demo-{:<11} {:<12} {}\n", a.id, a.id, role_name(a.role),
+                                 a.org);
+      std::cout << "Rounds: 3n-iol-2020 (awarded), 3n-iol-2021 (open for bids). Stop with Ctrl-C.\n";
+    }
+    std::cout.flush();
+  });
+  return 0;
+}
+
+int run_audit_verify(const std::string& file, const std::string& public_key,
+                     const std::string& signature) {
+  std::ifstream in(file);
+  if (!in) throw InputError(file, 0, "", "cannot open the audit log export");
+  std::vector<AuditEntry> entries;
+  long line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded()) throw InputError(file, line_no, "", "malformed JSON: expected an entry");
+    try {
+      entries.push_back(audit_entry_from_json(j));
+    } catch (const std::invalid_argument& e) {
+      throw InputError(file, line_no, "", e.what());
+    }
+  }
+  const ChainCheck check = verify_audit_chain(entries);
+  if (!check.ok) {
+    std::cout << fmt::format("BROKEN at entry {}: {}\n", check.first_broken, check.reason);
+    return 1;
+  }
+  const long seq = entries.empty() ? 0 : entries.back().seq;
+  const std::string hash = entries.empty() ? std::string(64, '0') : entries.back().hash;
+  if (!public_key.empty() || !signature.empty()) {
+    if (!verify_signature(public_key, audit_head_text(seq, hash), signature)) {
+      std::cout << fmt::format(
+          "BROKEN head: the signature does not sign entry {} with hash {} under this key\n", seq,
+          hash);
+      return 1;
+    }
+    std::cout << "head signature: valid\n";
+  }
+  std::cout << fmt::format("OK: {} entries, head {} {}\n", entries.size(), seq, hash);
+  return 0;
+}
+
+}  // namespace procura

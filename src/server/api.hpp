@@ -1,0 +1,80 @@
+#pragma once
+// The platform's JSON API, independent of the HTTP library: a request in, a response out. Every
+// route states which roles may call it (routes()); state-changing calls run in one transaction
+// and append to the audit chain; errors are JSON {"error": {"code", "message", "field"?}} with a
+// 4xx status for the caller's mistakes. See docs/server.md and docs/openapi.json.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "platform/roles.hpp"
+#include "platform/secrets.hpp"
+#include "storage/platform_store.hpp"
+
+namespace procura {
+
+struct ApiRequest {
+  std::string method;  // "GET", "POST", "DELETE"
+  std::string path;    // "/api/rounds/r1"
+  std::map<std::string, std::string> query;
+  std::string body;
+  std::string authorization;  // the Authorization header ("Bearer <token>")
+  std::string if_none_match;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct RouteInfo {
+  std::string method;
+  std::string pattern;  // "/api/rounds/{id}"
+  std::vector<Role> roles;
+  std::string summary;
+};
+
+// Where the server keeps its keys: the audit signing key, the bid-id salt and each round's
+// opening key until the round is opened (then the key is published). Not in the database.
+class KeyStore {
+ public:
+  explicit KeyStore(std::string dir);
+  const KeyPair& signing() const { return signing_; }
+  const std::string& salt() const { return salt_; }
+  void put_opening(const std::string& round_id, const KeyPair& keys);
+  KeyPair opening(const std::string& round_id) const;
+
+ private:
+  std::string dir_;
+  KeyPair signing_;
+  std::string salt_;
+};
+
+class Api {
+ public:
+  Api(PlatformStore& store, KeyStore& keys);
+  ApiResponse handle(const ApiRequest& request);
+  // Every route with the roles that may call it.
+  std::vector<RouteInfo> routes() const;
+
+  // Creates a user (demo accounts, tests); returns nothing secret.
+  void add_user(const std::string& id, const std::string& name, Role role,
+                const std::string& org_id, const std::string& password);
+  // Imports a round folder (round.json and CSV tables) as one office action, bids included
+  // (sealed as if submitted). `id` and timeline shifts replace the folder's when given.
+  void import_round_folder(const std::string& dir, const std::string& id,
+                           const std::string& bid_deadline, const std::string& bid_opening,
+                           const std::string& negotiation_end, bool with_bids);
+  // Opens and awards a round as the office would (demo at start-up).
+  void open_and_award(const std::string& round_id);
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace procura

@@ -1,0 +1,69 @@
+// The only translation unit that includes RESTinio (heavy to compile): requests become
+// ApiRequests, ApiResponses become responses.
+#include "server/http_server.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <restinio/all.hpp>
+
+namespace procura {
+
+namespace {
+
+ApiRequest to_api(const restinio::request_handle_t& req) {
+  ApiRequest r;
+  r.method = req->header().method().c_str();
+  r.path = std::string(req->header().path());
+  const auto qp = restinio::parse_query(req->header().query());
+  for (const auto& [k, v] : qp) r.query[std::string(k)] = std::string(v);
+  r.body = req->body();
+  r.authorization = req->header().get_field_or(restinio::http_field::authorization, "");
+  r.if_none_match = req->header().get_field_or(restinio::http_field::if_none_match, "");
+  return r;
+}
+
+}  // namespace
+
+void serve(Api& api, const ServeOptions& o, const std::function<void()>& ready) {
+  using traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
+  const std::size_t max_body = o.max_body;
+  auto handler = [&api, max_body](const restinio::request_handle_t& req) {
+    ApiResponse out;
+    if (req->body().size() > max_body) {
+      out.status = 413;
+      out.body = R"({"error":{"code":"too_large","message":"the body is larger than )" +
+                 std::to_string(max_body) + R"( bytes"}})";
+    } else {
+      out = api.handle(to_api(req));
+    }
+    auto resp = req->create_response(restinio::http_status_line_t{
+        restinio::http_status_code_t{static_cast<std::uint16_t>(out.status)},
+        std::string(restinio::http_status_code_t{static_cast<std::uint16_t>(out.status)}.raw_code() < 400 ? "OK" : "Error")});
+    resp.append_header(restinio::http_field::content_type, out.content_type);
+    for (const auto& [k, v] : out.headers) resp.append_header(k, v);
+    resp.set_body(std::move(out.body));
+    return resp.done();
+  };
+  // SIGINT and SIGTERM are taken by this thread only (the pool's threads inherit the mask).
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  auto server = restinio::run_async(
+      restinio::own_io_context(),
+      restinio::server_settings_t<traits>{}
+          .address(o.address)
+          .port(o.port)
+          .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(16u << 20))
+          .request_handler(handler),
+      o.threads);
+  ready();
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  server->stop();
+  server->wait();
+}
+
+}  // namespace procura

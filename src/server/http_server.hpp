@@ -1,0 +1,21 @@
+#pragma once
+// `procura serve`: the platform's API over HTTP (RESTinio: asynchronous, keep-alive, a pool of
+// threads), until SIGINT or SIGTERM.
+#include <functional>
+#include <string>
+
+#include "server/api.hpp"
+
+namespace procura {
+
+struct ServeOptions {
+  std::string address = "127.0.0.1";
+  unsigned short port = 8080;
+  unsigned threads = 2;
+  std::size_t max_body = 1 << 20;  // larger bodies get 413
+};
+
+// Serves `api`; `ready` runs once the socket listens.
+void serve(Api& api, const ServeOptions& options, const std::function<void()>& ready);
+
+}  // namespace procura

@@ -1,0 +1,70 @@
+#pragma once
+// Storage of the platform server. Everything published is an object revision: objects are never
+// updated in place or deleted; a change is a new revision, and every revision gets the next
+// number of the changes feed. Users, sessions and the audit chain sit beside them.
+// Implementations: SQLite (embedded default); the interface is what a server database needs.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "integrity/audit_chain.hpp"
+
+namespace procura {
+
+struct ObjectRevision {
+  long seq = 0;          // position in the changes feed
+  std::string kind;      // "round", "products", "bid", ...
+  std::string id;        // stable id, unique within the kind
+  std::string round_id;  // the round it belongs to ("" for none)
+  long rev = 0;          // 1, 2, ... per object
+  std::string data;      // the public JSON document
+  std::string sealed;    // sealed content (hex), readable only with the round's opening key
+  std::string owner;     // user who may change it ("" = the office)
+  std::string actor, at;
+};
+
+struct UserRecord {
+  std::string id, name, role, org_id, password_hash;
+};
+
+class PlatformStore {
+ public:
+  virtual ~PlatformStore() = default;
+  // Runs `f` as one transaction: every write inside it is kept, or none (f threw).
+  virtual void transaction(const std::function<void()>& f) = 0;
+
+  // Appends a revision of (kind, id); fills seq and rev into `r` and returns them.
+  virtual ObjectRevision& put(ObjectRevision& r) = 0;
+  virtual std::optional<ObjectRevision> latest(const std::string& kind, const std::string& id) = 0;
+  // Latest revisions of a kind in a round ("" = every round), in order of creation.
+  virtual std::vector<ObjectRevision> list(const std::string& kind, const std::string& round_id,
+                                           long offset, long limit) = 0;
+  virtual long count(const std::string& kind, const std::string& round_id) = 0;
+  virtual std::vector<ObjectRevision> revisions(const std::string& kind,
+                                                const std::string& id) = 0;
+  // Revisions with seq > after, in feed order.
+  virtual std::vector<ObjectRevision> feed(long after, long limit) = 0;
+
+  virtual void put_user(const UserRecord& u) = 0;
+  virtual std::optional<UserRecord> user(const std::string& id) = 0;
+  virtual void put_session(const std::string& token_hash, const std::string& user_id,
+                           long long expires_at) = 0;
+  // The user id of a session that has not expired at `now` (seconds since the epoch).
+  virtual std::optional<std::string> session_user(const std::string& token_hash,
+                                                  long long now) = 0;
+
+  virtual void append_audit(const AuditEntry& e) = 0;
+  virtual std::optional<AuditEntry> last_audit() = 0;
+  virtual std::vector<AuditEntry> audit(long after, long limit) = 0;
+
+  // Files kept with a round (results, OCDS package): written once, never replaced.
+  virtual void put_file(const std::string& key, const std::string& content) = 0;
+  virtual std::optional<std::string> file(const std::string& key) = 0;
+};
+
+// SQLite: one file, WAL, synchronous=FULL (an acknowledged write survives a crash).
+std::unique_ptr<PlatformStore> open_sqlite_platform_store(const std::string& path);
+
+}  // namespace procura

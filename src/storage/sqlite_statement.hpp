@@ -1,0 +1,63 @@
+#pragma once
+// A prepared SQLite statement that finalizes itself, with typed binding and reading.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace procura {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db) + " in: " + sql);
+    stmt_.reset(s);
+  }
+  Statement& bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_.get(), i, v);
+    return *this;
+  }
+  Statement& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Statement& bind(int i, const char* v) { return bind(i, std::string(v)); }
+  // Binds the values to ?1, ?2, ... runs the statement once and resets it.
+  template <class... T>
+  void insert(const T&... values) {
+    int i = 0;
+    (bind(++i, values), ...);
+    if (sqlite3_step(stmt_.get()) != SQLITE_DONE)
+      throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db_));
+    sqlite3_reset(stmt_.get());
+  }
+  // Advances to the next row: false when there is none.
+  bool step() {
+    int rc = sqlite3_step(stmt_.get());
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db_));
+    return false;
+  }
+  std::string text(int c) const {
+    auto p = sqlite3_column_text(stmt_.get(), c);
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), c)))
+             : "";
+  }
+  std::int64_t integer(int c) const { return sqlite3_column_int64(stmt_.get(), c); }
+  bool is_null(int c) const { return sqlite3_column_type(stmt_.get(), c) == SQLITE_NULL; }
+
+ private:
+  struct Deleter {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, Deleter> stmt_;
+};
+
+}  // namespace procura

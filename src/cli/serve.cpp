@@ -74,7 +74,8 @@ int run_serve(const ServeCommand& c) {
       for (const auto& a : kDemoAccounts)
         std::cout << fmt::format("  {:<11} demo-{:<11} {:<12} {}\n", a.id, a.id, role_name(a.role),
                                  a.org);
-      std::cout << "Rounds: 3n-iol-2020 (awarded), 3n-iol-2021 (open for bids). Stop with Ctrl-C.\n";
+      std::cout
+          << "Rounds: 3n-iol-2020 (awarded), 3n-iol-2021 (open for bids). Stop with Ctrl-C.\n";
     }
     std::cout.flush();
   });

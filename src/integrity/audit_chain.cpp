@@ -51,9 +51,12 @@ ChainCheck verify_audit_chain(const std::vector<AuditEntry>& entries) {
 }
 
 nlohmann::json to_json(const AuditEntry& e) {
-  return {{"seq", e.seq},         {"at", e.at},
-          {"actor", e.actor},     {"action", e.action},
-          {"bodyHash", e.body_hash}, {"prevHash", e.prev_hash},
+  return {{"seq", e.seq},
+          {"at", e.at},
+          {"actor", e.actor},
+          {"action", e.action},
+          {"bodyHash", e.body_hash},
+          {"prevHash", e.prev_hash},
           {"hash", e.hash}};
 }
 

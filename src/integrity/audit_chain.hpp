@@ -2,10 +2,9 @@
 // The tamper-evident audit log: every state-changing request appends an entry whose hash covers
 // the previous entry's hash, so that changing, removing or reordering any entry breaks every hash
 // after it. The head (last sequence number and hash) is signed with Ed25519 and published.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace procura {
 

@@ -7,7 +7,16 @@
 
 namespace procura {
 
-enum class Role { kPublic, kOffice, kInstitution, kEnterprise, kExpert, kObserver, kInsurer, kAuditor };
+enum class Role {
+  kPublic,
+  kOffice,
+  kInstitution,
+  kEnterprise,
+  kExpert,
+  kObserver,
+  kInsurer,
+  kAuditor
+};
 
 // Every role, the public first.
 const std::vector<Role>& all_roles();

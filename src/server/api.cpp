@@ -56,7 +56,8 @@ void write_secret(const fs::path& p, const std::string& text) {
 KeyStore::KeyStore(std::string dir) : dir_(std::move(dir)) {
   fs::create_directories(fs::path(dir_) / "rounds");
   ::chmod(dir_.c_str(), 0700);
-  const fs::path sk = fs::path(dir_) / "audit-signing.key", pk = fs::path(dir_) / "audit-signing.pub";
+  const fs::path sk = fs::path(dir_) / "audit-signing.key",
+                 pk = fs::path(dir_) / "audit-signing.pub";
   if (!fs::exists(sk)) {
     auto keys = new_signing_keys();
     write_secret(sk, keys.secret_hex);
@@ -118,7 +119,8 @@ std::string text_field(const json& j, const char* key, bool required = true) {
   if (!j.is_object()) throw ApiError(422, "invalid", "expected a JSON object");
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) {
-    if (required) throw ApiError(422, "missing_field", std::string("'") + key + "' is required", key);
+    if (required)
+      throw ApiError(422, "missing_field", std::string("'") + key + "' is required", key);
     return "";
   }
   if (it->is_string()) return it->get<std::string>();
@@ -159,6 +161,7 @@ long query_number(const ApiRequest& r, const char* key, long fallback, long max)
 struct TableSpec {
   const char* name;
   std::vector<const char*> key;  // columns forming the row's id
+  const char* header;            // the required columns, written for a table without rows
   std::vector<Role> writers;
   const char* owner_column;  // a non-office writer may only post rows of its own org
   bool after_opening;        // posted after the bids are opened (negotiation)
@@ -166,19 +169,40 @@ struct TableSpec {
 
 const std::vector<TableSpec>& table_specs() {
   static const std::vector<TableSpec> kTables = {
-      {"regions", {"region_id"}, {Role::kOffice}, nullptr, false},
-      {"institutions", {"institution_id"}, {Role::kOffice}, nullptr, false},
-      {"enterprises", {"enterprise_id"}, {Role::kOffice}, nullptr, false},
-      {"products", {"product_id"}, {Role::kOffice, Role::kEnterprise}, "enterprise_id", false},
-      {"history", {"product_id", "region_id"}, {Role::kOffice}, nullptr, false},
+      {"regions", {"region_id"}, "region_id", {Role::kOffice}, nullptr, false},
+      {"institutions",
+       {"institution_id"},
+       "institution_id,region_id",
+       {Role::kOffice},
+       nullptr,
+       false},
+      {"enterprises", {"enterprise_id"}, "enterprise_id", {Role::kOffice}, nullptr, false},
+      {"products",
+       {"product_id"},
+       "product_id,enterprise_id,category",
+       {Role::kOffice, Role::kEnterprise},
+       "enterprise_id",
+       false},
+      {"history",
+       {"product_id", "region_id"},
+       "product_id,region_id,price,quantity",
+       {Role::kOffice},
+       nullptr,
+       false},
       {"demand",
        {"institution_id", "product_id"},
+       "institution_id,product_id,quantity",
        {Role::kOffice, Role::kInstitution},
        "institution_id",
        false},
-      {"ceilings", {"product_id"}, {Role::kOffice}, nullptr, false},
-      {"access_prices", {"product_id"}, {Role::kExpert}, nullptr, true},
-      {"offers", {"product_id", "round"}, {Role::kEnterprise}, nullptr, true},
+      {"ceilings", {"product_id"}, "product_id,max_price", {Role::kOffice}, nullptr, false},
+      {"access_prices", {"product_id"}, "product_id,access_price", {Role::kExpert}, nullptr, true},
+      {"offers",
+       {"product_id", "round"},
+       "product_id,round,price",
+       {Role::kEnterprise},
+       nullptr,
+       true},
   };
   return kTables;
 }
@@ -194,8 +218,8 @@ std::string etag_of(const std::string& body) {
 // A round folder's round.json fields, as the API stores them.
 json round_fields(const json& round) {
   json out = json::object();
-  for (const char* k : {"id", "title", "ocidPrefix", "currency", "buyer", "attributes", "profile",
-                        "timeline"})
+  for (const char* k :
+       {"id", "title", "ocidPrefix", "currency", "buyer", "attributes", "profile", "timeline"})
     if (round.contains(k)) out[k] = round[k];
   return out;
 }
@@ -252,7 +276,8 @@ struct Api::Impl {
     const std::string prefix = "Bearer ";
     if (r.authorization.rfind(prefix, 0) != 0)
       throw ApiError(401, "unauthenticated", "the Authorization header must be 'Bearer <token>'");
-    auto user_id = store.session_user(token_hash(r.authorization.substr(prefix.size())), unix_now());
+    auto user_id =
+        store.session_user(token_hash(r.authorization.substr(prefix.size())), unix_now());
     if (!user_id) throw ApiError(401, "unauthenticated", "the session is unknown or has expired");
     auto user = store.user(*user_id);
     if (!user) throw ApiError(401, "unauthenticated", "the session's user no longer exists");
@@ -271,8 +296,9 @@ struct Api::Impl {
         if (!role_in(caller.role, rt.info.roles)) {
           if (caller.role == Role::kPublic)
             throw ApiError(401, "unauthenticated", "this call needs an account: log in first");
-          throw ApiError(403, "forbidden", std::string("the role '") + role_name(caller.role) +
-                                               "' may not " + rt.info.summary);
+          throw ApiError(
+              403, "role_not_allowed",
+              std::string("the role '") + role_name(caller.role) + "' may not " + rt.info.summary);
         }
         Params params;
         for (std::size_t i = 1; i < m.size(); ++i) params.push_back(m[i].str());
@@ -318,8 +344,8 @@ struct Api::Impl {
   ObjectRevision put(const std::string& kind, const std::string& id, const std::string& round_id,
                      const json& data, const Caller& caller, const std::string& sealed = "",
                      const std::string& owner = "") {
-    ObjectRevision rev{0,     kind,     id, round_id, 0, data.dump(), sealed, owner,
-                       caller.user_id, utc_now()};
+    ObjectRevision rev{0,           kind,   id,    round_id,       0,
+                       data.dump(), sealed, owner, caller.user_id, utc_now()};
     return store.put(rev);
   }
 
@@ -372,7 +398,7 @@ struct Api::Impl {
         }
         extra_first_line = 2;
       }
-      write_table(dir.path() / (std::string(spec.name) + ".csv"), rows);
+      write_table(dir.path() / (std::string(spec.name) + ".csv"), spec.header, rows);
     }
     if (with_bids) write_bids(round_id, dir.path() / "bids.csv");
     try {
@@ -397,13 +423,16 @@ struct Api::Impl {
     return id;
   }
 
-  static void write_table(const fs::path& file, const std::vector<json>& rows) {
+  static void write_table(const fs::path& file, const char* header, const std::vector<json>& rows) {
     std::vector<std::string> columns;
     for (const auto& r : rows)
       for (const auto& [k, v] : r.items())
         if (std::find(columns.begin(), columns.end(), k) == columns.end()) columns.push_back(k);
     std::ofstream f(file);
-    if (columns.empty()) return;  // no file: the folder reader says which table is missing
+    if (columns.empty()) {  // a table without rows yet
+      f << header << "\n";
+      return;
+    }
     for (std::size_t i = 0; i < columns.size(); ++i) f << (i ? "," : "") << csv_escape(columns[i]);
     f << "\n";
     for (const auto& r : rows) {
@@ -438,9 +467,9 @@ struct Api::Impl {
     {
       std::lock_guard lock(login_mutex);
       auto& fails = failed_logins[user_id];
-      fails.erase(std::remove_if(fails.begin(), fails.end(),
-                                 [&](long long t) { return t < now - 60; }),
-                  fails.end());
+      fails.erase(
+          std::remove_if(fails.begin(), fails.end(), [&](long long t) { return t < now - 60; }),
+          fails.end());
       if (fails.size() >= 5)
         throw ApiError(429, "too_many_attempts",
                        "too many failed logins for this user; wait a minute");
@@ -510,8 +539,10 @@ struct Api::Impl {
     if (spec.after_opening) {
       if (status != "opened")
         throw ApiError(409, "wrong_phase",
-                       std::string(spec.name) + " are taken after the bids are opened and "
-                                                "before the award (round is " + phase(round) + ")");
+                       std::string(spec.name) +
+                           " are taken after the bids are opened and "
+                           "before the award (round is " +
+                           phase(round) + ")");
       if (std::string(spec.name) == "offers" &&
           utc_now() >= round["timeline"].value("negotiationEnd", ""))
         throw ApiError(409, "deadline_passed", "the negotiation has ended");
@@ -602,6 +633,9 @@ struct Api::Impl {
     if (utc_now() >= round["timeline"].value("bidDeadline", ""))
       throw ApiError(409, "deadline_passed", "the bid deadline has passed; set a later one");
     materialize(round_id, "", {}, false);  // the whole round must read cleanly
+    for (const char* table : {"regions", "institutions", "enterprises", "products", "demand"})
+      if (store.count(table, round_id) == 0)
+        throw ApiError(409, "incomplete", std::string("the round has no ") + table + " yet");
     round["status"] = "published";
     round["publishedAt"] = utc_now();
     put("round", round_id, round_id, round, c);
@@ -615,18 +649,20 @@ struct Api::Impl {
   ApiResponse submit_bid(const ApiRequest& r, const Caller& c, const std::string& round_id) {
     json round = round_doc(round_id);
     if (phase(round) != "bidding")
-      throw ApiError(409, phase(round) == "draft" ? "wrong_phase" : "deadline_passed",
-                     "bids are taken while the round is open for bidding (it is " + phase(round) +
-                         ")");
+      throw ApiError(
+          409, phase(round) == "draft" ? "wrong_phase" : "deadline_passed",
+          "bids are taken while the round is open for bidding (it is " + phase(round) + ")");
     const json body = parse_body(r.body);
     const std::string product_id = text_field(body, "product_id");
     const std::string price_text = text_field(body, "price");
     std::string nonce = text_field(body, "nonce", false);
     if (nonce.empty()) nonce = new_token().substr(0, 16);
     auto product = store.latest("products", round_id + "/" + product_id);
-    if (!product) throw ApiError(422, "unknown_product", "no product '" + product_id + "'", "product_id");
+    if (!product)
+      throw ApiError(422, "unknown_product", "no product '" + product_id + "'", "product_id");
     if (json::parse(product->data).value("enterprise_id", "") != c.org_id)
-      throw ApiError(403, "forbidden", "a bid is made by the product's own enterprise", "product_id");
+      throw ApiError(403, "forbidden", "a bid is made by the product's own enterprise",
+                     "product_id");
     auto price = parse_price(price_text);
     if (!price || *price <= 0)
       throw ApiError(422, "invalid", "'price' must be a positive decimal with at most 4 decimals",
@@ -704,8 +740,8 @@ struct Api::Impl {
   ApiResponse award(const std::string& round_id, const Caller& c) {
     json round = round_doc(round_id);
     if (round.value("status", "") != "opened")
-      throw ApiError(409, "wrong_phase", "a round is awarded after its bids are opened (it is " +
-                                             phase(round) + ")");
+      throw ApiError(409, "wrong_phase",
+                     "a round is awarded after its bids are opened (it is " + phase(round) + ")");
     const std::string end = round["timeline"].value("negotiationEnd", "");
     if (!end.empty() && utc_now() < end)
       throw ApiError(409, "wrong_phase", "the negotiation is open until " + end);
@@ -747,8 +783,7 @@ struct Api::Impl {
     auto releases = round_releases(round_id);
     if (releases.empty())
       throw ApiError(404, "not_found", "records are published when the round is awarded");
-    static const ocds::MergeRules rules =
-        ocds::MergeRules::from_schema(load_release_schema(""));
+    static const ocds::MergeRules rules = ocds::MergeRules::from_schema(load_release_schema(""));
     std::map<std::string, std::vector<ocds::Json>> by_ocid;
     std::vector<std::string> order;
     for (const auto& r : releases) {
@@ -820,11 +855,11 @@ struct Api::Impl {
     auto last = store.last_audit();
     const long seq = last ? last->seq : 0;
     const std::string hash = last ? last->hash : std::string(64, '0');
-    return json_response(200, {{"seq", seq},
-                               {"hash", hash},
-                               {"signature", sign(keys.signing().secret_hex,
-                                                  audit_head_text(seq, hash))},
-                               {"publicKey", keys.signing().public_hex}});
+    return json_response(
+        200, {{"seq", seq},
+              {"hash", hash},
+              {"signature", sign(keys.signing().secret_hex, audit_head_text(seq, hash))},
+              {"publicKey", keys.signing().public_hex}});
   }
 
   ApiResponse audit_log(const ApiRequest& r) {
@@ -861,7 +896,10 @@ struct Api::Impl {
               const RouteInfo& r = rt.info;
               json roles = json::array();
               for (Role role : r.roles) roles.push_back(role_name(role));
-              out.push_back({{"method", r.method}, {"path", r.pattern}, {"roles", roles}});
+              out.push_back({{"method", r.method},
+                             {"path", r.pattern},
+                             {"roles", roles},
+                             {"summary", r.summary}});
             }
             return json_response(200, out);
           });
@@ -873,6 +911,23 @@ struct Api::Impl {
                                  {"name", u ? u->name : ""},
                                  {"role", role_name(c.role)},
                                  {"org", c.org_id}});
+    });
+    route("POST", "/api/users", office, "register an account", [this](auto& r, auto&, auto&) {
+      const json body = parse_body(r.body);
+      const std::string id = text_field(body, "id"), role = text_field(body, "role");
+      const std::string password = text_field(body, "password");
+      auto parsed = parse_role(role);
+      if (!parsed || *parsed == Role::kPublic)
+        throw ApiError(422, "invalid",
+                       "'role' must be one of office, institution, enterprise, "
+                       "expert, observer, insurer, auditor",
+                       "role");
+      if (password.size() < 8)
+        throw ApiError(422, "invalid", "'password' must have at least 8 characters", "password");
+      if (store.user(id)) throw ApiError(409, "exists", "the account '" + id + "' exists");
+      store.put_user({id, text_field(body, "name", false), role, text_field(body, "org", false),
+                      hash_password(password)});
+      return json_response(201, {{"user", id}, {"role", role}});
     });
     route("GET", "/api/rounds", everyone, "list rounds",
           [this](auto& r, auto&, auto&) { return list_rounds(r); });
@@ -914,9 +969,7 @@ struct Api::Impl {
     route("GET", "/api/rounds/{id}/results", everyone, "read a round's results",
           [this](auto&, auto&, auto& p) { return round_file("results/" + p[0], "results"); });
     route("GET", "/api/rounds/{id}/ocds/releases", everyone, "read a round's release package",
-          [this](auto&, auto&, auto& p) {
-            return round_file("ocds-package/" + p[0], "releases");
-          });
+          [this](auto&, auto&, auto& p) { return round_file("ocds-package/" + p[0], "releases"); });
     route("GET", "/api/rounds/{id}/ocds/records", everyone, "read a round's record package",
           [this](auto&, auto&, auto& p) { return records(p[0]); });
     route("GET", "/api/ocds/releases.jsonl", everyone, "download every release (JSON lines)",
@@ -936,7 +989,9 @@ struct Api::Impl {
 
 Api::Api(PlatformStore& store, KeyStore& keys) : impl_(std::make_shared<Impl>(store, keys)) {}
 
-ApiResponse Api::handle(const ApiRequest& request) { return impl_->handle(request); }
+ApiResponse Api::handle(const ApiRequest& request) {
+  return impl_->handle(request);
+}
 
 std::vector<RouteInfo> Api::routes() const {
   std::vector<RouteInfo> out;
@@ -984,29 +1039,29 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
     }
     if (with_bids && fs::exists(fs::path(dir) / "bids.csv")) {
       std::vector<std::string> header;
-      read_csv_any(
-          (fs::path(dir) / "bids.csv").string(),
-          [&](const std::vector<std::string>& h) { header = h; },
-          [&](const CsvRow& row) {
-            auto at = [&](const char* k) {
-              auto it = std::find(header.begin(), header.end(), k);
-              return it == header.end() ? std::string() : row.fields[it - header.begin()];
-            };
-            const std::string product = at("product_id");
-            const json secret = {{"productId", product},
-                                 {"enterpriseId", enterprise_of[product]},
-                                 {"price", at("price")},
-                                 {"nonce", at("nonce")},
-                                 {"submittedAt", at("submitted_at")}};
-            const std::string bid = impl_->bid_id(round_id, product);
-            json pub = {{"id", bid},
-                        {"round", round_id},
-                        {"commitment", at("commitment")},
-                        {"submittedAt", at("submitted_at")},
-                        {"status", "submitted"}};
-            impl_->put("bid", bid, round_id, pub, system, seal(opening.public_hex, secret.dump()),
-                       "enterprise:" + enterprise_of[product]);
-          });
+      read_csv_any((fs::path(dir) / "bids.csv").string(),
+                   [&](const std::vector<std::string>& h) { header = h; },
+                   [&](const CsvRow& row) {
+                     auto at = [&](const char* k) {
+                       auto it = std::find(header.begin(), header.end(), k);
+                       return it == header.end() ? std::string() : row.fields[it - header.begin()];
+                     };
+                     const std::string product = at("product_id");
+                     const json secret = {{"productId", product},
+                                          {"enterpriseId", enterprise_of[product]},
+                                          {"price", at("price")},
+                                          {"nonce", at("nonce")},
+                                          {"submittedAt", at("submitted_at")}};
+                     const std::string bid = impl_->bid_id(round_id, product);
+                     json pub = {{"id", bid},
+                                 {"round", round_id},
+                                 {"commitment", at("commitment")},
+                                 {"submittedAt", at("submitted_at")},
+                                 {"status", "submitted"}};
+                     impl_->put("bid", bid, round_id, pub, system,
+                                seal(opening.public_hex, secret.dump()),
+                                "enterprise:" + enterprise_of[product]);
+                   });
     }
     impl_->put("round", round_id, round_id, doc, system);
     impl_->audit(system, {"IMPORT", "/api/rounds/" + round_id, {}, doc.dump(), "", ""});

@@ -39,7 +39,10 @@ void serve(Api& api, const ServeOptions& o, const std::function<void()>& ready) 
     }
     auto resp = req->create_response(restinio::http_status_line_t{
         restinio::http_status_code_t{static_cast<std::uint16_t>(out.status)},
-        std::string(restinio::http_status_code_t{static_cast<std::uint16_t>(out.status)}.raw_code() < 400 ? "OK" : "Error")});
+        std::string(
+            restinio::http_status_code_t{static_cast<std::uint16_t>(out.status)}.raw_code() < 400
+                ? "OK"
+                : "Error")});
     resp.append_header(restinio::http_field::content_type, out.content_type);
     for (const auto& [k, v] : out.headers) resp.append_header(k, v);
     resp.set_body(std::move(out.body));

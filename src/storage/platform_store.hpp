@@ -42,8 +42,7 @@ class PlatformStore {
   virtual std::vector<ObjectRevision> list(const std::string& kind, const std::string& round_id,
                                            long offset, long limit) = 0;
   virtual long count(const std::string& kind, const std::string& round_id) = 0;
-  virtual std::vector<ObjectRevision> revisions(const std::string& kind,
-                                                const std::string& id) = 0;
+  virtual std::vector<ObjectRevision> revisions(const std::string& kind, const std::string& id) = 0;
   // Revisions with seq > after, in feed order.
   virtual std::vector<ObjectRevision> feed(long after, long limit) = 0;
 
@@ -52,8 +51,7 @@ class PlatformStore {
   virtual void put_session(const std::string& token_hash, const std::string& user_id,
                            long long expires_at) = 0;
   // The user id of a session that has not expired at `now` (seconds since the epoch).
-  virtual std::optional<std::string> session_user(const std::string& token_hash,
-                                                  long long now) = 0;
+  virtual std::optional<std::string> session_user(const std::string& token_hash, long long now) = 0;
 
   virtual void append_audit(const AuditEntry& e) = 0;
   virtual std::optional<AuditEntry> last_audit() = 0;

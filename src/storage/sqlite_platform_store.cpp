@@ -90,9 +90,10 @@ class SqlitePlatformStore : public PlatformStore {
 
   std::optional<ObjectRevision> latest(const std::string& kind, const std::string& id) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_, (std::string("SELECT ") + kRevisionColumns +
-                      " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = ?1 AND h.id = ?2")
-                         .c_str());
+    Statement s(db_,
+                (std::string("SELECT ") + kRevisionColumns +
+                 " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = ?1 AND h.id = ?2")
+                    .c_str());
     s.bind(1, kind).bind(2, id);
     if (!s.step()) return std::nullopt;
     return read_revision(s);
@@ -105,7 +106,10 @@ class SqlitePlatformStore : public PlatformStore {
                       " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = ?1 AND "
                       "(?2 = '' OR h.round_id = ?2) ORDER BY h.first_seq LIMIT ?3 OFFSET ?4")
                          .c_str());
-    s.bind(1, kind).bind(2, round_id).bind(3, static_cast<std::int64_t>(limit)).bind(4, static_cast<std::int64_t>(offset));
+    s.bind(1, kind)
+        .bind(2, round_id)
+        .bind(3, static_cast<std::int64_t>(limit))
+        .bind(4, static_cast<std::int64_t>(offset));
     std::vector<ObjectRevision> out;
     while (s.step()) out.push_back(read_revision(s));
     return out;
@@ -177,8 +181,8 @@ class SqlitePlatformStore : public PlatformStore {
     Statement(db_,
               "INSERT INTO audit (seq, at, actor, action, body_hash, prev_hash, hash) VALUES (?1, "
               "?2, ?3, ?4, ?5, ?6, ?7)")
-        .insert(static_cast<std::int64_t>(e.seq), e.at, e.actor, e.action, e.body_hash,
-                e.prev_hash, e.hash);
+        .insert(static_cast<std::int64_t>(e.seq), e.at, e.actor, e.action, e.body_hash, e.prev_hash,
+                e.hash);
   }
 
   std::optional<AuditEntry> last_audit() override {

@@ -1,0 +1,315 @@
+// End-to-end tests of `procura serve` through HTTP: a real client against a real server on
+// loopback. Usage: node api_test.js PROCURA SOURCE_DIR WORK_DIR
+'use strict';
+const fs = require('fs');
+const net = require('net');
+const path = require('path');
+const assert = require('assert');
+const { spawn, spawnSync } = require('child_process');
+const [procura, sourceArg, work] = process.argv.slice(2);
+const source = path.resolve(sourceArg);
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try { await fn(); passed++; } catch (e) { failed++; console.error(`FAIL ${name}: ${e.stack || e.message}`); }
+}
+const freePort = () => new Promise((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const iso = (msFromNow) => new Date(Date.now() + msFromNow).toISOString().replace(/\.\d+Z$/, 'Z');
+
+async function startServer(db, extra = []) {
+  const port = await freePort();
+  const child = spawn(procura, ['serve', '--db', db, '--port', String(port), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  for (let i = 0; i < 200 && !out.includes('serving'); i++) await sleep(50);
+  assert(out.includes('serving'), `the server did not start: ${out}`);
+  return { child, base: `http://127.0.0.1:${port}`, output: () => out };
+}
+
+function client(base) {
+  return async function call(method, url, { token, body, raw, headers = {} } = {}) {
+    const h = { ...headers };
+    if (token) h.Authorization = `Bearer ${token}`;
+    const res = await fetch(base + url, { method, headers: h, body: raw !== undefined ? raw : body !== undefined ? JSON.stringify(body) : undefined });
+    const text = await res.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
+    return { status: res.status, json, text, headers: res.headers };
+  };
+}
+
+(async () => {
+  const demo = await startServer(path.join(work, 'demo.db'), ['--demo']);
+  const call = client(demo.base);
+  const tokens = {};
+  const roles = ['office', 'hospital', 'enterprise', 'expert', 'observer', 'insurer', 'auditor'];
+
+  await check('demo accounts log in; bad passwords are refused and then rate-limited', async () => {
+    for (const user of roles) {
+      const r = await call('POST', '/api/login', { body: { user, password: `demo-${user}` } });
+      assert.strictEqual(r.status, 200, r.text);
+      tokens[user] = r.json.token;
+    }
+    const bad = await call('POST', '/api/login', { body: { user: 'observer', password: 'wrong' } });
+    assert.strictEqual(bad.status, 401);
+    assert.strictEqual(bad.json.error.code, 'bad_credentials');
+    for (let i = 0; i < 5; i++) await call('POST', '/api/login', { body: { user: 'insurer', password: 'wrong' } });
+    const limited = await call('POST', '/api/login', { body: { user: 'insurer', password: 'demo-insurer' } });
+    assert.strictEqual(limited.status, 429);
+    const me = await call('GET', '/api/me', { token: tokens.enterprise });
+    assert.deepStrictEqual([me.json.role, me.json.org], ['enterprise', 'E01']);
+    assert.strictEqual((await call('GET', '/api/me', { token: 'f'.repeat(64) })).status, 401);
+  });
+
+  await check('the demo round is awarded with the published figures', async () => {
+    const round = await call('GET', '/api/rounds/3n-iol-2020');
+    assert.strictEqual(round.json.phase, 'awarded');
+    const results = await call('GET', '/api/rounds/3n-iol-2020/results');
+    const expected = JSON.parse(fs.readFileSync(path.join(source, 'examples/iol-3n-2020/expected.json'), 'utf8')).metrics;
+    const subset = (actual, want, where) => {
+      if (want && typeof want === 'object') for (const [k, v] of Object.entries(want)) subset(actual[k], v, `${where}.${k}`);
+      else assert.deepStrictEqual(actual, want, where);
+    };
+    subset(results.json.metrics, expected, 'metrics');
+    const next = await call('GET', '/api/rounds/3n-iol-2021');
+    assert.strictEqual(next.json.phase, 'bidding');
+  });
+
+  await check('opened bids carry their price and check against their published commitment', async () => {
+    const bids = (await call('GET', '/api/rounds/3n-iol-2020/bids')).json.items;
+    const csvBids = fs.readFileSync(path.join(source, 'examples/iol-3n-2020/bids.csv'), 'utf8').trim().split('\n').length - 1;
+    assert.strictEqual(bids.length, csvBids);
+    for (const b of bids.slice(0, 10)) {
+      assert.strictEqual(b.commitmentValid, true);
+      const c = spawnSync(procura, ['bid', 'commit', '--round', '3n-iol-2020', '--product', b.productId, '--price', b.price, '--nonce', b.nonce], { encoding: 'utf8' });
+      assert.strictEqual(c.stdout.trim(), b.commitment, `bid ${b.id}`);
+    }
+    const round = (await call('GET', '/api/rounds/3n-iol-2020')).json;
+    assert.match(round.openingSecretKey, /^[0-9a-f]{64}$/);  // published: anyone can open the boxes
+  });
+
+  await check('OCDS: release package, records compiled by the toolkit, bulk lines, feed', async () => {
+    const pkg = await call('GET', '/api/rounds/3n-iol-2020/ocds/releases');
+    assert.strictEqual(pkg.json.releases.length, 4);
+    const rec = await call('GET', '/api/rounds/3n-iol-2020/ocds/records');
+    assert.strictEqual(rec.json.records.length, 1);
+    const compiled = rec.json.records[0].compiledRelease;
+    assert.strictEqual(compiled.ocid, pkg.json.releases[0].ocid);
+    assert(compiled.awards.length >= 44 && compiled.contracts.length >= 44);
+    const bulk = await call('GET', '/api/ocds/releases.jsonl');
+    assert.strictEqual(bulk.text.trim().split('\n').length, 4);
+    // Follow the feed to its end: offsets increase, every revision appears once.
+    let url = '/api/feed?offset=0&limit=500', seen = 0, last = 0, kinds = new Set();
+    for (;;) {
+      const page = (await call('GET', url)).json;
+      if (!page.items.length) break;
+      for (const it of page.items) { assert(it.offset > last); last = it.offset; kinds.add(it.kind); seen++; }
+      url = page.next;
+    }
+    assert(seen > 1000, `feed has ${seen}`);
+    for (const k of ['round', 'products', 'demand', 'bid', 'release']) assert(kinds.has(k), k);
+  });
+
+  await check('ETags: an unchanged resource answers 304', async () => {
+    const first = await call('GET', '/api/rounds/3n-iol-2020');
+    const tag = first.headers.get('etag');
+    assert(tag);
+    const again = await call('GET', '/api/rounds/3n-iol-2020', { headers: { 'If-None-Match': tag } });
+    assert.strictEqual(again.status, 304);
+  });
+
+  // A whole round through the API, with short deadlines.
+  const office = tokens.office;
+  const R = 't1';
+  await check('a round from creation to award, with sealed bids', async () => {
+    for (const [id, role, org] of [['e02', 'enterprise', 'E02'], ['e03', 'enterprise', 'E03'], ['e04', 'enterprise', 'E04']]) {
+      const r = await call('POST', '/api/users', { token: office, body: { id, role, org, name: id, password: `pass-${id}-1` } });
+      assert.strictEqual(r.status, 201, r.text);
+      tokens[id] = (await call('POST', '/api/login', { body: { user: id, password: `pass-${id}-1` } })).json.token;
+    }
+    const round = { id: R, title: 'API test round', currency: 'CNY', buyer: { id: 'ALLIANCE', name: 'Alliance' }, attributes: ['material'],
+      profile: 'alliance-3n-iol-2020', timeline: { basePeriod: '2025', bidDeadline: iso(6000), bidOpening: iso(7000), negotiationEnd: iso(8000), contractStart: '2027-01-01' } };
+    let r = await call('POST', '/api/rounds', { token: office, body: round });
+    assert.strictEqual(r.status, 201, r.text);
+    assert.strictEqual((await call('POST', '/api/rounds', { token: office, body: round })).status, 409);
+    const post = async (table, body, token = office) => {
+      const res = await call('POST', `/api/rounds/${R}/${table}`, { token, body });
+      assert.strictEqual(res.status, 201, `${table}: ${res.text}`);
+      return res;
+    };
+    await post('regions', [{ region_id: 'N' }, { region_id: 'S' }]);
+    await post('institutions', [{ institution_id: 'BJ-H1', region_id: 'N' }, { institution_id: 'H2', region_id: 'S' }]);
+    await post('enterprises', ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterprise_id: e })));
+    const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ product_id: `P${i + 1}`, enterprise_id: e, category: 'IOL', basic: ['acrylic'], registration_id: `R${i}` }));
+    await post('products', products.slice(0, 3));
+    // An enterprise declares its own product, not another's.
+    const other = await call('POST', `/api/rounds/${R}/products`, { token: tokens.e04, body: { ...products[3], enterprise_id: 'E01' } });
+    assert.strictEqual(other.status, 403);
+    await post('products', products[3], tokens.e04);
+    await post('history', products.map((p) => ({ product_id: p.product_id, region_id: 'N', price: '1000', quantity: 100 })));
+    await post('ceilings', products.map((p) => ({ product_id: p.product_id, max_price: '1000.00' })));
+    const demand = await post('demand', products.map((p) => ({ institution_id: 'BJ-H1', product_id: p.product_id, quantity: p.product_id === 'P1' ? 500 : 80 })), tokens.hospital);
+    assert.strictEqual(demand.json.flags.length, 1, 'P1 in region N is five times its history');
+    assert.strictEqual(demand.json.flags[0].productRegion, 'P1/N');
+    const unknown = await call('POST', `/api/rounds/${R}/demand`, { token: office, body: { institution_id: 'BJ-H1', product_id: 'NOPE', quantity: 1 } });
+    assert.strictEqual(unknown.status, 422);
+    assert.match(unknown.json.error.message, /NOPE/);
+    // Bids are refused before publication.
+    r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { product_id: 'P1', price: '500' } });
+    assert.strictEqual(r.status, 409);
+    r = await call('POST', `/api/rounds/${R}/publish`, { token: office });
+    assert.strictEqual(r.status, 200, r.text);
+    assert.strictEqual(r.json.phase, 'bidding');
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/regions`, { token: office, body: { region_id: 'X' } })).status, 409, 'tables are fixed once published');
+
+    const prices = { P1: ['enterprise', '610.5'], P2: ['e02', '700'], P3: ['e03', '650'], P4: ['e04', '990'] };
+    const bids = {};
+    for (const [product, [who, price]] of Object.entries(prices)) {
+      r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens[who], body: { product_id: product, price } });
+      assert.strictEqual(r.status, 201, r.text);
+      bids[product] = r.json;
+    }
+    // Replacing a bid makes a new revision of the same bid; another's product is refused.
+    r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { product_id: 'P1', price: '600' } });
+    assert.strictEqual(r.json.id, bids.P1.id);
+    bids.P1 = r.json;
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { product_id: 'P2', price: '1' } })).status, 403);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { product_id: 'P1', price: 'cheap' } })).json.error.field, 'price');
+    // Before opening, the public sees commitments only.
+    const sealed = (await call('GET', `/api/rounds/${R}/bids`)).json.items;
+    assert.strictEqual(sealed.length, 4);
+    for (const b of sealed) assert.deepStrictEqual(Object.keys(b).sort(), ['commitment', 'id', 'round', 'status', 'submittedAt']);
+    const revs = (await call('GET', `/api/objects/bid/${bids.P1.id}/revisions`)).json.revisions;
+    assert.strictEqual(revs.length, 2);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/open`, { token: office })).status, 409);
+
+    while (Date.now() < Date.parse(round.timeline.bidDeadline) + 200) await sleep(100);
+    r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens.e02, body: { product_id: 'P2', price: '1' } });
+    assert.strictEqual(r.status, 409, 'a bid after the deadline');
+    assert.strictEqual(r.json.error.code, 'deadline_passed');
+    while (Date.now() < Date.parse(round.timeline.bidOpening) + 200) await sleep(100);
+    r = await call('POST', `/api/rounds/${R}/open`, { token: office });
+    assert.strictEqual(r.status, 200, r.text);
+    const opened = (await call('GET', `/api/rounds/${R}/bids`)).json.items;
+    const p1 = opened.find((b) => b.productId === 'P1');
+    assert.deepStrictEqual([p1.price, p1.enterpriseId, p1.commitmentValid, p1.commitment], ['600.0000', 'E01', true, bids.P1.commitment]);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/award`, { token: office })).status, 409, 'negotiation still open');
+    while (Date.now() < Date.parse(round.timeline.negotiationEnd) + 200) await sleep(100);
+    r = await call('POST', `/api/rounds/${R}/award`, { token: office });
+    assert.strictEqual(r.status, 200, r.text);
+    const results = (await call('GET', `/api/rounds/${R}/results`)).json;
+    assert(results.awards.length >= 1);
+    assert(results.awards.every((a) => a.stage === 'bidding'));
+    assert.strictEqual(results.awards.find((a) => a.rank === 1).product, 'P1');
+  });
+
+  await check('bad input: clear 4xx, nothing changed', async () => {
+    const before = (await call('GET', '/api/feed?offset=0&limit=1000000')).json.items.length;
+    const cases = [
+      [await call('POST', '/api/rounds', { token: office, raw: '{"id": ' }), 400, 'malformed_json'],
+      [await call('POST', '/api/rounds', { token: office, body: { id: 'x', title: 5, buyer: { id: 'b', name: 'n' }, profile: 'alliance-3n-iol-2020', timeline: {} } }), 422, null],
+      [await call('POST', '/api/rounds', { token: office, body: { id: 'y', colour: 'red' } }), 422, null],
+      [await call('GET', '/api/rounds/nope'), 404, 'not_found'],
+      [await call('POST', `/api/rounds/${R}/regions`, { token: office, body: [] }), 409, 'wrong_phase'],
+      [await call('POST', '/api/rounds/3n-iol-2021/demand', { token: office, body: { institution_id: 'BJ-H1' } }), 409, 'wrong_phase'],
+      [await call('POST', '/api/rounds/3n-iol-2021/award', { token: office }), 409, 'wrong_phase'],
+      [await call('POST', '/api/rounds/3n-iol-2021/bids', { token: tokens.enterprise, body: { product_id: 'IOL-001' } }), 422, 'missing_field'],
+      [await call('POST', '/api/rounds/3n-iol-2021/bids', { token: tokens.enterprise, raw: JSON.stringify({ product_id: 'IOL-001', price: '1', pad: 'x'.repeat(2 << 20) }) }), 413, 'too_large'],
+      [await call('GET', '/api/feed?offset=-3'), 400, 'bad_query'],
+      [await call('PUT', '/api/rounds'), 405, 'method_not_allowed'],
+      [await call('DELETE', '/api/rounds/3n-iol-2021/bids/unknown', { token: tokens.enterprise }), 404, 'not_found'],
+    ];
+    for (const [res, status, code] of cases) {
+      assert.strictEqual(res.status, status, res.text);
+      assert(res.json && res.json.error && res.json.error.message, res.text);
+      if (code) assert.strictEqual(res.json.error.code, code);
+    }
+    const after = (await call('GET', '/api/feed?offset=0&limit=1000000')).json.items.length;
+    assert.strictEqual(after, before);
+  });
+
+  await check('every route answers every role as its table says', async () => {
+    const routes = (await call('GET', '/api/routes')).json;
+    const bid = (await call('GET', '/api/rounds/3n-iol-2020/bids')).json.items[0].id;
+    const users = { public: null, office: tokens.office, institution: tokens.hospital, enterprise: tokens.enterprise, expert: tokens.expert, observer: tokens.observer, insurer: tokens.insurer, auditor: tokens.auditor };
+    let calls = 0;
+    for (const route of routes) {
+      const url = route.path.replace('{id}', '3n-iol-2021').replace('{bid}', bid).replace('{kind}', 'round');
+      for (const [role, token] of Object.entries(users)) {
+        const r = await call(route.method, url, { token, body: route.method === 'GET' ? undefined : {} });
+        calls++;
+        const code = r.json && r.json.error && r.json.error.code;
+        if (route.roles.includes(role)) {
+          assert(!['unauthenticated', 'role_not_allowed'].includes(code), `${route.method} ${route.path} as ${role}: ${r.text}`);
+        } else if (role === 'public') {
+          assert.strictEqual(r.status, 401, `${route.method} ${route.path} as public`);
+        } else {
+          assert.strictEqual(r.status, 403, `${route.method} ${route.path} as ${role}`);
+          assert.strictEqual(code, 'role_not_allowed');
+        }
+      }
+    }
+    assert(calls >= routes.length * 8);
+  });
+
+  await check('the OpenAPI file describes exactly the served routes', async () => {
+    const spec = (await call('GET', '/api/openapi.json')).json;
+    assert.deepStrictEqual(spec, JSON.parse(fs.readFileSync(path.join(source, 'docs/openapi.json'), 'utf8')));
+    const documented = [];
+    for (const [p, ops] of Object.entries(spec.paths)) for (const [m, op] of Object.entries(ops)) documented.push(`${m.toUpperCase()} ${p} ${op['x-roles'].join(',')}`);
+    const served = (await call('GET', '/api/routes')).json.map((r) => `${r.method} ${r.path} ${r.roles.join(',')}`);
+    assert.deepStrictEqual(documented.sort(), served.sort());
+  });
+
+  await check('the audit log verifies offline, and a changed entry is named', async () => {
+    assert.strictEqual((await call('GET', '/api/audit/log', { token: tokens.observer })).status, 403);
+    const log = await call('GET', '/api/audit/log', { token: tokens.auditor });
+    const head = (await call('GET', '/api/audit/head')).json;
+    const file = path.join(work, 'audit.jsonl');
+    fs.writeFileSync(file, log.text);
+    const lines = log.text.trim().split('\n');
+    assert.strictEqual(JSON.parse(lines[lines.length - 1]).seq, head.seq);
+    let v = spawnSync(procura, ['audit', 'verify', file, '--public-key', head.publicKey, '--signature', head.signature], { encoding: 'utf8' });
+    assert.strictEqual(v.status, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /head signature: valid/);
+    const tampered = lines.map((l) => JSON.parse(l));
+    tampered[4].actor = 'someone-else';
+    fs.writeFileSync(file, tampered.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    v = spawnSync(procura, ['audit', 'verify', file], { encoding: 'utf8' });
+    assert.strictEqual(v.status, 1);
+    assert.match(v.stdout, new RegExp(`BROKEN at entry ${tampered[4].seq}:`));
+    fs.writeFileSync(file, lines.filter((_, i) => i !== 2).join('\n') + '\n');
+    v = spawnSync(procura, ['audit', 'verify', file], { encoding: 'utf8' });
+    assert.strictEqual(v.status, 1);
+    fs.writeFileSync(file, log.text);
+    v = spawnSync(procura, ['audit', 'verify', file, '--public-key', head.publicKey, '--signature', '0'.repeat(128)], { encoding: 'utf8' });
+    assert.strictEqual(v.status, 1);
+  });
+
+  demo.child.kill('SIGTERM');
+  await new Promise((r) => demo.child.on('exit', r));
+
+  await check('a restarted server keeps everything, and sealed bids stay sealed on disk', async () => {
+    const again = await startServer(path.join(work, 'demo.db'));
+    const c2 = client(again.base);
+    const r = await c2('GET', `/api/rounds/${R}/results`);
+    assert.strictEqual(r.status, 200);
+    // The database file holds no opening key and no plaintext bid of an unopened round.
+    const bid = await c2('POST', '/api/login', { body: { user: 'enterprise', password: 'demo-enterprise' } });
+    const placed = await c2('POST', '/api/rounds/3n-iol-2021/bids', { token: bid.json.token, body: { product_id: 'IOL-001', price: '123.4567', nonce: 'feedfacecafebeef' } });
+    assert.strictEqual(placed.status, 201, placed.text);
+    again.child.kill('SIGTERM');
+    await new Promise((res) => again.child.on('exit', res));
+    const db = fs.readFileSync(path.join(work, 'demo.db')).toString('latin1') + (fs.existsSync(path.join(work, 'demo.db-wal')) ? fs.readFileSync(path.join(work, 'demo.db-wal')).toString('latin1') : '');
+    assert(!db.includes('123.4567') && !db.includes('feedfacecafebeef'), 'the bid is readable in the database');
+  });
+
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+})();

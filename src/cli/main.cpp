@@ -11,10 +11,10 @@
 
 #include "award/engine.hpp"
 #include "award/index.hpp"
-#include "core/error.hpp"
-#include "integrity/coverage.hpp"
 #include "cli/serve.hpp"
 #include "core/clock.hpp"
+#include "core/error.hpp"
+#include "integrity/coverage.hpp"
 #include "integrity/flags.hpp"
 #include "integrity/prepare.hpp"
 #include "io/csv_reader.hpp"
@@ -330,7 +330,10 @@ int main(int argc, char** argv) {
   serve_cmd.demo_dir = demo_dir;
   auto* serve = app.add_subcommand(
       "serve", "Run the platform server: the JSON API for rounds, bids, OCDS and the audit log");
-  serve->add_option("--db", serve_cmd.db, "SQLite database file")->capture_default_str();
+  serve
+      ->add_option("--db", serve_cmd.db,
+                   "SQLite database file, or a PostgreSQL URL (postgresql://user@host:port/db)")
+      ->capture_default_str();
   serve->add_option("--keys", serve_cmd.keys,
                     "Folder of the server's keys (default: <db>.keys; keep it private)");
   serve->add_option("--address", serve_cmd.address, "Address to listen on")->capture_default_str();
@@ -345,8 +348,9 @@ int main(int argc, char** argv) {
   audit->require_subcommand(1);
   std::string audit_file, audit_key, audit_signature;
   auto* verify = audit->add_subcommand(
-      "verify", "Verify an exported audit log (GET /api/audit/log) offline; names the first "
-                "broken entry");
+      "verify",
+      "Verify an exported audit log (GET /api/audit/log) offline; names the first "
+      "broken entry");
   verify->add_option("file", audit_file, "The export, one entry per line")->required();
   verify->add_option("--public-key", audit_key, "The server's audit public key (hex)");
   verify->add_option("--signature", audit_signature,

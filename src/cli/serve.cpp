@@ -57,7 +57,9 @@ void load_demo(Api& api, const std::string& dir) {
 }  // namespace
 
 int run_serve(const ServeCommand& c) {
-  auto store = open_sqlite_platform_store(c.db);
+  auto store = open_platform_store(c.db, static_cast<int>(c.threads) + 2);
+  if (c.keys.empty() && c.db.find("://") != std::string::npos)
+    throw InputError("--keys", 0, "", "with a PostgreSQL database, give the keys' folder");
   KeyStore keys(c.keys.empty() ? c.db + ".keys" : c.keys);
   Api api(*store, keys);
   const bool empty = store->list("round", "", 0, 1).empty() && !store->user("office");

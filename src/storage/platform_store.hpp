@@ -64,5 +64,11 @@ class PlatformStore {
 
 // SQLite: one file, WAL, synchronous=FULL (an acknowledged write survives a crash).
 std::unique_ptr<PlatformStore> open_sqlite_platform_store(const std::string& path);
+// PostgreSQL: a connection URL (postgresql://user@host:port/db) and a pool of connections.
+// Several servers may share one database.
+std::unique_ptr<PlatformStore> open_postgres_platform_store(const std::string& url,
+                                                            int connections);
+// PostgreSQL for a postgres:// or postgresql:// URL, else SQLite at that path.
+std::unique_ptr<PlatformStore> open_platform_store(const std::string& location, int connections);
 
 }  // namespace procura

@@ -250,4 +250,10 @@ std::unique_ptr<PlatformStore> open_sqlite_platform_store(const std::string& pat
   return std::make_unique<SqlitePlatformStore>(path);
 }
 
+std::unique_ptr<PlatformStore> open_platform_store(const std::string& location, int connections) {
+  if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0)
+    return open_postgres_platform_store(location, connections);
+  return open_sqlite_platform_store(location);
+}
+
 }  // namespace procura

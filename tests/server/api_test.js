@@ -1,5 +1,6 @@
 // End-to-end tests of `procura serve` through HTTP: a real client against a real server on
-// loopback. Usage: node api_test.js PROCURA SOURCE_DIR WORK_DIR
+// loopback, on SQLite or, when PGURL is set, on PostgreSQL. Usage: node api_test.js PROCURA
+// SOURCE_DIR WORK_DIR
 'use strict';
 const fs = require('fs');
 const net = require('net');
@@ -21,9 +22,11 @@ const freePort = () => new Promise((resolve) => {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const iso = (msFromNow) => new Date(Date.now() + msFromNow).toISOString().replace(/\.\d+Z$/, 'Z');
 
+const pg = process.env.PGURL;
+const database = pg || path.join(work, 'demo.db');
 async function startServer(db, extra = []) {
   const port = await freePort();
-  const child = spawn(procura, ['serve', '--db', db, '--port', String(port), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(procura, ['serve', '--db', db, '--keys', path.join(work, 'keys'), '--port', String(port), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
@@ -45,7 +48,7 @@ function client(base) {
 }
 
 (async () => {
-  const demo = await startServer(path.join(work, 'demo.db'), ['--demo']);
+  const demo = await startServer(database, ['--demo']);
   const call = client(demo.base);
   const tokens = {};
   const roles = ['office', 'hospital', 'enterprise', 'expert', 'observer', 'insurer', 'auditor'];
@@ -296,7 +299,7 @@ function client(base) {
   await new Promise((r) => demo.child.on('exit', r));
 
   await check('a restarted server keeps everything, and sealed bids stay sealed on disk', async () => {
-    const again = await startServer(path.join(work, 'demo.db'));
+    const again = await startServer(database);
     const c2 = client(again.base);
     const r = await c2('GET', `/api/rounds/${R}/results`);
     assert.strictEqual(r.status, 200);
@@ -306,7 +309,10 @@ function client(base) {
     assert.strictEqual(placed.status, 201, placed.text);
     again.child.kill('SIGTERM');
     await new Promise((res) => again.child.on('exit', res));
-    const db = fs.readFileSync(path.join(work, 'demo.db')).toString('latin1') + (fs.existsSync(path.join(work, 'demo.db-wal')) ? fs.readFileSync(path.join(work, 'demo.db-wal')).toString('latin1') : '');
+    const db = pg
+      ? spawnSync('/usr/lib/postgresql/15/bin/psql', [pg, '-At', '-c', 'SELECT data, sealed FROM revision'], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout
+      : fs.readFileSync(database).toString('latin1') + (fs.existsSync(database + '-wal') ? fs.readFileSync(database + '-wal').toString('latin1') : '');
+    assert(db.length > 100000, 'the database content was read');
     assert(!db.includes('123.4567') && !db.includes('feedfacecafebeef'), 'the bid is readable in the database');
   });
 

@@ -1,0 +1,319 @@
+// The platform store on PostgreSQL (libpq): a small pool of connections; a write transaction
+// holds one connection on its thread and an advisory lock, so that any number of servers can
+// share one database and the feed and the audit chain stay in commit order.
+#include <libpq-fe.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+
+#include "storage/platform_store.hpp"
+
+namespace procura {
+
+namespace {
+
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE revision (seq BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL,
+  round_id TEXT NOT NULL, rev BIGINT NOT NULL, data TEXT NOT NULL, sealed TEXT NOT NULL,
+  owner TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, UNIQUE (kind, id, rev));
+CREATE TABLE head (kind TEXT NOT NULL, id TEXT NOT NULL, round_id TEXT NOT NULL,
+  first_seq BIGINT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (kind, id));
+CREATE INDEX head_round ON head(kind, round_id, first_seq);
+CREATE TABLE account (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+  org_id TEXT NOT NULL, password_hash TEXT NOT NULL);
+CREATE TABLE session (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES account(id),
+  expires_at BIGINT NOT NULL);
+CREATE TABLE audit (seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+  action TEXT NOT NULL, body_hash TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE file (key TEXT PRIMARY KEY, content TEXT NOT NULL);
+)sql"};
+
+constexpr long long kWriteLock = 0x70726f637572;  // advisory lock taken by every write transaction
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+Result run(PGconn* c, const std::string& sql, const std::vector<std::string>& params = {}) {
+  std::vector<const char*> values;
+  for (const auto& p : params) values.push_back(p.c_str());
+  Result r(params.empty() ? PQexec(c, sql.c_str())  // may hold several statements
+                          : PQexecParams(c, sql.c_str(), static_cast<int>(params.size()), nullptr,
+                                         values.data(), nullptr, nullptr, 0));
+  const auto status = PQresultStatus(r.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    throw std::runtime_error(std::string("PostgreSQL: ") + PQerrorMessage(c));
+  return r;
+}
+
+std::string at(const Result& r, int row, int col) {
+  return PQgetisnull(r.get(), row, col) ? "" : PQgetvalue(r.get(), row, col);
+}
+long long num(const Result& r, int row, int col) {
+  return std::stoll(at(r, row, col));
+}
+
+const char* const kRevisionColumns =
+    "r.seq, r.kind, r.id, r.round_id, r.rev, r.data, r.sealed, r.owner, r.actor, r.at";
+
+std::vector<ObjectRevision> revisions_of(const Result& r) {
+  std::vector<ObjectRevision> out;
+  for (int i = 0; i < PQntuples(r.get()); ++i)
+    out.push_back({num(r, i, 0), at(r, i, 1), at(r, i, 2), at(r, i, 3), num(r, i, 4), at(r, i, 5),
+                   at(r, i, 6), at(r, i, 7), at(r, i, 8), at(r, i, 9)});
+  return out;
+}
+
+std::vector<AuditEntry> audits_of(const Result& r) {
+  std::vector<AuditEntry> out;
+  for (int i = 0; i < PQntuples(r.get()); ++i)
+    out.push_back({num(r, i, 0), at(r, i, 1), at(r, i, 2), at(r, i, 3), at(r, i, 4), at(r, i, 5),
+                   at(r, i, 6)});
+  return out;
+}
+
+class PgPlatformStore : public PlatformStore {
+ public:
+  PgPlatformStore(const std::string& url, int connections) {
+    for (int i = 0; i < connections; ++i) {
+      PGconn* c = PQconnectdb(url.c_str());
+      if (PQstatus(c) != CONNECTION_OK) {
+        std::string why = PQerrorMessage(c);
+        PQfinish(c);
+        throw std::runtime_error("cannot connect to PostgreSQL: " + why);
+      }
+      idle_.push_back(c);
+      all_.push_back(c);
+    }
+    migrate();
+  }
+  ~PgPlatformStore() override {
+    for (PGconn* c : all_) PQfinish(c);
+  }
+
+  void transaction(const std::function<void()>& f) override {
+    if (current() && depth() > 0) {  // nested: the outer transaction decides
+      ++depth();
+      try {
+        f();
+      } catch (...) {
+        --depth();
+        throw;
+      }
+      --depth();
+      return;
+    }
+    Lease lease(*this);
+    run(lease.c, "BEGIN");
+    run(lease.c, "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
+    depth() = 1;
+    try {
+      f();
+    } catch (...) {
+      depth() = 0;
+      run(lease.c, "ROLLBACK");
+      throw;
+    }
+    depth() = 0;
+    run(lease.c, "COMMIT");
+  }
+
+  ObjectRevision& put(ObjectRevision& o) override {
+    Lease l(*this);
+    auto last = run(l.c, "SELECT COALESCE(MAX(rev), 0) FROM revision WHERE kind = $1 AND id = $2",
+                    {o.kind, o.id});
+    o.rev = num(last, 0, 0) + 1;
+    auto ins = run(l.c,
+                   "INSERT INTO revision (kind, id, round_id, rev, data, sealed, owner, actor, at) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq",
+                   {o.kind, o.id, o.round_id, std::to_string(o.rev), o.data, o.sealed, o.owner,
+                    o.actor, o.at});
+    o.seq = num(ins, 0, 0);
+    run(l.c,
+        "INSERT INTO head (kind, id, round_id, first_seq, seq) VALUES ($1, $2, $3, $4, $4) "
+        "ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq",
+        {o.kind, o.id, o.round_id, std::to_string(o.seq)});
+    return o;
+  }
+
+  std::optional<ObjectRevision> latest(const std::string& kind, const std::string& id) override {
+    Lease l(*this);
+    auto r =
+        run(l.c,
+            std::string("SELECT ") + kRevisionColumns +
+                " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = $1 AND h.id = $2",
+            {kind, id});
+    auto v = revisions_of(r);
+    if (v.empty()) return std::nullopt;
+    return v.front();
+  }
+
+  std::vector<ObjectRevision> list(const std::string& kind, const std::string& round_id,
+                                   long offset, long limit) override {
+    Lease l(*this);
+    return revisions_of(run(l.c,
+                            std::string("SELECT ") + kRevisionColumns +
+                                " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = $1 "
+                                "AND ($2 = '' OR h.round_id = $2) ORDER BY h.first_seq LIMIT $3 "
+                                "OFFSET $4",
+                            {kind, round_id, std::to_string(limit), std::to_string(offset)}));
+  }
+
+  long count(const std::string& kind, const std::string& round_id) override {
+    Lease l(*this);
+    auto r = run(l.c, "SELECT COUNT(*) FROM head WHERE kind = $1 AND ($2 = '' OR round_id = $2)",
+                 {kind, round_id});
+    return static_cast<long>(num(r, 0, 0));
+  }
+
+  std::vector<ObjectRevision> revisions(const std::string& kind, const std::string& id) override {
+    Lease l(*this);
+    return revisions_of(run(l.c,
+                            std::string("SELECT ") + kRevisionColumns +
+                                " FROM revision r WHERE r.kind = $1 AND r.id = $2 ORDER BY r.rev",
+                            {kind, id}));
+  }
+
+  std::vector<ObjectRevision> feed(long after, long limit) override {
+    Lease l(*this);
+    return revisions_of(run(l.c,
+                            std::string("SELECT ") + kRevisionColumns +
+                                " FROM revision r WHERE r.seq > $1 ORDER BY r.seq LIMIT $2",
+                            {std::to_string(after), std::to_string(limit)}));
+  }
+
+  void put_user(const UserRecord& u) override {
+    Lease l(*this);
+    run(l.c,
+        "INSERT INTO account (id, name, role, org_id, password_hash) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, "
+        "org_id = excluded.org_id, password_hash = excluded.password_hash",
+        {u.id, u.name, u.role, u.org_id, u.password_hash});
+  }
+
+  std::optional<UserRecord> user(const std::string& id) override {
+    Lease l(*this);
+    auto r =
+        run(l.c, "SELECT id, name, role, org_id, password_hash FROM account WHERE id = $1", {id});
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    return UserRecord{at(r, 0, 0), at(r, 0, 1), at(r, 0, 2), at(r, 0, 3), at(r, 0, 4)};
+  }
+
+  void put_session(const std::string& token_hash, const std::string& user_id,
+                   long long expires_at) override {
+    Lease l(*this);
+    run(l.c, "INSERT INTO session (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+        {token_hash, user_id, std::to_string(expires_at)});
+  }
+
+  std::optional<std::string> session_user(const std::string& token_hash, long long now) override {
+    Lease l(*this);
+    auto r = run(l.c, "SELECT user_id FROM session WHERE token_hash = $1 AND expires_at > $2",
+                 {token_hash, std::to_string(now)});
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    return at(r, 0, 0);
+  }
+
+  void append_audit(const AuditEntry& e) override {
+    Lease l(*this);
+    run(l.c,
+        "INSERT INTO audit (seq, at, actor, action, body_hash, prev_hash, hash) VALUES ($1, $2, "
+        "$3, $4, $5, $6, $7)",
+        {std::to_string(e.seq), e.at, e.actor, e.action, e.body_hash, e.prev_hash, e.hash});
+  }
+
+  std::optional<AuditEntry> last_audit() override {
+    Lease l(*this);
+    auto v = audits_of(run(l.c,
+                           "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit "
+                           "ORDER BY seq DESC LIMIT 1"));
+    if (v.empty()) return std::nullopt;
+    return v.front();
+  }
+
+  std::vector<AuditEntry> audit(long after, long limit) override {
+    Lease l(*this);
+    return audits_of(run(l.c,
+                         "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit "
+                         "WHERE seq > $1 ORDER BY seq LIMIT $2",
+                         {std::to_string(after), std::to_string(limit)}));
+  }
+
+  void put_file(const std::string& key, const std::string& content) override {
+    Lease l(*this);
+    run(l.c, "INSERT INTO file (key, content) VALUES ($1, $2)", {key, content});
+  }
+
+  std::optional<std::string> file(const std::string& key) override {
+    Lease l(*this);
+    auto r = run(l.c, "SELECT content FROM file WHERE key = $1", {key});
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    return at(r, 0, 0);
+  }
+
+ private:
+  // The connection of this thread's open transaction, if any.
+  static PGconn*& current() {
+    thread_local PGconn* c = nullptr;
+    return c;
+  }
+  static int& depth() {
+    thread_local int d = 0;
+    return d;
+  }
+
+  // A connection for one call: the thread's transaction connection, else one from the pool.
+  struct Lease {
+    PgPlatformStore& s;
+    PGconn* c;
+    bool owned = false;
+    explicit Lease(PgPlatformStore& store) : s(store), c(current()) {
+      if (c) return;
+      std::unique_lock lock(s.mutex_);
+      s.available_.wait(lock, [&] { return !s.idle_.empty(); });
+      c = s.idle_.back();
+      s.idle_.pop_back();
+      owned = true;
+      current() = c;
+    }
+    ~Lease() {
+      if (!owned) return;
+      current() = nullptr;
+      if (PQstatus(c) != CONNECTION_OK) PQreset(c);  // a lost connection is reopened for the next
+      std::lock_guard lock(s.mutex_);
+      s.idle_.push_back(c);
+      s.available_.notify_one();
+    }
+  };
+
+  void migrate() {
+    Lease l(*this);
+    run(l.c, "BEGIN");
+    run(l.c, "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
+    run(l.c, "CREATE TABLE IF NOT EXISTS procura_schema (version INTEGER NOT NULL)");
+    auto v = run(l.c, "SELECT COALESCE(MAX(version), 0) FROM procura_schema");
+    const long version = static_cast<long>(num(v, 0, 0));
+    const long n = static_cast<long>(sizeof kMigrations / sizeof *kMigrations);
+    for (long i = version; i < n; ++i) {
+      run(l.c, kMigrations[i]);
+      run(l.c, "INSERT INTO procura_schema (version) VALUES ($1)", {std::to_string(i + 1)});
+    }
+    run(l.c, "COMMIT");
+  }
+
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<PGconn*> idle_, all_;
+};
+
+}  // namespace
+
+std::unique_ptr<PlatformStore> open_postgres_platform_store(const std::string& url,
+                                                            int connections) {
+  return std::make_unique<PgPlatformStore>(url, connections);
+}
+
+}  // namespace procura

@@ -16,6 +16,8 @@ const char* group_status_name(GroupStatus s) {
       return "failed";
     case GroupStatus::kNegotiation:
       return "negotiation";
+    case GroupStatus::kHeld:
+      return "held";
   }
   return "";
 }
@@ -48,6 +50,7 @@ RoundResult run_round(const RoundInput& input) {
   route_groups(ix, r);
   run_bidding(ix, r);
   run_negotiation(ix, r);
+  hold_groups(ix, r);
   allocate_volume(ix, r);
   set_contract_terms(ix, r);
   compute_metrics(ix, r);

@@ -50,6 +50,7 @@ void compute_metrics(const RoundIndex& ix, RoundResult& r) {
   m.groups = static_cast<int>(r.groups.size());
   for (const auto& g : r.groups) {
     m.competitive_groups += g.competitive;
+    m.held_groups += g.status == GroupStatus::kHeld;
     if (g.status == GroupStatus::kFailed) {
       ++m.failed_groups;
       m.unallocated_units +=
@@ -57,7 +58,9 @@ void compute_metrics(const RoundIndex& ix, RoundResult& r) {
     }
   }
   for (const auto& b : r.bids)
-    if (r.groups[b.group].status != GroupStatus::kNegotiation) ++m.bidding_entered;
+    if (r.groups[b.group].status != GroupStatus::kNegotiation &&
+        r.groups[b.group].status != GroupStatus::kHeld)
+      ++m.bidding_entered;
 
   long double sum_bid = 0, sum_neg = 0;
   for (const auto& a : r.awards) {

@@ -18,7 +18,7 @@ struct Rejection {
   std::string reason;  // published plain-language reason
 };
 
-enum class GroupStatus { kAwarded, kFailed, kNegotiation };
+enum class GroupStatus { kAwarded, kFailed, kNegotiation, kHeld };
 const char* group_status_name(GroupStatus s);
 
 struct Group {
@@ -129,6 +129,7 @@ struct Metrics {
   int groups = 0;
   int competitive_groups = 0;
   int failed_groups = 0;
+  int held_groups = 0;  // awards held by a pending complaint
   int bidding_entered = 0;
   int bidding_eliminated = 0;
   int bidding_awards = 0;

@@ -16,6 +16,9 @@ void route_groups(const RoundIndex& ix, RoundResult& r);
 void run_bidding(const RoundIndex& ix, RoundResult& r);
 // Step 4: the negotiation stage for every product routed to it.
 void run_negotiation(const RoundIndex& ix, RoundResult& r);
+// Step 4b: groups named in RoundInput::held_groups (a pending complaint) keep their ranking but
+// get no award, volume or contract until the hold ends.
+void hold_groups(const RoundIndex& ix, RoundResult& r);
 // Step 5: agreed volumes: base, share ladder or region draft, institution assignment.
 void allocate_volume(const RoundIndex& ix, RoundResult& r);
 // Step 6: contract terms for every award.

@@ -57,9 +57,10 @@ void read_round_rules(const std::string& path, RoundInput& round) {
     throw InputError(path, line, "", std::string("malformed JSON: ") + e.what());
   }
   if (!j.is_object()) throw InputError(path, 1, "", "expected a JSON object");
-  check_keys(
-      j, {"id", "title", "ocidPrefix", "currency", "buyer", "attributes", "profile", "timeline"},
-      path, "");
+  check_keys(j,
+             {"id", "title", "ocidPrefix", "currency", "buyer", "attributes", "profile", "timeline",
+              "heldGroups"},
+             path, "");
   round.id = get_string(j, "id", path, "", true);
   if (round.id.find_first_of(" /\\|") != std::string::npos)
     throw InputError(path, 0, "id", "expected an id without spaces, slashes or '|'");
@@ -80,6 +81,15 @@ void read_round_rules(const std::string& path, RoundInput& round) {
       if (!a.is_string())
         throw InputError(path, 0, "attributes", "expected strings, got " + a.dump());
       round.attribute_names.push_back(a.get<std::string>());
+    }
+  }
+  if (j.contains("heldGroups")) {
+    if (!j["heldGroups"].is_array())
+      throw InputError(path, 0, "heldGroups", "expected an array of group ids");
+    for (const auto& g : j["heldGroups"]) {
+      if (!g.is_string())
+        throw InputError(path, 0, "heldGroups", "expected group ids, got " + g.dump());
+      round.held_groups.push_back(g.get<std::string>());
     }
   }
   if (!j.contains("profile")) throw InputError(path, 0, "profile", "required field is missing");

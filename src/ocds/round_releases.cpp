@@ -180,7 +180,9 @@ class Publisher {
     const Group& grp = r_.groups[g];
     json l = {{"id", grp.id}, {"title", grp.key}};
     if (final)
-      l["status"] = grp.status == GroupStatus::kFailed ? "unsuccessful" : "complete";
+      l["status"] = grp.status == GroupStatus::kFailed ? "unsuccessful"
+                    : grp.status == GroupStatus::kHeld ? "active"
+                                                       : "complete";
     else
       l["status"] = "active";
     json ext = {{"groupKey", grp.key},

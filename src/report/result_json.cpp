@@ -26,6 +26,7 @@ json metrics_json(const Metrics& m, int) {
           {"eligibleProducts", m.eligible_products},
           {"rejectedProducts", m.rejected_products},
           {"groups", m.groups},
+          {"heldGroups", m.held_groups},
           {"competitiveGroups", m.competitive_groups},
           {"failedGroups", m.failed_groups},
           {"biddingEntered", m.bidding_entered},

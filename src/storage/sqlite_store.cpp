@@ -66,7 +66,9 @@ CREATE TABLE region_preference (product_key INTEGER NOT NULL REFERENCES product(
   region_key INTEGER NOT NULL REFERENCES region(key), PRIMARY KEY (product_key, rank));
 CREATE INDEX region_preference_region ON region_preference(region_key);
 CREATE TABLE result (round_key INTEGER PRIMARY KEY REFERENCES round(key), results TEXT NOT NULL);
-)sql"};
+)sql",
+    // 2: groups whose award a pending complaint holds.
+    "ALTER TABLE round ADD COLUMN held_groups TEXT NOT NULL DEFAULT '';"};
 
 // Tables of a round, children before parents: the order in which a round is deleted.
 const char* const kDeleteRound[] = {
@@ -206,10 +208,11 @@ ImportOutcome SqliteStore::import_round(
     if (progress && (++done & 0xFFFF) == 0) progress(done, total);
   };
   const auto& tl = in.timeline;
-  Statement(db_, "INSERT INTO round VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+  Statement(db_, "INSERT INTO round VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .insert(in.id, in.title, in.ocid_prefix, in.currency, in.buyer_id, in.buyer_name,
               join(in.attribute_names), profile_to_json(in.profile).dump(), tl.base_period,
-              tl.bid_deadline, tl.bid_opening, tl.negotiation_end, tl.contract_start, digest);
+              tl.bid_deadline, tl.bid_opening, tl.negotiation_end, tl.contract_start, digest,
+              join(in.held_groups));
   const std::int64_t rk = sqlite3_last_insert_rowid(db_);
   // Keys of the rows just inserted, by id; a dangling id is refused before anything is kept.
   using Keys = absl::flat_hash_map<std::string_view, std::int64_t>;
@@ -294,7 +297,8 @@ RoundInput SqliteStore::load_round(const std::string& id) {
         db_,
         "SELECT "
         "key,id,title,ocid_prefix,currency,buyer_id,buyer_name,attributes,profile,base_period,"
-        "bid_deadline,bid_opening,negotiation_end,contract_start FROM round WHERE id = ?");
+        "bid_deadline,bid_opening,negotiation_end,contract_start,held_groups FROM round WHERE "
+        "id = ?");
     q.bind(1, id);
     if (!q.step()) throw RuleError("no round '" + id + "' in the database; import it first");
     rk = q.integer(0);
@@ -307,6 +311,7 @@ RoundInput SqliteStore::load_round(const std::string& id) {
     in.attribute_names = split(q.text(7));
     in.profile = profile_from_json(nlohmann::json::parse(q.text(8)), "database");
     in.timeline = {q.text(9), q.text(10), q.text(11), q.text(12), q.text(13)};
+    in.held_groups = split(q.text(14));
   }
   auto each = [&](const char* sql, auto fn) {
     Statement q(db_, sql);

@@ -62,6 +62,8 @@ void visit_fields(P& p, F&& f) {
   f("prepaymentBp", p.prepayment_bp);
   f("paymentDays", p.payment_days);
   f("priceDecimals", p.price_decimals);
+  f("complaintDays", p.complaint_days);
+  f("complaintAnswerDays", p.complaint_answer_days);
 }
 
 template <class E>
@@ -280,6 +282,10 @@ RuleProfile profile_from_json(const nlohmann::json& j, const std::string& source
     throw InputError(source, 0, "profile.negotiationRounds", "expected at least 1");
   if (p.price_decimals < 0 || p.price_decimals > 4)
     throw InputError(source, 0, "profile.priceDecimals", "expected 0 to 4");
+  if (p.complaint_days < 0 || p.complaint_days > 365)
+    throw InputError(source, 0, "profile.complaintDays", "expected 0 to 365 days");
+  if (p.complaint_answer_days < 1 || p.complaint_answer_days > 365)
+    throw InputError(source, 0, "profile.complaintAnswerDays", "expected 1 to 365 days");
   for (int bp : p.volume_ratio_bp_by_winners)
     if (bp <= 0 || bp > 10'000)
       throw InputError(source, 0, "profile.volumeRatioBpByWinners",
@@ -330,6 +336,10 @@ std::vector<std::string> explain_profile(const RuleProfile& p) {
     s.push_back(fmt::format("Contracts run {} months.", p.term_months(1)));
   if (p.prepayment_bp > 0)
     s.push_back("The insurance fund prepays at least " + pct(p.prepayment_bp) + ".");
+  s.push_back(fmt::format(
+      "Enterprises and observers may complain about a stage within {} days of its publication; "
+      "the alliance office answers within {} days.",
+      p.complaint_days, p.complaint_answer_days));
   return s;
 }
 

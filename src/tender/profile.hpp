@@ -66,6 +66,11 @@ struct RuleProfile {
 
   int price_decimals = 4;
 
+  // Complaints: a stage (publication, opening, award) may be challenged for this many days after
+  // it is published; the office answers within complaint_answer_days of the filing.
+  int complaint_days = 10;
+  int complaint_answer_days = 7;
+
   int volume_ratio_bp(int winners) const;
   int term_months(int winners) const;
 };

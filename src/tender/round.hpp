@@ -83,6 +83,8 @@ struct RoundInput {
   std::vector<Offer> offers;
   std::vector<RevivalAnswer> revivals;
   std::vector<RegionPreference> region_preferences;
+  // Groups ("G001") whose award is held by a pending complaint: ranked, not awarded.
+  std::vector<std::string> held_groups;
 
   std::string ocid() const { return ocid_prefix + "-" + id; }
 };

@@ -36,7 +36,7 @@ TEST(SqliteStore, ImportIsIdempotentAndRoundTrips) {
   auto db = fresh_db("idem");
   auto loaded = load_round_folder(kDemo);
   SqliteStore store(db.string());
-  EXPECT_EQ(store.schema_version(), 1);
+  EXPECT_EQ(store.schema_version(), 2);
   auto first = store.import_round(loaded.input, loaded.digest);
   EXPECT_EQ(first.kind, ImportOutcome::Kind::kCreated);
   EXPECT_EQ(first.rows, loaded.rows);

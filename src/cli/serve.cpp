@@ -52,6 +52,26 @@ void load_demo(Api& api, const std::string& dir) {
   // The same alliance's next round, open for bids for 30 days.
   api.import_round_folder(dir, "3n-iol-2021", utc_in(30 * 86400), utc_in(30 * 86400 + 3600),
                           utc_in(40 * 86400), false);
+  // The expert library, the 2021 panel (X03 and two others, drawn with a published seed), and
+  // the observer assigned to both rounds.
+  auto must = [&](const char* method, const std::string& path, const std::string& body) {
+    ApiResponse r = api.act_as("office", method, path, body);
+    if (r.status >= 300) throw std::runtime_error("demo data: " + path + ": " + r.body);
+  };
+  const char* experts[][3] = {
+      {"X01", "Ophthalmologist, Beijing", R"(["ophthalmology"], "interests": ["E02"])"},
+      {"X02", "Hospital pharmacist, Tianjin", R"(["pharmacy", "ophthalmology"], "interests": [])"},
+      {"X03", "Evaluation expert X03", R"(["ophthalmology"], "interests": [])"},
+      {"X04", "Health economist, Hebei", R"(["health-economics"], "interests": [])"},
+      {"X05", "Ophthalmic nurse, Hebei", R"(["ophthalmology"], "interests": ["E05"])"},
+      {"X06", "Biomedical engineer, Beijing", R"(["ophthalmology", "devices"], "interests": [])"},
+  };
+  for (const auto& e : experts)
+    must("POST", "/api/experts",
+         fmt::format(R"({{"id": "{}", "name": "{}", "specialities": {}}})", e[0], e[1], e[2]));
+  for (const char* round : {"3n-iol-2020", "3n-iol-2021"})
+    must("POST", std::string("/api/rounds/") + round + "/observers", R"({"user": "observer"})");
+  must("POST", "/api/rounds/3n-iol-2021/panel", R"({"size": 3, "seed": "3n-iol-2021-demo"})");
 }
 
 }  // namespace

@@ -47,7 +47,8 @@ Panel draw_panel(const std::vector<Expert>& library, const PanelRequest& request
     throw RuleError("the library has " + std::to_string(panel.eligible) +
                     " eligible experts for a panel of " + std::to_string(request.size));
   std::sort(keyed.begin(), keyed.end());
-  for (int i = 0; i < request.size; ++i) panel.members.push_back(keyed[i].second);
+  for (const auto& k : keyed) panel.order.push_back(k.second);
+  panel.members.assign(panel.order.begin(), panel.order.begin() + request.size);
   return panel;
 }
 

@@ -29,6 +29,7 @@ struct PanelExclusion {
 
 struct Panel {
   std::vector<std::string> members;  // in draw order
+  std::vector<std::string> order;    // every eligible expert, by draw key
   std::vector<PanelExclusion> excluded;
   int eligible = 0;
 };

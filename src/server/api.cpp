@@ -21,6 +21,7 @@
 #include "ocds/merge.hpp"
 #include "ocds/round_releases.hpp"
 #include "report/report.hpp"
+#include "server/api_support.hpp"
 #include "tender/commitment.hpp"
 
 namespace procura {
@@ -87,47 +88,6 @@ KeyPair KeyStore::opening(const std::string& round_id) const {
 
 namespace {
 
-// A refusal with its HTTP status, code and message (and the field at fault, if any).
-struct ApiError : std::runtime_error {
-  int status;
-  std::string code, field;
-  ApiError(int s, std::string c, const std::string& message, std::string f = "")
-      : std::runtime_error(message), status(s), code(std::move(c)), field(std::move(f)) {}
-};
-
-ApiResponse json_response(int status, const json& body) {
-  ApiResponse r;
-  r.status = status;
-  r.body = body.dump();
-  return r;
-}
-
-ApiResponse error_response(const ApiError& e) {
-  json err = {{"code", e.code}, {"message", e.what()}};
-  if (!e.field.empty()) err["field"] = e.field;
-  return json_response(e.status, {{"error", err}});
-}
-
-json parse_body(const std::string& body) {
-  if (body.empty()) throw ApiError(400, "empty_body", "expected a JSON body");
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded()) throw ApiError(400, "malformed_json", "the body is not valid JSON");
-  return j;
-}
-
-std::string text_field(const json& j, const char* key, bool required = true) {
-  if (!j.is_object()) throw ApiError(422, "invalid", "expected a JSON object");
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    if (required)
-      throw ApiError(422, "missing_field", std::string("'") + key + "' is required", key);
-    return "";
-  }
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number()) return it->dump();
-  throw ApiError(422, "wrong_type", std::string("'") + key + "' must be a string or a number", key);
-}
-
 // A cell of a table row as CSV text: strings as they are, numbers as written, booleans 1/0.
 std::string cell_text(const json& v, const std::string& column) {
   if (v.is_string()) return v.get<std::string>();
@@ -144,17 +104,6 @@ std::string cell_text(const json& v, const std::string& column) {
     return out;
   }
   throw ApiError(422, "wrong_type", "'" + column + "' must be a string, number or boolean", column);
-}
-
-long query_number(const ApiRequest& r, const char* key, long fallback, long max) {
-  auto it = r.query.find(key);
-  if (it == r.query.end() || it->second.empty()) return fallback;
-  char* end = nullptr;
-  const long v = std::strtol(it->second.c_str(), &end, 10);
-  if (*end || v < 0)
-    throw ApiError(400, "bad_query", std::string("'") + key + "' must be a non-negative integer",
-                   key);
-  return std::min(v, max);
 }
 
 // The tables of a round, as in a round folder (docs/round-inputs.md).
@@ -207,6 +156,21 @@ const std::vector<TableSpec>& table_specs() {
   return kTables;
 }
 
+// A path segment with its %XX escapes decoded (ids holding '/' are sent as %2F).
+std::string percent_decoded(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 bool role_in(Role r, const std::vector<Role>& roles) {
   return std::find(roles.begin(), roles.end(), r) != roles.end();
 }
@@ -229,34 +193,35 @@ json round_fields(const json& round) {
 // ---------------------------------------------------------------------------------------------
 // Routes
 
-struct Caller {
-  Role role = Role::kPublic;
-  std::string user_id = "public";
-  std::string org_id;
-};
-
-using Params = std::vector<std::string>;
-
 struct Route {
   RouteInfo info;
   std::regex pattern;
   std::function<ApiResponse(const ApiRequest&, const Caller&, const Params&)> handler;
 };
 
-struct Api::Impl {
+struct Api::Impl : ApiCore {
   PlatformStore& store;
   KeyStore& keys;
   std::vector<Route> routes;
+  std::vector<std::shared_ptr<void>> modules;  // route modules (evaluation_routes.cpp)
   std::mutex login_mutex;
   std::map<std::string, std::vector<long long>> failed_logins;  // user -> failure times
 
-  Impl(PlatformStore& s, KeyStore& k) : store(s), keys(k) { add_routes(); }
+  Impl(PlatformStore& s, KeyStore& k) : store(s), keys(k) {
+    add_routes();
+    add_evaluation_routes(*this);
+  }
+
+  PlatformStore& db() override { return store; }
+  void keep(std::shared_ptr<void> module) override { modules.push_back(std::move(module)); }
+  LoadedRound load_round(const std::string& round_id, bool with_bids) override {
+    return materialize(round_id, "", {}, with_bids);
+  }
 
   // --- plumbing -------------------------------------------------------------------------------
 
   void route(const std::string& method, const std::string& pattern, std::vector<Role> roles,
-             const std::string& summary,
-             std::function<ApiResponse(const ApiRequest&, const Caller&, const Params&)> h) {
+             const std::string& summary, RouteHandler h) override {
     std::string re = "^";
     for (const char* p = pattern.c_str(); *p; ++p) {
       if (*p == '{') {
@@ -301,7 +266,7 @@ struct Api::Impl {
               std::string("the role '") + role_name(caller.role) + "' may not " + rt.info.summary);
         }
         Params params;
-        for (std::size_t i = 1; i < m.size(); ++i) params.push_back(m[i].str());
+        for (std::size_t i = 1; i < m.size(); ++i) params.push_back(percent_decoded(m[i].str()));
         if (r.method == "GET") return cached(r, rt.handler(r, caller, params));
         ApiResponse out;
         store.transaction([&] {
@@ -343,13 +308,13 @@ struct Api::Impl {
 
   ObjectRevision put(const std::string& kind, const std::string& id, const std::string& round_id,
                      const json& data, const Caller& caller, const std::string& sealed = "",
-                     const std::string& owner = "") {
+                     const std::string& owner = "") override {
     ObjectRevision rev{0,           kind,   id,    round_id,       0,
                        data.dump(), sealed, owner, caller.user_id, utc_now()};
     return store.put(rev);
   }
 
-  json round_doc(const std::string& id) {
+  json round_doc(const std::string& id) override {
     auto r = store.latest("round", id);
     if (!r) throw ApiError(404, "not_found", "no round '" + id + "'");
     return json::parse(r->data);
@@ -568,6 +533,11 @@ struct Api::Impl {
       rows.push_back(body[i]);
     }
     if (std::string(spec.name) == "offers") check_offer_owner(round_id, c, rows);
+    if (std::string(spec.name) == "access_prices" && c.role == Role::kExpert &&
+        !on_round_panel(*this, round_id, c.org_id))
+      throw ApiError(403, "not_on_panel",
+                     "access prices are set by the round's drawn expert panel, and you are not "
+                     "on it");
     materialize(round_id, spec.name, rows, spec.after_opening);  // refuses bad rows
     json flags = json::array();
     if (std::string(spec.name) == "demand") flags = demand_flags(round_id, rows);
@@ -737,28 +707,53 @@ struct Api::Impl {
     return json_response(200, with_phase(round));
   }
 
+  // Runs the award. Groups held by pending complaints are ranked but not awarded; once their
+  // complaints are answered or their holds overridden, a further call completes the award (the
+  // same inputs give the same results; changed releases are published under new ids).
   ApiResponse award(const std::string& round_id, const Caller& c) {
     json round = round_doc(round_id);
-    if (round.value("status", "") != "opened")
+    const std::string status = round.value("status", "");
+    const bool completing =
+        status == "awarded" && !round.value("heldGroups", json::array()).empty();
+    if (status != "opened" && !completing)
       throw ApiError(409, "wrong_phase",
-                     "a round is awarded after its bids are opened (it is " + phase(round) + ")");
+                     status == "awarded" ? "the round is awarded and no group is held"
+                                         : "a round is awarded after its bids are opened (it is " +
+                                               phase(round) + ")");
     const std::string end = round["timeline"].value("negotiationEnd", "");
     if (!end.empty() && utc_now() < end)
       throw ApiError(409, "wrong_phase", "the negotiation is open until " + end);
     LoadedRound loaded = materialize(round_id, "", {}, true);
+    std::vector<std::string> groups;
+    for (const auto& g : run_round(loaded.input).groups) groups.push_back(g.id);
+    loaded.input.held_groups = held_groups_of(*this, round_id, groups);
+    if (completing &&
+        loaded.input.held_groups == round["heldGroups"].get<std::vector<std::string>>())
+      throw ApiError(409, "still_held",
+                     "the held groups' complaints are still pending and not overridden");
     RoundResult result = run_round(loaded.input);
-    store.put_file("results/" + round_id, result_json(loaded.input, result).dump());
+    const int run = round.value("awardRuns", 0) + 1;
+    const std::string suffix = run == 1 ? "" : "/" + std::to_string(run);
+    store.put_file("results/" + round_id + suffix, result_json(loaded.input, result).dump());
     std::ostringstream package, lines;
     write_round_ocds(loaded.input, result, package, lines);
-    store.put_file("ocds-package/" + round_id, package.str());
+    store.put_file("ocds-package/" + round_id + suffix, package.str());
     std::istringstream in(lines.str());
     for (std::string line; std::getline(in, line);) {
       if (line.empty()) continue;
       json rel = json::parse(line);
-      put("release", rel.value("id", ""), round_id, rel, c);
+      const std::string id = rel.value("id", "");
+      auto before = store.latest("release", id);
+      if (before && json::parse(before->data) == rel) continue;  // unchanged: published already
+      if (before) rel["id"] = id + "-" + std::to_string(run);    // a release is never rewritten
+      put("release", rel["id"], round_id, rel, c);
     }
     round["status"] = "awarded";
-    round["awardedAt"] = utc_now();
+    round[run == 1 ? "awardedAt" : "completedAt"] = utc_now();
+    round["awardRuns"] = run;
+    round["resultsFile"] = "results/" + round_id + suffix;
+    round["ocdsFile"] = "ocds-package/" + round_id + suffix;
+    round["heldGroups"] = loaded.input.held_groups;
     put("round", round_id, round_id, round, c);
     return json_response(200, with_phase(round));
   }
@@ -941,8 +936,13 @@ struct Api::Impl {
     for (const auto& spec : table_specs()) {
       const std::string pattern = std::string("/api/rounds/{id}/") + spec.name;
       const TableSpec* s = &spec;
-      route("GET", pattern, everyone, "read a round's table", [this, s](auto& r, auto&, auto& p) {
-        round_doc(p[0]);
+      route("GET", pattern, everyone, "read a round's table", [this, s](auto& r, auto& c, auto& p) {
+        const json round = round_doc(p[0]);
+        if (std::string(s->name) == "access_prices" && round.value("status", "") != "awarded" &&
+            !may_read_evaluation(*this, p[0], c))
+          throw ApiError(403, "sealed",
+                         "access prices are revealed when the round is awarded; before, only the "
+                         "office, auditors, the panel and the round's observers read them");
         const long offset = query_number(r, "offset", 0, 1L << 40),
                    limit = query_number(r, "limit", 1000, 10000);
         json items = json::array();
@@ -967,9 +967,14 @@ struct Api::Impl {
     route("POST", "/api/rounds/{id}/award", office, "run the award",
           [this](auto&, auto& c, auto& p) { return award(p[0], c); });
     route("GET", "/api/rounds/{id}/results", everyone, "read a round's results",
-          [this](auto&, auto&, auto& p) { return round_file("results/" + p[0], "results"); });
+          [this](auto&, auto&, auto& p) {
+            return round_file(round_doc(p[0]).value("resultsFile", "results/" + p[0]), "results");
+          });
     route("GET", "/api/rounds/{id}/ocds/releases", everyone, "read a round's release package",
-          [this](auto&, auto&, auto& p) { return round_file("ocds-package/" + p[0], "releases"); });
+          [this](auto&, auto&, auto& p) {
+            return round_file(round_doc(p[0]).value("ocdsFile", "ocds-package/" + p[0]),
+                              "releases");
+          });
     route("GET", "/api/rounds/{id}/ocds/records", everyone, "read a round's record package",
           [this](auto&, auto&, auto& p) { return records(p[0]); });
     route("GET", "/api/ocds/releases.jsonl", everyone, "download every release (JSON lines)",
@@ -1006,7 +1011,14 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
   std::ifstream rf(fs::path(dir) / "round.json");
   json round = json::parse(rf);
   if (!id.empty()) round["id"] = id;
-  if (!bid_deadline.empty()) round["timeline"]["bidDeadline"] = bid_deadline;
+  // A round moved in time keeps its products' registrations valid by as many days.
+  int shift_days = 0;
+  if (!bid_deadline.empty()) {
+    auto from = parse_utc(round["timeline"].value("bidDeadline", ""));
+    auto to = parse_utc(bid_deadline);
+    if (from && to) shift_days = static_cast<int>((*to - *from) / 86400);
+    round["timeline"]["bidDeadline"] = bid_deadline;
+  }
   if (!bid_opening.empty()) round["timeline"]["bidOpening"] = bid_opening;
   if (!negotiation_end.empty()) round["timeline"]["negotiationEnd"] = negotiation_end;
   const std::string round_id = round["id"];
@@ -1032,8 +1044,13 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
             json r = json::object();
             for (std::size_t i = 0; i < header.size() && i < row.fields.size(); ++i)
               if (!row.fields[i].empty()) r[header[i]] = row.fields[i];
-            if (std::string(spec.name) == "products")
+            if (std::string(spec.name) == "products") {
               enterprise_of[r.value("product_id", "")] = r.value("enterprise_id", "");
+              const std::string until = r.value("registration_valid_until", "");
+              if (shift_days != 0 && until.size() == 10)
+                r["registration_valid_until"] =
+                    add_days(until + "T00:00:00Z", shift_days).substr(0, 10);
+            }
             impl_->put(spec.name, round_id + "/" + Impl::row_id(spec, r), round_id, r, system);
           });
     }
@@ -1078,6 +1095,15 @@ void Api::open_and_award(const std::string& round_id) {
       impl_->audit(system, r);
     });
   }
+}
+
+ApiResponse Api::act_as(const std::string& user_id, const std::string& method,
+                        const std::string& path, const std::string& body) {
+  auto user = impl_->store.user(user_id);
+  if (!user) throw std::runtime_error("no account '" + user_id + "'");
+  const std::string token = new_token();
+  impl_->store.put_session(token_hash(token), user_id, unix_now() + 60);
+  return impl_->handle({method, path, {}, body, "Bearer " + token, ""});
 }
 
 void Api::add_user(const std::string& id, const std::string& name, Role role,

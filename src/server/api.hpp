@@ -71,6 +71,9 @@ class Api {
                            const std::string& negotiation_end, bool with_bids);
   // Opens and awards a round as the office would (demo at start-up).
   void open_and_award(const std::string& round_id);
+  // Handles a request as the account `user_id` (demo data at start-up, tools).
+  ApiResponse act_as(const std::string& user_id, const std::string& method, const std::string& path,
+                     const std::string& body);
 
  private:
   struct Impl;

@@ -3,49 +3,20 @@
 // SOURCE_DIR WORK_DIR
 'use strict';
 const fs = require('fs');
-const net = require('net');
 const path = require('path');
 const assert = require('assert');
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const [procura, sourceArg, work] = process.argv.slice(2);
 const source = path.resolve(sourceArg);
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try { await fn(); passed++; } catch (e) { failed++; console.error(`FAIL ${name}: ${e.stack || e.message}`); }
-}
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const iso = (msFromNow) => new Date(Date.now() + msFromNow).toISOString().replace(/\.\d+Z$/, 'Z');
+const { checks, sleep, iso, client, startServer: start } = require('./lib');
+const { check, finish } = checks();
 
 const pg = process.env.PGURL;
 const database = pg || path.join(work, 'demo.db');
-async function startServer(db, extra = []) {
-  const port = await freePort();
-  const child = spawn(procura, ['serve', '--db', db, '--keys', path.join(work, 'keys'), '--port', String(port), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
-  for (let i = 0; i < 200 && !out.includes('serving'); i++) await sleep(50);
-  assert(out.includes('serving'), `the server did not start: ${out}`);
-  return { child, base: `http://127.0.0.1:${port}`, output: () => out };
-}
-
-function client(base) {
-  return async function call(method, url, { token, body, raw, headers = {} } = {}) {
-    const h = { ...headers };
-    if (token) h.Authorization = `Bearer ${token}`;
-    const res = await fetch(base + url, { method, headers: h, body: raw !== undefined ? raw : body !== undefined ? JSON.stringify(body) : undefined });
-    const text = await res.text();
-    let json = null;
-    try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
-    return { status: res.status, json, text, headers: res.headers };
-  };
-}
+const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys'), extra);
 
 (async () => {
   const demo = await startServer(database, ['--demo']);
@@ -243,7 +214,7 @@ function client(base) {
     const users = { public: null, office: tokens.office, institution: tokens.hospital, enterprise: tokens.enterprise, expert: tokens.expert, observer: tokens.observer, insurer: tokens.insurer, auditor: tokens.auditor };
     let calls = 0;
     for (const route of routes) {
-      const url = route.path.replace('{id}', '3n-iol-2021').replace('{bid}', bid).replace('{kind}', 'round');
+      const url = route.path.replace('{id}', '3n-iol-2021').replace('{bid}', bid).replace('{kind}', 'round').replace('{expert}', 'X03').replace('{complaint}', 'C1');
       for (const [role, token] of Object.entries(users)) {
         const r = await call(route.method, url, { token, body: route.method === 'GET' ? undefined : {} });
         calls++;
@@ -316,6 +287,5 @@ function client(base) {
     assert(!db.includes('123.4567') && !db.includes('feedfacecafebeef'), 'the bid is readable in the database');
   });
 
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  finish();
 })();

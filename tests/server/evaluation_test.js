@@ -1,0 +1,252 @@
+// End-to-end tests of a round's evaluation through HTTP: the expert library and a panel drawn
+// reproducibly (checked with coreutils' b2sum, independently of the server), observers with
+// observations and final reports, sealed access prices, and complaints that hold an award until
+// they are answered or overridden. Usage: node evaluation_test.js PROCURA SOURCE_DIR WORK_DIR
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const assert = require('assert');
+const { spawnSync } = require('child_process');
+const { checks, sleep, iso, client, startServer, database } = require('./lib');
+
+const [procura, , work] = process.argv.slice(2);
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+const { check, finish } = checks();
+
+const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, encoding: 'utf8' }).stdout.split(' ')[0];
+
+(async () => {
+  const server = await startServer(procura, database(work, 'eval.db'), path.join(work, 'keys'), ['--demo']);
+  const call = client(server.base);
+  const tokens = {};
+  const login = async (user, password) => {
+    const r = await call('POST', '/api/login', { body: { user, password } });
+    assert.strictEqual(r.status, 200, r.text);
+    tokens[user] = r.json.token;
+  };
+  for (const user of ['office', 'enterprise', 'expert', 'observer', 'insurer', 'auditor']) await login(user, `demo-${user}`);
+  const office = tokens.office;
+  const feedLength = async () => (await call('GET', '/api/feed?offset=0&limit=1000000')).json.items.length;
+
+  await check('the demo panel is reproducible from its published inputs and excludes declared interests', async () => {
+    const panel = (await call('GET', '/api/rounds/3n-iol-2021/panel')).json;
+    const library = (await call('GET', '/api/experts')).json.items;
+    assert.strictEqual(library.length, 6);
+    // Recomputed outside the server: eligible experts sorted by BLAKE2b-256 of the published text.
+    const excluded = library.filter((e) => e.interests.some((i) => panel.participants.includes(i))).map((e) => e.id);
+    assert.deepStrictEqual(panel.excluded.map((x) => x.expert).sort(), excluded.sort());
+    const draws = library.filter((e) => !excluded.includes(e.id))
+      .map((e) => ({ id: e.id, drawKey: blake2b256(`procura-panel-v1|${panel.seed}|${e.id}`) }))
+      .sort((a, b) => (a.drawKey < b.drawKey ? -1 : 1));
+    assert.deepStrictEqual(panel.draws, draws);
+    assert.deepStrictEqual(panel.members, draws.slice(0, panel.size));
+    assert(panel.members.some((m) => m.id === 'X03'), 'the demo expert sits on the 2021 panel');
+    const again = await call('POST', '/api/rounds/3n-iol-2021/panel', { token: office, body: { size: 3 } });
+    assert.strictEqual(again.status, 409, 'a panel is never redrawn');
+  });
+
+  await check('experts declare their own interests only; the library keeps every revision', async () => {
+    let r = await call('POST', '/api/experts/X03/interests', { token: tokens.expert, body: { enterprise: 'E40' } });
+    assert.strictEqual(r.status, 201, r.text);
+    assert.deepStrictEqual(r.json.interests, ['E40']);
+    r = await call('POST', '/api/experts/X01/interests', { token: tokens.expert, body: { enterprise: 'E41' } });
+    assert.strictEqual(r.status, 403);
+    r = await call('POST', '/api/experts/X03/interests', { token: tokens.expert, body: { enterprise: 'E40' } });
+    assert.strictEqual(r.status, 409);
+    const revs = (await call('GET', '/api/objects/expert/X03/revisions')).json.revisions;
+    assert.deepStrictEqual(revs.map((v) => v.data.interests), [[], ['E40']]);
+    r = await call('POST', '/api/experts', { token: office, body: { id: 'X09', name: 'No speciality', specialities: [] } });
+    assert.strictEqual(r.status, 422);
+    r = await call('POST', '/api/experts', { token: office, body: { id: 'X09', name: 'n', specialities: 'ophthalmology' } });
+    assert.strictEqual(r.json.error.field, 'specialities');
+  });
+
+  await check('observers file immutable, timestamped observations; only assigned observers', async () => {
+    const text = 'The opening ceremony started on time; all sealed bids were listed.';
+    let r = await call('POST', '/api/rounds/3n-iol-2021/observations', { token: tokens.observer, body: { text, stage: 'rules' } });
+    assert.strictEqual(r.status, 201, r.text);
+    assert.strictEqual(r.json.textHash, blake2b256(text));
+    assert.match(r.json.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const published = (await call('GET', '/api/rounds/3n-iol-2021/observations')).json.items;
+    assert.deepStrictEqual(published.map((o) => o.text), [text]);
+    r = await call('POST', '/api/users', { token: office, body: { id: 'watch2', role: 'observer', org: 'NGO-2', password: 'watch2-pass' } });
+    assert.strictEqual(r.status, 201, r.text);
+    await login('watch2', 'watch2-pass');
+    r = await call('POST', '/api/rounds/3n-iol-2021/observations', { token: tokens.watch2, body: { text } });
+    assert.strictEqual(r.status, 403);
+    assert.strictEqual(r.json.error.code, 'not_assigned');
+    assert.strictEqual((await call('POST', '/api/rounds/3n-iol-2021/observations', { token: tokens.observer, body: { text: 'short' } })).status, 422);
+    // The evaluation record starts at the opening; the 2020 round's is readable by its observer.
+    assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2021/evaluation', { token: tokens.observer })).status, 409);
+    r = await call('GET', '/api/rounds/3n-iol-2020/evaluation', { token: tokens.observer });
+    assert.strictEqual(r.status, 200, r.text);
+    assert(r.json.bids.length > 40 && r.json.accessPrices.length > 0 && r.json.evaluation.metrics);
+    assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2020/evaluation', { token: tokens.watch2 })).status, 403);
+    assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2020/evaluation', { token: tokens.expert })).json.error.code, 'not_on_panel');
+  });
+
+  // A short round: panel, observer, sealed access prices, complaints holding an award.
+  const R = 'eval1';
+  const round = { id: R, title: 'Evaluation test round', currency: 'CNY', buyer: { id: 'ALLIANCE', name: 'Alliance' }, attributes: ['material'],
+    profile: { base: 'alliance-3n-iol-2020', id: 'eval-profile', complaintAnswerDays: 2 },
+    timeline: { basePeriod: '2025', bidDeadline: iso(5000), bidOpening: iso(6000), negotiationEnd: iso(9000), contractStart: '2027-01-01' } };
+  await check('complaints: guided form, answer due, a held group, answer and completion, override', async () => {
+    for (const [id, org] of [['e02', 'E02'], ['e03', 'E03'], ['e04', 'E04']]) {
+      const r = await call('POST', '/api/users', { token: office, body: { id, role: 'enterprise', org, password: `pass-${id}-1` } });
+      assert.strictEqual(r.status, 201, r.text);
+      await login(id, `pass-${id}-1`);
+    }
+    let r = await call('POST', '/api/rounds', { token: office, body: round });
+    assert.strictEqual(r.status, 201, r.text);
+    const post = async (table, body, token = office) => {
+      const res = await call('POST', `/api/rounds/${R}/${table}`, { token, body });
+      assert.strictEqual(res.status, 201, `${table}: ${res.text}`);
+    };
+    await post('regions', [{ region_id: 'N' }]);
+    await post('institutions', [{ institution_id: 'BJ-H1', region_id: 'N' }]);
+    await post('enterprises', ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterprise_id: e })));
+    // P1-P4 compete in one group (acrylic); P5 alone in another (PMMA) goes to negotiation.
+    const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ product_id: `P${i + 1}`, enterprise_id: e, category: 'IOL', basic: ['acrylic'], registration_id: `R${i}` }));
+    products.push({ product_id: 'P5', enterprise_id: 'E01', category: 'IOL', basic: ['PMMA'], registration_id: 'R5' });
+    await post('products', products);
+    await post('history', products.map((p) => ({ product_id: p.product_id, region_id: 'N', price: '1000', quantity: 100 })));
+    await post('ceilings', products.map((p) => ({ product_id: p.product_id, max_price: '1000.00' })));
+    await post('demand', products.map((p) => ({ institution_id: 'BJ-H1', product_id: p.product_id, quantity: 100 })));
+
+    r = await call('POST', `/api/rounds/${R}/complaints`, { token: tokens.e02, body: { stage: 'rules', subject: 'x' } });
+    assert.strictEqual(r.status, 422);
+    assert.strictEqual(r.json.error.code, 'incomplete_complaint');
+    assert.match(r.json.error.message, /not been published yet/);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/publish`, { token: office })).status, 200);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/observers`, { token: office, body: { user: 'observer' } })).status, 201);
+    r = await call('POST', `/api/rounds/${R}/panel`, { token: office, body: { size: 2, seed: 'eval1-seed', specialities: ['ophthalmology'] } });
+    assert.strictEqual(r.status, 201, r.text);
+    assert(!r.json.members.some((m) => m.id === 'X04'), 'no ophthalmology speciality');
+    const member = r.json.members[0].id;
+    assert.strictEqual((await call('POST', '/api/users', { token: office, body: { id: 'panelist', role: 'expert', org: member, password: 'panelist-1' } })).status, 201);
+    await login('panelist', 'panelist-1');
+    const groups = (await call('GET', `/api/rounds/${R}/groups`)).json.items;
+    // Groups are numbered in the order of their keys: 'IOL|PMMA' before 'IOL|acrylic'.
+    assert.deepStrictEqual(groups.map((g) => [g.id, g.products, g.route]), [['G001', ['P5'], 'negotiation'], ['G002', ['P1', 'P2', 'P3', 'P4'], 'bidding']]);
+    const G = 'G002', N = 'G001';
+
+    // The guided form names every missing field at once and stores nothing.
+    const before = await feedLength();
+    r = await call('POST', `/api/rounds/${R}/complaints`, { token: tokens.e02, body: { stage: 'opening', evidence: [''] } });
+    assert.strictEqual(r.status, 422);
+    assert.deepStrictEqual(r.json.error.problems.map((p) => p.field).sort(), ['evidence[0]', 'grounds', 'group', 'remedy', 'rule', 'stage', 'subject'].sort());
+    r = await call('POST', `/api/rounds/${R}/complaints`, { token: tokens.e02, body: { stage: 'opening', evidence: ['x'.repeat(3)] } });
+    assert(r.json.error.problems.every((p) => p.field !== 'evidence[0]'));
+    r = await call('POST', `/api/rounds/${R}/complaints`, { token: tokens.insurer, body: {} });
+    assert.strictEqual(r.status, 403);
+    assert.strictEqual(await feedLength(), before);
+
+    for (const [who, product, price] of [['enterprise', 'P1', '600'], ['e02', 'P2', '700'], ['e03', 'P3', '650'], ['e04', 'P4', '900'], ['enterprise', 'P5', '950']]) {
+      r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens[who], body: { product_id: product, price } });
+      assert.strictEqual(r.status, 201, r.text);
+    }
+    while (Date.now() < Date.parse(round.timeline.bidOpening) + 300) await sleep(100);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/open`, { token: office })).status, 200);
+
+    // Access prices: set by the panel only, sealed from the public until the award.
+    r = await call('POST', `/api/rounds/${R}/access_prices`, { token: tokens.panelist, body: { product_id: 'P5', access_price: '800' } });
+    assert.strictEqual(r.status, 201, r.text);
+    assert.strictEqual((await call('POST', '/api/users', { token: office, body: { id: 'outsider', role: 'expert', org: 'X04', password: 'outsider-1' } })).status, 201);
+    await login('outsider', 'outsider-1');
+    r = await call('POST', `/api/rounds/${R}/access_prices`, { token: tokens.outsider, body: { product_id: 'P5', access_price: '1' } });
+    assert.strictEqual(r.json.error.code, 'not_on_panel');
+    assert.strictEqual((await call('GET', `/api/rounds/${R}/evaluation`, { token: tokens.outsider })).status, 403);
+    r = await call('POST', `/api/rounds/${R}/offers`, { token: tokens.enterprise, body: { product_id: 'P5', round: 1, price: '790' } });
+    assert.strictEqual(r.status, 201, r.text);
+    assert.strictEqual((await call('GET', `/api/rounds/${R}/access_prices`)).json.error.code, 'sealed');
+    assert.strictEqual((await call('GET', `/api/rounds/${R}/access_prices`, { token: tokens.enterprise })).status, 403);
+    assert.strictEqual((await call('GET', `/api/rounds/${R}/access_prices`, { token: tokens.observer })).json.items.length, 1);
+    const record = (await call('GET', `/api/rounds/${R}/evaluation`, { token: tokens.panelist })).json;
+    assert.strictEqual(record.panel.seed, 'eval1-seed');
+    assert.strictEqual(record.evaluation.groups.length, 2);
+
+    const complaint = { stage: 'opening', group: G, subject: 'P4 bid opened late',
+      grounds: 'The opening record lists the bid of P4 after the others; its seal may have been broken.',
+      rule: 'round rules: opening', remedy: 'Check the commitment of P4 again before the award.', evidence: ['opening record'] };
+    r = await call('POST', `/api/rounds/${R}/complaints`, { token: tokens.e02, body: complaint });
+    assert.strictEqual(r.status, 201, r.text);
+    const c1 = r.json;
+    assert.deepStrictEqual([c1.id, c1.status, c1.holds], [`${R}/C1`, 'pending', G]);
+    assert.strictEqual(Date.parse(c1.answerDue) - Date.parse(c1.filedAt), 2 * 86400 * 1000);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/complaints`, { token: tokens.enterprise, body: { ...complaint, group: 'G7' } })).json.error.field, 'group');
+
+    while (Date.now() < Date.parse(round.timeline.negotiationEnd) + 300) await sleep(100);
+    r = await call('POST', `/api/rounds/${R}/award`, { token: office });
+    assert.strictEqual(r.status, 200, r.text);
+    assert.deepStrictEqual(r.json.heldGroups, [G]);
+    let results = (await call('GET', `/api/rounds/${R}/results`)).json;
+    assert.strictEqual(results.groups.find((g) => g.id === G).status, 'held');
+    assert(!results.awards.some((a) => a.group === G));
+    assert(results.awards.some((a) => a.group === N), 'the other group is awarded');
+    assert.deepStrictEqual((await call('GET', `/api/rounds/${R}/complaints`)).json.heldGroups, [G]);
+    assert.strictEqual((await call('GET', `/api/rounds/${R}/access_prices`)).status, 200, 'revealed at the award');
+    r = await call('POST', `/api/rounds/${R}/award`, { token: office });
+    assert.strictEqual(r.json.error.code, 'still_held');
+
+    r = await call('POST', `/api/rounds/${R}/complaints/C1/answer`, { token: office, body: { decision: 'maybe' } });
+    assert.deepStrictEqual(r.json.error.problems.map((p) => p.field), ['decision', 'reasoning']);
+    r = await call('POST', `/api/rounds/${R}/complaints/C1/answer`, { token: office, body: { decision: 'dismissed', reasoning: 'The commitment of P4 matches its opened bid; the order of listing is alphabetical.' } });
+    assert.strictEqual(r.status, 200, r.text);
+    assert.deepStrictEqual([r.json.status, r.json.answeredLate], ['dismissed', false]);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/complaints/C1/answer`, { token: office, body: { decision: 'upheld', reasoning: 'changed our mind about this one' } })).status, 409);
+    const releasesBefore = (await call('GET', '/api/ocds/releases.jsonl')).text.trim().split('\n').map(JSON.parse).filter((x) => x.ocid.endsWith(R));
+    r = await call('POST', `/api/rounds/${R}/award`, { token: office });
+    assert.strictEqual(r.status, 200, r.text);
+    assert.deepStrictEqual([r.json.heldGroups, r.json.awardRuns], [[], 2]);
+    results = (await call('GET', `/api/rounds/${R}/results`)).json;
+    assert.strictEqual(results.groups.find((g) => g.id === G).status, 'awarded');
+    assert(results.awards.some((a) => a.group === G));
+    const releasesAfter = (await call('GET', '/api/ocds/releases.jsonl')).text.trim().split('\n').map(JSON.parse).filter((x) => x.ocid.endsWith(R));
+    const ids = releasesAfter.map((x) => x.id);
+    assert.strictEqual(new Set(ids).size, ids.length, 'release ids are unique');
+    assert(releasesAfter.length > releasesBefore.length, 'the completed award is a new release');
+    for (const old of releasesBefore) assert.deepStrictEqual(releasesAfter.find((x) => x.id === old.id), old, 'published releases never change');
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/award`, { token: office })).status, 409);
+
+    // An award-stage complaint, its hold released by the office with a published reason.
+    r = await call('POST', `/api/rounds/${R}/complaints`, { token: tokens.observer, body: { ...complaint, stage: 'award', subject: 'Award of the acrylic group' } });
+    assert.strictEqual(r.status, 201, r.text);
+    assert.deepStrictEqual((await call('GET', `/api/rounds/${R}/complaints`)).json.heldGroups, [G]);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/complaints/C2/override`, { token: office, body: { reason: 'stock' } })).status, 422);
+    r = await call('POST', `/api/rounds/${R}/complaints/C2/override`, { token: office, body: { reason: 'Hospitals in region N run out of lenses within three weeks.' } });
+    assert.strictEqual(r.status, 200, r.text);
+    const list = (await call('GET', `/api/rounds/${R}/complaints`)).json;
+    assert.deepStrictEqual(list.heldGroups, []);
+    assert.deepStrictEqual(list.items.map((c) => [c.status, !!c.holdOverride]), [['dismissed', false], ['pending', true]]);
+    const revisions = (await call('GET', `/api/objects/complaint/${encodeURIComponent(`${R}/C1`)}/revisions`)).json.revisions;
+    assert.deepStrictEqual(revisions.map((v) => v.data.status), ['pending', 'dismissed'], 'every state of a complaint is kept');
+  });
+
+  await check('observer final report: guided, published once', async () => {
+    let r = await call('POST', `/api/rounds/${R}/observer-reports`, { token: tokens.observer, body: { opinion: 'fine' } });
+    assert.strictEqual(r.status, 422);
+    assert.deepStrictEqual(r.json.error.problems.map((p) => p.field), ['opinion', 'summary']);
+    r = await call('POST', `/api/rounds/${R}/observer-reports`, { token: tokens.observer, body: { opinion: 'compliant-with-reservations', summary: 'The round followed its rules; one complaint was answered in time.', findings: ['Bids were opened on time'], recommendations: ['Publish the opening order'] } });
+    assert.strictEqual(r.status, 201, r.text);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/observer-reports`, { token: tokens.observer, body: { opinion: 'compliant', summary: 'a second report is refused as such' } })).status, 409);
+    const reports = (await call('GET', `/api/rounds/${R}/observer-reports`)).json.items;
+    assert.deepStrictEqual(reports.map((x) => x.opinion), ['compliant-with-reservations']);
+  });
+
+  await check('a profile can close complaints at once', async () => {
+    const closed = { ...round, id: 'eval2', profile: { base: 'alliance-3n-iol-2020', id: 'no-complaints', complaintDays: 0 }, timeline: { ...round.timeline, bidDeadline: iso(600000), bidOpening: iso(700000), negotiationEnd: iso(800000) } };
+    assert.strictEqual((await call('POST', '/api/rounds', { token: office, body: closed })).status, 201);
+    for (const [t, rows] of [['regions', [{ region_id: 'N' }]], ['institutions', [{ institution_id: 'H', region_id: 'N' }]], ['enterprises', [{ enterprise_id: 'E01' }]],
+      ['products', [{ product_id: 'Q1', enterprise_id: 'E01', category: 'IOL', basic: ['acrylic'], registration_id: 'R' }]], ['demand', [{ institution_id: 'H', product_id: 'Q1', quantity: 5 }]]]) {
+      assert.strictEqual((await call('POST', `/api/rounds/eval2/${t}`, { token: office, body: rows })).status, 201);
+    }
+    assert.strictEqual((await call('POST', '/api/rounds/eval2/publish', { token: office })).status, 200);
+    const r = await call('POST', '/api/rounds/eval2/complaints', { token: tokens.enterprise, body: { stage: 'rules', subject: 'Rules unclear', grounds: 'The rules do not say how ties between equal bids are broken at all.', rule: 'tie rule', remedy: 'Publish the tie rule' } });
+    assert.strictEqual(r.status, 422);
+    assert.match(r.json.error.message, /closed at/);
+  });
+
+  await server.stop();
+  finish();
+})();

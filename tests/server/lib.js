@@ -1,0 +1,58 @@
+// Shared by the server's end-to-end tests: a check runner, a server started on a free loopback
+// port (SQLite file, or PostgreSQL when PGURL is set), and a small JSON client.
+'use strict';
+const net = require('net');
+const path = require('path');
+const assert = require('assert');
+const { spawn } = require('child_process');
+
+function checks() {
+  const state = { passed: 0, failed: 0 };
+  state.check = async (name, fn) => {
+    try { await fn(); state.passed++; } catch (e) { state.failed++; console.error(`FAIL ${name}: ${e.stack || e.message}`); }
+  };
+  state.finish = () => {
+    console.log(`${state.passed} passed, ${state.failed} failed`);
+    process.exit(state.failed ? 1 : 0);
+  };
+  return state;
+}
+
+const freePort = () => new Promise((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const iso = (msFromNow) => new Date(Date.now() + msFromNow).toISOString().replace(/\.\d+Z$/, 'Z');
+
+async function startServer(procura, db, keys, extra = []) {
+  const port = await freePort();
+  const child = spawn(procura, ['serve', '--db', db, '--keys', keys, '--port', String(port), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  for (let i = 0; i < 400 && !out.includes('serving'); i++) await sleep(50);
+  assert(out.includes('serving'), `the server did not start: ${out}`);
+  const stop = async (signal = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    await new Promise((r) => child.on('exit', r));
+  };
+  return { child, port, base: `http://127.0.0.1:${port}`, output: () => out, stop };
+}
+
+function client(base) {
+  return async function call(method, url, { token, body, raw, headers = {} } = {}) {
+    const h = { ...headers };
+    if (token) h.Authorization = `Bearer ${token}`;
+    const res = await fetch(base + url, { method, headers: h, body: raw !== undefined ? raw : body !== undefined ? JSON.stringify(body) : undefined });
+    const text = await res.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
+    return { status: res.status, json, text, headers: res.headers };
+  };
+}
+
+// The database of a test: PGURL when set (a fresh PostgreSQL per test), else a file in `work`.
+const database = (work, name) => process.env.PGURL || path.join(work, name);
+
+module.exports = { checks, freePort, sleep, iso, startServer, client, database };

@@ -26,6 +26,7 @@
 #include "io/ocds_validate.hpp"
 #include "io/round_files.hpp"
 #include "ocds/round_releases.hpp"
+#include "platform/secrets.hpp"
 #include "report/progress.hpp"
 #include "report/report.hpp"
 #include "storage/sqlite_store.hpp"
@@ -186,6 +187,13 @@ int main(int argc, char** argv) {
   commit->add_option("--product", product, "Product id")->required();
   commit->add_option("--price", price, "Unit price, e.g. 1234.56")->required();
   commit->add_option("--nonce", nonce, "Secret random text chosen by the bidder")->required();
+  auto* bid_open = bid->add_subcommand(
+      "open",
+      "Open sealed bids (hex, one per line on standard input) with a round's opening secret key, "
+      "published at the opening; prints each bid's JSON; exit 1 if a box does not open");
+  std::string secret_key;
+  bid_open->add_option("--secret-key", secret_key, "The round's openingSecretKey (hex)")
+      ->required();
 
   auto* ocds =
       app.add_subcommand("ocds", "Tools for anyone's OCDS data: compile, validate, convert");
@@ -395,6 +403,23 @@ int main(int argc, char** argv) {
                          "expected a positive decimal price, got '" + price + "'");
       Bid b{product, *p, "", nonce, ""};
       std::cout << bid_commitment(round_id, b) << "\n";
+    } else if (bid_open->parsed()) {
+      auto keys = opening_keys_from_secret(secret_key);
+      if (!keys) throw InputError("--secret-key", 0, "", "expected 64 hex digits");
+      int failures = 0;
+      long n = 0;
+      for (std::string line; std::getline(std::cin, line);) {
+        ++n;
+        if (line.empty()) continue;
+        auto text = unseal(*keys, line);
+        if (!text) {
+          std::cerr << "<stdin>:" << n << ": the sealed bid does not open with this key\n";
+          ++failures;
+          continue;
+        }
+        std::cout << *text << "\n";
+      }
+      return failures ? 1 : 0;
     } else if (compile->parsed()) {
       if (inputs.empty()) inputs.push_back("-");
       if (copt.versioned) copt.package = true;

@@ -73,6 +73,15 @@ KeyPair new_opening_keys() {
   return {to_hex(pk, sizeof pk), to_hex(sk, sizeof sk)};
 }
 
+std::optional<KeyPair> opening_keys_from_secret(const std::string& secret_hex) {
+  init();
+  auto sk = from_hex(secret_hex);
+  if (!sk || sk->size() != crypto_box_SECRETKEYBYTES) return std::nullopt;
+  unsigned char pk[crypto_box_PUBLICKEYBYTES];
+  crypto_scalarmult_base(pk, reinterpret_cast<const unsigned char*>(sk->data()));
+  return KeyPair{to_hex(pk, sizeof pk), secret_hex};
+}
+
 std::string seal(const std::string& public_hex, const std::string& plaintext) {
   init();
   auto pk = from_hex(public_hex);

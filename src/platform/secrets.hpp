@@ -19,6 +19,9 @@ struct KeyPair {
 };
 // A round's opening keys: bids are sealed to the public key; the secret key opens them.
 KeyPair new_opening_keys();
+// The opening keys of a published secret key (the public key is derived from it); nothing when
+// it is not an X25519 secret key in hex.
+std::optional<KeyPair> opening_keys_from_secret(const std::string& secret_hex);
 // `plaintext` sealed to `public_hex` (hex of the sealed box).
 std::string seal(const std::string& public_hex, const std::string& plaintext);
 // The plaintext, or nothing when the keys do not open the box (wrong key, altered box).

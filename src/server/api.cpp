@@ -204,8 +204,6 @@ struct Api::Impl : ApiCore {
   KeyStore& keys;
   std::vector<Route> routes;
   std::vector<std::shared_ptr<void>> modules;  // route modules (evaluation_routes.cpp)
-  std::mutex login_mutex;
-  std::map<std::string, std::vector<long long>> failed_logins;  // user -> failure times
 
   Impl(PlatformStore& s, KeyStore& k) : store(s), keys(k) {
     add_routes();
@@ -429,21 +427,13 @@ struct Api::Impl : ApiCore {
     const json body = parse_body(r.body);
     const std::string user_id = text_field(body, "user"), password = text_field(body, "password");
     const long long now = unix_now();
-    {
-      std::lock_guard lock(login_mutex);
-      auto& fails = failed_logins[user_id];
-      fails.erase(
-          std::remove_if(fails.begin(), fails.end(), [&](long long t) { return t < now - 60; }),
-          fails.end());
-      if (fails.size() >= 5)
-        throw ApiError(429, "too_many_attempts",
-                       "too many failed logins for this user; wait a minute");
-    }
+    if (store.login_failures(user_id, now - 60) >= 5)
+      throw ApiError(429, "too_many_attempts",
+                     "too many failed logins for this user; wait a minute");
     auto user = store.user(user_id);
     if (!user || !check_password(user->password_hash, password)) {
-      std::lock_guard lock(login_mutex);
-      failed_logins[user_id].push_back(now);
-      throw ApiError(401, "bad_credentials", "unknown user or wrong password");
+      store.record_login_failure(user_id, now);  // kept: answered, not thrown (no rollback)
+      return error_response(ApiError(401, "bad_credentials", "unknown user or wrong password"));
     }
     const std::string token = new_token();
     const long long expires = now + 8 * 3600;

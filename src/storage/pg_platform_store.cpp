@@ -28,6 +28,10 @@ CREATE TABLE session (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFEREN
 CREATE TABLE audit (seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
   action TEXT NOT NULL, body_hash TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE file (key TEXT PRIMARY KEY, content TEXT NOT NULL);
+)sql",
+    R"sql(
+CREATE TABLE login_failure (user_id TEXT NOT NULL, at BIGINT NOT NULL);
+CREATE INDEX login_failure_user ON login_failure(user_id, at);
 )sql"};
 
 constexpr long long kWriteLock = 0x70726f637572;  // advisory lock taken by every write transaction
@@ -215,6 +219,19 @@ class PgPlatformStore : public PlatformStore {
                  {token_hash, std::to_string(now)});
     if (PQntuples(r.get()) == 0) return std::nullopt;
     return at(r, 0, 0);
+  }
+
+  void record_login_failure(const std::string& user_id, long long at) override {
+    Lease l(*this);
+    run(l.c, "INSERT INTO login_failure (user_id, at) VALUES ($1, $2)",
+        {user_id, std::to_string(at)});
+  }
+
+  long login_failures(const std::string& user_id, long long since) override {
+    Lease l(*this);
+    auto r = run(l.c, "SELECT COUNT(*) FROM login_failure WHERE user_id = $1 AND at >= $2",
+                 {user_id, std::to_string(since)});
+    return static_cast<long>(num(r, 0, 0));
   }
 
   void append_audit(const AuditEntry& e) override {

@@ -53,6 +53,10 @@ class PlatformStore {
   // The user id of a session that has not expired at `now` (seconds since the epoch).
   virtual std::optional<std::string> session_user(const std::string& token_hash, long long now) = 0;
 
+  // Failed logins, kept in the database so that servers sharing it share the rate limit.
+  virtual void record_login_failure(const std::string& user_id, long long at) = 0;
+  virtual long login_failures(const std::string& user_id, long long since) = 0;
+
   virtual void append_audit(const AuditEntry& e) = 0;
   virtual std::optional<AuditEntry> last_audit() = 0;
   virtual std::vector<AuditEntry> audit(long after, long limit) = 0;

@@ -27,6 +27,10 @@ CREATE TABLE session (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFEREN
 CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
   action TEXT NOT NULL, body_hash TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE file (key TEXT PRIMARY KEY, content BLOB NOT NULL);
+)sql",
+    R"sql(
+CREATE TABLE login_failure (user_id TEXT NOT NULL, at BIGINT NOT NULL);
+CREATE INDEX login_failure_user ON login_failure(user_id, at);
 )sql"};
 
 const char* const kRevisionColumns =
@@ -174,6 +178,20 @@ class SqlitePlatformStore : public PlatformStore {
     s.bind(1, token_hash).bind(2, static_cast<std::int64_t>(now));
     if (!s.step()) return std::nullopt;
     return s.text(0);
+  }
+
+  void record_login_failure(const std::string& user_id, long long at) override {
+    std::lock_guard lock(mutex_);
+    Statement(db_, "INSERT INTO login_failure (user_id, at) VALUES (?1, ?2)")
+        .insert(user_id, static_cast<std::int64_t>(at));
+  }
+
+  long login_failures(const std::string& user_id, long long since) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_, "SELECT COUNT(*) FROM login_failure WHERE user_id = ?1 AND at >= ?2");
+    s.bind(1, user_id).bind(2, static_cast<std::int64_t>(since));
+    s.step();
+    return static_cast<long>(s.integer(0));
   }
 
   void append_audit(const AuditEntry& e) override {

@@ -52,7 +52,18 @@ function client(base) {
   };
 }
 
+// Every item of the changes feed, page by page.
+async function wholeFeed(call) {
+  const items = [];
+  for (let offset = 0; ;) {
+    const page = (await call('GET', `/api/feed?offset=${offset}&limit=1000`)).json.items;
+    items.push(...page);
+    if (page.length < 1000) return items;
+    offset = page[page.length - 1].offset;
+  }
+}
+
 // The database of a test: PGURL when set (a fresh PostgreSQL per test), else a file in `work`.
 const database = (work, name) => process.env.PGURL || path.join(work, name);
 
-module.exports = { checks, freePort, sleep, iso, startServer, client, database };
+module.exports = { checks, freePort, sleep, iso, startServer, client, database, wholeFeed };

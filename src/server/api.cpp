@@ -1,6 +1,7 @@
 #include "server/api.hpp"
 
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include <chrono>
 #include <filesystem>
@@ -175,6 +176,23 @@ bool role_in(Role r, const std::vector<Role>& roles) {
   return std::find(roles.begin(), roles.end(), r) != roles.end();
 }
 
+// `text` compressed in the gzip format (RFC 1952).
+std::string gzip(const std::string& text) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::runtime_error("zlib: deflateInit2 failed");
+  std::string out(deflateBound(&z, text.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw std::runtime_error("zlib: deflate failed");
+  return out;
+}
+
 std::string etag_of(const std::string& body) {
   return "\"" + blake2b_hex(body).substr(0, 32) + "\"";
 }
@@ -204,6 +222,9 @@ struct Api::Impl : ApiCore {
   KeyStore& keys;
   std::vector<Route> routes;
   std::vector<std::shared_ptr<void>> modules;  // route modules (evaluation_routes.cpp)
+  std::mutex memo_mutex;
+  std::map<std::string, ApiResponse> files_memo;                     // key -> file
+  std::map<std::string, std::pair<long, ApiResponse>> records_memo;  // round -> (releases, package)
 
   Impl(PlatformStore& s, KeyStore& k) : store(s), keys(k) {
     add_routes();
@@ -287,10 +308,30 @@ struct Api::Impl : ApiCore {
     }
   }
 
+  // Tags a GET answer (ETag, 304 for If-None-Match) and picks the gzip variant for clients that
+  // accept it when the handler kept one.
   ApiResponse cached(const ApiRequest& r, ApiResponse out) {
     if (out.status != 200) return out;
-    const std::string tag = etag_of(out.body);
-    out.headers.emplace_back("ETag", tag);
+    std::string tag;
+    for (const auto& [name, value] : out.headers)
+      if (name == "ETag") tag = value;  // set by a handler that keeps the tag with the body
+    if (tag.empty()) {
+      tag = etag_of(out.shared ? *out.shared : out.body);
+      out.headers.emplace_back("ETag", tag);
+    }
+    if (out.gzipped) {
+      out.headers.emplace_back("Vary", "Accept-Encoding");
+      if (r.accepts_gzip) {
+        out.body = *out.gzipped;
+        out.shared.reset();
+        out.headers.emplace_back("Content-Encoding", "gzip");
+        for (auto& [name, value] : out.headers)
+          if (name == "ETag") value = tag = tag.substr(0, tag.size() - 1) + "-gzip\"";
+      }
+      out.gzipped.reset();
+    }
+    if (out.shared) out.body = *out.shared;
+    out.shared.reset();
     if (!r.if_none_match.empty() && r.if_none_match == tag) {
       out.status = 304;
       out.body.clear();
@@ -748,11 +789,21 @@ struct Api::Impl : ApiCore {
     return json_response(200, with_phase(round));
   }
 
+  // Published files never change: each is read and tagged once, then served from memory.
   ApiResponse round_file(const std::string& key, const std::string& what) {
+    {
+      std::lock_guard lock(memo_mutex);
+      auto it = files_memo.find(key);
+      if (it != files_memo.end()) return it->second;
+    }
     auto f = store.file(key);
     if (!f) throw ApiError(404, "not_found", what + " are published when the round is awarded");
     ApiResponse r;
-    r.body = *f;
+    r.headers.emplace_back("ETag", etag_of(*f));
+    r.gzipped = std::make_shared<const std::string>(gzip(*f));
+    r.shared = std::make_shared<const std::string>(std::move(*f));
+    std::lock_guard lock(memo_mutex);
+    files_memo.emplace(key, r);
     return r;
   }
 
@@ -763,7 +814,26 @@ struct Api::Impl : ApiCore {
     return out;
   }
 
+  // A round's record package changes only with its releases (never rewritten, only added):
+  // kept compiled, with its tag, until the round's release count changes.
   ApiResponse records(const std::string& round_id) {
+    const long version = store.count("release", round_id);
+    {
+      std::lock_guard lock(memo_mutex);
+      auto it = records_memo.find(round_id);
+      if (it != records_memo.end() && it->second.first == version) return it->second.second;
+    }
+    ApiResponse r = compile_records(round_id);
+    r.headers.emplace_back("ETag", etag_of(r.body));
+    r.gzipped = std::make_shared<const std::string>(gzip(r.body));
+    r.shared = std::make_shared<const std::string>(std::move(r.body));
+    r.body.clear();
+    std::lock_guard lock(memo_mutex);
+    records_memo[round_id] = {version, r};
+    return r;
+  }
+
+  ApiResponse compile_records(const std::string& round_id) {
     round_doc(round_id);
     auto releases = round_releases(round_id);
     if (releases.empty())
@@ -806,21 +876,23 @@ struct Api::Impl : ApiCore {
   ApiResponse feed(const ApiRequest& r) {
     const long offset = query_number(r, "offset", 0, 1L << 60),
                limit = query_number(r, "limit", 100, 1000);
-    json items = json::array();
+    // Written directly: each revision's data is stored as JSON text and goes out unchanged.
+    auto text = [](const std::string& s) { return json(s).dump(); };
+    ApiResponse out;
+    std::string& b = out.body;
+    b = "{\"items\":[";
     long next = offset;
     for (const auto& o : store.feed(offset, limit)) {
-      items.push_back({{"offset", o.seq},
-                       {"kind", o.kind},
-                       {"id", o.id},
-                       {"round", o.round_id},
-                       {"rev", o.rev},
-                       {"at", o.at},
-                       {"data", json::parse(o.data)}});
+      if (next != offset) b += ',';
+      b += "{\"offset\":" + std::to_string(o.seq) + ",\"kind\":" + text(o.kind) +
+           ",\"id\":" + text(o.id) + ",\"round\":" + text(o.round_id) +
+           ",\"rev\":" + std::to_string(o.rev) + ",\"at\":" + text(o.at) + ",\"data\":" + o.data +
+           "}";
       next = o.seq;
     }
-    return json_response(200, {{"items", items},
-                               {"next", "/api/feed?offset=" + std::to_string(next) +
-                                            "&limit=" + std::to_string(limit)}});
+    b += "],\"next\":" +
+         text("/api/feed?offset=" + std::to_string(next) + "&limit=" + std::to_string(limit)) + "}";
+    return out;
   }
 
   ApiResponse revisions(const std::string& kind, const std::string& id) {
@@ -1088,17 +1160,21 @@ void Api::open_and_award(const std::string& round_id) {
 }
 
 ApiResponse Api::act_as(const std::string& user_id, const std::string& method,
-                        const std::string& path, const std::string& body) {
+                        const std::string& path, const std::string& body,
+                        const std::map<std::string, std::string>& query) {
   auto user = impl_->store.user(user_id);
   if (!user) throw std::runtime_error("no account '" + user_id + "'");
   const std::string token = new_token();
-  impl_->store.put_session(token_hash(token), user_id, unix_now() + 60);
-  return impl_->handle({method, path, {}, body, "Bearer " + token, ""});
+  impl_->store.transaction(
+      [&] { impl_->store.put_session(token_hash(token), user_id, unix_now() + 60); });
+  return impl_->handle({method, path, query, body, "Bearer " + token, ""});
 }
 
 void Api::add_user(const std::string& id, const std::string& name, Role role,
                    const std::string& org_id, const std::string& password) {
-  impl_->store.put_user({id, name, role_name(role), org_id, hash_password(password)});
+  impl_->store.transaction([&] {
+    impl_->store.put_user({id, name, role_name(role), org_id, hash_password(password)});
+  });
 }
 
 }  // namespace procura

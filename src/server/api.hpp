@@ -22,6 +22,7 @@ struct ApiRequest {
   std::string body;
   std::string authorization;  // the Authorization header ("Bearer <token>")
   std::string if_none_match;
+  bool accepts_gzip = false;  // Accept-Encoding names gzip
 };
 
 struct ApiResponse {
@@ -29,6 +30,12 @@ struct ApiResponse {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  // The body compressed with gzip, kept with bodies that are served often (record packages,
+  // published files); sent instead of the body to clients that accept gzip.
+  std::shared_ptr<const std::string> gzipped;
+  // A kept body shared between answers (set instead of `body` inside the API; handle() answers
+  // with `body` filled).
+  std::shared_ptr<const std::string> shared;
 };
 
 struct RouteInfo {
@@ -73,7 +80,7 @@ class Api {
   void open_and_award(const std::string& round_id);
   // Handles a request as the account `user_id` (demo data at start-up, tools).
   ApiResponse act_as(const std::string& user_id, const std::string& method, const std::string& path,
-                     const std::string& body);
+                     const std::string& body, const std::map<std::string, std::string>& query = {});
 
  private:
   struct Impl;

@@ -28,10 +28,12 @@ struct ApiError : std::runtime_error {
         problems(std::move(all)) {}
 };
 
+// Texts taken from the request (a path, a query) may hold bytes that are not UTF-8: they are
+// replaced (U+FFFD), never a reason to fail.
 inline ApiResponse json_response(int status, const json& body) {
   ApiResponse r;
   r.status = status;
-  r.body = body.dump();
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
 }
 

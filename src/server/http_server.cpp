@@ -20,6 +20,9 @@ ApiRequest to_api(const restinio::request_handle_t& req) {
   r.body = req->body();
   r.authorization = req->header().get_field_or(restinio::http_field::authorization, "");
   r.if_none_match = req->header().get_field_or(restinio::http_field::if_none_match, "");
+  r.accepts_gzip =
+      req->header().get_field_or(restinio::http_field::accept_encoding, "").find("gzip") !=
+      std::string::npos;
   return r;
 }
 

@@ -1,11 +1,14 @@
-// The platform store on PostgreSQL (libpq): a small pool of connections; a write transaction
-// holds one connection on its thread and an advisory lock, so that any number of servers can
-// share one database and the feed and the audit chain stay in commit order.
+// The platform store on PostgreSQL (libpq): a pool of connections for reads and one writer
+// connection for write transactions, which hold an advisory lock, so that any number of servers
+// can share one database and the feed and the audit chain stay in commit order.
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "storage/platform_store.hpp"
 
@@ -82,7 +85,7 @@ std::vector<AuditEntry> audits_of(const Result& r) {
 class PgPlatformStore : public PlatformStore {
  public:
   PgPlatformStore(const std::string& url, int connections) {
-    for (int i = 0; i < connections; ++i) {
+    for (int i = 0; i < std::max(connections, 2); ++i) {
       PGconn* c = PQconnectdb(url.c_str());
       if (PQstatus(c) != CONNECTION_OK) {
         std::string why = PQerrorMessage(c);
@@ -92,37 +95,73 @@ class PgPlatformStore : public PlatformStore {
       idle_.push_back(c);
       all_.push_back(c);
     }
+    writer_ = idle_.back();  // kept for write transactions, out of the pool
+    idle_.pop_back();
     migrate();
   }
   ~PgPlatformStore() override {
     for (PGconn* c : all_) PQfinish(c);
   }
 
+  // Write transactions of this server share one connection: each request runs in a savepoint
+  // of a batch that holds the advisory write lock; the batch's first request commits it for all
+  // that joined meanwhile, and each is acknowledged after that commit (group commit).
   void transaction(const std::function<void()>& f) override {
-    if (current() && depth() > 0) {  // nested: the outer transaction decides
-      ++depth();
-      try {
-        f();
-      } catch (...) {
-        --depth();
-        throw;
-      }
-      --depth();
-      return;
+    if (current() == writer_) return f();  // nested: part of the enclosing request
+    ++arriving_;
+    std::unique_lock lock(write_mutex_);
+    --arriving_;
+    writable_.wait(lock, [&] { return !committing_; });
+    if (!batch_open_) {
+      run(writer_, "BEGIN");
+      run(writer_, "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
+      batch_open_ = true;
     }
-    Lease lease(*this);
-    run(lease.c, "BEGIN");
-    run(lease.c, "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
-    depth() = 1;
+    run(writer_, "SAVEPOINT request");
+    current() = writer_;
     try {
       f();
     } catch (...) {
-      depth() = 0;
-      run(lease.c, "ROLLBACK");
+      current() = nullptr;
+      run(writer_, "ROLLBACK TO SAVEPOINT request");
+      run(writer_, "RELEASE SAVEPOINT request");
+      if (members_ == 0) {
+        run(writer_, "ROLLBACK");
+        batch_open_ = false;
+      }
       throw;
     }
-    depth() = 0;
-    run(lease.c, "COMMIT");
+    current() = nullptr;
+    run(writer_, "RELEASE SAVEPOINT request");
+    const long mine = batch_;
+    if (++members_ > 1) {
+      committed_cv_.wait(lock, [&] { return committed_ >= mine; });
+      if (failed_ == mine) throw std::runtime_error("PostgreSQL: the commit failed: " + failure_);
+      return;
+    }
+    for (int i = 0; i < 64 && arriving_ > 0; ++i) {
+      lock.unlock();
+      std::this_thread::yield();
+      lock.lock();
+    }
+    committing_ = true;
+    std::string why;
+    try {
+      run(writer_, "COMMIT");
+    } catch (const std::exception& e) {
+      why = e.what();
+      PQclear(PQexec(writer_, "ROLLBACK"));
+      if (PQstatus(writer_) != CONNECTION_OK) PQreset(writer_);
+    }
+    batch_open_ = false;
+    members_ = 0;
+    ++batch_;
+    committed_ = mine;
+    if (!why.empty()) failed_ = mine, failure_ = why;
+    committing_ = false;
+    committed_cv_.notify_all();
+    writable_.notify_all();
+    if (!why.empty()) throw std::runtime_error(why);
   }
 
   ObjectRevision& put(ObjectRevision& o) override {
@@ -277,10 +316,6 @@ class PgPlatformStore : public PlatformStore {
     thread_local PGconn* c = nullptr;
     return c;
   }
-  static int& depth() {
-    thread_local int d = 0;
-    return d;
-  }
 
   // A connection for one call: the thread's transaction connection, else one from the pool.
   struct Lease {
@@ -324,6 +359,14 @@ class PgPlatformStore : public PlatformStore {
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<PGconn*> idle_, all_;
+
+  PGconn* writer_ = nullptr;
+  std::mutex write_mutex_;
+  std::condition_variable writable_, committed_cv_;
+  std::atomic<int> arriving_{0};  // requests waiting for the writer
+  bool batch_open_ = false, committing_ = false;
+  long batch_ = 1, committed_ = 0, failed_ = 0, members_ = 0;
+  std::string failure_;
 };
 
 }  // namespace

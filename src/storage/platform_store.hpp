@@ -66,8 +66,9 @@ class PlatformStore {
   virtual std::optional<std::string> file(const std::string& key) = 0;
 };
 
-// SQLite: one file, WAL, synchronous=FULL (an acknowledged write survives a crash).
-std::unique_ptr<PlatformStore> open_sqlite_platform_store(const std::string& path);
+// SQLite: one file, WAL, synchronous=FULL (an acknowledged write survives a crash); one writer
+// with group commit and `readers` reader connections.
+std::unique_ptr<PlatformStore> open_sqlite_platform_store(const std::string& path, int readers = 4);
 // PostgreSQL: a connection URL (postgresql://user@host:port/db) and a pool of connections.
 // Several servers may share one database.
 std::unique_ptr<PlatformStore> open_postgres_platform_store(const std::string& url,

@@ -1,7 +1,14 @@
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <map>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "storage/platform_store.hpp"
 #include "storage/sqlite_statement.hpp"
@@ -45,59 +52,137 @@ AuditEntry read_audit(const Statement& s) {
   return {s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
 }
 
+// Opens a connection in WAL mode with synchronous=FULL; throws with the reason.
+sqlite3* open_connection(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open the database " + path + ": " + why);
+  }
+  sqlite3_busy_timeout(db, 10000);
+  return db;
+}
+
+void exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string why = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw std::runtime_error("SQLite: " + why);
+  }
+}
+
+// One writer connection and a pool of readers. Readers see committed data only (WAL snapshots),
+// in parallel. Write transactions run on the writer, each in a savepoint of a shared batch: the
+// first request of a batch commits it (one fsync) for every request that joined meanwhile, and
+// each request is acknowledged only after the commit of its batch (group commit).
 class SqlitePlatformStore : public PlatformStore {
  public:
-  explicit SqlitePlatformStore(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-        SQLITE_OK) {
-      std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
-      sqlite3_close(db_);
-      throw std::runtime_error("cannot open the database " + path + ": " + why);
-    }
-    sqlite3_busy_timeout(db_, 10000);
-    exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=FULL");
-    exec("PRAGMA foreign_keys=ON");
+  SqlitePlatformStore(const std::string& path, int readers) {
+    writer_ = open_connection(path);
+    exec(writer_, "PRAGMA journal_mode=WAL");
+    exec(writer_, "PRAGMA synchronous=FULL");
+    exec(writer_, "PRAGMA foreign_keys=ON");
     migrate();
+    for (int i = 0; i < std::max(1, readers); ++i) {
+      sqlite3* r = open_connection(path);
+      exec(r, "PRAGMA query_only=ON");
+      readers_.push_back(r);
+    }
+    idle_ = readers_;
+    statements_[writer_];
+    for (sqlite3* r : readers_) statements_[r];
   }
-  ~SqlitePlatformStore() override { sqlite3_close(db_); }
+  ~SqlitePlatformStore() override {
+    for (auto& [db, cache] : statements_)
+      for (auto& [sql, s] : cache) sqlite3_finalize(s);
+    for (sqlite3* r : readers_) sqlite3_close(r);
+    sqlite3_close(writer_);
+  }
 
   void transaction(const std::function<void()>& f) override {
-    std::lock_guard lock(mutex_);
-    if (depth_++ == 0) exec("BEGIN IMMEDIATE");
+    if (owner() == this) return f();  // nested: part of the enclosing request
+    ++arriving_;
+    std::unique_lock lock(write_mutex_);
+    --arriving_;
+    writable_.wait(lock, [&] { return !committing_; });
+    if (!batch_open_) {
+      exec(writer_, "BEGIN IMMEDIATE");
+      batch_open_ = true;
+    }
+    exec(writer_, "SAVEPOINT request");
+    owner() = this;
     try {
       f();
     } catch (...) {
-      if (--depth_ == 0) exec("ROLLBACK");
+      owner() = nullptr;
+      exec(writer_, "ROLLBACK TO request");
+      exec(writer_, "RELEASE request");
+      if (members_ == 0) {  // nobody else in the batch: end it
+        exec(writer_, "ROLLBACK");
+        batch_open_ = false;
+      }
       throw;
     }
-    if (--depth_ == 0) exec("COMMIT");
+    owner() = nullptr;
+    exec(writer_, "RELEASE request");
+    const long mine = batch_;
+    if (++members_ > 1) {  // a follower: the batch's first request commits it
+      committed_cv_.wait(lock, [&] { return committed_ >= mine; });
+      if (failed_ == mine) throw std::runtime_error("SQLite: the commit failed: " + failure_);
+      return;
+    }
+    // The leader: let the requests already waiting for the writer join, then commit once.
+    for (int i = 0; i < 64 && arriving_ > 0; ++i) {
+      lock.unlock();
+      std::this_thread::yield();
+      lock.lock();
+    }
+    committing_ = true;
+    std::string why;
+    try {
+      exec(writer_, "COMMIT");
+    } catch (const std::exception& e) {
+      why = e.what();
+      sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    batch_open_ = false;
+    members_ = 0;
+    ++batch_;
+    committed_ = mine;
+    if (!why.empty()) failed_ = mine, failure_ = why;
+    committing_ = false;
+    committed_cv_.notify_all();
+    writable_.notify_all();
+    if (!why.empty()) throw std::runtime_error(why);
   }
 
   ObjectRevision& put(ObjectRevision& r) override {
-    std::lock_guard lock(mutex_);
-    Statement last(db_, "SELECT MAX(rev) FROM revision WHERE kind = ?1 AND id = ?2");
+    sqlite3* w = writer();
+    Statement last = stmt(w, "SELECT MAX(rev) FROM revision WHERE kind = ?1 AND id = ?2");
     last.bind(1, r.kind).bind(2, r.id);
     r.rev = last.step() && !last.is_null(0) ? last.integer(0) + 1 : 1;
-    Statement(db_,
-              "INSERT INTO revision (kind, id, round_id, rev, data, sealed, owner, actor, at) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+    stmt(w,
+         "INSERT INTO revision (kind, id, round_id, rev, data, sealed, owner, actor, at) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
         .insert(r.kind, r.id, r.round_id, static_cast<std::int64_t>(r.rev), r.data, r.sealed,
                 r.owner, r.actor, r.at);
-    r.seq = sqlite3_last_insert_rowid(db_);
-    Statement(db_,
-              "INSERT INTO head (kind, id, round_id, first_seq, seq) VALUES (?1, ?2, ?3, ?4, ?4) "
-              "ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq")
+    r.seq = sqlite3_last_insert_rowid(w);
+    stmt(w,
+         "INSERT INTO head (kind, id, round_id, first_seq, seq) VALUES (?1, ?2, ?3, ?4, ?4) "
+         "ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq")
         .insert(r.kind, r.id, r.round_id, static_cast<std::int64_t>(r.seq));
     return r;
   }
 
   std::optional<ObjectRevision> latest(const std::string& kind, const std::string& id) override {
-    std::lock_guard lock(mutex_);
-    Statement s(db_,
-                (std::string("SELECT ") + kRevisionColumns +
-                 " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = ?1 AND h.id = ?2")
-                    .c_str());
+    Connection c(*this);
+    Statement s =
+        stmt(c.db, (std::string("SELECT ") + kRevisionColumns +
+                    " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = ?1 AND h.id = ?2")
+                       .c_str());
     s.bind(1, kind).bind(2, id);
     if (!s.step()) return std::nullopt;
     return read_revision(s);
@@ -105,11 +190,12 @@ class SqlitePlatformStore : public PlatformStore {
 
   std::vector<ObjectRevision> list(const std::string& kind, const std::string& round_id,
                                    long offset, long limit) override {
-    std::lock_guard lock(mutex_);
-    Statement s(db_, (std::string("SELECT ") + kRevisionColumns +
-                      " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = ?1 AND "
-                      "(?2 = '' OR h.round_id = ?2) ORDER BY h.first_seq LIMIT ?3 OFFSET ?4")
-                         .c_str());
+    Connection c(*this);
+    Statement s =
+        stmt(c.db, (std::string("SELECT ") + kRevisionColumns +
+                    " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = ?1 AND "
+                    "(?2 = '' OR h.round_id = ?2) ORDER BY h.first_seq LIMIT ?3 OFFSET ?4")
+                       .c_str());
     s.bind(1, kind)
         .bind(2, round_id)
         .bind(3, static_cast<std::int64_t>(limit))
@@ -120,17 +206,18 @@ class SqlitePlatformStore : public PlatformStore {
   }
 
   long count(const std::string& kind, const std::string& round_id) override {
-    std::lock_guard lock(mutex_);
-    Statement s(db_, "SELECT COUNT(*) FROM head WHERE kind = ?1 AND (?2 = '' OR round_id = ?2)");
+    Connection c(*this);
+    Statement s =
+        stmt(c.db, "SELECT COUNT(*) FROM head WHERE kind = ?1 AND (?2 = '' OR round_id = ?2)");
     s.bind(1, kind).bind(2, round_id);
     return s.step() ? static_cast<long>(s.integer(0)) : 0;
   }
 
   std::vector<ObjectRevision> revisions(const std::string& kind, const std::string& id) override {
-    std::lock_guard lock(mutex_);
-    Statement s(db_, (std::string("SELECT ") + kRevisionColumns +
-                      " FROM revision r WHERE r.kind = ?1 AND r.id = ?2 ORDER BY r.rev")
-                         .c_str());
+    Connection c(*this);
+    Statement s = stmt(c.db, (std::string("SELECT ") + kRevisionColumns +
+                              " FROM revision r WHERE r.kind = ?1 AND r.id = ?2 ORDER BY r.rev")
+                                 .c_str());
     s.bind(1, kind).bind(2, id);
     std::vector<ObjectRevision> out;
     while (s.step()) out.push_back(read_revision(s));
@@ -138,10 +225,10 @@ class SqlitePlatformStore : public PlatformStore {
   }
 
   std::vector<ObjectRevision> feed(long after, long limit) override {
-    std::lock_guard lock(mutex_);
-    Statement s(db_, (std::string("SELECT ") + kRevisionColumns +
-                      " FROM revision r WHERE r.seq > ?1 ORDER BY r.seq LIMIT ?2")
-                         .c_str());
+    Connection c(*this);
+    Statement s = stmt(c.db, (std::string("SELECT ") + kRevisionColumns +
+                              " FROM revision r WHERE r.seq > ?1 ORDER BY r.seq LIMIT ?2")
+                                 .c_str());
     s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(limit));
     std::vector<ObjectRevision> out;
     while (s.step()) out.push_back(read_revision(s));
@@ -149,17 +236,18 @@ class SqlitePlatformStore : public PlatformStore {
   }
 
   void put_user(const UserRecord& u) override {
-    std::lock_guard lock(mutex_);
-    Statement(db_,
-              "INSERT INTO user (id, name, role, org_id, password_hash) VALUES (?1, ?2, ?3, ?4, "
-              "?5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, "
-              "org_id = excluded.org_id, password_hash = excluded.password_hash")
+    sqlite3* w = writer();
+    stmt(w,
+         "INSERT INTO user (id, name, role, org_id, password_hash) VALUES (?1, ?2, ?3, ?4, "
+         "?5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, "
+         "org_id = excluded.org_id, password_hash = excluded.password_hash")
         .insert(u.id, u.name, u.role, u.org_id, u.password_hash);
   }
 
   std::optional<UserRecord> user(const std::string& id) override {
-    std::lock_guard lock(mutex_);
-    Statement s(db_, "SELECT id, name, role, org_id, password_hash FROM user WHERE id = ?1");
+    Connection c(*this);
+    Statement s =
+        stmt(c.db, "SELECT id, name, role, org_id, password_hash FROM user WHERE id = ?1");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return UserRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
@@ -167,56 +255,59 @@ class SqlitePlatformStore : public PlatformStore {
 
   void put_session(const std::string& token_hash, const std::string& user_id,
                    long long expires_at) override {
-    std::lock_guard lock(mutex_);
-    Statement(db_, "INSERT INTO session (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)")
+    sqlite3* w = writer();
+    stmt(w, "INSERT INTO session (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)")
         .insert(token_hash, user_id, static_cast<std::int64_t>(expires_at));
   }
 
   std::optional<std::string> session_user(const std::string& token_hash, long long now) override {
-    std::lock_guard lock(mutex_);
-    Statement s(db_, "SELECT user_id FROM session WHERE token_hash = ?1 AND expires_at > ?2");
+    Connection c(*this);
+    Statement s =
+        stmt(c.db, "SELECT user_id FROM session WHERE token_hash = ?1 AND expires_at > ?2");
     s.bind(1, token_hash).bind(2, static_cast<std::int64_t>(now));
     if (!s.step()) return std::nullopt;
     return s.text(0);
   }
 
   void record_login_failure(const std::string& user_id, long long at) override {
-    std::lock_guard lock(mutex_);
-    Statement(db_, "INSERT INTO login_failure (user_id, at) VALUES (?1, ?2)")
+    sqlite3* w = writer();
+    stmt(w, "INSERT INTO login_failure (user_id, at) VALUES (?1, ?2)")
         .insert(user_id, static_cast<std::int64_t>(at));
   }
 
   long login_failures(const std::string& user_id, long long since) override {
-    std::lock_guard lock(mutex_);
-    Statement s(db_, "SELECT COUNT(*) FROM login_failure WHERE user_id = ?1 AND at >= ?2");
+    Connection c(*this);
+    Statement s = stmt(c.db, "SELECT COUNT(*) FROM login_failure WHERE user_id = ?1 AND at >= ?2");
     s.bind(1, user_id).bind(2, static_cast<std::int64_t>(since));
     s.step();
     return static_cast<long>(s.integer(0));
   }
 
   void append_audit(const AuditEntry& e) override {
-    std::lock_guard lock(mutex_);
-    Statement(db_,
-              "INSERT INTO audit (seq, at, actor, action, body_hash, prev_hash, hash) VALUES (?1, "
-              "?2, ?3, ?4, ?5, ?6, ?7)")
+    sqlite3* w = writer();
+    stmt(w,
+         "INSERT INTO audit (seq, at, actor, action, body_hash, prev_hash, hash) VALUES (?1, "
+         "?2, ?3, ?4, ?5, ?6, ?7)")
         .insert(static_cast<std::int64_t>(e.seq), e.at, e.actor, e.action, e.body_hash, e.prev_hash,
                 e.hash);
   }
 
   std::optional<AuditEntry> last_audit() override {
-    std::lock_guard lock(mutex_);
-    Statement s(db_,
-                "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit ORDER BY seq "
-                "DESC LIMIT 1");
+    Connection c(*this);
+    Statement s =
+        stmt(c.db,
+             "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit ORDER BY seq "
+             "DESC LIMIT 1");
     if (!s.step()) return std::nullopt;
     return read_audit(s);
   }
 
   std::vector<AuditEntry> audit(long after, long limit) override {
-    std::lock_guard lock(mutex_);
-    Statement s(db_,
-                "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit WHERE seq > "
-                "?1 ORDER BY seq LIMIT ?2");
+    Connection c(*this);
+    Statement s =
+        stmt(c.db,
+             "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit WHERE seq > "
+             "?1 ORDER BY seq LIMIT ?2");
     s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(limit));
     std::vector<AuditEntry> out;
     while (s.step()) out.push_back(read_audit(s));
@@ -224,54 +315,104 @@ class SqlitePlatformStore : public PlatformStore {
   }
 
   void put_file(const std::string& key, const std::string& content) override {
-    std::lock_guard lock(mutex_);
-    Statement(db_, "INSERT INTO file (key, content) VALUES (?1, ?2)").insert(key, content);
+    sqlite3* w = writer();
+    stmt(w, "INSERT INTO file (key, content) VALUES (?1, ?2)").insert(key, content);
   }
 
   std::optional<std::string> file(const std::string& key) override {
-    std::lock_guard lock(mutex_);
-    Statement s(db_, "SELECT content FROM file WHERE key = ?1");
+    Connection c(*this);
+    Statement s = stmt(c.db, "SELECT content FROM file WHERE key = ?1");
     s.bind(1, key);
     if (!s.step()) return std::nullopt;
     return s.text(0);
   }
 
  private:
-  void exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string why = err ? err : "unknown error";
-      sqlite3_free(err);
-      throw std::runtime_error("SQLite: " + why);
+  // The statement for `sql` on `db`, prepared once per connection (a connection is used by one
+  // thread at a time, so its cache needs no lock).
+  Statement stmt(sqlite3* db, const std::string& sql) {
+    auto& cache = statements_.at(db);
+    auto it = cache.find(sql);
+    if (it == cache.end()) {
+      sqlite3_stmt* s = nullptr;
+      if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
+          SQLITE_OK)
+        throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db) + " in: " + sql);
+      it = cache.emplace(sql, s).first;
     }
+    return Statement::borrowed(db, it->second);
   }
+
+  // The store whose write transaction this thread is in.
+  static const SqlitePlatformStore*& owner() {
+    thread_local const SqlitePlatformStore* o = nullptr;
+    return o;
+  }
+  // The writer, for writes inside a transaction.
+  sqlite3* writer() const {
+    if (owner() != this) throw std::logic_error("a write outside a transaction");
+    return writer_;
+  }
+
+  // A connection for reading: the writer inside a transaction (it sees the transaction's own
+  // writes), else an idle reader.
+  struct Connection {
+    SqlitePlatformStore& s;
+    sqlite3* db;
+    bool leased = false;
+    explicit Connection(SqlitePlatformStore& store) : s(store), db(store.writer_) {
+      if (owner() == &s) return;
+      std::unique_lock lock(s.readers_mutex_);
+      s.reader_free_.wait(lock, [&] { return !s.idle_.empty(); });
+      db = s.idle_.back();
+      s.idle_.pop_back();
+      leased = true;
+    }
+    ~Connection() {
+      if (!leased) return;
+      std::lock_guard lock(s.readers_mutex_);
+      s.idle_.push_back(db);
+      s.reader_free_.notify_one();
+    }
+  };
+
   void migrate() {
-    Statement v(db_, "PRAGMA user_version");
+    Statement v(writer_, "PRAGMA user_version");
     const long version = v.step() ? static_cast<long>(v.integer(0)) : 0;
     const long n = static_cast<long>(sizeof kMigrations / sizeof *kMigrations);
     for (long i = version; i < n; ++i) {
-      exec("BEGIN IMMEDIATE");
-      exec(kMigrations[i]);
-      exec(("PRAGMA user_version=" + std::to_string(i + 1)).c_str());
-      exec("COMMIT");
+      exec(writer_, "BEGIN IMMEDIATE");
+      exec(writer_, kMigrations[i]);
+      exec(writer_, ("PRAGMA user_version=" + std::to_string(i + 1)).c_str());
+      exec(writer_, "COMMIT");
     }
   }
 
-  sqlite3* db_ = nullptr;
-  std::recursive_mutex mutex_;  // one connection; transactions nest calls
-  int depth_ = 0;
+  sqlite3* writer_ = nullptr;
+  std::mutex write_mutex_;
+  std::condition_variable writable_, committed_cv_;
+  std::atomic<int> arriving_{0};  // requests waiting for the writer
+  bool batch_open_ = false, committing_ = false;
+  long batch_ = 1, committed_ = 0, failed_ = 0, members_ = 0;
+  std::string failure_;
+
+  std::vector<sqlite3*> readers_, idle_;
+  // Prepared statements by connection; the outer map is fixed after construction.
+  std::map<sqlite3*, std::unordered_map<std::string, sqlite3_stmt*>> statements_;
+  std::mutex readers_mutex_;
+  std::condition_variable reader_free_;
 };
 
 }  // namespace
 
-std::unique_ptr<PlatformStore> open_sqlite_platform_store(const std::string& path) {
-  return std::make_unique<SqlitePlatformStore>(path);
+std::unique_ptr<PlatformStore> open_sqlite_platform_store(const std::string& path, int readers) {
+  return std::make_unique<SqlitePlatformStore>(path, readers);
 }
 
 std::unique_ptr<PlatformStore> open_platform_store(const std::string& location, int connections) {
   if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0)
     return open_postgres_platform_store(location, connections);
-  return open_sqlite_platform_store(location);
+  return open_sqlite_platform_store(location, connections);
 }
 
 }  // namespace procura

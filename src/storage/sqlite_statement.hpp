@@ -17,6 +17,9 @@ class Statement {
       throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db) + " in: " + sql);
     stmt_.reset(s);
   }
+  // A statement kept prepared by its owner (a statement cache): reset and cleared, not
+  // finalized, when this goes.
+  static Statement borrowed(sqlite3* db, sqlite3_stmt* s) { return Statement(db, s); }
   Statement& bind(int i, const std::string& v) {
     sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -53,8 +56,19 @@ class Statement {
   bool is_null(int c) const { return sqlite3_column_type(stmt_.get(), c) == SQLITE_NULL; }
 
  private:
+  Statement(sqlite3* db, sqlite3_stmt* s) : db_(db), stmt_(s, Deleter{true}) {}
   struct Deleter {
-    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+    Deleter() : borrowed(false) {}
+    explicit Deleter(bool b) : borrowed(b) {}
+    bool borrowed;
+    void operator()(sqlite3_stmt* s) const {
+      if (!borrowed) {
+        sqlite3_finalize(s);
+        return;
+      }
+      sqlite3_reset(s);
+      sqlite3_clear_bindings(s);
+    }
   };
   sqlite3* db_;
   std::unique_ptr<sqlite3_stmt, Deleter> stmt_;

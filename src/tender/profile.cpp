@@ -263,7 +263,9 @@ RuleProfile profile_from_json(const nlohmann::json& j, const std::string& source
       throw InputError(source, 0, "profile.base", e.what());
     }
   }
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();
+    const auto& value = item.value();
     if (key == "base") continue;
     bool known = false;
     visit_fields(p, [&](const char* k, auto& member) {

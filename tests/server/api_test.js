@@ -76,6 +76,14 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     const compiled = rec.json.records[0].compiledRelease;
     assert.strictEqual(compiled.ocid, pkg.json.releases[0].ocid);
     assert(compiled.awards.length >= 44 && compiled.contracts.length >= 44);
+    // Kept compiled and gzipped: the same document either way, each with its own ETag.
+    assert.strictEqual(rec.headers.get('content-encoding'), 'gzip');
+    const plain = await call('GET', '/api/rounds/3n-iol-2020/ocds/records', { headers: { 'Accept-Encoding': 'identity' } });
+    assert.strictEqual(plain.headers.get('content-encoding'), null);
+    assert.deepStrictEqual(plain.json, rec.json);
+    assert.notStrictEqual(plain.headers.get('etag'), rec.headers.get('etag'));
+    const unchanged = await call('GET', '/api/rounds/3n-iol-2020/ocds/records', { headers: { 'If-None-Match': rec.headers.get('etag') } });
+    assert.strictEqual(unchanged.status, 304);
     const bulk = await call('GET', '/api/ocds/releases.jsonl');
     assert.strictEqual(bulk.text.trim().split('\n').length, 4);
     // Follow the feed to its end: offsets increase, every revision appears once.

@@ -24,7 +24,8 @@ class P001 : public Indicator {
       observations_[p.key].push_back({ocid, buyer, p.price});
   }
   void finalize(SharedState&, FlagResults& out) override {
-    for (auto& [key, obs] : observations_) {
+    for (auto& entry : observations_) {
+      auto& obs = entry.second;
       if (static_cast<long>(obs.size()) - 1 < minimum_) continue;
       std::sort(obs.begin(), obs.end(),
                 [](const Observation& a, const Observation& b) { return a.price < b.price; });

@@ -52,8 +52,8 @@ void unpack(Json&& value, const std::string& name, long line, bool skip_invalid,
   if (!is_release(value))
     return bad("expected an OCDS release (an object with \"ocid\"), a record or a package");
   if (require_date && (!value.contains("date") || !value["date"].is_string()))
-    return bad("release '" + value.value("id", std::string("?")) + "' of " + value["ocid"].dump() +
-               " has no string \"date\"");
+    return bad("release " + (value.contains("id") ? value["id"].dump() : std::string("?")) +
+               " of " + value["ocid"].dump() + " has no string \"date\"");
   ++stats.items;
   release(std::move(value), line);
 }

@@ -1007,13 +1007,34 @@ struct Api::Impl : ApiCore {
                          "office, auditors, the panel and the round's observers read them");
         const long offset = query_number(r, "offset", 0, 1L << 40),
                    limit = query_number(r, "limit", 1000, 10000);
+        // Any other query key filters rows on that column (?enterprise_id=E01); total counts
+        // the matching rows.
+        std::vector<std::pair<std::string, std::string>> filters;
+        for (const auto& [k, v] : r.query)
+          if (k != "offset" && k != "limit") filters.emplace_back(k, v);
         json items = json::array();
-        for (const auto& o : store.list(s->name, p[0], offset, limit))
-          items.push_back(json::parse(o.data));
-        return json_response(200, {{"items", items},
-                                   {"offset", offset},
-                                   {"limit", limit},
-                                   {"total", store.count(s->name, p[0])}});
+        if (filters.empty()) {
+          for (const auto& o : store.list(s->name, p[0], offset, limit))
+            items.push_back(json::parse(o.data));
+          return json_response(200, {{"items", items},
+                                     {"offset", offset},
+                                     {"limit", limit},
+                                     {"total", store.count(s->name, p[0])}});
+        }
+        long matching = 0;
+        for (const auto& o : store.list(s->name, p[0], 0, 1L << 40)) {
+          json row = json::parse(o.data);
+          bool match = true;
+          for (const auto& [column, value] : filters) {
+            auto it = row.find(column);
+            match = match && it != row.end() && cell_text(*it, column) == value;
+          }
+          if (!match) continue;
+          if (matching >= offset && matching < offset + limit) items.push_back(std::move(row));
+          ++matching;
+        }
+        return json_response(
+            200, {{"items", items}, {"offset", offset}, {"limit", limit}, {"total", matching}});
       });
       route("POST", pattern, spec.writers, "add rows to a round's table",
             [this, s](auto& r, auto& c, auto& p) { return post_rows(r, c, p[0], *s); });

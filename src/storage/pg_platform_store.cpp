@@ -116,6 +116,7 @@ class PgPlatformStore : public PlatformStore {
       run(writer_, "BEGIN");
       run(writer_, "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
       batch_open_ = true;
+      batch_audit_.reset();
     }
     run(writer_, "SAVEPOINT request");
     current() = writer_;
@@ -123,6 +124,7 @@ class PgPlatformStore : public PlatformStore {
       f();
     } catch (...) {
       current() = nullptr;
+      batch_audit_.reset();  // the request's audit entry, if any, is gone
       run(writer_, "ROLLBACK TO SAVEPOINT request");
       run(writer_, "RELEASE SAVEPOINT request");
       if (members_ == 0) {
@@ -166,19 +168,17 @@ class PgPlatformStore : public PlatformStore {
 
   ObjectRevision& put(ObjectRevision& o) override {
     Lease l(*this);
-    auto last = run(l.c, "SELECT COALESCE(MAX(rev), 0) FROM revision WHERE kind = $1 AND id = $2",
-                    {o.kind, o.id});
-    o.rev = num(last, 0, 0) + 1;
-    auto ins = run(l.c,
-                   "INSERT INTO revision (kind, id, round_id, rev, data, sealed, owner, actor, at) "
-                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq",
-                   {o.kind, o.id, o.round_id, std::to_string(o.rev), o.data, o.sealed, o.owner,
-                    o.actor, o.at});
-    o.seq = num(ins, 0, 0);
-    run(l.c,
-        "INSERT INTO head (kind, id, round_id, first_seq, seq) VALUES ($1, $2, $3, $4, $4) "
-        "ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq",
-        {o.kind, o.id, o.round_id, std::to_string(o.seq)});
+    // One round trip: the next revision number, the revision, and the head.
+    auto r = run(l.c,
+                 "WITH r AS (INSERT INTO revision (kind, id, round_id, rev, data, sealed, owner, "
+                 "actor, at) VALUES ($1, $2, $3, (SELECT COALESCE(MAX(rev), 0) + 1 FROM revision "
+                 "WHERE kind = $1 AND id = $2), $4, $5, $6, $7, $8) RETURNING seq, rev), "
+                 "h AS (INSERT INTO head (kind, id, round_id, first_seq, seq) SELECT $1, $2, $3, "
+                 "seq, seq FROM r ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq) "
+                 "SELECT seq, rev FROM r",
+                 {o.kind, o.id, o.round_id, o.data, o.sealed, o.owner, o.actor, o.at});
+    o.seq = num(r, 0, 0);
+    o.rev = num(r, 0, 1);
     return o;
   }
 
@@ -274,6 +274,7 @@ class PgPlatformStore : public PlatformStore {
   }
 
   void append_audit(const AuditEntry& e) override {
+    if (current() == writer_) batch_audit_ = e;  // the head for the rest of the batch
     Lease l(*this);
     run(l.c,
         "INSERT INTO audit (seq, at, actor, action, body_hash, prev_hash, hash) VALUES ($1, $2, "
@@ -282,11 +283,14 @@ class PgPlatformStore : public PlatformStore {
   }
 
   std::optional<AuditEntry> last_audit() override {
+    // Inside a batch the advisory lock keeps other servers out: the head read once stays valid.
+    if (current() == writer_ && batch_audit_) return batch_audit_;
     Lease l(*this);
     auto v = audits_of(run(l.c,
                            "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit "
                            "ORDER BY seq DESC LIMIT 1"));
     if (v.empty()) return std::nullopt;
+    if (current() == writer_) batch_audit_ = v.front();
     return v.front();
   }
 
@@ -367,6 +371,7 @@ class PgPlatformStore : public PlatformStore {
   bool batch_open_ = false, committing_ = false;
   long batch_ = 1, committed_ = 0, failed_ = 0, members_ = 0;
   std::string failure_;
+  std::optional<AuditEntry> batch_audit_;  // the audit head within the open batch
 };
 
 }  // namespace

@@ -84,6 +84,12 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.notStrictEqual(plain.headers.get('etag'), rec.headers.get('etag'));
     const unchanged = await call('GET', '/api/rounds/3n-iol-2020/ocds/records', { headers: { 'If-None-Match': rec.headers.get('etag') } });
     assert.strictEqual(unchanged.status, 304);
+    // Tables page and filter on any column.
+    const e01 = (await call('GET', '/api/rounds/3n-iol-2020/products?enterprise_id=E01&limit=2')).json;
+    assert(e01.total >= 2 && e01.items.length === 2 && e01.items.every((p) => p.enterprise_id === 'E01'), JSON.stringify(e01));
+    const next = (await call('GET', `/api/rounds/3n-iol-2020/products?enterprise_id=E01&limit=2&offset=${e01.total - 1}`)).json;
+    assert.strictEqual(next.items.length, 1);
+    assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2020/products?enterprise_id=NOPE')).json.total, 0);
     const bulk = await call('GET', '/api/ocds/releases.jsonl');
     assert.strictEqual(bulk.text.trim().split('\n').length, 4);
     // Follow the feed to its end: offsets increase, every revision appears once.

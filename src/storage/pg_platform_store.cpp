@@ -9,6 +9,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include "storage/platform_store.hpp"
 
@@ -44,12 +45,39 @@ struct ResultDeleter {
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
-Result run(PGconn* c, const std::string& sql, const std::vector<std::string>& params = {}) {
+// Names of the statements prepared on one connection, by their SQL.
+using Prepared = std::unordered_map<std::string, std::string>;
+
+// Runs `sql` on `c`. With parameters and a cache, the statement is prepared once per connection
+// (parsed and planned once) and executed by name afterwards.
+Result run(PGconn* c, const std::string& sql, const std::vector<std::string>& params = {},
+           Prepared* prepared = nullptr) {
   std::vector<const char*> values;
   for (const auto& p : params) values.push_back(p.c_str());
-  Result r(params.empty() ? PQexec(c, sql.c_str())  // may hold several statements
-                          : PQexecParams(c, sql.c_str(), static_cast<int>(params.size()), nullptr,
-                                         values.data(), nullptr, nullptr, 0));
+  const int n = static_cast<int>(params.size());
+  if (params.empty()) {
+    Result r(PQexec(c, sql.c_str()));  // may hold several statements
+    const auto status = PQresultStatus(r.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+      throw std::runtime_error(std::string("PostgreSQL: ") + PQerrorMessage(c));
+    return r;
+  }
+  if (!prepared) {
+    Result r(PQexecParams(c, sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0));
+    const auto status = PQresultStatus(r.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+      throw std::runtime_error(std::string("PostgreSQL: ") + PQerrorMessage(c));
+    return r;
+  }
+  auto it = prepared->find(sql);
+  if (it == prepared->end()) {
+    const std::string name = "p" + std::to_string(prepared->size() + 1);
+    Result p(PQprepare(c, name.c_str(), sql.c_str(), n, nullptr));
+    if (PQresultStatus(p.get()) != PGRES_COMMAND_OK)
+      throw std::runtime_error(std::string("PostgreSQL: ") + PQerrorMessage(c));
+    it = prepared->emplace(sql, name).first;
+  }
+  Result r(PQexecPrepared(c, it->second.c_str(), n, values.data(), nullptr, nullptr, 0));
   const auto status = PQresultStatus(r.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     throw std::runtime_error(std::string("PostgreSQL: ") + PQerrorMessage(c));
@@ -97,6 +125,7 @@ class PgPlatformStore : public PlatformStore {
     }
     writer_ = idle_.back();  // kept for write transactions, out of the pool
     idle_.pop_back();
+    for (PGconn* c : all_) prepared_[c];  // fixed from here on; each entry used by its holder
     migrate();
   }
   ~PgPlatformStore() override {
@@ -153,7 +182,10 @@ class PgPlatformStore : public PlatformStore {
     } catch (const std::exception& e) {
       why = e.what();
       PQclear(PQexec(writer_, "ROLLBACK"));
-      if (PQstatus(writer_) != CONNECTION_OK) PQreset(writer_);
+      if (PQstatus(writer_) != CONNECTION_OK) {
+        PQreset(writer_);
+        prepared_.at(writer_).clear();
+      }
     }
     batch_open_ = false;
     members_ = 0;
@@ -169,14 +201,14 @@ class PgPlatformStore : public PlatformStore {
   ObjectRevision& put(ObjectRevision& o) override {
     Lease l(*this);
     // One round trip: the next revision number, the revision, and the head.
-    auto r = run(l.c,
-                 "WITH r AS (INSERT INTO revision (kind, id, round_id, rev, data, sealed, owner, "
-                 "actor, at) VALUES ($1, $2, $3, (SELECT COALESCE(MAX(rev), 0) + 1 FROM revision "
-                 "WHERE kind = $1 AND id = $2), $4, $5, $6, $7, $8) RETURNING seq, rev), "
-                 "h AS (INSERT INTO head (kind, id, round_id, first_seq, seq) SELECT $1, $2, $3, "
-                 "seq, seq FROM r ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq) "
-                 "SELECT seq, rev FROM r",
-                 {o.kind, o.id, o.round_id, o.data, o.sealed, o.owner, o.actor, o.at});
+    auto r = exec(l.c,
+                  "WITH r AS (INSERT INTO revision (kind, id, round_id, rev, data, sealed, owner, "
+                  "actor, at) VALUES ($1, $2, $3, (SELECT COALESCE(MAX(rev), 0) + 1 FROM revision "
+                  "WHERE kind = $1 AND id = $2), $4, $5, $6, $7, $8) RETURNING seq, rev), "
+                  "h AS (INSERT INTO head (kind, id, round_id, first_seq, seq) SELECT $1, $2, $3, "
+                  "seq, seq FROM r ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq) "
+                  "SELECT seq, rev FROM r",
+                  {o.kind, o.id, o.round_id, o.data, o.sealed, o.owner, o.actor, o.at});
     o.seq = num(r, 0, 0);
     o.rev = num(r, 0, 1);
     return o;
@@ -185,10 +217,10 @@ class PgPlatformStore : public PlatformStore {
   std::optional<ObjectRevision> latest(const std::string& kind, const std::string& id) override {
     Lease l(*this);
     auto r =
-        run(l.c,
-            std::string("SELECT ") + kRevisionColumns +
-                " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = $1 AND h.id = $2",
-            {kind, id});
+        exec(l.c,
+             std::string("SELECT ") + kRevisionColumns +
+                 " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = $1 AND h.id = $2",
+             {kind, id});
     auto v = revisions_of(r);
     if (v.empty()) return std::nullopt;
     return v.front();
@@ -197,50 +229,50 @@ class PgPlatformStore : public PlatformStore {
   std::vector<ObjectRevision> list(const std::string& kind, const std::string& round_id,
                                    long offset, long limit) override {
     Lease l(*this);
-    return revisions_of(run(l.c,
-                            std::string("SELECT ") + kRevisionColumns +
-                                " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = $1 "
-                                "AND ($2 = '' OR h.round_id = $2) ORDER BY h.first_seq LIMIT $3 "
-                                "OFFSET $4",
-                            {kind, round_id, std::to_string(limit), std::to_string(offset)}));
+    return revisions_of(exec(l.c,
+                             std::string("SELECT ") + kRevisionColumns +
+                                 " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = $1 "
+                                 "AND ($2 = '' OR h.round_id = $2) ORDER BY h.first_seq LIMIT $3 "
+                                 "OFFSET $4",
+                             {kind, round_id, std::to_string(limit), std::to_string(offset)}));
   }
 
   long count(const std::string& kind, const std::string& round_id) override {
     Lease l(*this);
-    auto r = run(l.c, "SELECT COUNT(*) FROM head WHERE kind = $1 AND ($2 = '' OR round_id = $2)",
-                 {kind, round_id});
+    auto r = exec(l.c, "SELECT COUNT(*) FROM head WHERE kind = $1 AND ($2 = '' OR round_id = $2)",
+                  {kind, round_id});
     return static_cast<long>(num(r, 0, 0));
   }
 
   std::vector<ObjectRevision> revisions(const std::string& kind, const std::string& id) override {
     Lease l(*this);
-    return revisions_of(run(l.c,
-                            std::string("SELECT ") + kRevisionColumns +
-                                " FROM revision r WHERE r.kind = $1 AND r.id = $2 ORDER BY r.rev",
-                            {kind, id}));
+    return revisions_of(exec(l.c,
+                             std::string("SELECT ") + kRevisionColumns +
+                                 " FROM revision r WHERE r.kind = $1 AND r.id = $2 ORDER BY r.rev",
+                             {kind, id}));
   }
 
   std::vector<ObjectRevision> feed(long after, long limit) override {
     Lease l(*this);
-    return revisions_of(run(l.c,
-                            std::string("SELECT ") + kRevisionColumns +
-                                " FROM revision r WHERE r.seq > $1 ORDER BY r.seq LIMIT $2",
-                            {std::to_string(after), std::to_string(limit)}));
+    return revisions_of(exec(l.c,
+                             std::string("SELECT ") + kRevisionColumns +
+                                 " FROM revision r WHERE r.seq > $1 ORDER BY r.seq LIMIT $2",
+                             {std::to_string(after), std::to_string(limit)}));
   }
 
   void put_user(const UserRecord& u) override {
     Lease l(*this);
-    run(l.c,
-        "INSERT INTO account (id, name, role, org_id, password_hash) VALUES ($1, $2, $3, $4, $5) "
-        "ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, "
-        "org_id = excluded.org_id, password_hash = excluded.password_hash",
-        {u.id, u.name, u.role, u.org_id, u.password_hash});
+    exec(l.c,
+         "INSERT INTO account (id, name, role, org_id, password_hash) VALUES ($1, $2, $3, $4, $5) "
+         "ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, "
+         "org_id = excluded.org_id, password_hash = excluded.password_hash",
+         {u.id, u.name, u.role, u.org_id, u.password_hash});
   }
 
   std::optional<UserRecord> user(const std::string& id) override {
     Lease l(*this);
     auto r =
-        run(l.c, "SELECT id, name, role, org_id, password_hash FROM account WHERE id = $1", {id});
+        exec(l.c, "SELECT id, name, role, org_id, password_hash FROM account WHERE id = $1", {id});
     if (PQntuples(r.get()) == 0) return std::nullopt;
     return UserRecord{at(r, 0, 0), at(r, 0, 1), at(r, 0, 2), at(r, 0, 3), at(r, 0, 4)};
   }
@@ -248,47 +280,47 @@ class PgPlatformStore : public PlatformStore {
   void put_session(const std::string& token_hash, const std::string& user_id,
                    long long expires_at) override {
     Lease l(*this);
-    run(l.c, "INSERT INTO session (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
-        {token_hash, user_id, std::to_string(expires_at)});
+    exec(l.c, "INSERT INTO session (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+         {token_hash, user_id, std::to_string(expires_at)});
   }
 
   std::optional<std::string> session_user(const std::string& token_hash, long long now) override {
     Lease l(*this);
-    auto r = run(l.c, "SELECT user_id FROM session WHERE token_hash = $1 AND expires_at > $2",
-                 {token_hash, std::to_string(now)});
+    auto r = exec(l.c, "SELECT user_id FROM session WHERE token_hash = $1 AND expires_at > $2",
+                  {token_hash, std::to_string(now)});
     if (PQntuples(r.get()) == 0) return std::nullopt;
     return at(r, 0, 0);
   }
 
   void record_login_failure(const std::string& user_id, long long at) override {
     Lease l(*this);
-    run(l.c, "INSERT INTO login_failure (user_id, at) VALUES ($1, $2)",
-        {user_id, std::to_string(at)});
+    exec(l.c, "INSERT INTO login_failure (user_id, at) VALUES ($1, $2)",
+         {user_id, std::to_string(at)});
   }
 
   long login_failures(const std::string& user_id, long long since) override {
     Lease l(*this);
-    auto r = run(l.c, "SELECT COUNT(*) FROM login_failure WHERE user_id = $1 AND at >= $2",
-                 {user_id, std::to_string(since)});
+    auto r = exec(l.c, "SELECT COUNT(*) FROM login_failure WHERE user_id = $1 AND at >= $2",
+                  {user_id, std::to_string(since)});
     return static_cast<long>(num(r, 0, 0));
   }
 
   void append_audit(const AuditEntry& e) override {
     if (current() == writer_) batch_audit_ = e;  // the head for the rest of the batch
     Lease l(*this);
-    run(l.c,
-        "INSERT INTO audit (seq, at, actor, action, body_hash, prev_hash, hash) VALUES ($1, $2, "
-        "$3, $4, $5, $6, $7)",
-        {std::to_string(e.seq), e.at, e.actor, e.action, e.body_hash, e.prev_hash, e.hash});
+    exec(l.c,
+         "INSERT INTO audit (seq, at, actor, action, body_hash, prev_hash, hash) VALUES ($1, $2, "
+         "$3, $4, $5, $6, $7)",
+         {std::to_string(e.seq), e.at, e.actor, e.action, e.body_hash, e.prev_hash, e.hash});
   }
 
   std::optional<AuditEntry> last_audit() override {
     // Inside a batch the advisory lock keeps other servers out: the head read once stays valid.
     if (current() == writer_ && batch_audit_) return batch_audit_;
     Lease l(*this);
-    auto v = audits_of(run(l.c,
-                           "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit "
-                           "ORDER BY seq DESC LIMIT 1"));
+    auto v = audits_of(exec(l.c,
+                            "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit "
+                            "ORDER BY seq DESC LIMIT 1"));
     if (v.empty()) return std::nullopt;
     if (current() == writer_) batch_audit_ = v.front();
     return v.front();
@@ -296,25 +328,30 @@ class PgPlatformStore : public PlatformStore {
 
   std::vector<AuditEntry> audit(long after, long limit) override {
     Lease l(*this);
-    return audits_of(run(l.c,
-                         "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit "
-                         "WHERE seq > $1 ORDER BY seq LIMIT $2",
-                         {std::to_string(after), std::to_string(limit)}));
+    return audits_of(exec(l.c,
+                          "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit "
+                          "WHERE seq > $1 ORDER BY seq LIMIT $2",
+                          {std::to_string(after), std::to_string(limit)}));
   }
 
   void put_file(const std::string& key, const std::string& content) override {
     Lease l(*this);
-    run(l.c, "INSERT INTO file (key, content) VALUES ($1, $2)", {key, content});
+    exec(l.c, "INSERT INTO file (key, content) VALUES ($1, $2)", {key, content});
   }
 
   std::optional<std::string> file(const std::string& key) override {
     Lease l(*this);
-    auto r = run(l.c, "SELECT content FROM file WHERE key = $1", {key});
+    auto r = exec(l.c, "SELECT content FROM file WHERE key = $1", {key});
     if (PQntuples(r.get()) == 0) return std::nullopt;
     return at(r, 0, 0);
   }
 
  private:
+  // `run` with the connection's prepared statements.
+  Result exec(PGconn* c, const std::string& sql, const std::vector<std::string>& params = {}) {
+    return run(c, sql, params, &prepared_.at(c));
+  }
+
   // The connection of this thread's open transaction, if any.
   static PGconn*& current() {
     thread_local PGconn* c = nullptr;
@@ -338,7 +375,10 @@ class PgPlatformStore : public PlatformStore {
     ~Lease() {
       if (!owned) return;
       current() = nullptr;
-      if (PQstatus(c) != CONNECTION_OK) PQreset(c);  // a lost connection is reopened for the next
+      if (PQstatus(c) != CONNECTION_OK) {  // a lost connection is reopened for the next
+        PQreset(c);
+        s.prepared_.at(c).clear();
+      }
       std::lock_guard lock(s.mutex_);
       s.idle_.push_back(c);
       s.available_.notify_one();
@@ -347,17 +387,17 @@ class PgPlatformStore : public PlatformStore {
 
   void migrate() {
     Lease l(*this);
-    run(l.c, "BEGIN");
-    run(l.c, "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
-    run(l.c, "CREATE TABLE IF NOT EXISTS procura_schema (version INTEGER NOT NULL)");
-    auto v = run(l.c, "SELECT COALESCE(MAX(version), 0) FROM procura_schema");
+    exec(l.c, "BEGIN");
+    exec(l.c, "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
+    exec(l.c, "CREATE TABLE IF NOT EXISTS procura_schema (version INTEGER NOT NULL)");
+    auto v = exec(l.c, "SELECT COALESCE(MAX(version), 0) FROM procura_schema");
     const long version = static_cast<long>(num(v, 0, 0));
     const long n = static_cast<long>(sizeof kMigrations / sizeof *kMigrations);
     for (long i = version; i < n; ++i) {
-      run(l.c, kMigrations[i]);
-      run(l.c, "INSERT INTO procura_schema (version) VALUES ($1)", {std::to_string(i + 1)});
+      exec(l.c, kMigrations[i]);
+      exec(l.c, "INSERT INTO procura_schema (version) VALUES ($1)", {std::to_string(i + 1)});
     }
-    run(l.c, "COMMIT");
+    exec(l.c, "COMMIT");
   }
 
   std::mutex mutex_;
@@ -365,6 +405,7 @@ class PgPlatformStore : public PlatformStore {
   std::vector<PGconn*> idle_, all_;
 
   PGconn* writer_ = nullptr;
+  std::unordered_map<PGconn*, Prepared> prepared_;
   std::mutex write_mutex_;
   std::condition_variable writable_, committed_cv_;
   std::atomic<int> arriving_{0};  // requests waiting for the writer

@@ -42,6 +42,21 @@ const char* bid_status_name(BidStatus s) {
   return "";
 }
 
+RoundResult group_round(const RoundInput& input) {
+  RoundIndex ix(input);
+  RoundResult r;
+  qualify(ix, r);
+  group_products(ix, r);
+  route_groups(ix, r);
+  return r;
+}
+
+std::vector<std::string> group_ids(const RoundInput& input) {
+  std::vector<std::string> out;
+  for (const auto& g : group_round(input).groups) out.push_back(g.id);
+  return out;
+}
+
 RoundResult run_round(const RoundInput& input) {
   RoundIndex ix(input);
   RoundResult r;

@@ -17,13 +17,9 @@ namespace procura {
 
 namespace {
 
+// The time that many seconds from now.
 std::string utc_in(long long seconds_from_now) {
-  std::time_t t = std::time(nullptr) + seconds_from_now;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return format_utc(unix_now() + seconds_from_now);
 }
 
 struct DemoAccount {

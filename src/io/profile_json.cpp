@@ -39,6 +39,19 @@ void check_timestamp(const std::string& v, const std::string& src, const std::st
                      "expected a UTC time such as 2020-06-01T09:00:00Z, got '" + v + "'");
 }
 
+// An optional array of strings; empty when absent.
+std::vector<std::string> string_array(const nlohmann::json& j, const char* key,
+                                      const std::string& path) {
+  std::vector<std::string> out;
+  if (!j.contains(key)) return out;
+  if (!j[key].is_array()) throw InputError(path, 0, key, "expected an array of strings");
+  for (const auto& v : j[key]) {
+    if (!v.is_string()) throw InputError(path, 0, key, "expected strings, got " + v.dump());
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
 }  // namespace
 
 void read_round_rules(const std::string& path, RoundInput& round) {
@@ -74,24 +87,8 @@ void read_round_rules(const std::string& path, RoundInput& round) {
   check_keys(j["buyer"], {"id", "name"}, path, "buyer.");
   round.buyer_id = get_string(j["buyer"], "id", path, "buyer.", true);
   round.buyer_name = get_string(j["buyer"], "name", path, "buyer.", true);
-  if (j.contains("attributes")) {
-    if (!j["attributes"].is_array())
-      throw InputError(path, 0, "attributes", "expected an array of names");
-    for (const auto& a : j["attributes"]) {
-      if (!a.is_string())
-        throw InputError(path, 0, "attributes", "expected strings, got " + a.dump());
-      round.attribute_names.push_back(a.get<std::string>());
-    }
-  }
-  if (j.contains("heldGroups")) {
-    if (!j["heldGroups"].is_array())
-      throw InputError(path, 0, "heldGroups", "expected an array of group ids");
-    for (const auto& g : j["heldGroups"]) {
-      if (!g.is_string())
-        throw InputError(path, 0, "heldGroups", "expected group ids, got " + g.dump());
-      round.held_groups.push_back(g.get<std::string>());
-    }
-  }
+  round.attribute_names = string_array(j, "attributes", path);
+  round.held_groups = string_array(j, "heldGroups", path);
   if (!j.contains("profile")) throw InputError(path, 0, "profile", "required field is missing");
   if (j["profile"].is_string()) {
     try {

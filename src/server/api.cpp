@@ -755,9 +755,8 @@ struct Api::Impl : ApiCore {
     if (!end.empty() && utc_now() < end)
       throw ApiError(409, "wrong_phase", "the negotiation is open until " + end);
     LoadedRound loaded = materialize(round_id, "", {}, true);
-    std::vector<std::string> groups;
-    for (const auto& g : run_round(loaded.input).groups) groups.push_back(g.id);
-    loaded.input.held_groups = held_groups_of(*this, round_id, groups);
+    loaded.input.held_groups =
+        held_groups_of(*this, round_id, [&] { return group_ids(loaded.input); });
     if (completing &&
         loaded.input.held_groups == round["heldGroups"].get<std::vector<std::string>>())
       throw ApiError(409, "still_held",

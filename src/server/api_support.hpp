@@ -109,8 +109,10 @@ class ApiCore {
 // Experts and panels, observers, observations and reports, complaints (evaluation_routes.cpp).
 void add_evaluation_routes(ApiCore& core);
 // Groups whose award is held by pending complaints of a round.
-std::vector<std::string> held_groups_of(ApiCore& core, const std::string& round_id,
-                                        const std::vector<std::string>& all_groups);
+// `all_groups` is called only when a pending complaint names no group (it holds them all).
+std::vector<std::string> held_groups_of(
+    ApiCore& core, const std::string& round_id,
+    const std::function<std::vector<std::string>()>& all_groups);
 // Whether an expert sits on the round's drawn panel.
 bool on_round_panel(ApiCore& core, const std::string& round_id, const std::string& expert_id);
 // The office, auditors, the round's panel and its assigned observers read the evaluation record

@@ -51,6 +51,11 @@ std::vector<json> latest_docs(PlatformStore& store, const std::string& kind,
   return out;
 }
 
+bool observer_assigned(PlatformStore& store, const std::string& round_id,
+                       const std::string& user_id) {
+  return store.latest("observer", round_id + "/" + user_id).has_value();
+}
+
 json items(const std::vector<json>& docs) {
   return {{"items", docs}, {"total", docs.size()}};
 }
@@ -247,7 +252,7 @@ class EvaluationRoutes {
     if (round.value("status", "draft") == "draft")
       throw ApiError(409, "wrong_phase", "groups are fixed when the round is published");
     LoadedRound loaded = core_.load_round(round_id, false);
-    RoundResult result = run_round(loaded.input);
+    RoundResult result = group_round(loaded.input);
     json out = json::array();
     for (const auto& g : result.groups) {
       json products = json::array();
@@ -260,17 +265,10 @@ class EvaluationRoutes {
     return json_response(200, {{"items", out}, {"total", out.size()}});
   }
 
-  std::vector<std::string> group_ids(const std::string& round_id) {
-    std::vector<std::string> out;
-    for (const auto& g : run_round(core_.load_round(round_id, false).input).groups)
-      out.push_back(g.id);
-    return out;
-  }
-
   // --- observers ------------------------------------------------------------------------------
 
   bool assigned(const std::string& round_id, const std::string& user_id) {
-    return store_.latest("observer", round_id + "/" + user_id).has_value();
+    return observer_assigned(store_, round_id, user_id);
   }
 
   void require_assigned(const std::string& round_id, const Caller& c) {
@@ -361,7 +359,7 @@ class EvaluationRoutes {
 
   ApiResponse evaluation(const Caller& c, const std::string& round_id) {
     const json round = core_.round_doc(round_id);
-    if (!may_read_evaluation(round_id, c))
+    if (!procura::may_read_evaluation(core_, round_id, c))
       throw ApiError(403, c.role == Role::kObserver ? "not_assigned" : "not_on_panel",
                      "the evaluation record is read by the office, the auditors, the round's "
                      "panel and its assigned observers");
@@ -384,10 +382,6 @@ class EvaluationRoutes {
 
   // --- complaints -----------------------------------------------------------------------------
 
-  RuleProfile profile_of(const std::string& round_id) {
-    return core_.load_round(round_id, false).input.profile;
-  }
-
   json complaint_list(const std::string& round_id) {
     const std::string now = utc_now();
     json out = json::array();
@@ -399,11 +393,12 @@ class EvaluationRoutes {
   }
 
   ApiResponse complaints(const std::string& round_id) {
-    core_.round_doc(round_id);
+    const bool published = core_.round_doc(round_id).value("status", "draft") != "draft";
     const json list = complaint_list(round_id);
     json held = json::array();
-    if (core_.round_doc(round_id).value("status", "draft") != "draft")
-      held = held_groups_of(core_, round_id, group_ids(round_id));
+    if (published)
+      held = held_groups_of(core_, round_id,
+                            [&] { return group_ids(core_.load_round(round_id, false).input); });
     return json_response(200, {{"items", list}, {"total", list.size()}, {"heldGroups", held}});
   }
 
@@ -431,8 +426,9 @@ class EvaluationRoutes {
                        round.value("openedAt", ""),
                        round.value("awardedAt", ""),
                        {}};
-    if (!stages.published_at.empty()) stages.groups = group_ids(round_id);
-    const RuleProfile profile = profile_of(round_id);
+    const LoadedRound loaded = core_.load_round(round_id, false);  // read once: groups, profile
+    if (!stages.published_at.empty()) stages.groups = group_ids(loaded.input);
+    const RuleProfile& profile = loaded.input.profile;
     const std::string now = utc_now();
     const auto problems = check_complaint(form, stages, profile, now);
     if (!problems.empty())
@@ -501,22 +497,6 @@ class EvaluationRoutes {
     return json_response(200, doc);
   }
 
- public:
-  bool may_read_evaluation(const std::string& round_id, const Caller& c) {
-    switch (c.role) {
-      case Role::kOffice:
-      case Role::kAuditor:
-        return true;
-      case Role::kObserver:
-        return assigned(round_id, c.user_id);
-      case Role::kExpert:
-        return on_round_panel(core_, round_id, c.org_id);
-      default:
-        return false;
-    }
-  }
-
- private:
   ApiCore& core_;
   PlatformStore& store_;
 };
@@ -529,13 +509,17 @@ void add_evaluation_routes(ApiCore& core) {
   core.keep(routes);
 }
 
-std::vector<std::string> held_groups_of(ApiCore& core, const std::string& round_id,
-                                        const std::vector<std::string>& all_groups) {
+std::vector<std::string> held_groups_of(
+    ApiCore& core, const std::string& round_id,
+    const std::function<std::vector<std::string>()>& all_groups) {
   std::vector<ComplaintState> states;
-  for (const auto& d : latest_docs(core.db(), "complaint", round_id))
+  bool every_group = false;  // a pending complaint names no group: the round's groups are needed
+  for (const auto& d : latest_docs(core.db(), "complaint", round_id)) {
     states.push_back({d.value("id", ""), d.value("group", ""), d.value("status", "") == "pending",
                       d.contains("holdOverride")});
-  return held_groups(states, all_groups);
+    every_group |= states.back().pending && states.back().group.empty();
+  }
+  return held_groups(states, every_group ? all_groups() : std::vector<std::string>{});
 }
 
 bool on_round_panel(ApiCore& core, const std::string& round_id, const std::string& expert_id) {
@@ -548,7 +532,17 @@ bool on_round_panel(ApiCore& core, const std::string& round_id, const std::strin
 }
 
 bool may_read_evaluation(ApiCore& core, const std::string& round_id, const Caller& c) {
-  return EvaluationRoutes(core).may_read_evaluation(round_id, c);
+  switch (c.role) {
+    case Role::kOffice:
+    case Role::kAuditor:
+      return true;
+    case Role::kObserver:
+      return observer_assigned(core.db(), round_id, c.user_id);
+    case Role::kExpert:
+      return on_round_panel(core, round_id, c.org_id);
+    default:
+      return false;
+  }
 }
 
 }  // namespace procura

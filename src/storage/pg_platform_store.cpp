@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "storage/group_commit.hpp"
 #include "storage/platform_store.hpp"
 
 namespace procura {
@@ -112,7 +113,26 @@ std::vector<AuditEntry> audits_of(const Result& r) {
 
 class PgPlatformStore : public PlatformStore {
  public:
-  PgPlatformStore(const std::string& url, int connections) {
+  PgPlatformStore(const std::string& url, int connections)
+      : commit_({[this] {
+                   run(writer_, "BEGIN");
+                   run(writer_, "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
+                   batch_audit_.reset();
+                 },
+                 [this] { run(writer_, "SAVEPOINT request"); },
+                 [this] {
+                   batch_audit_.reset();  // the request's audit entry, if any, is gone
+                   run(writer_, "ROLLBACK TO SAVEPOINT request");
+                   run(writer_, "RELEASE SAVEPOINT request");
+                 },
+                 [this] { run(writer_, "RELEASE SAVEPOINT request"); },
+                 [this] { run(writer_, "COMMIT"); },
+                 [this] {
+                   PQclear(PQexec(writer_, "ROLLBACK"));
+                   if (PQstatus(writer_) == CONNECTION_OK) return;
+                   PQreset(writer_);
+                   prepared_.at(writer_).clear();
+                 }}) {
     for (int i = 0; i < std::max(connections, 2); ++i) {
       PGconn* c = PQconnectdb(url.c_str());
       if (PQstatus(c) != CONNECTION_OK) {
@@ -132,71 +152,9 @@ class PgPlatformStore : public PlatformStore {
     for (PGconn* c : all_) PQfinish(c);
   }
 
-  // Write transactions of this server share one connection: each request runs in a savepoint
-  // of a batch that holds the advisory write lock; the batch's first request commits it for all
-  // that joined meanwhile, and each is acknowledged after that commit (group commit).
-  void transaction(const std::function<void()>& f) override {
-    if (current() == writer_) return f();  // nested: part of the enclosing request
-    ++arriving_;
-    std::unique_lock lock(write_mutex_);
-    --arriving_;
-    writable_.wait(lock, [&] { return !committing_; });
-    if (!batch_open_) {
-      run(writer_, "BEGIN");
-      run(writer_, "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
-      batch_open_ = true;
-      batch_audit_.reset();
-    }
-    run(writer_, "SAVEPOINT request");
-    current() = writer_;
-    try {
-      f();
-    } catch (...) {
-      current() = nullptr;
-      batch_audit_.reset();  // the request's audit entry, if any, is gone
-      run(writer_, "ROLLBACK TO SAVEPOINT request");
-      run(writer_, "RELEASE SAVEPOINT request");
-      if (members_ == 0) {
-        run(writer_, "ROLLBACK");
-        batch_open_ = false;
-      }
-      throw;
-    }
-    current() = nullptr;
-    run(writer_, "RELEASE SAVEPOINT request");
-    const long mine = batch_;
-    if (++members_ > 1) {
-      committed_cv_.wait(lock, [&] { return committed_ >= mine; });
-      if (failed_ == mine) throw std::runtime_error("PostgreSQL: the commit failed: " + failure_);
-      return;
-    }
-    for (int i = 0; i < 64 && arriving_ > 0; ++i) {
-      lock.unlock();
-      std::this_thread::yield();
-      lock.lock();
-    }
-    committing_ = true;
-    std::string why;
-    try {
-      run(writer_, "COMMIT");
-    } catch (const std::exception& e) {
-      why = e.what();
-      PQclear(PQexec(writer_, "ROLLBACK"));
-      if (PQstatus(writer_) != CONNECTION_OK) {
-        PQreset(writer_);
-        prepared_.at(writer_).clear();
-      }
-    }
-    batch_open_ = false;
-    members_ = 0;
-    ++batch_;
-    committed_ = mine;
-    if (!why.empty()) failed_ = mine, failure_ = why;
-    committing_ = false;
-    committed_cv_.notify_all();
-    writable_.notify_all();
-    if (!why.empty()) throw std::runtime_error(why);
-  }
+  // Write transactions of this server share the writer connection with group commit; each
+  // batch holds the advisory write lock.
+  void transaction(const std::function<void()>& f) override { commit_.run(f); }
 
   ObjectRevision& put(ObjectRevision& o) override {
     Lease l(*this);
@@ -306,7 +264,7 @@ class PgPlatformStore : public PlatformStore {
   }
 
   void append_audit(const AuditEntry& e) override {
-    if (current() == writer_) batch_audit_ = e;  // the head for the rest of the batch
+    if (commit_.in_request()) batch_audit_ = e;  // the head for the rest of the batch
     Lease l(*this);
     exec(l.c,
          "INSERT INTO audit (seq, at, actor, action, body_hash, prev_hash, hash) VALUES ($1, $2, "
@@ -316,13 +274,13 @@ class PgPlatformStore : public PlatformStore {
 
   std::optional<AuditEntry> last_audit() override {
     // Inside a batch the advisory lock keeps other servers out: the head read once stays valid.
-    if (current() == writer_ && batch_audit_) return batch_audit_;
+    if (commit_.in_request() && batch_audit_) return batch_audit_;
     Lease l(*this);
     auto v = audits_of(exec(l.c,
                             "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit "
                             "ORDER BY seq DESC LIMIT 1"));
     if (v.empty()) return std::nullopt;
-    if (current() == writer_) batch_audit_ = v.front();
+    if (commit_.in_request()) batch_audit_ = v.front();
     return v.front();
   }
 
@@ -363,7 +321,8 @@ class PgPlatformStore : public PlatformStore {
     PgPlatformStore& s;
     PGconn* c;
     bool owned = false;
-    explicit Lease(PgPlatformStore& store) : s(store), c(current()) {
+    explicit Lease(PgPlatformStore& store)
+        : s(store), c(store.commit_.in_request() ? store.writer_ : current()) {
       if (c) return;
       std::unique_lock lock(s.mutex_);
       s.available_.wait(lock, [&] { return !s.idle_.empty(); });
@@ -406,13 +365,8 @@ class PgPlatformStore : public PlatformStore {
 
   PGconn* writer_ = nullptr;
   std::unordered_map<PGconn*, Prepared> prepared_;
-  std::mutex write_mutex_;
-  std::condition_variable writable_, committed_cv_;
-  std::atomic<int> arriving_{0};  // requests waiting for the writer
-  bool batch_open_ = false, committing_ = false;
-  long batch_ = 1, committed_ = 0, failed_ = 0, members_ = 0;
-  std::string failure_;
   std::optional<AuditEntry> batch_audit_;  // the audit head within the open batch
+  GroupCommit commit_;
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/group_commit.hpp"
 #include "storage/platform_store.hpp"
 #include "storage/sqlite_statement.hpp"
 
@@ -52,43 +53,28 @@ AuditEntry read_audit(const Statement& s) {
   return {s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
 }
 
-// Opens a connection in WAL mode with synchronous=FULL; throws with the reason.
-sqlite3* open_connection(const std::string& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    std::string why = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    throw std::runtime_error("cannot open the database " + path + ": " + why);
-  }
-  sqlite3_busy_timeout(db, 10000);
-  return db;
-}
-
-void exec(sqlite3* db, const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string why = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw std::runtime_error("SQLite: " + why);
-  }
-}
-
-// One writer connection and a pool of readers. Readers see committed data only (WAL snapshots),
-// in parallel. Write transactions run on the writer, each in a savepoint of a shared batch: the
-// first request of a batch commits it (one fsync) for every request that joined meanwhile, and
-// each request is acknowledged only after the commit of its batch (group commit).
+// One writer connection with group commit (one fsync per batch of requests) and a pool of
+// readers, which see committed data only (WAL snapshots), in parallel.
 class SqlitePlatformStore : public PlatformStore {
  public:
-  SqlitePlatformStore(const std::string& path, int readers) {
-    writer_ = open_connection(path);
-    exec(writer_, "PRAGMA journal_mode=WAL");
-    exec(writer_, "PRAGMA synchronous=FULL");
-    exec(writer_, "PRAGMA foreign_keys=ON");
+  SqlitePlatformStore(const std::string& path, int readers)
+      : commit_({[this] { sqlite_exec(writer_, "BEGIN IMMEDIATE"); },
+                 [this] { sqlite_exec(writer_, "SAVEPOINT request"); },
+                 [this] {
+                   sqlite_exec(writer_, "ROLLBACK TO request");
+                   sqlite_exec(writer_, "RELEASE request");
+                 },
+                 [this] { sqlite_exec(writer_, "RELEASE request"); },
+                 [this] { sqlite_exec(writer_, "COMMIT"); },
+                 [this] { sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr); }}) {
+    writer_ = open_sqlite(path, 10000);
+    sqlite_exec(writer_, "PRAGMA journal_mode=WAL");
+    sqlite_exec(writer_, "PRAGMA synchronous=FULL");
+    sqlite_exec(writer_, "PRAGMA foreign_keys=ON");
     migrate();
     for (int i = 0; i < std::max(1, readers); ++i) {
-      sqlite3* r = open_connection(path);
-      exec(r, "PRAGMA query_only=ON");
+      sqlite3* r = open_sqlite(path, 10000);
+      sqlite_exec(r, "PRAGMA query_only=ON");
       readers_.push_back(r);
     }
     idle_ = readers_;
@@ -102,62 +88,7 @@ class SqlitePlatformStore : public PlatformStore {
     sqlite3_close(writer_);
   }
 
-  void transaction(const std::function<void()>& f) override {
-    if (owner() == this) return f();  // nested: part of the enclosing request
-    ++arriving_;
-    std::unique_lock lock(write_mutex_);
-    --arriving_;
-    writable_.wait(lock, [&] { return !committing_; });
-    if (!batch_open_) {
-      exec(writer_, "BEGIN IMMEDIATE");
-      batch_open_ = true;
-    }
-    exec(writer_, "SAVEPOINT request");
-    owner() = this;
-    try {
-      f();
-    } catch (...) {
-      owner() = nullptr;
-      exec(writer_, "ROLLBACK TO request");
-      exec(writer_, "RELEASE request");
-      if (members_ == 0) {  // nobody else in the batch: end it
-        exec(writer_, "ROLLBACK");
-        batch_open_ = false;
-      }
-      throw;
-    }
-    owner() = nullptr;
-    exec(writer_, "RELEASE request");
-    const long mine = batch_;
-    if (++members_ > 1) {  // a follower: the batch's first request commits it
-      committed_cv_.wait(lock, [&] { return committed_ >= mine; });
-      if (failed_ == mine) throw std::runtime_error("SQLite: the commit failed: " + failure_);
-      return;
-    }
-    // The leader: let the requests already waiting for the writer join, then commit once.
-    for (int i = 0; i < 64 && arriving_ > 0; ++i) {
-      lock.unlock();
-      std::this_thread::yield();
-      lock.lock();
-    }
-    committing_ = true;
-    std::string why;
-    try {
-      exec(writer_, "COMMIT");
-    } catch (const std::exception& e) {
-      why = e.what();
-      sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-    batch_open_ = false;
-    members_ = 0;
-    ++batch_;
-    committed_ = mine;
-    if (!why.empty()) failed_ = mine, failure_ = why;
-    committing_ = false;
-    committed_cv_.notify_all();
-    writable_.notify_all();
-    if (!why.empty()) throw std::runtime_error(why);
-  }
+  void transaction(const std::function<void()>& f) override { commit_.run(f); }
 
   ObjectRevision& put(ObjectRevision& r) override {
     sqlite3* w = writer();
@@ -343,14 +274,9 @@ class SqlitePlatformStore : public PlatformStore {
     return Statement::borrowed(db, it->second);
   }
 
-  // The store whose write transaction this thread is in.
-  static const SqlitePlatformStore*& owner() {
-    thread_local const SqlitePlatformStore* o = nullptr;
-    return o;
-  }
   // The writer, for writes inside a transaction.
   sqlite3* writer() const {
-    if (owner() != this) throw std::logic_error("a write outside a transaction");
+    if (!commit_.in_request()) throw std::logic_error("a write outside a transaction");
     return writer_;
   }
 
@@ -361,7 +287,7 @@ class SqlitePlatformStore : public PlatformStore {
     sqlite3* db;
     bool leased = false;
     explicit Connection(SqlitePlatformStore& store) : s(store), db(store.writer_) {
-      if (owner() == &s) return;
+      if (s.commit_.in_request()) return;
       std::unique_lock lock(s.readers_mutex_);
       s.reader_free_.wait(lock, [&] { return !s.idle_.empty(); });
       db = s.idle_.back();
@@ -381,20 +307,15 @@ class SqlitePlatformStore : public PlatformStore {
     const long version = v.step() ? static_cast<long>(v.integer(0)) : 0;
     const long n = static_cast<long>(sizeof kMigrations / sizeof *kMigrations);
     for (long i = version; i < n; ++i) {
-      exec(writer_, "BEGIN IMMEDIATE");
-      exec(writer_, kMigrations[i]);
-      exec(writer_, ("PRAGMA user_version=" + std::to_string(i + 1)).c_str());
-      exec(writer_, "COMMIT");
+      sqlite_exec(writer_, "BEGIN IMMEDIATE");
+      sqlite_exec(writer_, kMigrations[i]);
+      sqlite_exec(writer_, ("PRAGMA user_version=" + std::to_string(i + 1)).c_str());
+      sqlite_exec(writer_, "COMMIT");
     }
   }
 
   sqlite3* writer_ = nullptr;
-  std::mutex write_mutex_;
-  std::condition_variable writable_, committed_cv_;
-  std::atomic<int> arriving_{0};  // requests waiting for the writer
-  bool batch_open_ = false, committing_ = false;
-  long batch_ = 1, committed_ = 0, failed_ = 0, members_ = 0;
-  std::string failure_;
+  GroupCommit commit_;
 
   std::vector<sqlite3*> readers_, idle_;
   // Prepared statements by connection; the outer map is fixed after construction.

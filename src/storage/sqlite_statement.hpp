@@ -1,5 +1,6 @@
 #pragma once
-// A prepared SQLite statement that finalizes itself, with typed binding and reading.
+// SQLite helpers: running SQL text, opening a database, and a prepared statement that finalizes
+// itself, with typed binding and reading.
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -8,6 +9,30 @@
 #include <string>
 
 namespace procura {
+
+// Runs SQL text (one or more statements); throws with SQLite's message.
+inline void sqlite_exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string why = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw std::runtime_error("SQLite: " + why);
+  }
+}
+
+// Opens (creating if needed) a database file, waiting up to `busy_ms` for locks; throws with
+// the reason.
+inline sqlite3* open_sqlite(const std::string& path, int busy_ms) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open the database " + path + ": " + why);
+  }
+  sqlite3_busy_timeout(db, busy_ms);
+  return db;
+}
 
 class Statement {
  public:

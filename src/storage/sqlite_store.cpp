@@ -121,28 +121,14 @@ class Transaction {
   }
 
  private:
-  void run(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "unknown error";
-      sqlite3_free(err);
-      throw std::runtime_error("SQLite: " + msg);
-    }
-  }
+  void run(const char* sql) { sqlite_exec(db_, sql); }
   sqlite3* db_;
   bool done_ = false;
 };
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw std::runtime_error("cannot open database " + path + ": " + msg);
-  }
-  sqlite3_busy_timeout(db_, 5000);
+SqliteStore::SqliteStore(const std::string& path) : db_(open_sqlite(path, 5000)) {
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA foreign_keys=ON");
   exec("PRAGMA synchronous=NORMAL");
@@ -154,12 +140,7 @@ SqliteStore::~SqliteStore() {
 }
 
 void SqliteStore::exec(const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw std::runtime_error("SQLite: " + msg);
-  }
+  sqlite_exec(db_, sql);
 }
 
 int SqliteStore::schema_version() {

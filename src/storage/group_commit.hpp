@@ -1,0 +1,105 @@
+#pragma once
+// Group commit for a store with one writer connection. Each request runs in a savepoint of a
+// shared batch transaction; the batch's first request commits it (one durable commit) for every
+// request that joined while it ran, and every request returns only once its batch is committed.
+// A request that throws is rolled back to its savepoint alone. The statements are the store's.
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+namespace procura {
+
+class GroupCommit {
+ public:
+  // The writer's statements, each run on the writer connection.
+  struct Writer {
+    std::function<void()> begin;      // open a batch (and take any lock it needs)
+    std::function<void()> savepoint;  // start a request
+    std::function<void()> undo;       // roll back to the request's savepoint
+    std::function<void()> release;    // end a request that succeeded
+    std::function<void()> commit;     // commit the batch
+    std::function<void()> rollback;   // abandon the batch; must not throw
+  };
+
+  explicit GroupCommit(Writer writer) : w_(std::move(writer)) {}
+
+  // Whether this thread is inside a request of this batch (its statements go to the writer).
+  bool in_request() const { return owner() == this; }
+
+  // Runs `f` as one request; nested calls run inside the enclosing request.
+  void run(const std::function<void()>& f) {
+    if (in_request()) return f();
+    ++arriving_;
+    std::unique_lock lock(mutex_);
+    --arriving_;
+    writable_.wait(lock, [&] { return !committing_; });
+    if (!batch_open_) {
+      w_.begin();
+      batch_open_ = true;
+    }
+    w_.savepoint();
+    owner() = this;
+    try {
+      f();
+    } catch (...) {
+      owner() = nullptr;
+      w_.undo();
+      if (members_ == 0) {  // nobody else in the batch: end it
+        w_.rollback();
+        batch_open_ = false;
+      }
+      throw;
+    }
+    owner() = nullptr;
+    w_.release();
+    const long mine = batch_;
+    if (++members_ > 1) {  // a follower: the batch's first request commits it
+      committed_.wait(lock, [&] { return done_ >= mine; });
+      if (failed_ == mine) throw std::runtime_error("the commit failed: " + failure_);
+      return;
+    }
+    // The leader: let the requests already waiting for the writer join, then commit once.
+    for (int i = 0; i < 64 && arriving_ > 0; ++i) {
+      lock.unlock();
+      std::this_thread::yield();
+      lock.lock();
+    }
+    committing_ = true;
+    std::string why;
+    try {
+      w_.commit();
+    } catch (const std::exception& e) {
+      why = e.what();
+      w_.rollback();
+    }
+    batch_open_ = false;
+    members_ = 0;
+    ++batch_;
+    done_ = mine;
+    if (!why.empty()) failed_ = mine, failure_ = why;
+    committing_ = false;
+    committed_.notify_all();
+    writable_.notify_all();
+    if (!why.empty()) throw std::runtime_error(why);
+  }
+
+ private:
+  static const GroupCommit*& owner() {
+    thread_local const GroupCommit* o = nullptr;
+    return o;
+  }
+
+  Writer w_;
+  std::mutex mutex_;
+  std::condition_variable writable_, committed_;
+  std::atomic<int> arriving_{0};  // requests waiting for the writer
+  bool batch_open_ = false, committing_ = false;
+  long batch_ = 1, done_ = 0, failed_ = 0, members_ = 0;
+  std::string failure_;
+};
+
+}  // namespace procura

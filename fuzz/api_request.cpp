@@ -95,7 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     query = {{"offset", text}, {"limit", text}, {"after", text}};
   else if (path.find(text) == std::string::npos || text.empty())
     body = text;
-  ApiResponse r = user.empty() ? platform.api.handle({t.method, path, query, body, "", ""})
+  ApiResponse r = user.empty() ? platform.api.handle(make_request(t.method, path, query, body))
                                : platform.api.act_as(user, t.method, path, body, query);
   if (r.status >= 500) fuzz::fail(std::string(t.method) + " " + path + ": " + r.body);
   if (r.status >= 400 && nlohmann::json::parse(r.body, nullptr, false).is_discarded())

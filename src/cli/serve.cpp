@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "integrity/audit_chain.hpp"
 #include "platform/secrets.hpp"
+#include "portal/portal.hpp"
 #include "server/http_server.hpp"
 
 namespace procura {
@@ -45,9 +46,12 @@ void load_demo(Api& api, const std::string& dir) {
   // The 2020 round, finished: bids opened, awarded, published.
   api.import_round_folder(dir, "", "", "", "", true);
   api.open_and_award("3n-iol-2020");
-  // The same alliance's next round, open for bids for 30 days.
+  // The same alliance's next round, open for bids for 30 days, and the one after it still
+  // collecting demand and product declarations (a draft).
   api.import_round_folder(dir, "3n-iol-2021", utc_in(30 * 86400), utc_in(30 * 86400 + 3600),
                           utc_in(40 * 86400), false);
+  api.import_round_folder(dir, "3n-iol-2022", utc_in(90 * 86400), utc_in(90 * 86400 + 3600),
+                          utc_in(100 * 86400), false, true);
   // The expert library, the 2021 panel (X03 and two others, drawn with a published seed), and
   // the observer assigned to both rounds.
   auto must = [&](const char* method, const std::string& path, const std::string& body) {
@@ -68,6 +72,11 @@ void load_demo(Api& api, const std::string& dir) {
   for (const char* round : {"3n-iol-2020", "3n-iol-2021"})
     must("POST", std::string("/api/rounds/") + round + "/observers", R"({"user": "observer"})");
   must("POST", "/api/rounds/3n-iol-2021/panel", R"({"size": 3, "seed": "3n-iol-2021-demo"})");
+  // A reference price list (synthetic international medians) for median price ratios.
+  must("POST", "/api/reference-prices",
+       R"json({"classification_scheme": "GMDN", "classification_id": "35658", "unit": "piece",
+           "price": "900.00", "currency": "CNY", "source": "Synthetic international median (demo)",
+           "sources": "5"})json");
 }
 
 }  // namespace
@@ -84,16 +93,22 @@ int run_serve(const ServeCommand& c) {
   o.address = c.address;
   o.port = c.port;
   o.threads = c.threads;
-  serve(api, o, [&] {
-    std::cout << fmt::format("Procura is serving on http://{}:{}/api (database {})\n", c.address,
-                             c.port, c.db);
+  Portal portal(api);
+  auto handle = [&](const ApiRequest& r) {
+    const bool to_api = r.path == "/api" || r.path.rfind("/api/", 0) == 0;
+    return to_api ? api.handle(r) : portal.handle(r);
+  };
+  serve(handle, o, [&] {
+    std::cout << fmt::format("Procura is serving on http://{}:{}/ (API at /api, database {})\n",
+                             c.address, c.port, c.db);
     if (c.demo) {
       std::cout << "Demo accounts (user / password, role, organization):\n";
       for (const auto& a : kDemoAccounts)
         std::cout << fmt::format("  {:<11} demo-{:<11} {:<12} {}\n", a.id, a.id, role_name(a.role),
                                  a.org);
       std::cout
-          << "Rounds: 3n-iol-2020 (awarded), 3n-iol-2021 (open for bids). Stop with Ctrl-C.\n";
+          << "Rounds: 3n-iol-2020 (awarded), 3n-iol-2021 (open for bids), 3n-iol-2022 (draft: "
+             "demand and products). Stop with Ctrl-C.\n";
     }
     std::cout.flush();
   });

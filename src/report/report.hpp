@@ -15,6 +15,8 @@ namespace procura {
 // The machine-readable results: metrics, groups, bids, negotiations, awards, rejections,
 // region picks and contracts (allocations are in the CSV tables only).
 nlohmann::json result_json(const RoundInput& in, const RoundResult& r);
+// Agreed volumes by institution: [{award, product, institution, units}].
+nlohmann::json allocations_json(const RoundInput& in, const RoundResult& r);
 // Just the metrics block of result_json.
 nlohmann::json metrics_json(const Metrics& m, int price_decimals);
 

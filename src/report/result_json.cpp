@@ -152,4 +152,16 @@ json result_json(const RoundInput& in, const RoundResult& r) {
           {"allocations", r.allocations.size()}};
 }
 
+json allocations_json(const RoundInput& in, const RoundResult& r) {
+  json out = json::array();
+  for (const auto& a : r.allocations) {
+    const auto& award = r.awards[a.award];
+    out.push_back({{"award", award.id},
+                   {"product", in.products[award.product].id},
+                   {"institution", in.institutions[a.institution].id},
+                   {"units", a.units}});
+  }
+  return out;
+}
+
 }  // namespace procura

@@ -225,6 +225,7 @@ struct Api::Impl : ApiCore {
   std::mutex memo_mutex;
   std::map<std::string, ApiResponse> files_memo;                     // key -> file
   std::map<std::string, std::pair<long, ApiResponse>> records_memo;  // round -> (releases, package)
+  std::map<std::string, std::shared_ptr<const json>> allocations_memo;  // key -> agreed volumes
 
   Impl(PlatformStore& s, KeyStore& k) : store(s), keys(k) {
     add_routes();
@@ -709,6 +710,101 @@ struct Api::Impl : ApiCore {
     return json_response(200, {{"items", items}});
   }
 
+  // A reference price list (international or national unit prices by item classification), for
+  // median price ratios. A row replaces the row of the same classification, unit and currency.
+  ApiResponse post_reference_prices(const ApiRequest& r, const Caller& c) {
+    json body = parse_body(r.body);
+    if (body.is_object()) body = json::array({body});
+    if (!body.is_array() || body.empty())
+      throw ApiError(422, "invalid", "expected a row object or a non-empty array of rows");
+    json stored = json::array();
+    std::vector<std::pair<std::string, json>> rows;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      const json& row = body[i];
+      json clean = json::object();
+      for (const char* k : {"classification_scheme", "classification_id", "unit", "price",
+                            "currency", "source"})
+        clean[k] = text_field(row, k);
+      clean["sources"] = text_field(row, "sources", false);
+      for (const auto& [k, v] : row.items())
+        if (!clean.contains(k))
+          throw ApiError(422, "unknown_field", "row " + std::to_string(i) + ": unknown field '" + k + "'", k);
+      auto price = parse_price(clean["price"].get<std::string>());
+      if (!price || *price <= 0)
+        throw ApiError(422, "invalid",
+                       "row " + std::to_string(i) + ": 'price' must be a positive decimal", "price");
+      if (!clean["sources"].get<std::string>().empty() &&
+          !parse_units(clean["sources"].get<std::string>()))
+        throw ApiError(422, "invalid",
+                       "row " + std::to_string(i) + ": 'sources' must be a whole number", "sources");
+      rows.emplace_back(clean["classification_scheme"].get<std::string>() + "/" +
+                            clean["classification_id"].get<std::string>() + "/" +
+                            clean["unit"].get<std::string>() + "/" +
+                            clean["currency"].get<std::string>(),
+                        clean);
+    }
+    for (const auto& [id, row] : rows) {
+      put("reference_price", id, "", row, c);
+      stored.push_back(id);
+    }
+    return json_response(201, {{"stored", stored}});
+  }
+
+  ApiResponse reference_prices(const ApiRequest& r) {
+    const long offset = query_number(r, "offset", 0, 1L << 40),
+               limit = query_number(r, "limit", 100, 1000);
+    json items = json::array();
+    for (const auto& o : store.list("reference_price", "", offset, limit))
+      items.push_back(json::parse(o.data));
+    return json_response(200, {{"items", items},
+                               {"offset", offset},
+                               {"limit", limit},
+                               {"total", store.count("reference_price", "")}});
+  }
+
+  // The caller's own bids (public parts and the status), for the enterprise's workspace.
+  ApiResponse my_bids(const std::string& round_id, const Caller& c) {
+    round_doc(round_id);
+    json items = json::array();
+    for (const auto& b : store.list("bid", round_id, 0, 1L << 40))
+      if (b.owner == c.user_id || b.owner == "enterprise:" + c.org_id)
+        items.push_back(json::parse(b.data));
+    return json_response(200, {{"items", items}});
+  }
+
+  // Agreed volumes by institution, filtered by institution or product, a page at a time.
+  ApiResponse allocations(const ApiRequest& r, const std::string& round_id) {
+    const json round = round_doc(round_id);
+    const long offset = query_number(r, "offset", 0, 1L << 40),
+               limit = query_number(r, "limit", 100, 1000);
+    const std::string key = round.value("allocationsFile", "allocations/" + round_id);
+    std::shared_ptr<const json> all;
+    {
+      std::lock_guard lock(memo_mutex);
+      auto it = allocations_memo.find(key);
+      if (it != allocations_memo.end()) all = it->second;
+    }
+    if (!all) {
+      auto f = store.file(key);
+      if (!f) throw ApiError(404, "not_found", "agreed volumes are published when the round is awarded");
+      all = std::make_shared<const json>(json::parse(*f));
+      std::lock_guard lock(memo_mutex);
+      allocations_memo.emplace(key, all);
+    }
+    auto wanted = [&](const json& a, const char* field) {
+      auto it = r.query.find(field);
+      return it == r.query.end() || it->second.empty() || a.value(field, "") == it->second;
+    };
+    json items = json::array();
+    long matching = 0;
+    for (const auto& a : *all) {
+      if (!wanted(a, "institution") || !wanted(a, "product")) continue;
+      if (matching++ >= offset && static_cast<long>(items.size()) < limit) items.push_back(a);
+    }
+    return json_response(
+        200, {{"items", items}, {"offset", offset}, {"limit", limit}, {"total", matching}});
+  }
+
   ApiResponse open_bids(const std::string& round_id, const Caller& c) {
     json round = round_doc(round_id);
     if (round.value("status", "") != "published" || phase(round) != "awaiting-opening")
@@ -765,6 +861,8 @@ struct Api::Impl : ApiCore {
     const int run = round.value("awardRuns", 0) + 1;
     const std::string suffix = run == 1 ? "" : "/" + std::to_string(run);
     store.put_file("results/" + round_id + suffix, result_json(loaded.input, result).dump());
+    store.put_file("allocations/" + round_id + suffix,
+                   allocations_json(loaded.input, result).dump());
     std::ostringstream package, lines;
     write_round_ocds(loaded.input, result, package, lines);
     store.put_file("ocds-package/" + round_id + suffix, package.str());
@@ -783,6 +881,7 @@ struct Api::Impl : ApiCore {
     round["awardRuns"] = run;
     round["resultsFile"] = "results/" + round_id + suffix;
     round["ocdsFile"] = "ocds-package/" + round_id + suffix;
+    round["allocationsFile"] = "allocations/" + round_id + suffix;
     round["heldGroups"] = loaded.input.held_groups;
     put("round", round_id, round_id, round, c);
     return json_response(200, with_phase(round));
@@ -1042,6 +1141,15 @@ struct Api::Impl : ApiCore {
           [this](auto&, auto&, auto& p) { return list_bids(p[0]); });
     route("POST", "/api/rounds/{id}/bids", {Role::kEnterprise}, "submit or replace a bid",
           [this](auto& r, auto& c, auto& p) { return submit_bid(r, c, p[0]); });
+    route("GET", "/api/reference-prices", everyone, "read the reference price list",
+          [this](auto& r, auto&, auto&) { return reference_prices(r); });
+    route("POST", "/api/reference-prices", office, "add rows to the reference price list",
+          [this](auto& r, auto& c, auto&) { return post_reference_prices(r, c); });
+    route("GET", "/api/rounds/{id}/my-bids", {Role::kEnterprise}, "read your own bids",
+          [this](auto&, auto& c, auto& p) { return my_bids(p[0], c); });
+    route("GET", "/api/rounds/{id}/allocations", everyone,
+          "read a round's agreed volumes by institution",
+          [this](auto& r, auto&, auto& p) { return allocations(r, p[0]); });
     route("DELETE", "/api/rounds/{id}/bids/{bid}", {Role::kEnterprise}, "withdraw a bid",
           [this](auto&, auto& c, auto& p) { return withdraw_bid(c, p[0], p[1]); });
     route("POST", "/api/rounds/{id}/open", office, "open the bids",
@@ -1088,7 +1196,8 @@ std::vector<RouteInfo> Api::routes() const {
 
 void Api::import_round_folder(const std::string& dir, const std::string& id,
                               const std::string& bid_deadline, const std::string& bid_opening,
-                              const std::string& negotiation_end, bool with_bids) {
+                              const std::string& negotiation_end, bool with_bids,
+                              bool as_draft) {
   load_round_folder(dir);  // the folder must read cleanly as it is
   std::ifstream rf(fs::path(dir) / "round.json");
   json round = json::parse(rf);
@@ -1111,9 +1220,10 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
     const KeyPair opening = new_opening_keys();
     impl_->keys.put_opening(round_id, opening);
     json doc = round_fields(round);
-    doc["status"] = "published";
+    doc["status"] = as_draft ? "draft" : "published";
     doc["openingPublicKey"] = opening.public_hex;
-    doc["createdAt"] = doc["publishedAt"] = utc_now();
+    doc["createdAt"] = utc_now();
+    if (!as_draft) doc["publishedAt"] = doc["createdAt"];
     doc["importedFrom"] = fs::path(dir).filename().string();
     std::map<std::string, std::string> enterprise_of;  // product -> enterprise
     for (const auto& spec : table_specs()) {
@@ -1163,14 +1273,14 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
                    });
     }
     impl_->put("round", round_id, round_id, doc, system);
-    impl_->audit(system, {"IMPORT", "/api/rounds/" + round_id, {}, doc.dump(), "", ""});
+    impl_->audit(system, make_request("IMPORT", "/api/rounds/" + round_id, {}, doc.dump()));
   });
 }
 
 void Api::open_and_award(const std::string& round_id) {
   Caller system{Role::kOffice, "system:import", ""};
   for (const char* step : {"open", "award"}) {
-    ApiRequest r{"POST", "/api/rounds/" + round_id + "/" + step, {}, "", "", ""};
+    ApiRequest r = make_request("POST", "/api/rounds/" + round_id + "/" + step);
     impl_->store.transaction([&] {
       ApiResponse out = std::string(step) == "open" ? impl_->open_bids(round_id, system)
                                                     : impl_->award(round_id, system);
@@ -1187,7 +1297,7 @@ ApiResponse Api::act_as(const std::string& user_id, const std::string& method,
   const std::string token = new_token();
   impl_->store.transaction(
       [&] { impl_->store.put_session(token_hash(token), user_id, unix_now() + 60); });
-  return impl_->handle({method, path, query, body, "Bearer " + token, ""});
+  return impl_->handle(make_request(method, path, query, body, "Bearer " + token));
 }
 
 void Api::add_user(const std::string& id, const std::string& name, Role role,

@@ -23,7 +23,23 @@ struct ApiRequest {
   std::string authorization;  // the Authorization header ("Bearer <token>")
   std::string if_none_match;
   bool accepts_gzip = false;  // Accept-Encoding names gzip
+  std::string cookie;           // the Cookie header (the portal's session and language)
+  std::string accept_language;  // the Accept-Language header
+  std::string content_type;     // the Content-Type header
 };
+
+// A request made in code (demo data, the portal, tools).
+inline ApiRequest make_request(std::string method, std::string path,
+                               std::map<std::string, std::string> query = {},
+                               std::string body = "", std::string authorization = "") {
+  ApiRequest r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  r.query = std::move(query);
+  r.body = std::move(body);
+  r.authorization = std::move(authorization);
+  return r;
+}
 
 struct ApiResponse {
   int status = 200;
@@ -72,10 +88,12 @@ class Api {
   void add_user(const std::string& id, const std::string& name, Role role,
                 const std::string& org_id, const std::string& password);
   // Imports a round folder (round.json and CSV tables) as one office action, bids included
-  // (sealed as if submitted). `id` and timeline shifts replace the folder's when given.
+  // (sealed as if submitted). `id` and timeline shifts replace the folder's when given. A round
+  // imported as a draft still takes demand and products; otherwise it is published.
   void import_round_folder(const std::string& dir, const std::string& id,
                            const std::string& bid_deadline, const std::string& bid_opening,
-                           const std::string& negotiation_end, bool with_bids);
+                           const std::string& negotiation_end, bool with_bids,
+                           bool as_draft = false);
   // Opens and awards a round as the office would (demo at start-up).
   void open_and_award(const std::string& round_id);
   // Handles a request as the account `user_id` (demo data at start-up, tools).

@@ -23,22 +23,26 @@ ApiRequest to_api(const restinio::request_handle_t& req) {
   r.accepts_gzip =
       req->header().get_field_or(restinio::http_field::accept_encoding, "").find("gzip") !=
       std::string::npos;
+  r.cookie = req->header().get_field_or(restinio::http_field::cookie, "");
+  r.accept_language = req->header().get_field_or(restinio::http_field::accept_language, "");
+  r.content_type = req->header().get_field_or(restinio::http_field::content_type, "");
   return r;
 }
 
 }  // namespace
 
-void serve(Api& api, const ServeOptions& o, const std::function<void()>& ready) {
+void serve(const RequestHandler& handle, const ServeOptions& o,
+           const std::function<void()>& ready) {
   using traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
   const std::size_t max_body = o.max_body;
-  auto handler = [&api, max_body](const restinio::request_handle_t& req) {
+  auto handler = [&handle, max_body](const restinio::request_handle_t& req) {
     ApiResponse out;
     if (req->body().size() > max_body) {
       out.status = 413;
       out.body = R"({"error":{"code":"too_large","message":"the body is larger than )" +
                  std::to_string(max_body) + R"( bytes"}})";
     } else {
-      out = api.handle(to_api(req));
+      out = handle(to_api(req));
     }
     auto resp = req->create_response(restinio::http_status_line_t{
         restinio::http_status_code_t{static_cast<std::uint16_t>(out.status)},

@@ -1,5 +1,5 @@
 #pragma once
-// `procura serve`: the platform's API over HTTP (RESTinio: asynchronous, keep-alive, a pool of
+// `procura serve`: the platform's API and portal over HTTP (RESTinio: asynchronous, keep-alive, a pool of
 // threads), until SIGINT or SIGTERM.
 #include <functional>
 #include <string>
@@ -15,7 +15,10 @@ struct ServeOptions {
   std::size_t max_body = 1 << 20;  // larger bodies get 413
 };
 
-// Serves `api`; `ready` runs once the socket listens.
-void serve(Api& api, const ServeOptions& options, const std::function<void()>& ready);
+using RequestHandler = std::function<ApiResponse(const ApiRequest&)>;
+
+// Serves `handle` (the API and the portal); `ready` runs once the socket listens.
+void serve(const RequestHandler& handle, const ServeOptions& options,
+           const std::function<void()>& ready);
 
 }  // namespace procura

@@ -1,0 +1,342 @@
+// Sign-in and the workspaces: each role's steps of a round as forms over the API. A refused form
+// is shown again with the API's reasons next to its fields; nothing is stored.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.hpp"
+#include "io/csv_reader.hpp"
+#include "io/temp_dir.hpp"
+#include "portal/portal_support.hpp"
+
+namespace procura {
+
+namespace {
+
+// A form that was refused: where it was, what was typed, and why.
+struct FailedForm {
+  std::string round, form, message;
+  std::map<std::string, std::string> values, errors;
+};
+
+std::string text_of(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::string round_path(const std::string& id) { return "/api/rounds/" + url_part(id); }
+
+json form_view(const std::string& round_id, const std::string& form, const FailedForm* failed,
+               std::map<std::string, std::string> defaults = {}) {
+  json f = {{"action", "/workspace/rounds/" + url_part(round_id) + "/" + form},
+            {"values", json::object()},
+            {"errors", json::object()},
+            {"message", ""},
+            {"failed", false}};
+  for (const auto& [k, v] : defaults) f["values"][k] = v;
+  if (failed && failed->round == round_id && failed->form == form) {
+    for (const auto& [k, v] : failed->values) f["values"][k] = v;
+    for (const auto& [k, v] : failed->errors) f["errors"][k] = v;
+    f["message"] = failed->message;
+    f["failed"] = true;
+  }
+  return f;
+}
+
+bool observer_of(PortalCore& core, const PageContext& c, const std::string& round_id) {
+  for (const auto& o : core.items(c, round_path(round_id) + "/observers"))
+    if (o.value("user", "") == c.me.value("user", c.me.value("id", ""))) return true;
+  return false;
+}
+
+bool on_panel(PortalCore& core, const PageContext& c, const std::string& round_id) {
+  try {
+    const json panel = core.get(c, round_path(round_id) + "/panel");
+    for (const auto& m : panel.value("members", json::array()))
+      if ((m.is_string() ? m.get<std::string>() : m.value("id", "")) == c.me.value("org", ""))
+        return true;
+  } catch (const PageError&) {
+  }
+  return false;
+}
+
+json round_workspace(PortalCore& core, const PageContext& c, const json& r, const FailedForm* failed) {
+  const std::string id = r.value("id", ""), phase = r.value("phase", "draft"),
+                    status = r.value("status", "draft"), role = c.role();
+  const std::string org = c.me.value("org", "");
+  json w = {{"id", id},
+            {"title", r.value("title", id)},
+            {"href", "/rounds/" + url_part(id)},
+            {"phase", c.t("phase_" + [&] {
+                        std::string k = phase;
+                        std::replace(k.begin(), k.end(), '-', '_');
+                        return k;
+                      }())},
+            {"forms", json::object()},
+            {"notes", json::array()}};
+  json& forms = w["forms"];
+  if (role == "office") {
+    if (status == "draft") forms["publish"] = form_view(id, "publish", failed);
+    if (phase == "awaiting-opening") forms["open"] = form_view(id, "open", failed);
+    if (status == "opened" || (status == "awarded" && !r.value("heldGroups", json::array()).empty()))
+      forms["award"] = form_view(id, "award", failed);
+    if (status != "awarded" && status != "opened") {
+      bool drawn = true;
+      try {
+        core.get(c, round_path(id) + "/panel");
+      } catch (const PageError&) {
+        drawn = false;
+      }
+      if (!drawn) forms["panel"] = form_view(id, "panel", failed, {{"size", "3"}, {"seed", id + "-panel"}});
+    }
+    forms["observer"] = form_view(id, "observer", failed);
+  } else if (role == "institution") {
+    if (status == "draft") {
+      forms["demand"] = form_view(id, "demand", failed);
+      forms["demandCsv"] = form_view(id, "demand-csv", failed);
+    }
+    json lines = json::array();
+    for (const auto& d : core.table(c, id, "demand", {{"institution_id", org}}))
+      lines.push_back({{"product", text_of(d, "product_id")}, {"quantity", c.number(text_of(d, "quantity"))}});
+    w["demandLines"] = lines;
+    w["hasDemand"] = !lines.empty();
+  } else if (role == "enterprise") {
+    if (status == "draft")
+      forms["product"] = form_view(id, "product", failed, {{"unit", "piece"}});
+    if (phase == "bidding") {
+      json bid = form_view(id, "bid", failed);
+      json options = json::array();
+      for (const auto& p : core.table(c, id, "products", {{"enterprise_id", org}}))
+        options.push_back({{"value", text_of(p, "product_id")},
+                           {"label", text_of(p, "product_id") + " · " + text_of(p, "name")},
+                           {"selected", bid["values"].value("product_id", "") == text_of(p, "product_id")}});
+      bid["products"] = options;
+      forms["bid"] = bid;
+      json mine = json::array();
+      for (const auto& b : core.items(c, round_path(id) + "/my-bids"))
+        mine.push_back({{"id", b.value("id", "")},
+                        {"commitment", b.value("commitment", "")},
+                        {"submittedAt", c.date(b.value("submittedAt", ""))},
+                        {"status", c.t("bidstatus_" + b.value("status", ""))},
+                        {"active", b.value("status", "") == "submitted"},
+                        {"withdraw", "/workspace/rounds/" + url_part(id) + "/withdraw"}});
+      w["myBids"] = mine;
+      w["hasBids"] = !mine.empty();
+    }
+  } else if (role == "expert") {
+    if (on_panel(core, c, id)) {
+      w["onPanel"] = true;
+      if (status == "opened")
+        forms["access"] = form_view(id, "access-price", failed);
+      else
+        w["notes"].push_back(c.t("note_access_after_opening"));
+    }
+  } else if (role == "observer") {
+    if (observer_of(core, c, id)) {
+      w["assigned"] = true;
+      if (status != "draft") forms["observation"] = form_view(id, "observation", failed);
+      if (status == "opened" || status == "awarded") {
+        forms["report"] = form_view(id, "report", failed);
+        const json record = core.get(c, round_path(id) + "/evaluation");
+        json bids = json::array();
+        for (const auto& b : record.value("bids", json::array()))
+          bids.push_back({{"product", b.value("productId", "")},
+                          {"enterprise", b.value("enterpriseId", "")},
+                          {"price", c.money(b.value("price", ""), r.value("currency", ""))},
+                          {"commitmentValid", b.value("commitmentValid", false)},
+                          {"status", c.t("bidstatus_" + b.value("status", ""))}});
+        if (bids.size() > 200) bids.erase(bids.begin() + 200, bids.end());
+        w["record"] = {{"bids", bids},
+                       {"bidCount", c.count(static_cast<long long>(record.value("bids", json::array()).size()))},
+                       {"accessPrices", c.count(static_cast<long long>(record.value("accessPrices", json::array()).size()))},
+                       {"observations", c.count(static_cast<long long>(record.value("observations", json::array()).size()))},
+                       {"href", round_path(id) + "/evaluation"}};
+      }
+    }
+  }
+  w["hasForms"] = !forms.empty() || w.contains("record") || w.contains("myBids") || w.contains("demandLines");
+  return w;
+}
+
+ApiResponse workspace(PortalCore& core, PageContext& c, const FailedForm* failed = nullptr,
+                      int status = 200, json extra = json::object()) {
+  if (!c.signed_in()) return redirect("/login?next=%2Fworkspace");
+  json rounds = json::array();
+  for (const auto& r : core.rounds(c)) {
+    json w = round_workspace(core, c, r, failed);
+    if (w["hasForms"].get<bool>() || c.role() == "office") rounds.push_back(w);
+  }
+  const std::string done = c.query("done");
+  json view = {{"rounds", rounds},
+               {"role", c.t("role_" + c.role())},
+               {"is_" + c.role(), true},
+               {"done", done.empty() ? "" : c.t("done_" + done)},
+               {"title", c.t("nav_workspace")}};
+  if (failed) view["error"] = failed->message;
+  for (auto& [k, v] : extra.items()) view[k] = v;
+  return core.html(c, "workspace", view, status);
+}
+
+// Rows of a CSV text with a header (product_id, quantity[, by_brand]), as demand rows of `org`.
+json demand_rows_from_csv(const std::string& text, const std::string& org) {
+  TempDir dir("", "procura-upload");
+  const auto file = dir.path() / "demand.csv";
+  std::ofstream(file, std::ios::binary) << text;
+  json rows = json::array();
+  std::vector<std::string> header;
+  read_csv_any(
+      file.string(),
+      [&](const std::vector<std::string>& h) {
+        header = h;
+        for (const char* need : {"product_id", "quantity"})
+          if (std::find(h.begin(), h.end(), need) == h.end())
+            throw InputError("demand.csv", 1, need, std::string("the header must name '") + need + "'");
+      },
+      [&](const CsvRow& row) {
+        json r = {{"institution_id", org}};
+        for (std::size_t i = 0; i < header.size() && i < row.fields.size(); ++i)
+          if (!row.fields[i].empty() && header[i] != "institution_id") r[header[i]] = row.fields[i];
+        rows.push_back(r);
+      });
+  if (rows.empty()) throw InputError("demand.csv", 2, "", "the file has no rows");
+  return rows;
+}
+
+json body_of(const PageContext& c, const std::string& form, const std::string& org) {
+  auto pick = [&](std::initializer_list<const char*> keys) {
+    json b = json::object();
+    for (const char* k : keys)
+      if (!c.field(k).empty()) b[k] = c.field(k);
+    return b;
+  };
+  if (form == "panel") {
+    json b = pick({"seed"});
+    const std::string size = c.field("size");
+    if (size.empty() || size.find_first_not_of("0123456789") != std::string::npos || size.size() > 4)
+      throw FormError(422, "expected a whole number of experts", {{"size", "expected a whole number"}});
+    b["size"] = std::stoi(size);
+    return b;
+  }
+  if (form == "observer") return pick({"user"});
+  if (form == "demand") {
+    json b = pick({"product_id", "quantity"});
+    b["institution_id"] = org;
+    return json::array({b});
+  }
+  if (form == "demand-csv") {
+    try {
+      return demand_rows_from_csv(c.field("csv"), org);
+    } catch (const InputError& e) {
+      throw FormError(422, e.what(), {{"csv", e.what()}});
+    }
+  }
+  if (form == "product") {
+    json b = pick({"product_id", "name", "category", "basic", "additional", "unit", "strength",
+                   "registration_id", "registration_valid_until", "classification_scheme",
+                   "classification_id"});
+    b["enterprise_id"] = org;
+    return json::array({b});
+  }
+  if (form == "bid") return pick({"product_id", "price"});
+  if (form == "access-price") return json::array({pick({"product_id", "access_price"})});
+  if (form == "observation") return pick({"text", "stage"});
+  if (form == "report") return pick({"opinion", "summary"});
+  return nullptr;
+}
+
+// The API route each form posts to.
+std::string target_of(const std::string& round_id, const std::string& form) {
+  static const std::map<std::string, std::string> kTargets = {
+      {"publish", "/publish"},     {"open", "/open"},           {"award", "/award"},
+      {"panel", "/panel"},         {"observer", "/observers"},  {"demand", "/demand"},
+      {"demand-csv", "/demand"},   {"product", "/products"},    {"bid", "/bids"},
+      {"access-price", "/access_prices"}, {"observation", "/observations"},
+      {"report", "/observer-reports"}};
+  auto it = kTargets.find(form);
+  return it == kTargets.end() ? "" : round_path(round_id) + it->second;
+}
+
+ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id, const std::string& form) {
+  if (!c.signed_in()) return redirect("/login?next=%2Fworkspace");
+  const std::string org = c.me.value("org", "");
+  try {
+    if (form == "withdraw") {
+      core.send(c, "DELETE", round_path(round_id) + "/bids/" + url_part(c.field("bid")), nullptr);
+      return redirect("/workspace?done=withdraw#round-" + url_part(round_id));
+    }
+    const std::string target = target_of(round_id, form);
+    if (target.empty()) throw PageError(404, c.t("error_no_page"));
+    const json answer = core.send(c, "POST", target, body_of(c, form, org));
+    if (form == "bid") {
+      json receipt = {{"round", round_id},
+                      {"roundHref", "/rounds/" + url_part(round_id)},
+                      {"id", answer.value("id", "")},
+                      {"commitment", answer.value("commitment", "")},
+                      {"nonce", answer.value("nonce", "")},
+                      {"submittedAt", answer.value("submittedAt", "")},
+                      {"submittedAtText", c.date(answer.value("submittedAt", ""))},
+                      {"product", c.field("product_id")},
+                      {"price", c.field("price")}};
+      return core.html(c, "receipt", {{"receipt", receipt}, {"title", c.t("receipt_title")}}, 201);
+    }
+    if (form == "demand" || form == "demand-csv") {
+      json flags = json::array();
+      for (const auto& f : answer.value("flags", json::array()))
+        flags.push_back(c.t("demand_flag", {{"key", f.value("productRegion", "")},
+                                            {"reported", c.number(f["reported"].dump())},
+                                            {"history", c.number(f["history"].dump())}}));
+      if (!flags.empty()) {
+        return workspace(core, c, nullptr, 200,
+                         {{"done", c.t("done_demand")}, {"demandFlags", flags}});
+      }
+    }
+    return redirect("/workspace?done=" + form + "#round-" + url_part(round_id));
+  } catch (const FormError& e) {
+    FailedForm failed{round_id, form, e.what(), c.form, e.fields};
+    return workspace(core, c, &failed, e.status >= 400 && e.status < 500 ? e.status : 422);
+  }
+}
+
+ApiResponse login_page(PortalCore& core, PageContext& c, const std::string& error = "",
+                       int status = 200) {
+  std::string next = c.query("next").empty() ? c.field("next") : c.query("next");
+  if (next.empty() || next[0] != '/' || (next.size() > 1 && next[1] == '/')) next = "/workspace";
+  json view = {{"next", next},
+               {"user", c.field("user")},
+               {"error", error},
+               {"title", c.t("login_title")}};
+  return core.html(c, "login", view, status);
+}
+
+ApiResponse login(PortalCore& core, PageContext& c) {
+  try {
+    const json answer =
+        core.send(c, "POST", "/api/login", {{"user", c.field("user")}, {"password", c.field("password")}});
+    std::string next = c.field("next");
+    if (next.empty() || next[0] != '/' || (next.size() > 1 && next[1] == '/')) next = "/workspace";
+    return redirect(next, {{"Set-Cookie", "procura_session=" + answer.value("token", "") +
+                                              "; Path=/; Max-Age=" +
+                                              std::to_string(answer.value("expiresIn", 3600)) +
+                                              "; HttpOnly; SameSite=Lax"}});
+  } catch (const FormError& e) {
+    return login_page(core, c, e.status == 429 ? c.t("login_too_many") : c.t("login_failed"),
+                      e.status);
+  }
+}
+
+}  // namespace
+
+void add_workspace_pages(PortalCore& core) {
+  PortalCore* p = &core;
+  core.page("GET", "/login", [p](PageContext& c, const Params&) { return login_page(*p, c); });
+  core.page("POST", "/login", [p](PageContext& c, const Params&) { return login(*p, c); });
+  core.page("POST", "/logout", [](PageContext&, const Params&) {
+    return redirect("/", {{"Set-Cookie", "procura_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"}});
+  });
+  core.page("GET", "/workspace", [p](PageContext& c, const Params&) { return workspace(*p, c); });
+  core.page("POST", "/workspace/rounds/{id}/{form}",
+            [p](PageContext& c, const Params& a) { return act(*p, c, a[0], a[1]); });
+}
+
+}  // namespace procura

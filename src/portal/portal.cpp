@@ -1,0 +1,459 @@
+#include "portal/portal.hpp"
+
+#include <chrono>
+#include <iostream>
+
+#include "tender/commitment.hpp"
+#include "portal/portal_support.hpp"
+
+namespace procura {
+
+namespace {
+
+// "%41+b" -> "A b" (application/x-www-form-urlencoded).
+std::string form_decoded(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_form(const std::string& body) {
+  std::map<std::string, std::string> out;
+  std::size_t at = 0;
+  while (at <= body.size()) {
+    auto end = body.find('&', at);
+    if (end == std::string::npos) end = body.size();
+    const std::string pair = body.substr(at, end - at);
+    const auto eq = pair.find('=');
+    if (!pair.empty())
+      out[form_decoded(pair.substr(0, eq))] =
+          eq == std::string::npos ? "" : form_decoded(pair.substr(eq + 1));
+    at = end + 1;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_cookies(const std::string& header) {
+  std::map<std::string, std::string> out;
+  std::size_t at = 0;
+  while (at < header.size()) {
+    auto end = header.find(';', at);
+    if (end == std::string::npos) end = header.size();
+    std::string pair = header.substr(at, end - at);
+    while (!pair.empty() && pair[0] == ' ') pair.erase(0, 1);
+    const auto eq = pair.find('=');
+    if (eq != std::string::npos) out[pair.substr(0, eq)] = pair.substr(eq + 1);
+    at = end + 1;
+  }
+  return out;
+}
+
+const char* content_type_of(const std::string& name) {
+  auto ends = [&](const char* s) {
+    const std::string x = s;
+    return name.size() >= x.size() && name.compare(name.size() - x.size(), x.size(), x) == 0;
+  };
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".js")) return "text/javascript; charset=utf-8";
+  if (ends(".svg")) return "image/svg+xml";
+  if (ends(".json")) return "application/json";
+  return "text/plain; charset=utf-8";
+}
+
+bool segments_match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+                    Params& params) {
+  if (pattern.size() != path.size()) return false;
+  params.clear();
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (!pattern[i].empty() && pattern[i][0] == '{') {
+      if (path[i].empty()) return false;
+      params.push_back(form_decoded(path[i]));
+    } else if (pattern[i] != path[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t at = 1;
+  while (at <= path.size()) {
+    auto end = path.find('/', at);
+    if (end == std::string::npos) end = path.size();
+    out.push_back(path.substr(at, end - at));
+    at = end + 1;
+  }
+  if (out.size() == 1 && out[0].empty()) out.clear();
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+ApiResponse redirect(const std::string& location,
+                     const std::vector<std::pair<std::string, std::string>>& headers) {
+  ApiResponse r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers = headers;
+  r.headers.emplace_back("Location", location);
+  return r;
+}
+
+std::string url_part(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : s) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    }
+  }
+  return out;
+}
+
+std::string script_json(const json& j) {
+  std::string out;
+  for (char ch : j.dump(-1, ' ', false, json::error_handler_t::replace))
+    out += ch == '<' ? std::string("\\u003c") : std::string(1, ch);
+  return out;
+}
+
+std::string xml_text(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+json pager(const PageContext& c, long total, long per, const std::string& path) {
+  long page = 1;
+  const std::string asked = c.query("page");
+  if (!asked.empty() && asked.find_first_not_of("0123456789") == std::string::npos &&
+      asked.size() < 9)
+    page = std::max(1L, std::stol(asked));
+  const long pages = std::max(1L, (total + per - 1) / per);
+  page = std::min(page, pages);
+  const std::string sep = path.find('?') == std::string::npos ? "?" : "&";
+  json p = {{"page", page},
+            {"pages", pages},
+            {"offset", (page - 1) * per},
+            {"many", pages > 1},
+            {"label", c.t("pager_label", {{"page", c.count(page)}, {"pages", c.count(pages)}})}};
+  p["prev"] = page > 1 ? json(path + sep + "page=" + std::to_string(page - 1)) : json(nullptr);
+  p["next"] = page < pages ? json(path + sep + "page=" + std::to_string(page + 1)) : json(nullptr);
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Portal::Impl : PortalCore {
+  struct Route {
+    std::string method;
+    std::vector<std::string> pattern;
+    PageHandler handler;
+  };
+  struct StaticFile {
+    std::string text, type, etag;
+  };
+
+  Api& api;
+  Messages messages;
+  Renderer renderer;
+  std::map<std::string, StaticFile> statics;
+  std::vector<Route> routes;
+  std::mutex memo_mutex;
+  std::map<std::string, std::shared_ptr<const json>> memos;
+  std::map<std::string, std::shared_ptr<const RoundData>> round_memo;
+
+  explicit Impl(Api& a)
+      : api(a), messages(builtin_web_files()), renderer(builtin_web_files()) {
+    for (const auto& f : builtin_web_files()) {
+      const std::string name = f.name;
+      if (name.rfind("static/", 0) != 0) continue;
+      statics["/" + name] = {std::string(f.text), content_type_of(name),
+                             "\"" + blake2b_hex(std::string(f.text)).substr(0, 24) + "\""};
+    }
+    add_public_pages(*this);
+    add_integrity_pages(*this);
+    add_data_pages(*this);
+    add_follow_pages(*this);
+    add_workspace_pages(*this);
+  }
+
+  void page(const std::string& method, const std::string& pattern, PageHandler h) override {
+    routes.push_back({method, split_path(pattern), std::move(h)});
+  }
+
+  ApiRequest as_visitor(const PageContext& c, const std::string& method, const std::string& path,
+                        const std::map<std::string, std::string>& query, const std::string& body) {
+    return make_request(method, path, query, body, c.token.empty() ? "" : "Bearer " + c.token);
+  }
+
+  json get(const PageContext& c, const std::string& path,
+           const std::map<std::string, std::string>& query = {}) override {
+    ApiResponse r = api.handle(as_visitor(c, "GET", path, query, ""));
+    json j = json::parse(r.body, nullptr, false);
+    if (r.status >= 400) {
+      const std::string message =
+          j.is_object() && j.contains("error") ? j["error"].value("message", "") : r.body;
+      throw PageError(r.status == 404 ? 404 : r.status, message);
+    }
+    if (j.is_discarded()) throw std::runtime_error("the API answered " + path + " with non-JSON");
+    return j;
+  }
+
+  json send(const PageContext& c, const std::string& method, const std::string& path,
+            const json& body) override {
+    ApiResponse r =
+        api.handle(as_visitor(c, method, path, {}, body.is_null() ? "" : body.dump()));
+    json j = json::parse(r.body, nullptr, false);
+    if (r.status < 400) return j;
+    std::map<std::string, std::string> fields;
+    std::string message = r.body;
+    if (j.is_object() && j.contains("error")) {
+      const json& e = j["error"];
+      message = e.value("message", "");
+      if (e.contains("problems") && e["problems"].is_array())
+        for (const auto& p : e["problems"])
+          fields[p.value("field", "")] = p.value("message", "");
+      if (!e.value("field", "").empty()) fields[e.value("field", "")] = message;
+    }
+    throw FormError(r.status, message, fields);
+  }
+
+  std::vector<json> rounds(const PageContext& c) override {
+    std::vector<json> out;
+    for (long offset = 0;; offset += 1000) {
+      json page = get(c, "/api/rounds", {{"offset", std::to_string(offset)}, {"limit", "1000"}});
+      for (auto& r : page["items"]) out.push_back(std::move(r));
+      if (offset + 1000 >= page.value("total", 0L)) break;
+    }
+    return out;
+  }
+
+  std::vector<json> table(const PageContext& c, const std::string& round_id,
+                          const std::string& name,
+                          const std::map<std::string, std::string>& filter) override {
+    std::vector<json> out;
+    for (long offset = 0;; offset += 1000) {
+      auto q = filter;
+      q["offset"] = std::to_string(offset);
+      q["limit"] = "1000";
+      json page = get(c, "/api/rounds/" + url_part(round_id) + "/" + name, q);
+      for (auto& r : page["items"]) out.push_back(std::move(r));
+      if (offset + 1000 >= page.value("total", 0L)) break;
+    }
+    return out;
+  }
+
+  std::shared_ptr<const RoundData> round_data(const PageContext& c,
+                                              const std::string& id) override {
+    json round = get(c, "/api/rounds/" + url_part(id));
+    const std::string key = id + "|" + round.value("status", "") + "|" +
+                            round.value("resultsFile", "") + "|" +
+                            std::to_string(round.value("awardRuns", 0));
+    const bool frozen = round.value("status", "draft") != "draft";
+    if (frozen) {
+      std::lock_guard lock(memo_mutex);
+      auto it = round_memo.find(key);
+      if (it != round_memo.end()) return it->second;
+    }
+    auto d = std::make_shared<RoundData>();
+    d->round = round;
+    if (round.value("status", "") == "awarded") {
+      d->results = get(c, "/api/rounds/" + url_part(id) + "/results");
+      for (const auto& g : d->results["groups"])
+        for (const auto& p : g["products"])
+          if (p.is_string()) d->group_of[p.get<std::string>()] = g.value("id", "");
+    }
+    auto index = [&](const char* table_name, const char* column, std::map<std::string, json>& into) {
+      for (auto& row : table(c, id, table_name, {})) {
+        const std::string key = row.value(column, "");
+        into[key] = std::move(row);
+      }
+    };
+    index("products", "product_id", d->products);
+    index("enterprises", "enterprise_id", d->enterprises);
+    index("institutions", "institution_id", d->institutions);
+    index("regions", "region_id", d->regions);
+    if (frozen) {
+      std::lock_guard lock(memo_mutex);
+      round_memo[key] = d;
+    }
+    return d;
+  }
+
+  std::shared_ptr<const json> memo(const std::string& key,
+                                   const std::function<json()>& make) override {
+    {
+      std::lock_guard lock(memo_mutex);
+      auto it = memos.find(key);
+      if (it != memos.end()) return it->second;
+    }
+    auto value = std::make_shared<const json>(make());
+    std::lock_guard lock(memo_mutex);
+    memos[key] = value;
+    return value;
+  }
+
+  ApiResponse html(PageContext& c, const std::string& name, json view, int status) override {
+    view["t"] = messages.catalogue(c.lang);
+    view["lang"] = c.lang;
+    json langs = json::array();
+    for (const auto& l : messages.languages())
+      langs.push_back({{"code", l},
+                       {"name", messages.text(l, "language_name")},
+                       {"current", l == c.lang},
+                       {"href", c.request.path + "?lang=" + l}});
+    view["languages"] = langs;
+    view["me"] = c.me;
+    view["signedIn"] = c.signed_in();
+    view["watchCount"] = c.watch.size();
+    view["path"] = c.request.path;
+    if (!view.contains("title")) view["title"] = c.t("site_name");
+    ApiResponse r;
+    r.status = status;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = renderer.render(name, view);
+    r.headers = c.headers;
+    r.headers.emplace_back("Content-Language", c.lang);
+    r.headers.emplace_back("Vary", "Cookie, Accept-Language");
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  }
+
+  ApiResponse static_file(const ApiRequest& r) {
+    auto it = statics.find(r.path);
+    if (it == statics.end()) {
+      ApiResponse out;
+      out.status = 404;
+      out.content_type = "text/plain; charset=utf-8";
+      out.body = "no such file";
+      return out;
+    }
+    ApiResponse out;
+    out.content_type = it->second.type;
+    out.headers.emplace_back("ETag", it->second.etag);
+    out.headers.emplace_back("Cache-Control", "public, max-age=3600");
+    if (r.if_none_match == it->second.etag) {
+      out.status = 304;
+      return out;
+    }
+    out.body = it->second.text;
+    return out;
+  }
+
+  PageContext context(const ApiRequest& r) {
+    PageContext c(r);
+    c.messages = &messages;
+    const auto cookies = parse_cookies(r.cookie);
+    auto cookie = [&](const char* k) {
+      auto it = cookies.find(k);
+      return it == cookies.end() ? std::string() : it->second;
+    };
+    const auto asked = r.query.find("lang");
+    if (asked != r.query.end() && messages.has_language(asked->second)) {
+      c.lang = asked->second;
+      c.headers.emplace_back("Set-Cookie",
+                             "lang=" + c.lang + "; Path=/; Max-Age=31536000; SameSite=Lax");
+    } else {
+      c.lang = messages.choose(cookie("lang"), r.accept_language);
+    }
+    c.locale = &locale_for(c.lang);
+    const std::string watch = form_decoded(cookie("procura_watch"));
+    for (std::size_t at = 0; at < watch.size();) {
+      auto end = watch.find(',', at);
+      if (end == std::string::npos) end = watch.size();
+      if (end > at) c.watch.push_back(watch.substr(at, end - at));
+      at = end + 1;
+    }
+    c.token = cookie("procura_session");
+    if (!c.token.empty()) {
+      ApiResponse me = api.handle(as_visitor(c, "GET", "/api/me", {}, ""));
+      if (me.status == 200) {
+        c.me = json::parse(me.body);
+      } else {
+        c.token.clear();  // expired: forget it
+        c.headers.emplace_back("Set-Cookie",
+                               "procura_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+      }
+    }
+    if (r.method == "POST") c.form = parse_form(r.body);
+    return c;
+  }
+
+  ApiResponse error_page(PageContext& c, int status, const std::string& message) {
+    json view = {{"status", status},
+                 {"message", message},
+                 {"title", c.t(status == 404 ? "error_not_found" : "error_title")}};
+    return html(c, "error", view, status);
+  }
+
+  ApiResponse handle(const ApiRequest& r) {
+    if (r.path.rfind("/static/", 0) == 0) return static_file(r);
+    const auto started = std::chrono::steady_clock::now();
+    PageContext c = context(r);
+    ApiResponse out;
+    try {
+      out = dispatch(c);
+    } catch (const PageError& e) {
+      out = error_page(c, e.status, e.what());
+    } catch (const FormError& e) {
+      out = error_page(c, e.status, e.what());
+    } catch (const std::exception& e) {
+      std::cerr << "portal: " << r.method << " " << r.path << ": " << e.what() << "\n";
+      out = error_page(c, 500, c.t("error_internal"));
+    }
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    out.headers.emplace_back("Server-Timing", "page;dur=" + std::to_string(us / 1000.0));
+    return out;
+  }
+
+  ApiResponse dispatch(PageContext& c) {
+    const auto path = split_path(c.request.path);
+    Params params;
+    bool path_known = false;
+    for (const auto& route : routes) {
+      if (!segments_match(route.pattern, path, params)) continue;
+      path_known = true;
+      if (route.method == c.request.method || (route.method == "GET" && c.request.method == "HEAD"))
+        return route.handler(c, params);
+    }
+    if (path_known) throw PageError(405, c.t("error_method"));
+    throw PageError(404, c.t("error_no_page"));
+  }
+};
+
+Portal::Portal(Api& api) : impl_(std::make_unique<Impl>(api)) {}
+Portal::~Portal() = default;
+
+ApiResponse Portal::handle(const ApiRequest& request) {
+  return impl_->handle(request);
+}
+
+}  // namespace procura

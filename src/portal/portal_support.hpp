@@ -1,0 +1,141 @@
+#pragma once
+// Inside the portal: what page modules share (the visitor's context, reads through the API,
+// formatting, rendering). Not for use outside src/portal.
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "portal/locale.hpp"
+#include "portal/messages.hpp"
+#include "portal/portal.hpp"
+#include "portal/renderer.hpp"
+
+namespace procura {
+
+using json = nlohmann::json;
+
+// A page that cannot be shown: its status and a message for the visitor.
+struct PageError : std::runtime_error {
+  int status;
+  PageError(int s, const std::string& message) : std::runtime_error(message), status(s) {}
+};
+
+// An API refusal of a form: the field at fault (if any) and every problem by field.
+struct FormError : std::runtime_error {
+  int status;
+  std::map<std::string, std::string> fields;  // field -> message
+  FormError(int s, const std::string& message, std::map<std::string, std::string> f)
+      : std::runtime_error(message), status(s), fields(std::move(f)) {}
+};
+
+// Who is asking, in which language, with which form.
+struct PageContext {
+  explicit PageContext(const ApiRequest& r) : request(r) {}
+  const ApiRequest& request;
+  std::string lang;
+  const Locale* locale = nullptr;
+  const Messages* messages = nullptr;
+  std::string token;  // the session token of a signed-in visitor
+  json me;            // the account (null for the public)
+  std::vector<std::string> watch;  // followed items ("round:<id>", "product:<id>", ...)
+  std::map<std::string, std::string> form;  // the urlencoded body of a POST
+  std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie and the like
+
+  std::string t(const std::string& key, const std::map<std::string, std::string>& args = {}) const {
+    return messages->text(lang, key, args);
+  }
+  std::string money(const std::string& exact, const std::string& currency) const {
+    return format_money(exact, currency, *locale);
+  }
+  std::string percent(const std::string& exact) const { return format_percent(exact, *locale); }
+  std::string count(long long n) const { return format_count(n, *locale); }
+  std::string number(const std::string& exact) const { return format_decimal(exact, *locale); }
+  std::string date(const std::string& iso) const { return format_date(iso, *locale); }
+  std::string query(const std::string& key) const {
+    auto it = request.query.find(key);
+    return it == request.query.end() ? "" : it->second;
+  }
+  std::string field(const std::string& key) const {
+    auto it = form.find(key);
+    return it == form.end() ? "" : it->second;
+  }
+  bool signed_in() const { return !me.is_null(); }
+  std::string role() const { return me.is_null() ? "public" : me.value("role", ""); }
+};
+
+using Params = std::vector<std::string>;
+using PageHandler = std::function<ApiResponse(PageContext&, const Params&)>;
+
+// A round's published results and tables, read once (they never change after the award).
+struct RoundData {
+  json round;    // the round document
+  json results;  // the results report (null before the award)
+  std::map<std::string, json> products, enterprises, institutions, regions;  // by id
+  std::map<std::string, std::string> group_of;  // product -> group (results)
+};
+
+// The portal's services to page modules.
+class PortalCore {
+ public:
+  virtual ~PortalCore() = default;
+  virtual void page(const std::string& method, const std::string& pattern, PageHandler h) = 0;
+  // GET through the API as the visitor; 404 becomes a PageError(404), other refusals too.
+  virtual json get(const PageContext& c, const std::string& path,
+                   const std::map<std::string, std::string>& query = {}) = 0;
+  // The "items" of a GET (a list answer), by value.
+  json items(const PageContext& c, const std::string& path,
+             const std::map<std::string, std::string>& query = {}) {
+    json page = get(c, path, query);
+    return page.contains("items") ? std::move(page["items"]) : json::array();
+  }
+  // POST/DELETE through the API as the visitor; a refusal becomes a FormError.
+  virtual json send(const PageContext& c, const std::string& method, const std::string& path,
+                    const json& body) = 0;
+  // Every round (documents, in creation order).
+  virtual std::vector<json> rounds(const PageContext& c) = 0;
+  // A round with its results and tables (kept once the round is past its draft).
+  virtual std::shared_ptr<const RoundData> round_data(const PageContext& c,
+                                                      const std::string& id) = 0;
+  // Every row of a round's table (paged through the API).
+  virtual std::vector<json> table(const PageContext& c, const std::string& round_id,
+                                  const std::string& name,
+                                  const std::map<std::string, std::string>& filter = {}) = 0;
+  // An HTML page: `view` gets the catalogue (t), the language links, the account and the nav.
+  virtual ApiResponse html(PageContext& c, const std::string& name, json view, int status = 200) = 0;
+  // A kept value computed at most once per key (flags, the search index).
+  virtual std::shared_ptr<const json> memo(const std::string& key,
+                                           const std::function<json()>& make) = 0;
+};
+
+// HTML-free helpers
+// A redirect (303 See Other) to `location`.
+ApiResponse redirect(const std::string& location,
+                     const std::vector<std::pair<std::string, std::string>>& headers = {});
+// A path segment escaped for a URL.
+std::string url_part(const std::string& s);
+// JSON for a <script type="application/json"> element ("<" written as \u003c).
+std::string script_json(const json& j);
+// Text escaped for XML (Atom).
+std::string xml_text(const std::string& s);
+// A pager view for `total` rows shown `per` at a time: {page, pages, prev, next} on `path`.
+json pager(const PageContext& c, long total, long per, const std::string& path);
+// Events of a round (stages, observations, reports, complaints), newest first, for Atom and the
+// watchlist: [{at, title, link, round}].
+std::vector<json> round_events(PortalCore& core, const PageContext& c, const json& round);
+// An Atom feed of `events`.
+ApiResponse atom_feed(const PageContext& c, const std::string& title, const std::string& self,
+                      const std::vector<json>& events);
+
+// Page modules (src/portal/pages/).
+void add_public_pages(PortalCore& core);      // home, round, group, product, enterprise, ...
+void add_integrity_pages(PortalCore& core);   // red flags
+void add_data_pages(PortalCore& core);        // open data, downloads, API, audit head
+void add_follow_pages(PortalCore& core);      // search, watchlist, Atom feeds
+void add_workspace_pages(PortalCore& core);   // sign-in and the roles' forms
+
+}  // namespace procura

@@ -1,0 +1,47 @@
+// Light enhancements: charts drawn with uPlot from the figures already in the page (each chart
+// has the same figures in a table or list beside it), and CSV files read into the upload form.
+(function () {
+  "use strict";
+  function draw(el) {
+    var script = el.parentNode.querySelector("script.chart-data");
+    if (!script || typeof uPlot === "undefined") return;
+    var data = JSON.parse(script.textContent);
+    var labels = data.labels || [];
+    var xs = labels.map(function (_, i) { return i; });
+    var width = Math.max(280, el.clientWidth || 600);
+    var axisX = { values: function (u, ticks) { return ticks.map(function (t) { return labels[t] || ""; }); },
+                  splits: function () { return xs; } };
+    var opts, series;
+    if (el.dataset.chart === "bars") {
+      opts = { width: width, height: 280,
+               scales: { x: { time: false, range: [-0.5, xs.length - 0.5] },
+                         y: { range: function (u, min, max) { return [0, max * 1.1]; } } },
+               axes: [axisX, { size: 100 }],
+               series: [{ label: el.dataset.seriesX, value: function (u, v) { return v == null ? "" : labels[v]; } },
+                        { label: el.dataset.seriesBefore, stroke: "#5b6472", fill: "#5b6472",
+                          paths: uPlot.paths.bars({ size: [0.3, 60], align: -1 }), points: { show: false } },
+                        { label: el.dataset.seriesAfter, stroke: "#0b5cad", fill: "#0b5cad",
+                          paths: uPlot.paths.bars({ size: [0.3, 60], align: 1 }), points: { show: false } }] };
+      series = [xs, (data.before || []).map(Number), (data.after || []).map(Number)];
+    } else {
+      opts = { width: width, height: 280,
+               scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, max * 1.15]; } } },
+               axes: [axisX, { size: 80 }],
+               series: [{ label: el.dataset.seriesX, value: function (u, v) { return v == null ? "" : labels[v]; } },
+                        { label: el.dataset.series, stroke: "#0b5cad", width: 2, points: { size: 8 } }] };
+      series = [xs, (data.prices || []).map(Number)];
+    }
+    new uPlot(opts, series, el);
+    el.dataset.drawn = "true";
+  }
+  document.querySelectorAll("[data-chart]").forEach(draw);
+  document.querySelectorAll("input[type=file][data-csv-target]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () { document.getElementById(input.dataset.csvTarget).value = reader.result; };
+      reader.readAsText(file);
+    });
+  });
+})();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace procura::ocds {
 
@@ -182,30 +184,41 @@ std::vector<const Json*> by_date(const std::vector<Json>& releases) {
 // Rebuilds the nested document from the flat map; null leaves are omitted.
 Json unflatten(const Flat& flat, const Json& start) {
   Json root = start;
+  // Array items by their array's path and their tag, so that finding an item does not scan its
+  // array (arrays of tens of thousands of awards or bids would make compiling quadratic).
+  std::unordered_map<std::string, std::size_t> item_at;
+  std::unordered_set<std::string> indexed;  // arrays whose items are in item_at
+  std::string path;
   for (const auto& e : flat.entries()) {
     Json* node = &root;
+    path.clear();
     for (std::size_t i = 0; i < e.path.size(); ++i) {
       const std::string& part = e.path[i];
       const bool last = i + 1 == e.path.size();
       if (part[0] != static_cast<char>(Part::kKey)) {  // an array item
-        Json* found = nullptr;
-        const std::string tag = part;
-        for (auto& item : *node)
-          if (item.contains("\x1fpart") && item["\x1fpart"] == tag) {
-            found = &item;
-            break;
+        if (indexed.insert(path).second)
+          for (std::size_t k = 0; k < node->size(); ++k) {
+            const Json& item = (*node)[k];
+            if (item.is_object() && item.contains("\x1fpart"))
+              item_at[path + '\x1e' + item["\x1fpart"].get<std::string>()] = k;
           }
-        if (!found) {
+        std::string key = path + '\x1e' + part;
+        auto at = item_at.find(key);
+        if (at == item_at.end()) {
           Json item = Json::object();
-          item["\x1fpart"] = tag;
+          item["\x1fpart"] = part;
           if (part[0] == static_cast<char>(Part::kId)) item["id"] = Json::parse(part.substr(1));
           node->push_back(std::move(item));
-          found = &node->back();
+          at = item_at.emplace(std::move(key), node->size() - 1).first;
         }
-        node = found;
+        node = &(*node)[at->second];
+        path += '\x1d';
+        path += part;
         continue;
       }
       const std::string key = part.substr(1);
+      path += '\x1d';
+      path += part;
       auto it = node->find(key);
       if (it != node->end()) {
         node = &*it;

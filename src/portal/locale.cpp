@@ -71,7 +71,7 @@ std::string format_decimal(std::string_view exact, const Locale& l, int min_deci
   const auto dot = s.find('.');
   std::string whole(s.substr(0, dot));
   std::string frac(dot == std::string_view::npos ? std::string_view() : s.substr(dot + 1));
-  if (!all_digits(whole) || (dot != std::string_view::npos && !all_digits(frac)))
+  if (!all_digits(whole) || (!frac.empty() && !all_digits(frac)))
     return std::string(exact);
   if (max_decimals >= 0 && static_cast<int>(frac.size()) > max_decimals) {
     const bool up = frac[max_decimals] >= '5';

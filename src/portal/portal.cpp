@@ -258,13 +258,14 @@ struct Portal::Impl : PortalCore {
                           const std::string& name,
                           const std::map<std::string, std::string>& filter) override {
     std::vector<json> out;
-    for (long offset = 0;; offset += 1000) {
+    constexpr long kPage = 10000;  // the API's largest page of a table
+    for (long offset = 0;; offset += kPage) {
       auto q = filter;
       q["offset"] = std::to_string(offset);
-      q["limit"] = "1000";
+      q["limit"] = std::to_string(kPage);
       json page = get(c, "/api/rounds/" + url_part(round_id) + "/" + name, q);
       for (auto& r : page["items"]) out.push_back(std::move(r));
-      if (offset + 1000 >= page.value("total", 0L)) break;
+      if (offset + kPage >= page.value("total", 0L)) break;
     }
     return out;
   }
@@ -288,6 +289,8 @@ struct Portal::Impl : PortalCore {
       for (const auto& g : d->results["groups"])
         for (const auto& p : g["products"])
           if (p.is_string()) d->group_of[p.get<std::string>()] = g.value("id", "");
+      for (const auto& a : d->results["awards"]) d->award_of[a.value("product", "")] = &a;
+      for (const auto& b : d->results["bids"]) d->bid_of[b.value("product", "")] = &b;
     }
     auto index = [&](const char* table_name, const char* column, std::map<std::string, json>& into) {
       for (auto& row : table(c, id, table_name, {})) {
@@ -300,6 +303,18 @@ struct Portal::Impl : PortalCore {
     index("institutions", "institution_id", d->institutions);
     index("regions", "region_id", d->regions);
     if (frozen) {
+      d->indexed = true;
+      for (auto& h : table(c, id, "history", {})) {
+        const std::string product = h.value("product_id", "");
+        d->history_of[product].push_back(std::move(h));
+      }
+      for (const auto& line : table(c, id, "demand", {})) {
+        auto text = [&](const char* k) {
+          auto it = line.find(k);
+          return it == line.end() ? std::string() : it->is_string() ? it->get<std::string>() : it->dump();
+        };
+        d->demand_of[text("institution_id")].emplace_back(text("product_id"), text("quantity"));
+      }
       std::lock_guard lock(memo_mutex);
       round_memo[key] = d;
     }
@@ -330,6 +345,7 @@ struct Portal::Impl : PortalCore {
                        {"href", c.request.path + "?lang=" + l}});
     view["languages"] = langs;
     view["me"] = c.me;
+    if (c.signed_in()) view["me"]["roleName"] = c.t("role_" + c.role());
     view["signedIn"] = c.signed_in();
     view["watchCount"] = c.watch.size();
     view["path"] = c.request.path;

@@ -77,6 +77,12 @@ struct RoundData {
   json results;  // the results report (null before the award)
   std::map<std::string, json> products, enterprises, institutions, regions;  // by id
   std::map<std::string, std::string> group_of;  // product -> group (results)
+  std::map<std::string, const json*> award_of, bid_of;  // product -> its award, its bid (results)
+  // Base-period history by product and reported demand by institution, kept once the round is
+  // past its draft (its tables no longer change): pages never scan whole tables.
+  bool indexed = false;
+  std::map<std::string, std::vector<json>> history_of;  // product -> history rows
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> demand_of;  // institution -> (product, quantity)
 };
 
 // The portal's services to page modules.

@@ -29,7 +29,7 @@ const keys = path.join(work, 'keys');
     assert.strictEqual(me.status, 200, me.text);
     assert.strictEqual(me.json.user, 'office');
     const rounds = (await B('GET', '/api/rounds')).json.items.map((r) => r.id);
-    assert.deepStrictEqual(rounds, ['3n-iol-2020', '3n-iol-2021']);
+    assert.deepStrictEqual(rounds, ['3n-iol-2020', '3n-iol-2021', '3n-iol-2022']);
   });
 
   await check('the login rate limit counts failures on both servers', async () => {

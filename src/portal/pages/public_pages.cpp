@@ -295,6 +295,7 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
     view["failed"] = failed;
     json negotiations = json::array();
     for (const auto& n : res["negotiations"]) {
+      if (negotiations.size() == 50) break;  // the full list is in the results
       const std::string pid = n.value("product", "");
       auto prod = d->products.find(pid);
       negotiations.push_back(
@@ -307,9 +308,7 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
            {"success", n.value("success", false)},
            {"outcome", c.t(n.value("success", false) ? "negotiation_agreed" : "negotiation_failed")}});
     }
-    // Long lists stay short on the round page; the full list is in the results.
-    view["negotiationCount"] = c.count(static_cast<long long>(negotiations.size()));
-    if (negotiations.size() > 50) negotiations.erase(negotiations.begin() + 50, negotiations.end());
+    view["negotiationCount"] = c.count(static_cast<long long>(res["negotiations"].size()));
     view["negotiations"] = negotiations;
   }
   view["title"] = round.value("title", id);
@@ -331,8 +330,6 @@ ApiResponse group_page(PortalCore& core, PageContext& c, const std::string& id,
   for (const auto& g : res["groups"])
     if (g.value("id", "") == group_id) group = &g;
   if (!group) throw PageError(404, c.t("error_no_group", {{"group", group_id}}));
-  std::map<std::string, json> award_of;
-  for (const auto& a : res["awards"]) award_of[a.value("product", "")] = a;
   json bids = json::array();
   for (const auto& b : res["bids"]) {
     if (b.value("group", "") != group_id) continue;
@@ -349,13 +346,14 @@ ApiResponse group_page(PortalCore& core, PageContext& c, const std::string& id,
                 {"status", c.t("bid_" + b.value("status", ""))},
                 {"won", b.value("status", "") == "won"},
                 {"reason", b.value("reason", "")}};
-    auto a = award_of.find(pid);
-    if (a != award_of.end()) {
-      row["before"] = c.money(a->second.value("referencePrice", "0"), currency);
-      row["after"] = c.money(a->second.value("price", "0"), currency);
-      row["decrease"] = c.percent(a->second.value("decrease", "0"));
-      row["share"] = c.percent(a->second.value("share", "0"));
-      row["volume"] = c.count(a->second.value("volume", 0LL));
+    auto a = d->award_of.find(pid);
+    if (a != d->award_of.end()) {
+      const json& award = *a->second;
+      row["before"] = c.money(award.value("referencePrice", "0"), currency);
+      row["after"] = c.money(award.value("price", "0"), currency);
+      row["decrease"] = c.percent(award.value("decrease", "0"));
+      row["share"] = c.percent(award.value("share", "0"));
+      row["volume"] = c.count(award.value("volume", 0LL));
     }
     bids.push_back(row);
   }
@@ -427,7 +425,11 @@ ApiResponse product_page(PortalCore& core, PageContext& c, const std::string& pi
     json buyers = json::array();
     Wide paid = 0;
     Units quantity = 0;
-    for (const auto& h : core.table(c, rid, "history", {{"product_id", pid}})) {
+    const auto kept = d->history_of.find(pid);
+    const std::vector<json> history =
+        d->indexed ? (kept == d->history_of.end() ? std::vector<json>() : kept->second)
+                   : core.table(c, rid, "history", {{"product_id", pid}});
+    for (const auto& h : history) {
       const auto price = parse_price(text_of(h, "price"));
       const auto q = parse_units(text_of(h, "quantity"));
       if (price && q) {
@@ -451,22 +453,23 @@ ApiResponse product_page(PortalCore& core, PageContext& c, const std::string& pi
       chart["prices"].push_back(format_price(static_cast<Price>(round_half_up(paid, quantity))));
     }
     if (!d->results.is_null()) {
-      for (const auto& a : d->results["awards"]) {
-        if (a.value("product", "") != pid) continue;
-        row["after"] = c.money(a.value("price", ""), currency);
-        row["decrease"] = c.percent(a.value("decrease", "0"));
-        row["stage"] = c.t("stage_" + a.value("stage", ""));
-        row["volume"] = c.count(a.value("volume", 0LL));
-        row["share"] = c.percent(a.value("share", "0"));
-        if (auto p = parse_price(a.value("price", ""))) award_prices.push_back(*p);
+      if (auto a = d->award_of.find(pid); a != d->award_of.end()) {
+        const json& award = *a->second;
+        row["after"] = c.money(award.value("price", ""), currency);
+        row["decrease"] = c.percent(award.value("decrease", "0"));
+        row["stage"] = c.t("stage_" + award.value("stage", ""));
+        row["volume"] = c.count(award.value("volume", 0LL));
+        row["share"] = c.percent(award.value("share", "0"));
+        if (auto p = parse_price(award.value("price", ""))) award_prices.push_back(*p);
         chart["labels"].push_back(rid + " · " + c.t("price_after"));
-        chart["prices"].push_back(a.value("price", ""));
+        chart["prices"].push_back(award.value("price", ""));
       }
-      for (const auto& b : d->results["bids"])
-        if (b.value("product", "") == pid)
-          row["bid"] = {{"status", c.t("bid_" + b.value("status", ""))},
-                        {"price", b.value("price", "").empty() ? "" : c.money(b.value("price", ""), currency)},
-                        {"reason", b.value("reason", "")}};
+      if (auto b = d->bid_of.find(pid); b != d->bid_of.end()) {
+        const json& bid = *b->second;
+        row["bid"] = {{"status", c.t("bid_" + bid.value("status", ""))},
+                      {"price", bid.value("price", "").empty() ? "" : c.money(bid.value("price", ""), currency)},
+                      {"reason", bid.value("reason", "")}};
+      }
       row["groupHref"] = d->group_of.count(pid)
                              ? "/rounds/" + url_part(rid) + "/groups/" + url_part(d->group_of.at(pid))
                              : "";
@@ -571,8 +574,14 @@ ApiResponse institution_page(PortalCore& core, PageContext& c, const std::string
     name = name_of(d->institutions, iid);
     region = name_of(d->regions, text_of(inst->second, "region_id"));
     std::map<std::string, std::pair<std::string, std::string>> rows;  // product -> (demand, agreed)
-    for (const auto& line : core.table(c, rid, "demand", {{"institution_id", iid}}))
-      rows[text_of(line, "product_id")].first = text_of(line, "quantity");
+    if (d->indexed) {
+      auto kept = d->demand_of.find(iid);
+      if (kept != d->demand_of.end())
+        for (const auto& [product, quantity] : kept->second) rows[product].first = quantity;
+    } else {
+      for (const auto& line : core.table(c, rid, "demand", {{"institution_id", iid}}))
+        rows[text_of(line, "product_id")].first = text_of(line, "quantity");
+    }
     Units reported = 0, agreed = 0;
     if (!d->results.is_null()) {
       json page = core.get(c, "/api/rounds/" + url_part(rid) + "/allocations",

@@ -294,6 +294,7 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id, c
     return redirect("/workspace?done=" + form + "#round-" + url_part(round_id));
   } catch (const FormError& e) {
     FailedForm failed{round_id, form, e.what(), c.form, e.fields};
+    if (form == "demand-csv") failed.errors = {{"csv", e.what()}};  // the file is the one field
     return workspace(core, c, &failed, e.status >= 400 && e.status < 500 ? e.status : 422);
   }
 }

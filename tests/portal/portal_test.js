@@ -1,0 +1,332 @@
+// The portal in a real browser (Debian's Chromium driven by playwright-core): a citizen goes
+// from the home page to a round, a product and a download; an enterprise bids and gets its
+// receipt; an observer's observation is published; an institution uploads demand; the office
+// assigns an observer; the language switch, watchlists, Atom feeds, search, accessibility, a
+// phone's width, and bad input. Screenshots of the key pages are saved in WORK_DIR/screenshots.
+// Usage: node portal_test.js PROCURA SOURCE_DIR WORK_DIR
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const assert = require('assert');
+const { checks, client, startServer, database } = require('../server/lib');
+
+const [procura, root, work] = process.argv.slice(2);
+const { chromium } = require(path.resolve(root, 'tools', 'node_modules', 'playwright-core'));
+fs.rmSync(work, { recursive: true, force: true });
+const shots = path.join(work, 'screenshots');
+fs.mkdirSync(shots, { recursive: true });
+const { check, finish } = checks();
+
+const LAUNCH = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run'],
+};
+
+(async () => {
+  const server = await startServer(procura, database(work, 'portal.db'), path.join(work, 'keys'), ['--demo']);
+  const call = client(server.base);
+  const browser = await chromium.launch(LAUNCH);
+  // Every request the pages make must stay on the server itself (the portal needs no network).
+  const offsite = [];
+  const newPage = async (options = {}) => {
+    const context = await browser.newContext({ baseURL: server.base, acceptDownloads: true, ...options });
+    const page = await context.newPage();
+    page.on('request', (r) => { if (!r.url().startsWith(server.base) && !r.url().startsWith('data:')) offsite.push(r.url()); });
+    page.on('pageerror', (e) => offsite.push(`script error: ${e.message}`));
+    return page;
+  };
+  const shot = (page, name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  const signIn = async (page, user) => {
+    await page.goto('/login');
+    await page.getByLabel('User name').fill(user);
+    await page.getByLabel('Password').fill(`demo-${user}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/workspace');
+  };
+  const auditSeq = async () => (await call('GET', '/api/audit/head')).json.seq;
+
+  await check('a citizen goes from the home page to a round, a product and a download', async () => {
+    const page = await newPage();
+    await page.goto('/');
+    assert.strictEqual(await page.locator('h1').innerText(), 'Joint purchasing of medicines and medical consumables');
+    await page.waitForSelector('.chart[data-drawn="true"]');  // the bundled chart library drew
+    assert.match(await page.locator('[data-figure="savings"]').first().innerText(), /^CN¥155,032,025\.12$/);
+    await shot(page, 'home');
+    await page.getByRole('link', { name: /intraocular lenses/ }).first().click();
+    await page.waitForURL('**/rounds/3n-iol-2020');
+    assert.ok((await page.locator('.rules li').count()) >= 6, 'the rules are explained');
+    assert.match(await page.locator('.rules').innerText(), /at least 3 enterprises compete/);
+    assert.strictEqual(await page.locator('#groups-h').count(), 1);
+    assert.match(await page.locator('#failed-h + ul').innerText(), /G005: no valid bid; the group failed/);
+    await shot(page, 'round');
+    await page.getByRole('link', { name: 'G003', exact: true }).click();
+    await page.waitForURL('**/groups/G003');
+    const winner = page.locator('tr.won', { hasText: 'IOL-041' });
+    assert.match(await winner.innerText(), /CN¥658\.13/);
+    assert.match(await winner.innerText(), /61\.45%/);
+    await shot(page, 'group');
+    await winner.getByRole('link', { name: 'IOL-041' }).click();
+    await page.waitForURL('**/products/IOL-041');
+    assert.strictEqual(await page.locator('[data-unit]').innerText(), 'per piece');
+    assert.strictEqual(await page.locator('[data-figure="mpr"]').innerText(), '0.73');  // 658.13 / 900.00
+    await page.waitForSelector('.chart[data-drawn="true"]');
+    await shot(page, 'product');
+    await page.getByRole('link', { name: 'Open data' }).first().click();
+    await page.waitForURL('**/data');
+    await shot(page, 'data');
+    const [download] = await Promise.all([page.waitForEvent('download'),
+      page.locator('a[href="/api/rounds/3n-iol-2020/ocds/records"]').click()]);
+    const records = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    assert.strictEqual(records.records[0].ocid, 'ocds-procura-3n-iol-2020');
+    const [xlsx] = await Promise.all([page.waitForEvent('download'),
+      page.getByRole('link', { name: 'XLSX' }).first().click()]);
+    assert.strictEqual(fs.readFileSync(await xlsx.path()).subarray(0, 2).toString(), 'PK');  // a zip
+    const csv = await call('GET', '/data/rounds/3n-iol-2020/csv/awards.csv');
+    assert.strictEqual(csv.status, 200);
+    assert.match(csv.text.split('\n')[0], /^ocid,id,awards\/0\/date,awards\/0\/id,/);
+    await page.context().close();
+  });
+
+  await check('the language switch changes every label, number and date, and is remembered', async () => {
+    const page = await newPage();
+    await page.goto('/rounds/3n-iol-2020');
+    await page.getByRole('link', { name: 'Монгол' }).click();
+    await page.waitForURL('**lang=mn');
+    assert.strictEqual(await page.locator('html').getAttribute('lang'), 'mn');
+    assert.strictEqual(await page.locator('#rules-h').innerText(), 'Дүрэм энгийн үгээр');
+    await shot(page, 'round-mn');
+    await page.goto('/');  // the choice is kept in a cookie
+    assert.strictEqual(await page.locator('h1').innerText(), 'Эм, эмнэлгийн хэрэгслийн хамтарсан худалдан авалт');
+    await page.getByRole('link', { name: 'Español' }).click();
+    assert.strictEqual(await page.locator('[data-figure="savings"]').first().innerText(), '155.032.025,12\u00a0CNY');
+    await page.goto('/rounds/3n-iol-2020');
+    assert.match(await page.locator('.timeline').innerText(), /15 jun 2020 09:00 UTC/);
+    await page.getByRole('link', { name: '中文' }).click();
+    assert.strictEqual(await page.locator('#rules-h').innerText(), '规则说明');
+    const api = await call('GET', '/', { headers: { 'Accept-Language': 'mn-MN,mn;q=0.9' } });
+    assert.match(api.text, /<html lang="mn">/);
+    await page.context().close();
+  });
+
+  await check('an enterprise submits a bid, sees the refusal next to the field, then its receipt, and withdraws', async () => {
+    const page = await newPage();
+    await signIn(page, 'enterprise');
+    const form = page.locator('#round-3n-iol-2021 form', { hasText: 'Submit sealed bid' });
+    await form.getByLabel('Product').selectOption('IOL-001');
+    await form.getByLabel('Unit price').fill('12,50');
+    const before = await auditSeq();
+    await form.getByRole('button', { name: 'Submit sealed bid' }).click();
+    const error = page.locator('#f-3n-iol-2021-bid-price-error');
+    assert.match(await error.innerText(), /positive decimal/);
+    assert.strictEqual(await page.getByLabel('Unit price').getAttribute('aria-invalid'), 'true');
+    assert.strictEqual(await page.getByLabel('Unit price').inputValue(), '12,50', 'what was typed is kept');
+    assert.strictEqual(await auditSeq(), before, 'a refused bid changes nothing');
+    await shot(page, 'workspace-enterprise-error');
+    await page.getByLabel('Unit price').fill('1234.5');
+    await page.getByRole('button', { name: 'Submit sealed bid' }).click();
+    await page.waitForSelector('[data-receipt="commitment"]');
+    const commitment = await page.locator('[data-receipt="commitment"]').innerText();
+    assert.match(commitment, /^[0-9a-f]{64}$/);
+    await shot(page, 'receipt');
+    const bids = (await call('GET', '/api/rounds/3n-iol-2021/bids')).json.items;
+    const published = bids.find((b) => b.commitment === commitment);
+    assert.ok(published, 'the commitment is in the public data at once');
+    assert.strictEqual(published.price, undefined, 'and the price is not');
+    await page.goto('/workspace');
+    const row = page.locator('tr', { hasText: commitment });
+    await row.getByRole('button', { name: 'Withdraw' }).click();
+    await page.waitForURL('**done=withdraw**');
+    assert.match(await page.locator('[role=status]').first().innerText(), /withdrawn/);
+    const after = (await call('GET', '/api/rounds/3n-iol-2021/bids')).json.items.find((b) => b.commitment === commitment);
+    assert.strictEqual(after.status, 'withdrawn');
+    await page.context().close();
+  });
+
+  await check('an observer files an observation and sees it published', async () => {
+    const page = await newPage();
+    await signIn(page, 'observer');
+    const form = page.locator('#round-3n-iol-2020 form', { hasText: 'File an observation' });
+    await form.getByLabel('What you observed').fill('too short');
+    await form.getByRole('button', { name: 'File' }).click();
+    assert.match(await page.locator('#f-3n-iol-2020-obs-text-error').innerText(), /at least 10 characters/);
+    const text = `The opening was public and every commitment checked out (${Date.now()}).`;
+    await page.locator('#f-3n-iol-2020-obs-text').fill(text);
+    await page.locator('#round-3n-iol-2020 form', { hasText: 'File an observation' }).getByRole('button', { name: 'File' }).click();
+    await page.waitForURL('**done=observation**');
+    assert.ok((await page.locator('#round-3n-iol-2020 details table tbody tr').count()) > 0, 'the evaluation record is shown');
+    await shot(page, 'workspace-observer');
+    const citizen = await newPage();
+    await citizen.goto('/rounds/3n-iol-2020');
+    assert.match(await citizen.locator('#observations-section').innerText(), new RegExp(text.replace(/[().]/g, '\\$&')));
+    await citizen.goto('/observers');
+    assert.match(await citizen.locator('main').innerText(), /every commitment checked out/);
+    const atom = await call('GET', '/atom/observations');
+    assert.match(atom.headers.get('content-type'), /application\/atom\+xml/);
+    assert.ok(atom.text.includes('every commitment checked out'));
+    await citizen.context().close();
+    await page.context().close();
+  });
+
+  await check('an institution uploads its demand as a CSV file and it appears on its public page', async () => {
+    const page = await newPage();
+    await signIn(page, 'hospital');
+    const csv = path.join(work, 'demand.csv');
+    fs.writeFileSync(csv, 'product_id,quantity\nIOL-002,77\n');
+    const form = page.locator('#round-3n-iol-2022 form[data-csv-upload]');
+    await form.locator('input[type=file]').setInputFiles(csv);
+    await page.waitForFunction(() => document.querySelector('#round-3n-iol-2022 textarea[name=csv]').value.includes('IOL-002'));
+    await form.getByRole('button', { name: 'Upload' }).click();
+    await page.waitForURL('**/workspace**');
+    assert.match(await page.locator('main').innerText(), /Your demand file is recorded|more than twice/);
+    // A file with a bad line is refused with its line and nothing is stored.
+    fs.writeFileSync(csv, 'product_id,quantity\nIOL-002,lots\n');
+    await page.locator('#round-3n-iol-2022 form[data-csv-upload] input[type=file]').setInputFiles(csv);
+    await page.waitForFunction(() => document.querySelector('#round-3n-iol-2022 textarea[name=csv]').value.includes('lots'));
+    const before = await auditSeq();
+    await page.locator('#round-3n-iol-2022 form[data-csv-upload]').getByRole('button', { name: 'Upload' }).click();
+    assert.match(await page.locator('#f-3n-iol-2022-csv-error').innerText(), /quantity/);
+    assert.strictEqual(await auditSeq(), before);
+    await shot(page, 'workspace-institution');
+    await page.goto('/institutions/BJ-H1');
+    const line = page.locator('section:has(a[href="/rounds/3n-iol-2022"])').locator('tr', { hasText: 'IOL-002' });
+    assert.match(await line.innerText(), /77/);
+    await shot(page, 'institution');
+    await page.context().close();
+  });
+
+  await check('the office assigns an observer from its workspace; an unknown user is refused at the field', async () => {
+    const page = await newPage();
+    await signIn(page, 'office');
+    const form = page.locator('#round-3n-iol-2022 form', { hasText: 'Assign an observer' });
+    await form.getByLabel("Observer's user name").fill('nobody');
+    await form.getByRole('button', { name: 'Assign' }).click();
+    assert.ok(await page.locator('#round-3n-iol-2022 .field-error').count() > 0);
+    await page.locator('#f-3n-iol-2022-observer-user').fill('observer');
+    await page.locator('#round-3n-iol-2022 form', { hasText: 'Assign an observer' }).getByRole('button', { name: 'Assign' }).click();
+    await page.waitForURL('**done=observer**');
+    const observers = (await call('GET', '/api/rounds/3n-iol-2022/observers')).json.items;
+    assert.ok(observers.some((o) => o.user === 'observer'));
+    await shot(page, 'workspace-office');
+    await page.context().close();
+  });
+
+  await check('anyone follows a product and an enterprise; the watchlist and its Atom feed list them', async () => {
+    const page = await newPage();
+    await page.goto('/products/IOL-041');
+    await page.getByRole('button', { name: 'Follow' }).click();
+    await page.waitForURL('**/products/IOL-041');
+    assert.strictEqual(await page.getByRole('button', { name: 'Stop following' }).count(), 1);
+    await page.goto('/enterprises/E06');
+    assert.match(await page.locator('main').innerText(), /IOL-041/);
+    await shot(page, 'enterprise');
+    await page.getByRole('button', { name: 'Follow' }).click();
+    await page.goto('/watch');
+    assert.strictEqual(await page.locator('.watchlist > li').count(), 2);
+    await shot(page, 'watchlist');
+    const feed = await page.locator('a.atom').getAttribute('href');
+    const atom = await call('GET', feed);
+    assert.strictEqual(atom.status, 200);
+    assert.match(atom.text, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/);
+    assert.match(atom.text, /3n-iol-2020|intraocular/);
+    // The browser parses it as XML without error.
+    const ok = await page.evaluate((xml) => !new DOMParser().parseFromString(xml, 'application/xml').querySelector('parsererror'), atom.text);
+    assert.ok(ok, 'the Atom feed is well-formed XML');
+    await page.context().close();
+  });
+
+  await check('search finds products, enterprises and institutions across rounds', async () => {
+    const page = await newPage();
+    await page.goto('/');
+    await page.getByLabel('Search rounds, products, enterprises and institutions').first().fill('Enterprise 06');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/search?q=**');
+    await page.getByRole('link', { name: 'Enterprise 06 Medical Co.' }).click();
+    await page.waitForURL('**/enterprises/E06');
+    const hits = await call('GET', '/search?q=beijing&kind=institution');
+    assert.match(hits.text, /Beijing hospital 1/);
+    assert.doesNotMatch(hits.text, /class="kind">Product/);
+    await page.context().close();
+  });
+
+  await check('pages are accessible: language, labels, skip link, one h1, keyboard', async () => {
+    const page = await newPage();
+    for (const url of ['/', '/rounds/3n-iol-2020', '/products/IOL-041', '/flags', '/data', '/search?q=IOL', '/login']) {
+      await page.goto(url);
+      const problems = await page.evaluate(() => {
+        const out = [];
+        if (!document.documentElement.lang) out.push('no lang');
+        if (document.querySelectorAll('h1').length !== 1) out.push('not one h1');
+        for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+          const labelled = (el.labels && el.labels.length) || el.getAttribute('aria-label');
+          if (!labelled) out.push(`unlabelled ${el.outerHTML.slice(0, 80)}`);
+        }
+        for (const t of document.querySelectorAll('table')) if (!t.querySelector('th')) out.push('table without headers');
+        return out;
+      });
+      assert.deepStrictEqual(problems, [], url);
+      await page.keyboard.press('Tab');
+      assert.strictEqual(await page.evaluate(() => document.activeElement.className), 'skip', `${url}: the skip link comes first`);
+    }
+    await page.goto('/flags');
+    assert.match(await page.locator('#R018').innerText(), /Could be computed for \d+ of \d+ processes/);
+    await shot(page, 'flags');
+    await page.context().close();
+  });
+
+  await check('on a phone the pages fit the screen', async () => {
+    const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    for (const url of ['/', '/rounds/3n-iol-2020', '/products/IOL-041']) {
+      await page.goto(url);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `${url} overflows by ${overflow}px`);
+    }
+    await shot(page, 'round-phone');
+    await page.context().close();
+  });
+
+  await check('bad input: unknown pages and ids, forms without a session, bad follow items', async () => {
+    for (const url of ['/nope', '/rounds/none', '/products/none', '/enterprises/none', '/institutions/none', '/rounds/3n-iol-2020/groups/G999', '/data/rounds/3n-iol-2020/csv/none.csv']) {
+      const r = await call('GET', url);
+      assert.strictEqual(r.status, 404, url);
+      assert.match(r.headers.get('content-type'), /text\/html/);
+      assert.match(r.text, /<h1>Not found<\/h1>/);
+    }
+    const before = await auditSeq();
+    const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const anon = await fetch(server.base + '/workspace/rounds/3n-iol-2021/bid', { method: 'POST', body: 'product_id=IOL-001&price=1', headers: form, redirect: 'manual' });
+    assert.strictEqual(anon.status, 303);
+    assert.match(anon.headers.get('location'), /^\/login/);
+    const follow = await call('POST', '/watch', { raw: 'item=nothing', headers: form });
+    assert.strictEqual(follow.status, 400);
+    const method = await call('DELETE', '/rounds/3n-iol-2020');
+    assert.strictEqual(method.status, 405);
+    const login = await call('POST', '/login', { raw: 'user=office&password=wrong', headers: form });
+    assert.strictEqual(login.status, 401);
+    assert.match(login.text, /Unknown user or wrong password/);
+    assert.strictEqual(await auditSeq(), before, 'nothing was written');
+  });
+
+  await check('every public page renders in every language with nothing left untranslated', async () => {
+    const pages = ['/', '/rounds/3n-iol-2020', '/rounds/3n-iol-2021', '/rounds/3n-iol-2022', '/rounds/3n-iol-2020/groups/G003',
+      '/products/IOL-041', '/enterprises/E01', '/institutions/BJ-H1', '/flags', '/observers', '/data', '/data/api',
+      '/search?q=IOL', '/watch', '/login'];
+    for (const lang of ['en', 'mn', 'es', 'zh']) {
+      for (const url of pages) {
+        const r = await call('GET', url + (url.includes('?') ? '&' : '?') + `lang=${lang}`);
+        assert.strictEqual(r.status, 200, `${lang} ${url}`);
+        assert.match(r.text, new RegExp(`<html lang="${lang}">`));
+        assert.doesNotMatch(r.text, /\{\{|\}\}|\b(?:phase|bid|group|route|metric|negotiation|flag|role|kind|stage)_[a-z]/, `${lang} ${url}`);
+        assert.ok(Number(/page;dur=([\d.]+)/.exec(r.headers.get('server-timing'))[1]) >= 0);
+      }
+    }
+  });
+
+  await check('the pages made no request beyond the server and raised no script error', async () => {
+    assert.deepStrictEqual(offsite, []);
+  });
+
+  await browser.close();
+  await server.stop();
+  finish();
+})().catch((e) => { console.error(e); process.exit(1); });

@@ -60,7 +60,8 @@ Timing time_page(Portal& portal, const std::string& path, int repeat) {
   return t;
 }
 
-void report(const char* dataset, Portal& portal, const std::vector<std::string>& pages, int repeat) {
+void report(const char* dataset, Portal& portal, const std::vector<std::string>& pages,
+            int repeat) {
   std::printf("\n%s\n%-44s %6s %9s %9s %9s %9s\n", dataset, "page", "status", "KiB", "cold ms",
               "median ms", "p95 ms");
   for (const auto& p : pages) {
@@ -85,12 +86,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     const long v = std::atol(argv[i + 1]);
-    if (k == "--groups") spec.groups = static_cast<int>(v);
-    else if (k == "--products") spec.products = static_cast<int>(v);
-    else if (k == "--institutions") spec.institutions = static_cast<int>(v);
-    else if (k == "--demand") spec.demand_lines = v;
-    else if (k == "--repeat") repeat = std::max(1, static_cast<int>(v));
-    else if (k == "--dir") dir = argv[i + 1];
+    if (k == "--groups")
+      spec.groups = static_cast<int>(v);
+    else if (k == "--products")
+      spec.products = static_cast<int>(v);
+    else if (k == "--institutions")
+      spec.institutions = static_cast<int>(v);
+    else if (k == "--demand")
+      spec.demand_lines = v;
+    else if (k == "--repeat")
+      repeat = std::max(1, static_cast<int>(v));
+    else if (k == "--dir")
+      dir = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown option %s\n", argv[i]);
       return 2;
@@ -122,15 +129,16 @@ int main(int argc, char** argv) {
   Api api(*store, keys);
   api.import_round_folder(dir + "/national", "national", "", "", "", true);
   api.open_and_award("national");
-  std::printf("\nnational-scale round: %d groups, %d products, %d enterprises, %d institutions, "
-              "%ld demand lines; generated, imported, opened and awarded in %.1f s\n",
-              spec.groups, spec.products, spec.enterprises, spec.institutions, spec.demand_lines,
-              ms_since(started) / 1000.0);
+  std::printf(
+      "\nnational-scale round: %d groups, %d products, %d enterprises, %d institutions, "
+      "%ld demand lines; generated, imported, opened and awarded in %.1f s\n",
+      spec.groups, spec.products, spec.enterprises, spec.institutions, spec.demand_lines,
+      ms_since(started) / 1000.0);
   Portal portal(api);
   report("national-scale data", portal,
          {"/", "/rounds/national", "/rounds/national?page=10", "/rounds/national/groups/G001",
-          "/products/P100", "/enterprises/E10", "/institutions/I10", "/search?q=P12",
-          "/observers", "/atom/rounds", "/flags", "/data"},
+          "/products/P100", "/enterprises/E10", "/institutions/I10", "/search?q=P12", "/observers",
+          "/atom/rounds", "/flags", "/data"},
          repeat);
   return 0;
 }

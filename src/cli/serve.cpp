@@ -6,6 +6,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -98,7 +99,13 @@ int run_serve(const ServeCommand& c) {
     const bool to_api = r.path == "/api" || r.path.rfind("/api/", 0) == 0;
     return to_api ? api.handle(r) : portal.handle(r);
   };
+  // Pages that read whole rounds (the results, the red flags over every record, the downloads)
+  // are computed once in the background at start, not by the first visitor.
+  std::jthread warm_up;
   serve(handle, o, [&] {
+    warm_up = std::jthread([&portal] {
+      for (const char* path : {"/", "/flags", "/data"}) portal.handle(make_request("GET", path));
+    });
     std::cout << fmt::format("Procura is serving on http://{}:{}/ (API at /api, database {})\n",
                              c.address, c.port, c.db);
     if (c.demo) {

@@ -22,15 +22,15 @@ struct Symbol {
 
 // Currency symbols that differ from the ISO code (CLDR, narrow forms avoided).
 const Symbol kSymbols[] = {
-    {"en", "CNY", "CN¥"}, {"en", "USD", "US$"}, {"en", "EUR", "€"},  {"en", "MNT", "MNT "},
-    {"mn", "CNY", "CN¥ "}, {"mn", "USD", "US$ "}, {"mn", "EUR", "€ "}, {"mn", "MNT", "₮ "},
+    {"en", "CNY", "CN¥"},  {"en", "USD", "US$"},  {"en", "EUR", "€"},   {"en", "MNT", "MNT "},
+    {"mn", "CNY", "CN¥ "}, {"mn", "USD", "US$ "}, {"mn", "EUR", "€ "},  {"mn", "MNT", "₮ "},
     {"es", "USD", "US$"},  {"es", "EUR", "€"},    {"es", "MNT", "MNT"}, {"es", "CNY", "CNY"},
-    {"zh", "CNY", "¥"},    {"zh", "USD", "US$"},  {"zh", "EUR", "€"},  {"zh", "MNT", "MNT "},
+    {"zh", "CNY", "¥"},    {"zh", "USD", "US$"},  {"zh", "EUR", "€"},   {"zh", "MNT", "MNT "},
 };
 
 const char* kMonthsEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-const char* kMonthsEs[] = {"ene", "feb", "mar", "abr", "may", "jun",
+const char* kMonthsEs[] = {"ene", "feb", "mar",  "abr", "may", "jun",
                            "jul", "ago", "sept", "oct", "nov", "dic"};
 
 bool all_digits(std::string_view s) {
@@ -71,8 +71,7 @@ std::string format_decimal(std::string_view exact, const Locale& l, int min_deci
   const auto dot = s.find('.');
   std::string whole(s.substr(0, dot));
   std::string frac(dot == std::string_view::npos ? std::string_view() : s.substr(dot + 1));
-  if (!all_digits(whole) || (!frac.empty() && !all_digits(frac)))
-    return std::string(exact);
+  if (!all_digits(whole) || (!frac.empty() && !all_digits(frac))) return std::string(exact);
   if (max_decimals >= 0 && static_cast<int>(frac.size()) > max_decimals) {
     const bool up = frac[max_decimals] >= '5';
     frac.resize(max_decimals);

@@ -8,10 +8,10 @@
 namespace procura {
 
 struct Locale {
-  std::string lang;          // "en", "mn", "es", "zh"
-  char decimal = '.';        // decimal separator
-  std::string group = ",";   // thousands separator
-  int min_grouping = 1;      // group only numbers with at least this many digits above 3
+  std::string lang;         // "en", "mn", "es", "zh"
+  char decimal = '.';       // decimal separator
+  std::string group = ",";  // thousands separator
+  int min_grouping = 1;     // group only numbers with at least this many digits above 3
   bool currency_after = false;
 };
 

@@ -12,7 +12,8 @@ Messages::Messages(const std::vector<WebFile>& files) {
     if (name.rfind(prefix, 0) != 0 || name.size() <= prefix.size() + suffix.size() ||
         name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
       continue;
-    const std::string lang = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    const std::string lang =
+        name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
     auto j = nlohmann::json::parse(f.text, nullptr, false);
     if (!j.is_object()) throw std::runtime_error(name + ": expected a JSON object of messages");
     catalogues_[lang] = std::move(j);

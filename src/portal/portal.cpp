@@ -3,8 +3,8 @@
 #include <chrono>
 #include <iostream>
 
-#include "tender/commitment.hpp"
 #include "portal/portal_support.hpp"
+#include "tender/commitment.hpp"
 
 namespace procura {
 
@@ -16,7 +16,8 @@ std::string form_decoded(const std::string& s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '+') {
       out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    } else if (s[i] == '%' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
                std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
       i += 2;
@@ -138,11 +139,20 @@ std::string xml_text(const std::string& s) {
   std::string out;
   for (char ch : s) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;
@@ -188,8 +198,7 @@ struct Portal::Impl : PortalCore {
   std::map<std::string, std::shared_ptr<const json>> memos;
   std::map<std::string, std::shared_ptr<const RoundData>> round_memo;
 
-  explicit Impl(Api& a)
-      : api(a), messages(builtin_web_files()), renderer(builtin_web_files()) {
+  explicit Impl(Api& a) : api(a), messages(builtin_web_files()), renderer(builtin_web_files()) {
     for (const auto& f : builtin_web_files()) {
       const std::string name = f.name;
       if (name.rfind("static/", 0) != 0) continue;
@@ -227,8 +236,7 @@ struct Portal::Impl : PortalCore {
 
   json send(const PageContext& c, const std::string& method, const std::string& path,
             const json& body) override {
-    ApiResponse r =
-        api.handle(as_visitor(c, method, path, {}, body.is_null() ? "" : body.dump()));
+    ApiResponse r = api.handle(as_visitor(c, method, path, {}, body.is_null() ? "" : body.dump()));
     json j = json::parse(r.body, nullptr, false);
     if (r.status < 400) return j;
     std::map<std::string, std::string> fields;
@@ -237,8 +245,7 @@ struct Portal::Impl : PortalCore {
       const json& e = j["error"];
       message = e.value("message", "");
       if (e.contains("problems") && e["problems"].is_array())
-        for (const auto& p : e["problems"])
-          fields[p.value("field", "")] = p.value("message", "");
+        for (const auto& p : e["problems"]) fields[p.value("field", "")] = p.value("message", "");
       if (!e.value("field", "").empty()) fields[e.value("field", "")] = message;
     }
     throw FormError(r.status, message, fields);
@@ -292,7 +299,8 @@ struct Portal::Impl : PortalCore {
       for (const auto& a : d->results["awards"]) d->award_of[a.value("product", "")] = &a;
       for (const auto& b : d->results["bids"]) d->bid_of[b.value("product", "")] = &b;
     }
-    auto index = [&](const char* table_name, const char* column, std::map<std::string, json>& into) {
+    auto index = [&](const char* table_name, const char* column,
+                     std::map<std::string, json>& into) {
       for (auto& row : table(c, id, table_name, {})) {
         const std::string key = row.value(column, "");
         into[key] = std::move(row);
@@ -311,10 +319,23 @@ struct Portal::Impl : PortalCore {
       for (const auto& line : table(c, id, "demand", {})) {
         auto text = [&](const char* k) {
           auto it = line.find(k);
-          return it == line.end() ? std::string() : it->is_string() ? it->get<std::string>() : it->dump();
+          return it == line.end()  ? std::string()
+                 : it->is_string() ? it->get<std::string>()
+                                   : it->dump();
         };
         d->demand_of[text("institution_id")].emplace_back(text("product_id"), text("quantity"));
       }
+      for (const auto& [pid, p] : d->products)
+        d->products_of[p.value("enterprise_id", "")].push_back(pid);
+      if (!d->results.is_null())
+        for (long offset = 0;; offset += 10000) {
+          json page = get(c, "/api/rounds/" + url_part(id) + "/allocations",
+                          {{"offset", std::to_string(offset)}, {"limit", "10000"}});
+          for (const auto& a : page["items"])
+            d->agreed_of[a.value("institution", "")].emplace_back(a.value("product", ""),
+                                                                  a.value("units", 0LL));
+          if (offset + 10000 >= page.value("total", 0L)) break;
+        }
       std::lock_guard lock(memo_mutex);
       round_memo[key] = d;
     }

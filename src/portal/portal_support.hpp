@@ -40,9 +40,9 @@ struct PageContext {
   std::string lang;
   const Locale* locale = nullptr;
   const Messages* messages = nullptr;
-  std::string token;  // the session token of a signed-in visitor
-  json me;            // the account (null for the public)
-  std::vector<std::string> watch;  // followed items ("round:<id>", "product:<id>", ...)
+  std::string token;                        // the session token of a signed-in visitor
+  json me;                                  // the account (null for the public)
+  std::vector<std::string> watch;           // followed items ("round:<id>", "product:<id>", ...)
   std::map<std::string, std::string> form;  // the urlencoded body of a POST
   std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie and the like
 
@@ -76,13 +76,17 @@ struct RoundData {
   json round;    // the round document
   json results;  // the results report (null before the award)
   std::map<std::string, json> products, enterprises, institutions, regions;  // by id
-  std::map<std::string, std::string> group_of;  // product -> group (results)
+  std::map<std::string, std::string> group_of;          // product -> group (results)
   std::map<std::string, const json*> award_of, bid_of;  // product -> its award, its bid (results)
   // Base-period history by product and reported demand by institution, kept once the round is
   // past its draft (its tables no longer change): pages never scan whole tables.
   bool indexed = false;
   std::map<std::string, std::vector<json>> history_of;  // product -> history rows
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>> demand_of;  // institution -> (product, quantity)
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>>
+      demand_of;  // institution -> (product, quantity)
+  std::map<std::string, std::vector<std::pair<std::string, long long>>>
+      agreed_of;                                                // institution -> (product, units)
+  std::map<std::string, std::vector<std::string>> products_of;  // enterprise -> its products
 };
 
 // The portal's services to page modules.
@@ -112,7 +116,8 @@ class PortalCore {
                                   const std::string& name,
                                   const std::map<std::string, std::string>& filter = {}) = 0;
   // An HTML page: `view` gets the catalogue (t), the language links, the account and the nav.
-  virtual ApiResponse html(PageContext& c, const std::string& name, json view, int status = 200) = 0;
+  virtual ApiResponse html(PageContext& c, const std::string& name, json view,
+                           int status = 200) = 0;
   // A kept value computed at most once per key (flags, the search index).
   virtual std::shared_ptr<const json> memo(const std::string& key,
                                            const std::function<json()>& make) = 0;
@@ -138,10 +143,10 @@ ApiResponse atom_feed(const PageContext& c, const std::string& title, const std:
                       const std::vector<json>& events);
 
 // Page modules (src/portal/pages/).
-void add_public_pages(PortalCore& core);      // home, round, group, product, enterprise, ...
-void add_integrity_pages(PortalCore& core);   // red flags
-void add_data_pages(PortalCore& core);        // open data, downloads, API, audit head
-void add_follow_pages(PortalCore& core);      // search, watchlist, Atom feeds
-void add_workspace_pages(PortalCore& core);   // sign-in and the roles' forms
+void add_public_pages(PortalCore& core);     // home, round, group, product, enterprise, ...
+void add_integrity_pages(PortalCore& core);  // red flags
+void add_data_pages(PortalCore& core);       // open data, downloads, API, audit head
+void add_follow_pages(PortalCore& core);     // search, watchlist, Atom feeds
+void add_workspace_pages(PortalCore& core);  // sign-in and the roles' forms
 
 }  // namespace procura

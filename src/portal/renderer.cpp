@@ -22,7 +22,8 @@ mstch::data to_data(const nlohmann::json& j) {
       return d;
     }
     case nlohmann::json::value_t::string:  // "" is false in a section, like a missing value
-      if (j.get_ref<const std::string&>().empty()) return mstch::data(mstch::data::type::bool_false);
+      if (j.get_ref<const std::string&>().empty())
+        return mstch::data(mstch::data::type::bool_false);
       return mstch::data(j.get_ref<const std::string&>());
     case nlohmann::json::value_t::boolean:
       return mstch::data(j.get<bool>() ? mstch::data::type::bool_true

@@ -722,21 +722,24 @@ struct Api::Impl : ApiCore {
     for (std::size_t i = 0; i < body.size(); ++i) {
       const json& row = body[i];
       json clean = json::object();
-      for (const char* k : {"classification_scheme", "classification_id", "unit", "price",
-                            "currency", "source"})
+      for (const char* k :
+           {"classification_scheme", "classification_id", "unit", "price", "currency", "source"})
         clean[k] = text_field(row, k);
       clean["sources"] = text_field(row, "sources", false);
       for (const auto& [k, v] : row.items())
         if (!clean.contains(k))
-          throw ApiError(422, "unknown_field", "row " + std::to_string(i) + ": unknown field '" + k + "'", k);
+          throw ApiError(422, "unknown_field",
+                         "row " + std::to_string(i) + ": unknown field '" + k + "'", k);
       auto price = parse_price(clean["price"].get<std::string>());
       if (!price || *price <= 0)
         throw ApiError(422, "invalid",
-                       "row " + std::to_string(i) + ": 'price' must be a positive decimal", "price");
+                       "row " + std::to_string(i) + ": 'price' must be a positive decimal",
+                       "price");
       if (!clean["sources"].get<std::string>().empty() &&
           !parse_units(clean["sources"].get<std::string>()))
         throw ApiError(422, "invalid",
-                       "row " + std::to_string(i) + ": 'sources' must be a whole number", "sources");
+                       "row " + std::to_string(i) + ": 'sources' must be a whole number",
+                       "sources");
       rows.emplace_back(clean["classification_scheme"].get<std::string>() + "/" +
                             clean["classification_id"].get<std::string>() + "/" +
                             clean["unit"].get<std::string>() + "/" +
@@ -776,7 +779,7 @@ struct Api::Impl : ApiCore {
   ApiResponse allocations(const ApiRequest& r, const std::string& round_id) {
     const json round = round_doc(round_id);
     const long offset = query_number(r, "offset", 0, 1L << 40),
-               limit = query_number(r, "limit", 100, 1000);
+               limit = query_number(r, "limit", 100, 10000);
     const std::string key = round.value("allocationsFile", "allocations/" + round_id);
     std::shared_ptr<const json> all;
     {
@@ -786,7 +789,8 @@ struct Api::Impl : ApiCore {
     }
     if (!all) {
       auto f = store.file(key);
-      if (!f) throw ApiError(404, "not_found", "agreed volumes are published when the round is awarded");
+      if (!f)
+        throw ApiError(404, "not_found", "agreed volumes are published when the round is awarded");
       all = std::make_shared<const json>(json::parse(*f));
       std::lock_guard lock(memo_mutex);
       allocations_memo.emplace(key, all);
@@ -1196,8 +1200,7 @@ std::vector<RouteInfo> Api::routes() const {
 
 void Api::import_round_folder(const std::string& dir, const std::string& id,
                               const std::string& bid_deadline, const std::string& bid_opening,
-                              const std::string& negotiation_end, bool with_bids,
-                              bool as_draft) {
+                              const std::string& negotiation_end, bool with_bids, bool as_draft) {
   load_round_folder(dir);  // the folder must read cleanly as it is
   std::ifstream rf(fs::path(dir) / "round.json");
   json round = json::parse(rf);

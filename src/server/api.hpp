@@ -22,7 +22,7 @@ struct ApiRequest {
   std::string body;
   std::string authorization;  // the Authorization header ("Bearer <token>")
   std::string if_none_match;
-  bool accepts_gzip = false;  // Accept-Encoding names gzip
+  bool accepts_gzip = false;    // Accept-Encoding names gzip
   std::string cookie;           // the Cookie header (the portal's session and language)
   std::string accept_language;  // the Accept-Language header
   std::string content_type;     // the Content-Type header
@@ -30,8 +30,8 @@ struct ApiRequest {
 
 // A request made in code (demo data, the portal, tools).
 inline ApiRequest make_request(std::string method, std::string path,
-                               std::map<std::string, std::string> query = {},
-                               std::string body = "", std::string authorization = "") {
+                               std::map<std::string, std::string> query = {}, std::string body = "",
+                               std::string authorization = "") {
   ApiRequest r;
   r.method = std::move(method);
   r.path = std::move(path);

@@ -1,6 +1,6 @@
 #pragma once
-// `procura serve`: the platform's API and portal over HTTP (RESTinio: asynchronous, keep-alive, a pool of
-// threads), until SIGINT or SIGTERM.
+// `procura serve`: the platform's API and portal over HTTP (RESTinio: asynchronous, keep-alive, a
+// pool of threads), until SIGINT or SIGTERM.
 #include <functional>
 #include <string>
 

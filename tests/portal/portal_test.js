@@ -56,6 +56,7 @@ const LAUNCH = {
     await page.getByRole('link', { name: /intraocular lenses/ }).first().click();
     await page.waitForURL('**/rounds/3n-iol-2020');
     assert.ok((await page.locator('.rules li').count()) >= 6, 'the rules are explained');
+    assert.strictEqual(await page.locator('.follow a.atom').getAttribute('href'), '/atom/rounds/3n-iol-2020');
     assert.match(await page.locator('.rules').innerText(), /at least 3 enterprises compete/);
     assert.strictEqual(await page.locator('#groups-h').count(), 1);
     assert.match(await page.locator('#failed-h + ul').innerText(), /G005: no valid bid; the group failed/);
@@ -143,6 +144,30 @@ const LAUNCH = {
     await page.context().close();
   });
 
+  await check('an enterprise declares a product in a draft round; a missing field is named next to it', async () => {
+    const page = await newPage();
+    await signIn(page, 'enterprise');
+    const form = () => page.locator('#round-3n-iol-2022 form', { hasText: 'Declare a product' });
+    await form().getByLabel('Product id').fill('IOL-900');
+    await form().getByLabel('Name', { exact: true }).fill('Intraocular lens 900');
+    await form().getByLabel('Basic attributes (separated by ;)').fill('hydrophobic acrylic;one-piece;aspheric');
+    await form().getByLabel('Registration valid until').fill('2030-12-31');
+    await form().getByRole('button', { name: 'Declare a product' }).click();
+    assert.ok(await page.locator('#f-3n-iol-2022-product-category-error').isVisible(), 'the missing category is named at its field');
+    assert.strictEqual(await form().getByLabel('Product id').inputValue(), 'IOL-900');
+    await form().getByLabel('Category').fill('IOL');
+    await form().getByRole('button', { name: 'Declare a product' }).click();
+    await page.waitForURL('**done=product**');
+    const product = await call('GET', '/products/IOL-900');
+    assert.strictEqual(product.status, 200);
+    assert.match(product.text, /Intraocular lens 900/);
+    await page.context().close();
+    const expert = await newPage();
+    await signIn(expert, 'expert');
+    assert.match(await expert.locator('#round-3n-iol-2021').innerText(), /You are on this round's panel/);
+    await expert.context().close();
+  });
+
   await check('an observer files an observation and sees it published', async () => {
     const page = await newPage();
     await signIn(page, 'observer');
@@ -208,6 +233,11 @@ const LAUNCH = {
     const observers = (await call('GET', '/api/rounds/3n-iol-2022/observers')).json.items;
     assert.ok(observers.some((o) => o.user === 'observer'));
     await shot(page, 'workspace-office');
+    // The office moves the draft round on: published for bidding.
+    await page.locator('#round-3n-iol-2022').getByRole('button', { name: 'Publish for bidding' }).click();
+    await page.waitForURL('**done=publish**');
+    assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2022')).json.phase, 'bidding');
+    assert.match(await page.locator('#ws-3n-iol-2022').innerText(), /Open for bids/);
     await page.context().close();
   });
 
@@ -224,6 +254,22 @@ const LAUNCH = {
     await page.goto('/watch');
     assert.strictEqual(await page.locator('.watchlist > li').count(), 2);
     await shot(page, 'watchlist');
+    // Signed in, the next visit shows what changed since this one.
+    await page.goto('/login');
+    await page.getByLabel('User name').fill('observer');
+    await page.getByLabel('Password').fill('demo-observer');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/workspace');
+    await page.goto('/watch');
+    assert.strictEqual(await page.locator('.changed').count(), 0);
+    await new Promise((r) => setTimeout(r, 1100));
+    const obs = page.locator('#round-3n-iol-2020 form', { hasText: 'File an observation' });
+    await page.goto('/workspace');
+    await obs.getByLabel('What you observed').fill('The award report was published on time and complete.');
+    await obs.getByRole('button', { name: 'File' }).click();
+    await page.waitForURL('**done=observation**');
+    await page.goto('/watch');
+    assert.match(await page.locator('.changed').first().innerText(), /Changed since your last visit: [1-9]/);
     const feed = await page.locator('a.atom').getAttribute('href');
     const atom = await call('GET', feed);
     assert.strictEqual(atom.status, 200);

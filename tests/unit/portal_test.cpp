@@ -39,7 +39,7 @@ TEST(PortalLocale, DecimalsAreGroupedAndRoundedExactly) {
       {"0.125", "en", 0, 2, "0.13"},  // half away from zero
       {"-0.125", "en", 0, 2, "-0.13"},
       {"999.995", "en", 2, 2, "1,000.00"},  // the carry reaches the integer part
-      {"-0.001", "en", 0, 2, "0"},           // no negative zero
+      {"-0.001", "en", 0, 2, "0"},          // no negative zero
       {"3117", "en", 0, -1, "3,117"},
       {"007", "en", 0, -1, "7"},
       {"1e5", "en", 0, -1, "1e5"},  // not a decimal: unchanged
@@ -148,11 +148,12 @@ TEST(PortalMessages, EveryKeyUsedIsDefined) {
   }
   for (const char* phase : {"draft", "bidding", "sealed", "awaiting_opening", "opened", "awarded"})
     EXPECT_TRUE(en.contains(std::string("phase_") + phase)) << phase;
-  for (auto s : {BidStatus::kWon, BidStatus::kEliminated, BidStatus::kInvalid, BidStatus::kWithdrawn,
-                 BidStatus::kLate, BidStatus::kTampered, BidStatus::kMissing})
+  for (auto s :
+       {BidStatus::kWon, BidStatus::kEliminated, BidStatus::kInvalid, BidStatus::kWithdrawn,
+        BidStatus::kLate, BidStatus::kTampered, BidStatus::kMissing})
     EXPECT_TRUE(en.contains(std::string("bid_") + bid_status_name(s))) << bid_status_name(s);
-  for (auto s : {GroupStatus::kAwarded, GroupStatus::kFailed, GroupStatus::kNegotiation,
-                 GroupStatus::kHeld})
+  for (auto s :
+       {GroupStatus::kAwarded, GroupStatus::kFailed, GroupStatus::kNegotiation, GroupStatus::kHeld})
     EXPECT_TRUE(en.contains(std::string("group_") + group_status_name(s)));
   // Every metric of a real results report has a label.
   const LoadedRound loaded = load_round_folder((root / "examples" / "iol-3n-2020").string());
@@ -170,7 +171,8 @@ TEST(PortalMessages, EveryKeyUsedIsDefined) {
 }
 
 TEST(PortalRenderer, ValuesAreEscapedAndPartialsResolve) {
-  const std::string page = "{{> _wrap}}<p>{{text}}</p><p>{{{raw}}}</p>{{#none}}x{{/none}}{{^zero}}z{{/zero}}";
+  const std::string page =
+      "{{> _wrap}}<p>{{text}}</p><p>{{{raw}}}</p>{{#none}}x{{/none}}{{^zero}}z{{/zero}}";
   const std::vector<WebFile> files = {{"templates/page.mustache", page},
                                       {"templates/_wrap.mustache", "<h1>{{title}}</h1>"}};
   const Renderer r(files);
@@ -179,8 +181,7 @@ TEST(PortalRenderer, ValuesAreEscapedAndPartialsResolve) {
                                      {"raw", "<b>ok</b>"},
                                      {"none", ""},
                                      {"zero", 0}});
-  EXPECT_EQ(out,
-            "<h1>A &amp; B</h1><p>&lt;script&gt;alert(1)&lt;/script&gt;</p><p><b>ok</b></p>z");
+  EXPECT_EQ(out, "<h1>A &amp; B</h1><p>&lt;script&gt;alert(1)&lt;/script&gt;</p><p><b>ok</b></p>z");
   EXPECT_THROW(r.render("missing", {}), std::out_of_range);
   const std::vector<WebFile> broken = {{"templates/bad.mustache", "{{#open}}never closed"}};
   try {
@@ -210,9 +211,9 @@ TEST(Applicability, IndicatorsNeedTheFieldsTheyRead) {
   struct Case {
     const char* code;
     bool expected;
-  } cases[] = {{"R018", true},  {"R003", false},  // no end date
-               {"R024", true},  {"R058", true},  {"R028", true}, {"R030", false},
-               {"P001", true},  {"P003", true},  {"R999", false}};
+  } cases[] = {{"R018", true}, {"R003", false},  // no end date
+               {"R024", true}, {"R058", true},  {"R028", true}, {"R030", false},
+               {"P001", true}, {"P003", true},  {"R999", false}};
   for (const auto& c : cases)
     EXPECT_EQ(integrity::computable(c.code, release), c.expected) << c.code;
   EXPECT_FALSE(integrity::computable("R018", nlohmann::json::object()));

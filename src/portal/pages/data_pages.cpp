@@ -42,8 +42,7 @@ json flat_files(PortalCore& core, const PageContext& c, const std::string& round
 std::shared_ptr<const json> flat_for(PortalCore& core, const PageContext& c,
                                      const std::string& round_id) {
   const json round = core.get(c, "/api/rounds/" + url_part(round_id));
-  if (round.value("status", "") != "awarded")
-    throw PageError(404, c.t("error_not_awarded"));
+  if (round.value("status", "") != "awarded") throw PageError(404, c.t("error_not_awarded"));
   return core.memo("flat|" + round_id + "|" + std::to_string(round.value("awardRuns", 0)),
                    [&] { return flat_files(core, c, round_id); });
 }
@@ -66,8 +65,9 @@ ApiResponse data_page(PortalCore& core, PageContext& c) {
     if (awarded) {
       json csv = json::array();
       for (const auto& [table, text] : (*flat_for(core, c, id))["csv"].items())
-        csv.push_back({{"name", table + ".csv"},
-                       {"href", "/data/rounds/" + url_part(id) + "/csv/" + url_part(table) + ".csv"}});
+        csv.push_back(
+            {{"name", table + ".csv"},
+             {"href", "/data/rounds/" + url_part(id) + "/csv/" + url_part(table) + ".csv"}});
       row["csv"] = csv;
     }
     rounds.push_back(row);
@@ -93,8 +93,9 @@ ApiResponse api_page(PortalCore& core, PageContext& c) {
                       {"summary", r.value("summary", "")},
                       {"roles", roles}});
   }
-  return core.html(c, "api",
-                   {{"routes", routes}, {"openapi", "/api/openapi.json"}, {"title", c.t("api_title")}});
+  return core.html(
+      c, "api",
+      {{"routes", routes}, {"openapi", "/api/openapi.json"}, {"title", c.t("api_title")}});
 }
 
 ApiResponse download(PortalCore& core, PageContext& c, const std::string& round_id,
@@ -110,7 +111,8 @@ ApiResponse download(PortalCore& core, PageContext& c, const std::string& round_
     return r;
   }
   const std::string name = table.size() > 4 ? table.substr(0, table.size() - 4) : table;
-  if (table.size() <= 4 || table.substr(table.size() - 4) != ".csv" || !(*flat)["csv"].contains(name))
+  if (table.size() <= 4 || table.substr(table.size() - 4) != ".csv" ||
+      !(*flat)["csv"].contains(name))
     throw PageError(404, c.t("error_no_table", {{"table", table}}));
   r.body = (*flat)["csv"][name].get<std::string>();
   r.content_type = "text/csv; charset=utf-8";

@@ -29,7 +29,8 @@ json search_index(PortalCore& core, const PageContext& c, const std::vector<json
   auto add = [&](const std::string& kind, const std::string& id, const std::string& name,
                  const std::string& href, const std::string& round) {
     auto& e = entries[{kind, id}];
-    if (e.is_null()) e = {{"kind", kind}, {"id", id}, {"name", name}, {"href", href}, {"rounds", json::array()}};
+    if (e.is_null())
+      e = {{"kind", kind}, {"id", id}, {"name", name}, {"href", href}, {"rounds", json::array()}};
     if (!round.empty()) e["rounds"].push_back(round);
   };
   for (const auto& r : rounds) {
@@ -67,7 +68,8 @@ ApiResponse search_page(PortalCore& core, PageContext& c) {
   const std::string kind = c.query("kind");
   json view = {{"q", q}, {"title", c.t("nav_search")}, {"kinds", json::array()}};
   for (const char* k : {"round", "product", "enterprise", "institution"})
-    view["kinds"].push_back({{"value", k}, {"label", c.t(std::string("kind_") + k)}, {"selected", kind == k}});
+    view["kinds"].push_back(
+        {{"value", k}, {"label", c.t(std::string("kind_") + k)}, {"selected", kind == k}});
   if (q.empty()) return core.html(c, "search", view);
   const auto rounds = core.rounds(c);
   auto index = index_for(core, c, rounds);
@@ -77,10 +79,12 @@ ApiResponse search_page(PortalCore& core, PageContext& c) {
     if ((kind.empty() || e["kind"] == kind) &&
         e["text"].get_ref<const std::string&>().find(needle) != std::string::npos)
       hits.push_back(&e);
-  const std::string path = "/search?q=" + url_part(q) + (kind.empty() ? "" : "&kind=" + url_part(kind));
+  const std::string path =
+      "/search?q=" + url_part(q) + (kind.empty() ? "" : "&kind=" + url_part(kind));
   json pg = pager(c, static_cast<long>(hits.size()), 25, path);
   json results = json::array();
-  for (long i = pg["offset"].get<long>(); i < static_cast<long>(hits.size()) && i < pg["offset"].get<long>() + 25; ++i) {
+  for (long i = pg["offset"].get<long>();
+       i < static_cast<long>(hits.size()) && i < pg["offset"].get<long>() + 25; ++i) {
     const json& e = *hits[i];
     results.push_back({{"kind", c.t("kind_" + e.value("kind", ""))},
                        {"id", e["id"]},
@@ -198,14 +202,16 @@ ApiResponse atom_of_item(PortalCore& core, PageContext& c, const std::string& ki
                                       [&](const json& r) { return r.value("id", "") == id; }))
     throw PageError(404, c.t("error_no_page"));
   const auto events = item_events(core, c, {kind, id}, rounds);
-  return atom_feed(c, c.t("kind_" + kind) + " " + id, "/atom/" + kind + "s/" + url_part(id), events);
+  return atom_feed(c, c.t("kind_" + kind) + " " + id, "/atom/" + kind + "s/" + url_part(id),
+                   events);
 }
 
 ApiResponse atom_rounds(PortalCore& core, PageContext& c) {
   std::vector<json> events;
   for (const auto& r : core.rounds(c))
     for (auto& e : round_events(core, c, r)) events.push_back(std::move(e));
-  std::sort(events.begin(), events.end(), [](const json& a, const json& b) { return a["at"] > b["at"]; });
+  std::sort(events.begin(), events.end(),
+            [](const json& a, const json& b) { return a["at"] > b["at"]; });
   return atom_feed(c, c.t("atom_rounds"), "/atom/rounds", events);
 }
 
@@ -215,7 +221,8 @@ ApiResponse atom_observations(PortalCore& core, PageContext& c) {
     for (auto& e : round_events(core, c, r))
       if (e.value("kind", "") == "observation" || e.value("kind", "") == "report")
         events.push_back(std::move(e));
-  std::sort(events.begin(), events.end(), [](const json& a, const json& b) { return a["at"] > b["at"]; });
+  std::sort(events.begin(), events.end(),
+            [](const json& a, const json& b) { return a["at"] > b["at"]; });
   return atom_feed(c, c.t("atom_observations"), "/atom/observations", events);
 }
 
@@ -233,7 +240,8 @@ ApiResponse atom_watch(PortalCore& core, PageContext& c) {
     for (auto& e : item_events(core, c, f, rounds))
       if (seen_ids.insert(e.value("id", "")).second) events.push_back(std::move(e));
   }
-  std::sort(events.begin(), events.end(), [](const json& a, const json& b) { return a["at"] > b["at"]; });
+  std::sort(events.begin(), events.end(),
+            [](const json& a, const json& b) { return a["at"] > b["at"]; });
   return atom_feed(c, c.t("nav_watch"), "/atom/watch?items=" + url_part(items), events);
 }
 
@@ -254,19 +262,25 @@ std::vector<json> round_events(PortalCore& core, const PageContext& c, const jso
                    {"round", rid},
                    {"id", "procura:" + rid + ":" + id}});
   };
-  add("stage", round.value("createdAt", ""), c.t("event_created", {{"round", title}}), href, "created");
-  add("stage", round.value("publishedAt", ""), c.t("event_published", {{"round", title}}), href, "published");
-  add("stage", round.value("openedAt", ""), c.t("event_opened", {{"round", title}}), href, "opened");
-  add("stage", round.value("awardedAt", ""), c.t("event_awarded", {{"round", title}}), href, "awarded");
+  add("stage", round.value("createdAt", ""), c.t("event_created", {{"round", title}}), href,
+      "created");
+  add("stage", round.value("publishedAt", ""), c.t("event_published", {{"round", title}}), href,
+      "published");
+  add("stage", round.value("openedAt", ""), c.t("event_opened", {{"round", title}}), href,
+      "opened");
+  add("stage", round.value("awardedAt", ""), c.t("event_awarded", {{"round", title}}), href,
+      "awarded");
   add("stage", round.value("completedAt", ""), c.t("event_completed", {{"round", title}}), href,
       "completed-" + std::to_string(round.value("awardRuns", 0)));
-  for (const auto& o : core.items(c, "/api/rounds/" + url_part(rid) + "/observations", {{"limit", "1000"}}))
+  for (const auto& o :
+       core.items(c, "/api/rounds/" + url_part(rid) + "/observations", {{"limit", "1000"}}))
     add("observation", o.value("at", o.value("filedAt", "")),
-        c.t("event_observation", {{"round", title}, {"text", o.value("text", "")}}), href + "#observations",
-        "observation-" + o.value("id", ""));
+        c.t("event_observation", {{"round", title}, {"text", o.value("text", "")}}),
+        href + "#observations", "observation-" + o.value("id", ""));
   for (const auto& o : core.items(c, "/api/rounds/" + url_part(rid) + "/observer-reports"))
-    add("report", o.value("at", o.value("publishedAt", "")), c.t("event_report", {{"round", title}}),
-        href + "#observations", "report-" + o.value("observer", ""));
+    add("report", o.value("at", o.value("publishedAt", "")),
+        c.t("event_report", {{"round", title}}), href + "#observations",
+        "report-" + o.value("observer", ""));
   for (const auto& o : core.items(c, "/api/rounds/" + url_part(rid) + "/complaints"))
     add("complaint", o.value("filedAt", ""), c.t("event_complaint", {{"round", title}}),
         href + "#complaints", "complaint-" + o.value("id", ""));
@@ -277,15 +291,18 @@ std::vector<json> round_events(PortalCore& core, const PageContext& c, const jso
 ApiResponse atom_feed(const PageContext& c, const std::string& title, const std::string& self,
                       const std::vector<json>& events) {
   std::string updated = events.empty() ? "1970-01-01T00:00:00Z" : events.front().value("at", "");
-  std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" +
-                    c.lang + "\">\n  <title>" + xml_text(c.t("site_name") + " · " + title) +
-                    "</title>\n  <id>procura:" + xml_text(self) + "</id>\n  <link rel=\"self\" href=\"" +
-                    xml_text(self) + "\"/>\n  <updated>" + xml_text(updated) + "</updated>\n";
+  std::string xml =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+      "xml:lang=\"" +
+      c.lang + "\">\n  <title>" + xml_text(c.t("site_name") + " · " + title) +
+      "</title>\n  <id>procura:" + xml_text(self) + "</id>\n  <link rel=\"self\" href=\"" +
+      xml_text(self) + "\"/>\n  <updated>" + xml_text(updated) + "</updated>\n";
   for (const auto& e : events)
     xml += "  <entry>\n    <id>" + xml_text(e.value("id", "")) + "</id>\n    <title>" +
-           xml_text(e.value("title", "")) + "</title>\n    <updated>" + xml_text(e.value("at", "")) +
-           "</updated>\n    <link href=\"" + xml_text(e.value("link", "")) + "\"/>\n    <author><name>" +
-           xml_text(c.t("site_name")) + "</name></author>\n  </entry>\n";
+           xml_text(e.value("title", "")) + "</title>\n    <updated>" +
+           xml_text(e.value("at", "")) + "</updated>\n    <link href=\"" +
+           xml_text(e.value("link", "")) + "\"/>\n    <author><name>" + xml_text(c.t("site_name")) +
+           "</name></author>\n  </entry>\n";
   xml += "</feed>\n";
   ApiResponse r;
   r.content_type = "application/atom+xml; charset=utf-8";
@@ -298,7 +315,8 @@ void add_follow_pages(PortalCore& core) {
   core.page("GET", "/search", [p](PageContext& c, const Params&) { return search_page(*p, c); });
   core.page("GET", "/watch", [p](PageContext& c, const Params&) { return watch_page(*p, c); });
   core.page("POST", "/watch", [p](PageContext& c, const Params&) { return follow(*p, c); });
-  core.page("GET", "/atom/rounds", [p](PageContext& c, const Params&) { return atom_rounds(*p, c); });
+  core.page("GET", "/atom/rounds",
+            [p](PageContext& c, const Params&) { return atom_rounds(*p, c); });
   core.page("GET", "/atom/observations",
             [p](PageContext& c, const Params&) { return atom_observations(*p, c); });
   core.page("GET", "/atom/watch", [p](PageContext& c, const Params&) { return atom_watch(*p, c); });

@@ -48,8 +48,7 @@ json run_flags(PortalCore& core, const PageContext& c, const std::vector<json>& 
       for (const auto& party : release.value("parties", json::array()))
         names[party.value("id", "")] = party.value("name", "");
       for (const char* code : kCodes)
-        if (integrity::computable(code, release))
-          computable[code] = computable.value(code, 0) + 1;
+        if (integrity::computable(code, release)) computable[code] = computable.value(code, 0) + 1;
       runner.add(release);
     }
   }
@@ -98,7 +97,8 @@ ApiResponse flags_page(PortalCore& core, PageContext& c) {
     json figures = json::array();
     if (results.contains("Meta") && results["Meta"].contains(code))
       for (const auto& [k, v] : results["Meta"][code].items())
-        figures.push_back({{"name", k}, {"value", v.is_number() ? figure(v.get<double>()) : v.dump()}});
+        figures.push_back(
+            {{"name", k}, {"value", v.is_number() ? figure(v.get<double>()) : v.dump()}});
     const long n = (*run)["computable"].value(code, 0L);
     indicators.push_back(
         {{"code", code},
@@ -114,9 +114,8 @@ ApiResponse flags_page(PortalCore& core, PageContext& c) {
          {"flagged", !by_buyer.empty() || !by_enterprise.empty() || !by_process.empty() ||
                          !by_category.empty()}});
   }
-  json view = {{"indicators", indicators},
-               {"processes", c.count(processes)},
-               {"title", c.t("nav_flags")}};
+  json view = {
+      {"indicators", indicators}, {"processes", c.count(processes)}, {"title", c.t("nav_flags")}};
   return core.html(c, "flags", view);
 }
 

@@ -23,6 +23,14 @@ std::string negotiation_reason(const PageContext& c, const std::string& reason) 
   return semi == std::string::npos ? text : text + reason.substr(semi);
 }
 
+// What the follow button and the Atom link of an entity's page need.
+json followable(const PageContext& c, const std::string& kind, const std::string& id) {
+  const std::string item = kind + ":" + id;
+  return {{"watchItem", item},
+          {"watched", std::find(c.watch.begin(), c.watch.end(), item) != c.watch.end()},
+          {"atom", "/atom/" + kind + "s/" + url_part(id)}};
+}
+
 // Exact sum of decimal amounts ("123.45") in 10^-4 units.
 struct Sum {
   Wide total = 0;
@@ -83,14 +91,13 @@ json rules_view(const PageContext& c, const json& round) {
                        {"max", c.count(p.winners_max)}});
   if (p.guard != AdmissionGuard::kNone)
     add("rule_guard", {{"ratio", c.number(format_amount(Wide(p.guard_ratio_permille) * 10, 1))}});
-  add("rule_volume", {{"share", pct(p.volume_ratio_bp_by_winners.empty()
-                                         ? 0
-                                         : p.volume_ratio_bp_by_winners.front())}});
+  add("rule_volume",
+      {{"share",
+        pct(p.volume_ratio_bp_by_winners.empty() ? 0 : p.volume_ratio_bp_by_winners.front())}});
   add("rule_negotiation", {{"rounds", c.count(p.negotiation_rounds)}});
-  add("rule_contract", {{"months", c.count(p.term_months_by_winners.empty()
-                                               ? 0
-                                               : p.term_months_by_winners.front())},
-                        {"days", c.count(p.payment_days)}});
+  add("rule_contract",
+      {{"months", c.count(p.term_months_by_winners.empty() ? 0 : p.term_months_by_winners.front())},
+       {"days", c.count(p.payment_days)}});
   add("rule_complaints",
       {{"days", c.count(p.complaint_days)}, {"answer", c.count(p.complaint_answer_days)}});
   return out;
@@ -196,8 +203,8 @@ ApiResponse home(PortalCore& core, PageContext& c) {
 
 json observations_view(PortalCore& core, const PageContext& c, const std::string& round_id) {
   json out = json::array();
-  for (const auto& o : core.items(c, "/api/rounds/" + url_part(round_id) + "/observations",
-                                {{"limit", "1000"}}))
+  for (const auto& o :
+       core.items(c, "/api/rounds/" + url_part(round_id) + "/observations", {{"limit", "1000"}}))
     out.push_back({{"id", o.value("id", "")},
                    {"observer", o.value("observerName", o.value("observer", ""))},
                    {"at", c.date(o.value("at", o.value("filedAt", "")))},
@@ -208,8 +215,7 @@ json observations_view(PortalCore& core, const PageContext& c, const std::string
 
 json reports_view(PortalCore& core, const PageContext& c, const std::string& round_id) {
   json out = json::array();
-  for (const auto& o :
-       core.items(c, "/api/rounds/" + url_part(round_id) + "/observer-reports"))
+  for (const auto& o : core.items(c, "/api/rounds/" + url_part(round_id) + "/observer-reports"))
     out.push_back({{"observer", o.value("observerName", o.value("observer", ""))},
                    {"at", c.date(o.value("at", o.value("publishedAt", "")))},
                    {"text", o.value("text", "")}});
@@ -241,9 +247,8 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
                {"rules", rules_view(c, round)},
                {"timeline", timeline_view(c, round)},
                {"currency", currency},
-               {"profile", round.value("profile", json("")).is_string()
-                               ? round.value("profile", "")
-                               : std::string("custom")},
+               {"profile", round.value("profile", json("")).is_string() ? round.value("profile", "")
+                                                                        : std::string("custom")},
                {"links",
                 {{"round", "/api/rounds/" + url_part(id)},
                  {"results", "/api/rounds/" + url_part(id) + "/results"},
@@ -251,11 +256,10 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
                  {"records", "/api/rounds/" + url_part(id) + "/ocds/records"},
                  {"groups", "/api/rounds/" + url_part(id) + "/groups"},
                  {"atom", "/atom/rounds/" + url_part(id)}}},
-               {"watchItem", "round:" + id},
-               {"watched", std::find(c.watch.begin(), c.watch.end(), "round:" + id) != c.watch.end()},
                {"observations", observations_view(core, c, id)},
                {"reports", reports_view(core, c, id)},
                {"complaints", complaints_view(core, c, id)}};
+  view.update(followable(c, "round", id));
   view["counts"] = {{"products", c.count(static_cast<long long>(d->products.size()))},
                     {"enterprises", c.count(static_cast<long long>(d->enterprises.size()))},
                     {"institutions", c.count(static_cast<long long>(d->institutions.size()))}};
@@ -302,11 +306,15 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
           {{"product", pid},
            {"productHref", "/products/" + url_part(pid)},
            {"reason", negotiation_reason(c, n.value("reason", ""))},
-           {"accessPrice", n.value("accessPrice", "").empty() ? "" : c.money(n.value("accessPrice", ""), currency)},
-           {"awardPrice", n.value("awardPrice", "").empty() ? "" : c.money(n.value("awardPrice", ""), currency)},
+           {"accessPrice", n.value("accessPrice", "").empty()
+                               ? ""
+                               : c.money(n.value("accessPrice", ""), currency)},
+           {"awardPrice",
+            n.value("awardPrice", "").empty() ? "" : c.money(n.value("awardPrice", ""), currency)},
            {"unit", prod == d->products.end() ? "" : comparable_unit(c, prod->second)},
            {"success", n.value("success", false)},
-           {"outcome", c.t(n.value("success", false) ? "negotiation_agreed" : "negotiation_failed")}});
+           {"outcome",
+            c.t(n.value("success", false) ? "negotiation_agreed" : "negotiation_failed")}});
     }
     view["negotiationCount"] = c.count(static_cast<long long>(res["negotiations"].size()));
     view["negotiations"] = negotiations;
@@ -336,16 +344,17 @@ ApiResponse group_page(PortalCore& core, PageContext& c, const std::string& id,
     const std::string pid = b.value("product", "");
     auto prod = d->products.find(pid);
     const std::string eid = prod == d->products.end() ? "" : text_of(prod->second, "enterprise_id");
-    json row = {{"product", pid},
-                {"productHref", "/products/" + url_part(pid)},
-                {"enterprise", name_of(d->enterprises, eid)},
-                {"enterpriseHref", "/enterprises/" + url_part(eid)},
-                {"price", b.value("price", "").empty() ? "" : c.money(b.value("price", ""), currency)},
-                {"unit", prod == d->products.end() ? "" : comparable_unit(c, prod->second)},
-                {"rank", b.value("rank", 0) > 0 ? c.count(b.value("rank", 0)) : ""},
-                {"status", c.t("bid_" + b.value("status", ""))},
-                {"won", b.value("status", "") == "won"},
-                {"reason", b.value("reason", "")}};
+    json row = {
+        {"product", pid},
+        {"productHref", "/products/" + url_part(pid)},
+        {"enterprise", name_of(d->enterprises, eid)},
+        {"enterpriseHref", "/enterprises/" + url_part(eid)},
+        {"price", b.value("price", "").empty() ? "" : c.money(b.value("price", ""), currency)},
+        {"unit", prod == d->products.end() ? "" : comparable_unit(c, prod->second)},
+        {"rank", b.value("rank", 0) > 0 ? c.count(b.value("rank", 0)) : ""},
+        {"status", c.t("bid_" + b.value("status", ""))},
+        {"won", b.value("status", "") == "won"},
+        {"reason", b.value("reason", "")}};
     auto a = d->award_of.find(pid);
     if (a != d->award_of.end()) {
       const json& award = *a->second;
@@ -367,29 +376,34 @@ ApiResponse group_page(PortalCore& core, PageContext& c, const std::string& id,
         {{"product", n.value("product", "")},
          {"productHref", "/products/" + url_part(n.value("product", ""))},
          {"reason", negotiation_reason(c, n.value("reason", ""))},
-         {"accessPrice", n.value("accessPrice", "").empty() ? "" : c.money(n.value("accessPrice", ""), currency)},
+         {"accessPrice",
+          n.value("accessPrice", "").empty() ? "" : c.money(n.value("accessPrice", ""), currency)},
          {"offers", offers},
-         {"awardPrice", n.value("awardPrice", "").empty() ? "" : c.money(n.value("awardPrice", ""), currency)},
-         {"outcome", c.t(n.value("success", false) ? "negotiation_agreed" : "negotiation_failed")}});
+         {"awardPrice",
+          n.value("awardPrice", "").empty() ? "" : c.money(n.value("awardPrice", ""), currency)},
+         {"outcome",
+          c.t(n.value("success", false) ? "negotiation_agreed" : "negotiation_failed")}});
   }
-  json view = {{"round", {{"id", id}, {"title", d->round.value("title", id)}, {"href", "/rounds/" + url_part(id)}}},
-               {"group",
-                {{"id", group_id},
-                 {"key", group->value("key", "")},
-                 {"route", c.t("route_" + group->value("route", ""))},
-                 {"status", c.t("group_" + group->value("status", ""))},
-                 {"note", group->value("note", "")},
-                 {"competitors", c.count(group->value("competitors", 0))},
-                 {"validBidders", c.count(group->value("validBidders", 0))},
-                 {"slots", c.count(group->value("slots", 0))},
-                 {"winners", c.count(group->value("winners", 0))},
-                 {"demand", c.count(group->value("demand", 0LL))},
-                 {"base", c.count(group->value("base", 0LL))},
-                 {"volumeRatio", c.percent(group->value("volumeRatio", "0"))}}},
-               {"bids", bids},
-               {"negotiations", negotiations},
-               {"dataHref", "/api/rounds/" + url_part(id) + "/results"},
-               {"title", group_id + " · " + d->round.value("title", id)}};
+  json view = {
+      {"round",
+       {{"id", id}, {"title", d->round.value("title", id)}, {"href", "/rounds/" + url_part(id)}}},
+      {"group",
+       {{"id", group_id},
+        {"key", group->value("key", "")},
+        {"route", c.t("route_" + group->value("route", ""))},
+        {"status", c.t("group_" + group->value("status", ""))},
+        {"note", group->value("note", "")},
+        {"competitors", c.count(group->value("competitors", 0))},
+        {"validBidders", c.count(group->value("validBidders", 0))},
+        {"slots", c.count(group->value("slots", 0))},
+        {"winners", c.count(group->value("winners", 0))},
+        {"demand", c.count(group->value("demand", 0LL))},
+        {"base", c.count(group->value("base", 0LL))},
+        {"volumeRatio", c.percent(group->value("volumeRatio", "0"))}}},
+      {"bids", bids},
+      {"negotiations", negotiations},
+      {"dataHref", "/api/rounds/" + url_part(id) + "/results"},
+      {"title", group_id + " · " + d->round.value("title", id)}};
   view["hasNegotiations"] = !negotiations.empty();
   return core.html(c, "group", view);
 }
@@ -447,7 +461,8 @@ ApiResponse product_page(PortalCore& core, PageContext& c, const std::string& pi
                 {"buyers", buyers},
                 {"unit", unit_label}};
     if (quantity > 0) {
-      row["before"] = c.money(format_price(static_cast<Price>(round_half_up(paid, quantity))), currency);
+      row["before"] =
+          c.money(format_price(static_cast<Price>(round_half_up(paid, quantity))), currency);
       chart["labels"].push_back(rid + " · " + c.t("price_before") + " " +
                                 r["timeline"].value("basePeriod", ""));
       chart["prices"].push_back(format_price(static_cast<Price>(round_half_up(paid, quantity))));
@@ -466,13 +481,15 @@ ApiResponse product_page(PortalCore& core, PageContext& c, const std::string& pi
       }
       if (auto b = d->bid_of.find(pid); b != d->bid_of.end()) {
         const json& bid = *b->second;
-        row["bid"] = {{"status", c.t("bid_" + bid.value("status", ""))},
-                      {"price", bid.value("price", "").empty() ? "" : c.money(bid.value("price", ""), currency)},
-                      {"reason", bid.value("reason", "")}};
+        row["bid"] = {
+            {"status", c.t("bid_" + bid.value("status", ""))},
+            {"price",
+             bid.value("price", "").empty() ? "" : c.money(bid.value("price", ""), currency)},
+            {"reason", bid.value("reason", "")}};
       }
-      row["groupHref"] = d->group_of.count(pid)
-                             ? "/rounds/" + url_part(rid) + "/groups/" + url_part(d->group_of.at(pid))
-                             : "";
+      row["groupHref"] = d->group_of.count(pid) ? "/rounds/" + url_part(rid) + "/groups/" +
+                                                      url_part(d->group_of.at(pid))
+                                                : "";
     }
     appearances.push_back(row);
   }
@@ -482,14 +499,13 @@ ApiResponse product_page(PortalCore& core, PageContext& c, const std::string& pi
                {"rounds", appearances},
                {"chart", script_json(chart)},
                {"hasChart", chart["prices"].size() > 1},
-               {"watchItem", "product:" + pid},
-               {"watched", std::find(c.watch.begin(), c.watch.end(), "product:" + pid) != c.watch.end()},
-               {"atom", "/atom/products/" + url_part(pid)},
                {"title", info.value("name", pid)}};
+  view.update(followable(c, "product", pid));
   // The median price ratio (MPR) of the awarded unit prices against a loaded reference price.
   if (!award_prices.empty()) {
     for (const auto& ref : core.items(c, "/api/reference-prices", {{"limit", "1000"}})) {
-      if (ref.value("classification_scheme", "") != scheme || ref.value("classification_id", "") != class_id)
+      if (ref.value("classification_scheme", "") != scheme ||
+          ref.value("classification_id", "") != class_id)
         continue;
       const auto refp = parse_price(ref.value("price", ""));
       if (!refp || *refp <= 0) continue;
@@ -517,32 +533,38 @@ ApiResponse enterprise_page(PortalCore& core, PageContext& c, const std::string&
     auto d = core.round_data(c, rid);
     if (!d->enterprises.count(eid)) continue;
     name = name_of(d->enterprises, eid);
-    json products = json::array();
-    std::set<std::string> own;
-    for (const auto& [pid, p] : d->products)
-      if (text_of(p, "enterprise_id") == eid) {
-        own.insert(pid);
-        products.push_back({{"id", pid},
-                            {"href", "/products/" + url_part(pid)},
-                            {"name", text_of(p, "name")},
-                            {"unit", comparable_unit(c, p)}});
+    json products = json::array(), bids = json::array(), awards = json::array();
+    std::vector<std::string> own;
+    if (d->indexed) {
+      if (auto kept = d->products_of.find(eid); kept != d->products_of.end()) own = kept->second;
+    } else {
+      for (const auto& [pid, p] : d->products)
+        if (text_of(p, "enterprise_id") == eid) own.push_back(pid);
+    }
+    for (const auto& pid : own) {
+      const json& p = d->products.at(pid);
+      products.push_back({{"id", pid},
+                          {"href", "/products/" + url_part(pid)},
+                          {"name", text_of(p, "name")},
+                          {"unit", comparable_unit(c, p)}});
+      if (auto b = d->bid_of.find(pid); b != d->bid_of.end()) {
+        const json& bid = *b->second;
+        bids.push_back(
+            {{"product", pid},
+             {"price",
+              bid.value("price", "").empty() ? "" : c.money(bid.value("price", ""), currency)},
+             {"status", c.t("bid_" + bid.value("status", ""))},
+             {"reason", bid.value("reason", "")}});
       }
-    json bids = json::array(), awards = json::array();
-    if (!d->results.is_null()) {
-      for (const auto& b : d->results["bids"])
-        if (own.count(b.value("product", "")))
-          bids.push_back({{"product", b.value("product", "")},
-                          {"price", b.value("price", "").empty() ? "" : c.money(b.value("price", ""), currency)},
-                          {"status", c.t("bid_" + b.value("status", ""))},
-                          {"reason", b.value("reason", "")}});
-      for (const auto& a : d->results["awards"])
-        if (own.count(a.value("product", "")) || a.value("enterprise", "") == eid)
-          awards.push_back({{"product", a.value("product", "")},
-                            {"productHref", "/products/" + url_part(a.value("product", ""))},
-                            {"price", c.money(a.value("price", ""), currency)},
-                            {"decrease", c.percent(a.value("decrease", "0"))},
-                            {"volume", c.count(a.value("volume", 0LL))},
-                            {"stage", c.t("stage_" + a.value("stage", ""))}});
+      if (auto a = d->award_of.find(pid); a != d->award_of.end()) {
+        const json& award = *a->second;
+        awards.push_back({{"product", pid},
+                          {"productHref", "/products/" + url_part(pid)},
+                          {"price", c.money(award.value("price", ""), currency)},
+                          {"decrease", c.percent(award.value("decrease", "0"))},
+                          {"volume", c.count(award.value("volume", 0LL))},
+                          {"stage", c.t("stage_" + award.value("stage", ""))}});
+      }
     }
     rounds.push_back({{"round", rid},
                       {"roundHref", "/rounds/" + url_part(rid)},
@@ -553,13 +575,8 @@ ApiResponse enterprise_page(PortalCore& core, PageContext& c, const std::string&
                       {"sealed", d->results.is_null()}});
   }
   if (rounds.empty()) throw PageError(404, c.t("error_no_enterprise", {{"enterprise", eid}}));
-  json view = {{"id", eid},
-               {"name", name},
-               {"rounds", rounds},
-               {"watchItem", "enterprise:" + eid},
-               {"watched", std::find(c.watch.begin(), c.watch.end(), "enterprise:" + eid) != c.watch.end()},
-               {"atom", "/atom/enterprises/" + url_part(eid)},
-               {"title", name}};
+  json view = followable(c, "enterprise", eid);
+  view.update({{"id", eid}, {"name", name}, {"rounds", rounds}, {"title", name}});
   return core.html(c, "enterprise", view);
 }
 
@@ -583,10 +600,17 @@ ApiResponse institution_page(PortalCore& core, PageContext& c, const std::string
         rows[text_of(line, "product_id")].first = text_of(line, "quantity");
     }
     Units reported = 0, agreed = 0;
-    if (!d->results.is_null()) {
-      json page = core.get(c, "/api/rounds/" + url_part(rid) + "/allocations",
-                           {{"institution", iid}, {"limit", "1000"}});
-      for (const auto& a : page["items"]) {
+    if (d->indexed) {
+      auto kept = d->agreed_of.find(iid);
+      if (kept != d->agreed_of.end())
+        for (const auto& [product, units] : kept->second) {
+          rows[product].second = std::to_string(units);
+          agreed += units;
+        }
+    } else if (!d->results.is_null()) {
+      const json items = core.items(c, "/api/rounds/" + url_part(rid) + "/allocations",
+                                    {{"institution", iid}, {"limit", "10000"}});
+      for (const auto& a : items) {
         rows[a.value("product", "")].second = std::to_string(a.value("units", 0LL));
         agreed += a.value("units", 0LL);
       }
@@ -610,14 +634,9 @@ ApiResponse institution_page(PortalCore& core, PageContext& c, const std::string
                       {"awarded", !d->results.is_null()}});
   }
   if (rounds.empty()) throw PageError(404, c.t("error_no_institution", {{"institution", iid}}));
-  json view = {{"id", iid},
-               {"name", name},
-               {"region", region},
-               {"rounds", rounds},
-               {"watchItem", "institution:" + iid},
-               {"watched", std::find(c.watch.begin(), c.watch.end(), "institution:" + iid) != c.watch.end()},
-               {"atom", "/atom/institutions/" + url_part(iid)},
-               {"title", name}};
+  json view = followable(c, "institution", iid);
+  view.update(
+      {{"id", iid}, {"name", name}, {"region", region}, {"rounds", rounds}, {"title", name}});
   return core.html(c, "institution", view);
 }
 
@@ -649,7 +668,8 @@ void add_public_pages(PortalCore& core) {
             [p](PageContext& c, const Params& a) { return enterprise_page(*p, c, a[0]); });
   core.page("GET", "/institutions/{id}",
             [p](PageContext& c, const Params& a) { return institution_page(*p, c, a[0]); });
-  core.page("GET", "/observers", [p](PageContext& c, const Params&) { return observers_page(*p, c); });
+  core.page("GET", "/observers",
+            [p](PageContext& c, const Params&) { return observers_page(*p, c); });
 }
 
 }  // namespace procura

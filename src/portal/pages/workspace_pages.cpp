@@ -25,7 +25,9 @@ std::string text_of(const json& j, const char* key) {
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
-std::string round_path(const std::string& id) { return "/api/rounds/" + url_part(id); }
+std::string round_path(const std::string& id) {
+  return "/api/rounds/" + url_part(id);
+}
 
 json form_view(const std::string& round_id, const std::string& form, const FailedForm* failed,
                std::map<std::string, std::string> defaults = {}) {
@@ -40,6 +42,7 @@ json form_view(const std::string& round_id, const std::string& form, const Faile
     for (const auto& [k, v] : failed->errors) f["errors"][k] = v;
     f["message"] = failed->message;
     f["failed"] = true;
+    f["fieldErrors"] = !failed->errors.empty();
   }
   return f;
 }
@@ -61,25 +64,28 @@ bool on_panel(PortalCore& core, const PageContext& c, const std::string& round_i
   return false;
 }
 
-json round_workspace(PortalCore& core, const PageContext& c, const json& r, const FailedForm* failed) {
+json round_workspace(PortalCore& core, const PageContext& c, const json& r,
+                     const FailedForm* failed) {
   const std::string id = r.value("id", ""), phase = r.value("phase", "draft"),
                     status = r.value("status", "draft"), role = c.role();
   const std::string org = c.me.value("org", "");
   json w = {{"id", id},
             {"title", r.value("title", id)},
             {"href", "/rounds/" + url_part(id)},
-            {"phase", c.t("phase_" + [&] {
-                        std::string k = phase;
-                        std::replace(k.begin(), k.end(), '-', '_');
-                        return k;
-                      }())},
+            {"phase", c.t("phase_" +
+                          [&] {
+                            std::string k = phase;
+                            std::replace(k.begin(), k.end(), '-', '_');
+                            return k;
+                          }())},
             {"forms", json::object()},
             {"notes", json::array()}};
   json& forms = w["forms"];
   if (role == "office") {
     if (status == "draft") forms["publish"] = form_view(id, "publish", failed);
     if (phase == "awaiting-opening") forms["open"] = form_view(id, "open", failed);
-    if (status == "opened" || (status == "awarded" && !r.value("heldGroups", json::array()).empty()))
+    if (status == "opened" ||
+        (status == "awarded" && !r.value("heldGroups", json::array()).empty()))
       forms["award"] = form_view(id, "award", failed);
     if (status != "awarded" && status != "opened") {
       bool drawn = true;
@@ -88,7 +94,8 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r, cons
       } catch (const PageError&) {
         drawn = false;
       }
-      if (!drawn) forms["panel"] = form_view(id, "panel", failed, {{"size", "3"}, {"seed", id + "-panel"}});
+      if (!drawn)
+        forms["panel"] = form_view(id, "panel", failed, {{"size", "3"}, {"seed", id + "-panel"}});
     }
     forms["observer"] = form_view(id, "observer", failed);
   } else if (role == "institution") {
@@ -98,19 +105,20 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r, cons
     }
     json lines = json::array();
     for (const auto& d : core.table(c, id, "demand", {{"institution_id", org}}))
-      lines.push_back({{"product", text_of(d, "product_id")}, {"quantity", c.number(text_of(d, "quantity"))}});
+      lines.push_back(
+          {{"product", text_of(d, "product_id")}, {"quantity", c.number(text_of(d, "quantity"))}});
     w["demandLines"] = lines;
     w["hasDemand"] = !lines.empty();
   } else if (role == "enterprise") {
-    if (status == "draft")
-      forms["product"] = form_view(id, "product", failed, {{"unit", "piece"}});
+    if (status == "draft") forms["product"] = form_view(id, "product", failed, {{"unit", "piece"}});
     if (phase == "bidding") {
       json bid = form_view(id, "bid", failed);
       json options = json::array();
       for (const auto& p : core.table(c, id, "products", {{"enterprise_id", org}}))
-        options.push_back({{"value", text_of(p, "product_id")},
-                           {"label", text_of(p, "product_id") + " · " + text_of(p, "name")},
-                           {"selected", bid["values"].value("product_id", "") == text_of(p, "product_id")}});
+        options.push_back(
+            {{"value", text_of(p, "product_id")},
+             {"label", text_of(p, "product_id") + " · " + text_of(p, "name")},
+             {"selected", bid["values"].value("product_id", "") == text_of(p, "product_id")}});
       bid["products"] = options;
       forms["bid"] = bid;
       json mine = json::array();
@@ -147,15 +155,20 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r, cons
                           {"commitmentValid", b.value("commitmentValid", false)},
                           {"status", c.t("bidstatus_" + b.value("status", ""))}});
         if (bids.size() > 200) bids.erase(bids.begin() + 200, bids.end());
-        w["record"] = {{"bids", bids},
-                       {"bidCount", c.count(static_cast<long long>(record.value("bids", json::array()).size()))},
-                       {"accessPrices", c.count(static_cast<long long>(record.value("accessPrices", json::array()).size()))},
-                       {"observations", c.count(static_cast<long long>(record.value("observations", json::array()).size()))},
-                       {"href", round_path(id) + "/evaluation"}};
+        w["record"] = {
+            {"bids", bids},
+            {"bidCount",
+             c.count(static_cast<long long>(record.value("bids", json::array()).size()))},
+            {"accessPrices",
+             c.count(static_cast<long long>(record.value("accessPrices", json::array()).size()))},
+            {"observations",
+             c.count(static_cast<long long>(record.value("observations", json::array()).size()))},
+            {"href", round_path(id) + "/evaluation"}};
       }
     }
   }
-  w["hasForms"] = !forms.empty() || w.contains("record") || w.contains("myBids") || w.contains("demandLines");
+  w["hasForms"] = !forms.empty() || !w["notes"].empty() || w.contains("record") ||
+                  w.contains("myBids") || w.contains("demandLines");
   return w;
 }
 
@@ -191,7 +204,8 @@ json demand_rows_from_csv(const std::string& text, const std::string& org) {
         header = h;
         for (const char* need : {"product_id", "quantity"})
           if (std::find(h.begin(), h.end(), need) == h.end())
-            throw InputError("demand.csv", 1, need, std::string("the header must name '") + need + "'");
+            throw InputError("demand.csv", 1, need,
+                             std::string("the header must name '") + need + "'");
       },
       [&](const CsvRow& row) {
         json r = {{"institution_id", org}};
@@ -213,8 +227,10 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
   if (form == "panel") {
     json b = pick({"seed"});
     const std::string size = c.field("size");
-    if (size.empty() || size.find_first_not_of("0123456789") != std::string::npos || size.size() > 4)
-      throw FormError(422, "expected a whole number of experts", {{"size", "expected a whole number"}});
+    if (size.empty() || size.find_first_not_of("0123456789") != std::string::npos ||
+        size.size() > 4)
+      throw FormError(422, "expected a whole number of experts",
+                      {{"size", "expected a whole number"}});
     b["size"] = std::stoi(size);
     return b;
   }
@@ -247,17 +263,24 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
 
 // The API route each form posts to.
 std::string target_of(const std::string& round_id, const std::string& form) {
-  static const std::map<std::string, std::string> kTargets = {
-      {"publish", "/publish"},     {"open", "/open"},           {"award", "/award"},
-      {"panel", "/panel"},         {"observer", "/observers"},  {"demand", "/demand"},
-      {"demand-csv", "/demand"},   {"product", "/products"},    {"bid", "/bids"},
-      {"access-price", "/access_prices"}, {"observation", "/observations"},
-      {"report", "/observer-reports"}};
+  static const std::map<std::string, std::string> kTargets = {{"publish", "/publish"},
+                                                              {"open", "/open"},
+                                                              {"award", "/award"},
+                                                              {"panel", "/panel"},
+                                                              {"observer", "/observers"},
+                                                              {"demand", "/demand"},
+                                                              {"demand-csv", "/demand"},
+                                                              {"product", "/products"},
+                                                              {"bid", "/bids"},
+                                                              {"access-price", "/access_prices"},
+                                                              {"observation", "/observations"},
+                                                              {"report", "/observer-reports"}};
   auto it = kTargets.find(form);
   return it == kTargets.end() ? "" : round_path(round_id) + it->second;
 }
 
-ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id, const std::string& form) {
+ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
+                const std::string& form) {
   if (!c.signed_in()) return redirect("/login?next=%2Fworkspace");
   const std::string org = c.me.value("org", "");
   try {
@@ -303,23 +326,21 @@ ApiResponse login_page(PortalCore& core, PageContext& c, const std::string& erro
                        int status = 200) {
   std::string next = c.query("next").empty() ? c.field("next") : c.query("next");
   if (next.empty() || next[0] != '/' || (next.size() > 1 && next[1] == '/')) next = "/workspace";
-  json view = {{"next", next},
-               {"user", c.field("user")},
-               {"error", error},
-               {"title", c.t("login_title")}};
+  json view = {
+      {"next", next}, {"user", c.field("user")}, {"error", error}, {"title", c.t("login_title")}};
   return core.html(c, "login", view, status);
 }
 
 ApiResponse login(PortalCore& core, PageContext& c) {
   try {
-    const json answer =
-        core.send(c, "POST", "/api/login", {{"user", c.field("user")}, {"password", c.field("password")}});
+    const json answer = core.send(c, "POST", "/api/login",
+                                  {{"user", c.field("user")}, {"password", c.field("password")}});
     std::string next = c.field("next");
     if (next.empty() || next[0] != '/' || (next.size() > 1 && next[1] == '/')) next = "/workspace";
-    return redirect(next, {{"Set-Cookie", "procura_session=" + answer.value("token", "") +
-                                              "; Path=/; Max-Age=" +
-                                              std::to_string(answer.value("expiresIn", 3600)) +
-                                              "; HttpOnly; SameSite=Lax"}});
+    return redirect(
+        next, {{"Set-Cookie",
+                "procura_session=" + answer.value("token", "") + "; Path=/; Max-Age=" +
+                    std::to_string(answer.value("expiresIn", 3600)) + "; HttpOnly; SameSite=Lax"}});
   } catch (const FormError& e) {
     return login_page(core, c, e.status == 429 ? c.t("login_too_many") : c.t("login_failed"),
                       e.status);
@@ -333,7 +354,8 @@ void add_workspace_pages(PortalCore& core) {
   core.page("GET", "/login", [p](PageContext& c, const Params&) { return login_page(*p, c); });
   core.page("POST", "/login", [p](PageContext& c, const Params&) { return login(*p, c); });
   core.page("POST", "/logout", [](PageContext&, const Params&) {
-    return redirect("/", {{"Set-Cookie", "procura_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"}});
+    return redirect(
+        "/", {{"Set-Cookie", "procura_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"}});
   });
   core.page("GET", "/workspace", [p](PageContext& c, const Params&) { return workspace(*p, c); });
   core.page("POST", "/workspace/rounds/{id}/{form}",

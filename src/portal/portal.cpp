@@ -236,7 +236,10 @@ struct Portal::Impl : PortalCore {
 
   json send(const PageContext& c, const std::string& method, const std::string& path,
             const json& body) override {
-    ApiResponse r = api.handle(as_visitor(c, method, path, {}, body.is_null() ? "" : body.dump()));
+    // Bytes that are not UTF-8 in a form become U+FFFD; they are never a reason to fail.
+    const std::string text =
+        body.is_null() ? "" : body.dump(-1, ' ', false, json::error_handler_t::replace);
+    ApiResponse r = api.handle(as_visitor(c, method, path, {}, text));
     json j = json::parse(r.body, nullptr, false);
     if (r.status < 400) return j;
     std::map<std::string, std::string> fields;

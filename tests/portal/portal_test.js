@@ -368,6 +368,24 @@ const LAUNCH = {
     }
   });
 
+  await check('every link on the public pages leads somewhere', async () => {
+    const page = await newPage();
+    const links = new Set();
+    for (const url of ['/', '/rounds/3n-iol-2020', '/rounds/3n-iol-2020/groups/G003', '/products/IOL-041',
+      '/enterprises/E06', '/institutions/BJ-H1', '/flags', '/observers', '/data', '/watch', '/search?q=beijing']) {
+      await page.goto(url);
+      for (const href of await page.$$eval('a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')))) links.add(href);
+    }
+    assert.ok(links.size > 50, `only ${links.size} links`);
+    const broken = [];
+    for (const href of links) {
+      const r = await fetch(server.base + href, { redirect: 'manual' });
+      if (r.status >= 400) broken.push(`${href} ${r.status}`);
+    }
+    assert.deepStrictEqual(broken, []);
+    await page.context().close();
+  });
+
   await check('the pages made no request beyond the server and raised no script error', async () => {
     assert.deepStrictEqual(offsite, []);
   });

@@ -9,8 +9,9 @@
     var labels = data.labels || [];
     var xs = labels.map(function (_, i) { return i; });
     var width = Math.max(280, el.clientWidth || 600);
+    var narrow = width < 600;  // a phone: labels turned so that they do not overlap
     var axisX = { values: function (u, ticks) { return ticks.map(function (t) { return labels[t] || ""; }); },
-                  splits: function () { return xs; } };
+                  splits: function () { return xs; }, rotate: narrow ? -60 : 0, size: narrow ? 150 : 50 };
     var opts, series;
     if (el.dataset.chart === "bars") {
       opts = { width: width, height: 280,

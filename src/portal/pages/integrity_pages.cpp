@@ -1,6 +1,7 @@
 // Red flags computed on the platform's own OCDS data, explained, by buyer and by enterprise.
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "integrity/applicability.hpp"
 #include "integrity/flags.hpp"
@@ -69,25 +70,32 @@ ApiResponse flags_page(PortalCore& core, PageContext& c) {
   const json& results = (*run)["results"];
   const json& names = (*run)["names"];
   const long processes = (*run)["processes"];
+  std::set<std::string> institutions, enterprises;  // the parties that have a page
+  for (const auto& r : rounds) {
+    auto d = core.round_data(c, r.value("id", ""));
+    for (const auto& [id, row] : d->institutions) institutions.insert(id);
+    for (const auto& [id, row] : d->enterprises) enterprises.insert(id);
+  }
   json indicators = json::array();
   for (const char* code : kCodes) {
     json by_buyer = json::array(), by_enterprise = json::array(), by_process = json::array(),
          by_category = json::array();
-    auto collect = [&](const char* group, json& into, const char* link_prefix) {
+    auto collect = [&](const char* group, json& into, const char* link_prefix,
+                       const std::set<std::string>* pages) {
       if (!results.contains(group)) return;
       for (const auto& [id, codes] : results[group].items()) {
         if (!codes.contains(code)) continue;
         json row = {{"id", id},
                     {"name", names.value(id, id)},
                     {"value", figure(codes[code].get<double>())}};
-        if (link_prefix) row["href"] = std::string(link_prefix) + url_part(id);
+        if (pages && pages->count(id)) row["href"] = std::string(link_prefix) + url_part(id);
         into.push_back(row);
       }
     };
-    collect("Buyer", by_buyer, "/institutions/");
-    collect("ProcuringEntity", by_buyer, nullptr);
-    collect("Tenderer", by_enterprise, "/enterprises/");
-    collect("Category", by_category, nullptr);
+    collect("Buyer", by_buyer, "/institutions/", &institutions);
+    collect("ProcuringEntity", by_buyer, nullptr, nullptr);
+    collect("Tenderer", by_enterprise, "/enterprises/", &enterprises);
+    collect("Category", by_category, nullptr, nullptr);
     if (results.contains("OCID"))
       for (const auto& [ocid, codes] : results["OCID"].items())
         if (codes.contains(code))
@@ -110,6 +118,10 @@ ApiResponse flags_page(PortalCore& core, PageContext& c) {
          {"enterprises", by_enterprise},
          {"processes", by_process},
          {"categories", by_category},
+         {"hasBuyers", !by_buyer.empty()},
+         {"hasEnterprises", !by_enterprise.empty()},
+         {"hasProcesses", !by_process.empty()},
+         {"hasCategories", !by_category.empty()},
          {"figures", figures},
          {"flagged", !by_buyer.empty() || !by_enterprise.empty() || !by_process.empty() ||
                          !by_category.empty()}});

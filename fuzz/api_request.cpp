@@ -5,33 +5,14 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
-#include "core/clock.hpp"
-#include "fuzz_common.hpp"
-#include "io/temp_dir.hpp"
-#include "server/api.hpp"
+#include "fuzz_platform.hpp"
 
 using namespace procura;
 
 namespace {
 
-struct Platform {
-  TempDir dir{"", "procura-fuzz-api"};
-  std::unique_ptr<PlatformStore> store = open_sqlite_platform_store((dir.path() / "db").string());
-  KeyStore keys{(dir.path() / "keys").string()};
-  Api api{*store, keys};
-
-  Platform() {
-    const std::pair<const char*, Role> users[] = {
-        {"office", Role::kOffice},         {"hospital", Role::kInstitution},
-        {"enterprise", Role::kEnterprise}, {"expert", Role::kExpert},
-        {"observer", Role::kObserver},     {"auditor", Role::kAuditor}};
-    for (const auto& [id, role] : users)
-      api.add_user(id, id, role, id == std::string("enterprise") ? "E01" : "BJ-H1", "password");
-    const std::string demo = fuzz::source_dir() + "/examples/iol-3n-2020";
-    api.import_round_folder(demo, "", "", "", "", true);
-    api.open_and_award("3n-iol-2020");
-    api.import_round_folder(demo, "open", add_days(utc_now(), 30), add_days(utc_now(), 31),
-                            add_days(utc_now(), 40), false);
+struct Platform : fuzz::FuzzPlatform {
+  Platform() : FuzzPlatform("procura-fuzz-api") {
     api.act_as("office", "POST", "/api/rounds",
                R"({"id": "draft", "title": "t", "buyer": {"id": "B", "name": "B"},
                    "profile": "alliance-3n-iol-2020", "timeline": {"bidDeadline": "2099-01-01T00:00:00Z",

@@ -5,47 +5,24 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
-#include "core/clock.hpp"
-#include "fuzz_common.hpp"
-#include "io/temp_dir.hpp"
+#include "fuzz_platform.hpp"
 #include "portal/portal.hpp"
-#include "server/api.hpp"
 
 using namespace procura;
 
 namespace {
 
-struct Platform {
-  TempDir dir{"", "procura-fuzz-portal"};
-  std::unique_ptr<PlatformStore> store = open_sqlite_platform_store((dir.path() / "db").string());
-  KeyStore keys{(dir.path() / "keys").string()};
-  Api api{*store, keys};
+struct Platform : fuzz::FuzzPlatform {
   std::map<std::string, std::string> tokens;  // user -> session token
   std::unique_ptr<Portal> portal;
 
-  Platform() {
-    const std::pair<const char*, Role> users[] = {{"office", Role::kOffice},
-                                                  {"hospital", Role::kInstitution},
-                                                  {"enterprise", Role::kEnterprise},
-                                                  {"expert", Role::kExpert},
-                                                  {"observer", Role::kObserver}};
-    for (const auto& [id, role] : users)
-      api.add_user(id, id, role,
-                   id == std::string("enterprise") ? "E01"
-                   : id == std::string("expert")   ? "X01"
-                                                   : "BJ-H1",
-                   "password");
-    const std::string demo = fuzz::source_dir() + "/examples/iol-3n-2020";
-    api.import_round_folder(demo, "", "", "", "", true);
-    api.open_and_award("3n-iol-2020");
-    api.import_round_folder(demo, "open", add_days(utc_now(), 30), add_days(utc_now(), 31),
-                            add_days(utc_now(), 40), false);
-    api.import_round_folder(demo, "draft", add_days(utc_now(), 60), add_days(utc_now(), 61),
+  Platform() : FuzzPlatform("procura-fuzz-portal") {
+    api.import_round_folder(demo_dir(), "draft", add_days(utc_now(), 60), add_days(utc_now(), 61),
                             add_days(utc_now(), 70), false, true);
     for (const char* round : {"3n-iol-2020", "open"})
       api.act_as("office", "POST", std::string("/api/rounds/") + round + "/observers",
                  R"({"user": "observer"})");
-    for (const auto& [id, role] : users) {
+    for (const auto& [id, role] : users()) {
       ApiResponse r = api.handle(make_request(
           "POST", "/api/login", {}, nlohmann::json{{"user", id}, {"password", "password"}}.dump()));
       tokens[id] = nlohmann::json::parse(r.body).value("token", "");

@@ -243,15 +243,16 @@ struct Portal::Impl : PortalCore {
     json j = json::parse(r.body, nullptr, false);
     if (r.status < 400) return j;
     std::map<std::string, std::string> fields;
-    std::string message = r.body;
+    std::string message = r.body, code;
     if (j.is_object() && j.contains("error")) {
       const json& e = j["error"];
       message = e.value("message", "");
+      code = e.value("code", "");
       if (e.contains("problems") && e["problems"].is_array())
         for (const auto& p : e["problems"]) fields[p.value("field", "")] = p.value("message", "");
       if (!e.value("field", "").empty()) fields[e.value("field", "")] = message;
     }
-    throw FormError(r.status, message, fields);
+    throw FormError(r.status, message, fields, code);
   }
 
   std::vector<json> rounds(const PageContext& c) override {

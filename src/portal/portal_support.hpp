@@ -29,8 +29,10 @@ struct PageError : std::runtime_error {
 struct FormError : std::runtime_error {
   int status;
   std::map<std::string, std::string> fields;  // field -> message
-  FormError(int s, const std::string& message, std::map<std::string, std::string> f)
-      : std::runtime_error(message), status(s), fields(std::move(f)) {}
+  std::string code;                           // the API's error code ("invalid", "wrong_phase")
+  FormError(int s, const std::string& message, std::map<std::string, std::string> f,
+            std::string c = "")
+      : std::runtime_error(message), status(s), fields(std::move(f)), code(std::move(c)) {}
 };
 
 // Who is asking, in which language, with which form.

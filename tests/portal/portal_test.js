@@ -8,7 +8,7 @@
 const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
-const { checks, client, startServer, database } = require('../server/lib');
+const { checks, client, startServer, database, iso, sleep } = require('../server/lib');
 
 const [procura, root, work] = process.argv.slice(2);
 const { chromium } = require(path.resolve(root, 'tools', 'node_modules', 'playwright-core'));
@@ -37,10 +37,10 @@ const LAUNCH = {
     return page;
   };
   const shot = (page, name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-  const signIn = async (page, user) => {
+  const signIn = async (page, user, password = `demo-${user}`) => {
     await page.goto('/login');
     await page.getByLabel('User name').fill(user);
-    await page.getByLabel('Password').fill(`demo-${user}`);
+    await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/workspace');
   };
@@ -241,6 +241,64 @@ const LAUNCH = {
     await page.context().close();
   });
 
+  await check('the office opens and awards a round from its workspace; a panel expert sets an access price', async () => {
+    const office = (await call('POST', '/api/login', { body: { user: 'office', password: 'demo-office' } })).json.token;
+    const enterprise = (await call('POST', '/api/login', { body: { user: 'enterprise', password: 'demo-enterprise' } })).json.token;
+    const R = 'portal1';
+    const created = Date.now();
+    const round = { id: R, title: 'Portal test round', currency: 'CNY', buyer: { id: 'ALLIANCE', name: 'Alliance' }, attributes: ['material'],
+      profile: 'alliance-3n-iol-2020',
+      timeline: { basePeriod: '2025', bidDeadline: iso(4000), bidOpening: iso(5000), negotiationEnd: iso(9000), contractStart: '2027-01-01' } };
+    const post = async (url, body) => {
+      const r = await call('POST', url, { token: office, body });
+      assert.ok(r.status < 300, `${url}: ${r.text}`);
+      return r.json;
+    };
+    await post('/api/rounds', round);
+    await post(`/api/rounds/${R}/regions`, [{ region_id: 'N' }]);
+    await post(`/api/rounds/${R}/institutions`, [{ institution_id: 'BJ-H1', region_id: 'N' }]);
+    await post(`/api/rounds/${R}/enterprises`, ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterprise_id: e })));
+    const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ product_id: `P${i + 1}`, enterprise_id: e, category: 'IOL', basic: ['acrylic'], registration_id: `R${i}` }));
+    products.push({ product_id: 'P5', enterprise_id: 'E01', category: 'IOL', basic: ['PMMA'], registration_id: 'R5' });
+    await post(`/api/rounds/${R}/products`, products);
+    await post(`/api/rounds/${R}/history`, products.map((p) => ({ product_id: p.product_id, region_id: 'N', price: '1000', quantity: 100 })));
+    await post(`/api/rounds/${R}/ceilings`, products.map((p) => ({ product_id: p.product_id, max_price: '1000.00' })));
+    await post(`/api/rounds/${R}/demand`, products.map((p) => ({ institution_id: 'BJ-H1', product_id: p.product_id, quantity: 100 })));
+    await post(`/api/rounds/${R}/publish`);
+    const panel = await post(`/api/rounds/${R}/panel`, { size: 2, seed: 'portal1-seed' });
+    await post('/api/users', { id: 'panelist', role: 'expert', org: panel.members[0].id, password: 'panelist-1' });
+    const bid = await call('POST', `/api/rounds/${R}/bids`, { token: enterprise, body: { product_id: 'P1', price: '900' } });
+    assert.strictEqual(bid.status, 201, bid.text);
+    await sleep(Math.max(0, created + 5500 - Date.now()));  // past the opening time
+
+    const page = await newPage();
+    await signIn(page, 'office');
+    await page.locator(`#round-${R}`).getByRole('button', { name: 'Open the bids' }).click();
+    await page.waitForURL('**done=open**');
+    assert.strictEqual((await call('GET', `/api/rounds/${R}`)).json.status, 'opened');
+
+    const expert = await newPage();
+    await signIn(expert, 'panelist', 'panelist-1');
+    const form = () => expert.locator(`#round-${R} form`, { hasText: 'Set an access price' });
+    await form().getByLabel('Product').fill('P5');
+    await form().getByLabel('Access price').fill('abc');
+    await form().getByRole('button', { name: 'Set price' }).click();
+    assert.ok(await expert.locator(`#round-${R} .field-error`).count() > 0, 'the refusal is shown in the form');
+    await form().getByLabel('Access price').fill('950.00');
+    await form().getByRole('button', { name: 'Set price' }).click();
+    await expert.waitForURL('**done=access-price**');
+    await expert.context().close();
+
+    await sleep(Math.max(0, created + 9500 - Date.now()));  // past the end of the negotiation
+    await page.goto('/workspace');
+    await page.locator(`#round-${R}`).getByRole('button', { name: 'Run the award' }).click();
+    await page.waitForURL('**done=award**');
+    await page.goto(`/rounds/${R}`);
+    assert.strictEqual(await page.locator('#metrics-h').count(), 1, 'the results are published');
+    assert.match(await page.locator('#neg-h + .table-wrap').innerText(), /P5/);
+    await page.context().close();
+  });
+
   await check('anyone follows a product and an enterprise; the watchlist and its Atom feed list them', async () => {
     const page = await newPage();
     await page.goto('/products/IOL-041');
@@ -351,6 +409,14 @@ const LAUNCH = {
     assert.strictEqual(login.status, 401);
     assert.match(login.text, /Unknown user or wrong password/);
     assert.strictEqual(await auditSeq(), before, 'nothing was written');
+    // A refusal in another language names its kind in that language, with the API's detail.
+    const signin = await fetch(server.base + '/login', { method: 'POST', body: 'user=enterprise&password=demo-enterprise', headers: form, redirect: 'manual' });
+    const session = /procura_session=[^;]+/.exec(signin.headers.get('set-cookie'))[0];
+    const afterLogin = await auditSeq();
+    const mn = await call('POST', '/workspace/rounds/3n-iol-2021/bid', { raw: 'product_id=IOL-001&price=abc', headers: { ...form, Cookie: `${session}; lang=mn` } });
+    assert.strictEqual(mn.status, 422);
+    assert.match(mn.text, /id="f-3n-iol-2021-bid-price-error">Утга буруу байна\. — &apos;price&apos; must be a positive decimal/);
+    assert.strictEqual(await auditSeq(), afterLogin, 'nothing was written');
   });
 
   await check('every public page renders in every language with nothing left untranslated', async () => {

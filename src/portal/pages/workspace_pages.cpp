@@ -316,8 +316,15 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
     }
     return redirect("/workspace?done=" + form + "#round-" + url_part(round_id));
   } catch (const FormError& e) {
-    FailedForm failed{round_id, form, e.what(), c.form, e.fields};
-    if (form == "demand-csv") failed.errors = {{"csv", e.what()}};  // the file is the one field
+    // The API's reasons are English; other languages get the reason's kind in their words first.
+    auto local = [&](const std::string& text) {
+      const std::string key = "form_error_" + e.code;
+      if (c.lang == "en" || c.t(key) == key) return text;
+      return c.t(key) + " — " + text;
+    };
+    FailedForm failed{round_id, form, local(e.what()), c.form, {}};
+    for (const auto& [field, text] : e.fields) failed.errors[field] = local(text);
+    if (form == "demand-csv") failed.errors = {{"csv", failed.message}};  // the file is the one field
     return workspace(core, c, &failed, e.status >= 400 && e.status < 500 ? e.status : 422);
   }
 }

@@ -2,7 +2,8 @@
 # HTTP benchmarks of `procura serve` with wrk on loopback (64 connections, 2 wrk threads):
 #   1. GET a compiled record package (the demo round's OCDS records)
 #   2. GET a page of 100 items of the changes feed
-#   3. POST bids (each acknowledged only once durable: SQLite synchronous=FULL or a PostgreSQL
+#   3. GET portal pages (home, a round, a product) as HTML
+#   4. POST bids (each acknowledged only once durable: SQLite synchronous=FULL or a PostgreSQL
 #      commit), replacing E01's bids in the open demo round
 # Usage: bench/server_bench.sh BUILD/procura [SECONDS]   (PGURL set: on that PostgreSQL database;
 # THREADS: the server's threads, default 8: a request waiting for its commit holds one)
@@ -35,6 +36,9 @@ run() {  # run NAME URL [wrk options]
 run "GET record package, gzip" "$base/api/rounds/3n-iol-2020/ocds/records" -H "Accept-Encoding: gzip"
 run "GET record package, plain" "$base/api/rounds/3n-iol-2020/ocds/records"
 run "GET feed page (100 items)" "$base/api/feed?offset=2000&limit=100"
+run "GET portal: home" "$base/"
+run "GET portal: round page" "$base/rounds/3n-iol-2020"
+run "GET portal: product page" "$base/products/IOL-041"
 token=$(curl -s -X POST "$base/api/login" -d '{"user":"enterprise","password":"demo-enterprise"}' | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).token))")
 products=$(curl -s "$base/api/rounds/3n-iol-2021/products?limit=10000" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).items.filter(p=>p.enterprise_id==='E01').map(p=>p.product_id).join(' ')))")
 PROCURA_TOKEN=$token PROCURA_PRODUCTS=$products run "POST bid (durable)" "$base/api/rounds/3n-iol-2021/bids" -s "$here/wrk_bids.lua"

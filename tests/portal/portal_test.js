@@ -233,6 +233,22 @@ const LAUNCH = {
     const observers = (await call('GET', '/api/rounds/3n-iol-2022/observers')).json.items;
     assert.ok(observers.some((o) => o.user === 'observer'));
     await shot(page, 'workspace-office');
+    // The reference price list, uploaded as a CSV file: a bad file is refused at the field.
+    const refs = path.join(work, 'refs.csv');
+    const header = 'classification_scheme,classification_id,unit,price,currency,source,sources\n';
+    fs.writeFileSync(refs, `${header}GMDN,35658,piece,a lot,CNY,Test list,4\n`);
+    const upload = async () => {
+      await page.locator('#reference-prices input[type=file]').setInputFiles(refs);
+      await page.waitForFunction(() => document.querySelector('#refs-csv-text').value.includes('Test list'));
+      await page.locator('#reference-prices').getByRole('button', { name: 'Upload' }).click();
+    };
+    await upload();
+    assert.match(await page.locator('#refs-csv-error').innerText(), /price/);
+    fs.writeFileSync(refs, `${header}GMDN,35658,piece,1000.00,CNY,Test list,4\n`);
+    await upload();
+    await page.waitForURL('**done=reference-prices**');
+    const product = (await call('GET', '/products/IOL-041')).text;
+    assert.strictEqual(/data-figure="mpr">([^<]+)</.exec(product)[1], '0.66', '658.13 / 1000.00');
     // The office moves the draft round on: published for bidding.
     await page.locator('#round-3n-iol-2022').getByRole('button', { name: 'Publish for bidding' }).click();
     await page.waitForURL('**done=publish**');

@@ -186,15 +186,24 @@ ApiResponse workspace(PortalCore& core, PageContext& c, const FailedForm* failed
                {"is_" + c.role(), true},
                {"done", done.empty() ? "" : c.t("done_" + done)},
                {"title", c.t("nav_workspace")}};
+  if (c.role() == "office") {
+    json form = form_view("platform", "reference-prices", failed);
+    form["action"] = "/workspace/reference-prices";
+    form["count"] =
+        c.count(core.get(c, "/api/reference-prices", {{"limit", "1"}}).value("total", 0L));
+    view["referencePrices"] = form;
+  }
   if (failed) view["error"] = failed->message;
   for (auto& [k, v] : extra.items()) view[k] = v;
   return core.html(c, "workspace", view, status);
 }
 
-// Rows of a CSV text with a header (product_id, quantity[, by_brand]), as demand rows of `org`.
-json demand_rows_from_csv(const std::string& text, const std::string& org) {
+// The rows of an uploaded CSV text (its header names the columns; `required` must be among them),
+// each with the `fixed` fields set. Errors name the file, the line and the column.
+json rows_from_csv(const std::string& text, const std::string& file_name,
+                   std::initializer_list<const char*> required, const json& fixed) {
   TempDir dir("", "procura-upload");
-  const auto file = dir.path() / "demand.csv";
+  const auto file = dir.path() / file_name;
   std::ofstream(file, std::ios::binary) << text;
   json rows = json::array();
   std::vector<std::string> header;
@@ -202,18 +211,18 @@ json demand_rows_from_csv(const std::string& text, const std::string& org) {
       file.string(),
       [&](const std::vector<std::string>& h) {
         header = h;
-        for (const char* need : {"product_id", "quantity"})
+        for (const char* need : required)
           if (std::find(h.begin(), h.end(), need) == h.end())
-            throw InputError("demand.csv", 1, need,
+            throw InputError(file_name, 1, need,
                              std::string("the header must name '") + need + "'");
       },
       [&](const CsvRow& row) {
-        json r = {{"institution_id", org}};
+        json r = fixed;
         for (std::size_t i = 0; i < header.size() && i < row.fields.size(); ++i)
-          if (!row.fields[i].empty() && header[i] != "institution_id") r[header[i]] = row.fields[i];
+          if (!row.fields[i].empty() && !fixed.contains(header[i])) r[header[i]] = row.fields[i];
         rows.push_back(r);
       });
-  if (rows.empty()) throw InputError("demand.csv", 2, "", "the file has no rows");
+  if (rows.empty()) throw InputError(file_name, 2, "", "the file has no rows");
   return rows;
 }
 
@@ -240,9 +249,15 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
     b["institution_id"] = org;
     return json::array({b});
   }
-  if (form == "demand-csv") {
+  if (form == "demand-csv" || form == "reference-prices") {
     try {
-      return demand_rows_from_csv(c.field("csv"), org);
+      if (form == "reference-prices")
+        return rows_from_csv(
+            c.field("csv"), "reference_prices.csv",
+            {"classification_scheme", "classification_id", "unit", "price", "currency", "source"},
+            json::object());
+      return rows_from_csv(c.field("csv"), "demand.csv", {"product_id", "quantity"},
+                           {{"institution_id", org}});
     } catch (const InputError& e) {
       throw FormError(422, e.what(), {{"csv", e.what()}});
     }
@@ -275,6 +290,7 @@ std::string target_of(const std::string& round_id, const std::string& form) {
                                                               {"access-price", "/access_prices"},
                                                               {"observation", "/observations"},
                                                               {"report", "/observer-reports"}};
+  if (form == "reference-prices") return "/api/reference-prices";  // the platform's, not a round's
   auto it = kTargets.find(form);
   return it == kTargets.end() ? "" : round_path(round_id) + it->second;
 }
@@ -314,7 +330,9 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
                          {{"done", c.t("done_demand")}, {"demandFlags", flags}});
       }
     }
-    return redirect("/workspace?done=" + form + "#round-" + url_part(round_id));
+    return redirect(
+        "/workspace?done=" + form +
+        (form == "reference-prices" ? "#reference-prices" : "#round-" + url_part(round_id)));
   } catch (const FormError& e) {
     // The API's reasons are English; other languages get the reason's kind in their words first.
     auto local = [&](const std::string& text) {
@@ -324,7 +342,8 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
     };
     FailedForm failed{round_id, form, local(e.what()), c.form, {}};
     for (const auto& [field, text] : e.fields) failed.errors[field] = local(text);
-    if (form == "demand-csv") failed.errors = {{"csv", failed.message}};  // the file is the one field
+    if (form == "demand-csv" || form == "reference-prices")
+      failed.errors = {{"csv", failed.message}};  // the file is the one field
     return workspace(core, c, &failed, e.status >= 400 && e.status < 500 ? e.status : 422);
   }
 }
@@ -367,6 +386,9 @@ void add_workspace_pages(PortalCore& core) {
   core.page("GET", "/workspace", [p](PageContext& c, const Params&) { return workspace(*p, c); });
   core.page("POST", "/workspace/rounds/{id}/{form}",
             [p](PageContext& c, const Params& a) { return act(*p, c, a[0], a[1]); });
+  core.page("POST", "/workspace/reference-prices", [p](PageContext& c, const Params&) {
+    return act(*p, c, "platform", "reference-prices");
+  });
 }
 
 }  // namespace procura

@@ -35,7 +35,7 @@ run() {  # run NAME URL [wrk options]
 
 run "GET record package, gzip" "$base/api/rounds/3n-iol-2020/ocds/records" -H "Accept-Encoding: gzip"
 run "GET record package, plain" "$base/api/rounds/3n-iol-2020/ocds/records"
-run "GET feed page (100 items)" "$base/api/feed?offset=2000&limit=100"
+run "GET feed page (100 items)" "$base/api/feed?offset=100&limit=100"
 run "GET portal: home" "$base/"
 run "GET portal: round page" "$base/rounds/3n-iol-2020"
 run "GET portal: product page" "$base/products/IOL-041"

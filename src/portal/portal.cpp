@@ -196,7 +196,8 @@ struct Portal::Impl : PortalCore {
   std::vector<Route> routes;
   std::mutex memo_mutex;
   std::map<std::string, std::shared_ptr<const json>> memos;
-  std::map<std::string, std::shared_ptr<const RoundData>> round_memo;
+  // Each round's data with the version it was read at (a round id -> (version, data)).
+  std::map<std::string, std::pair<std::string, std::shared_ptr<const RoundData>>> round_memo;
 
   explicit Impl(Api& a) : api(a), messages(builtin_web_files()), renderer(builtin_web_files()) {
     for (const auto& f : builtin_web_files()) {
@@ -284,14 +285,17 @@ struct Portal::Impl : PortalCore {
   std::shared_ptr<const RoundData> round_data(const PageContext& c,
                                               const std::string& id) override {
     json round = get(c, "/api/rounds/" + url_part(id));
-    const std::string key = id + "|" + round.value("status", "") + "|" +
-                            round.value("resultsFile", "") + "|" +
-                            std::to_string(round.value("awardRuns", 0));
-    const bool frozen = round.value("status", "draft") != "draft";
-    if (frozen) {
+    // The version of what a page shows of the round: its stage, and its award; a draft's tables
+    // change with any write, so its version is the audit log's length.
+    std::string version = round.value("status", "") + "|" + round.value("phase", "") + "|" +
+                          round.value("resultsFile", "") + "|" +
+                          std::to_string(round.value("awardRuns", 0));
+    if (round.value("status", "draft") == "draft")
+      version += "|" + std::to_string(get(c, "/api/audit/head").value("seq", 0L));
+    {
       std::lock_guard lock(memo_mutex);
-      auto it = round_memo.find(key);
-      if (it != round_memo.end()) return it->second;
+      auto it = round_memo.find(id);
+      if (it != round_memo.end() && it->second.first == version) return it->second.second;
     }
     auto d = std::make_shared<RoundData>();
     d->round = round;
@@ -314,8 +318,7 @@ struct Portal::Impl : PortalCore {
     index("enterprises", "enterprise_id", d->enterprises);
     index("institutions", "institution_id", d->institutions);
     index("regions", "region_id", d->regions);
-    if (frozen) {
-      d->indexed = true;
+    {
       for (auto& h : table(c, id, "history", {})) {
         const std::string product = h.value("product_id", "");
         d->history_of[product].push_back(std::move(h));
@@ -341,7 +344,7 @@ struct Portal::Impl : PortalCore {
           if (offset + 10000 >= page.value("total", 0L)) break;
         }
       std::lock_guard lock(memo_mutex);
-      round_memo[key] = d;
+      round_memo[id] = {version, d};
     }
     return d;
   }

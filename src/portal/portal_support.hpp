@@ -73,16 +73,16 @@ struct PageContext {
 using Params = std::vector<std::string>;
 using PageHandler = std::function<ApiResponse(PageContext&, const Params&)>;
 
-// A round's published results and tables, read once (they never change after the award).
+// A round's published results and tables, read once per version of the round (its stage, its
+// award, and for a draft every write).
 struct RoundData {
   json round;    // the round document
   json results;  // the results report (null before the award)
   std::map<std::string, json> products, enterprises, institutions, regions;  // by id
   std::map<std::string, std::string> group_of;          // product -> group (results)
   std::map<std::string, const json*> award_of, bid_of;  // product -> its award, its bid (results)
-  // Base-period history by product and reported demand by institution, kept once the round is
-  // past its draft (its tables no longer change): pages never scan whole tables.
-  bool indexed = false;
+  // Base-period history by product, reported demand and agreed volumes by institution, products
+  // by enterprise: pages never scan whole tables.
   std::map<std::string, std::vector<json>> history_of;  // product -> history rows
   std::map<std::string, std::vector<std::pair<std::string, std::string>>>
       demand_of;  // institution -> (product, quantity)
@@ -110,7 +110,7 @@ class PortalCore {
                     const json& body) = 0;
   // Every round (documents, in creation order).
   virtual std::vector<json> rounds(const PageContext& c) = 0;
-  // A round with its results and tables (kept once the round is past its draft).
+  // A round with its results and tables (kept until the round changes).
   virtual std::shared_ptr<const RoundData> round_data(const PageContext& c,
                                                       const std::string& id) = 0;
   // Every row of a round's table (paged through the API).

@@ -226,6 +226,7 @@ struct Api::Impl : ApiCore {
   std::map<std::string, ApiResponse> files_memo;                     // key -> file
   std::map<std::string, std::pair<long, ApiResponse>> records_memo;  // round -> (releases, package)
   std::map<std::string, std::shared_ptr<const json>> allocations_memo;  // key -> agreed volumes
+  std::map<std::string, ApiResponse> feed_memo;  // "offset/limit" -> a full page
 
   Impl(PlatformStore& s, KeyStore& k) : store(s), keys(k) {
     add_routes();
@@ -975,17 +976,37 @@ struct Api::Impl : ApiCore {
     return r;
   }
 
+  // A full page of the feed never changes (the feed only grows, in commit order): full pages are
+  // kept with their gzip form and tag, up to kFeedPagesKept of them.
+  static constexpr std::size_t kFeedPagesKept = 1024;
+
   ApiResponse feed(const ApiRequest& r) {
     const long offset = query_number(r, "offset", 0, 1L << 60),
                limit = query_number(r, "limit", 100, 1000);
+    const std::string key = std::to_string(offset) + "/" + std::to_string(limit);
+    {
+      std::lock_guard lock(memo_mutex);
+      auto it = feed_memo.find(key);
+      if (it != feed_memo.end()) return it->second;
+    }
+    ApiResponse page = feed_page(offset, limit);
+    if (!page.shared) return page;
+    std::lock_guard lock(memo_mutex);
+    if (feed_memo.size() >= kFeedPagesKept) feed_memo.clear();
+    feed_memo.emplace(key, page);
+    return page;
+  }
+
+  ApiResponse feed_page(long offset, long limit) {
     // Written directly: each revision's data is stored as JSON text and goes out unchanged.
     auto text = [](const std::string& s) { return json(s).dump(); };
     ApiResponse out;
     std::string& b = out.body;
     b = "{\"items\":[";
-    long next = offset;
+    long next = offset, items = 0;
     for (const auto& o : store.feed(offset, limit)) {
       if (next != offset) b += ',';
+      ++items;
       b += "{\"offset\":" + std::to_string(o.seq) + ",\"kind\":" + text(o.kind) +
            ",\"id\":" + text(o.id) + ",\"round\":" + text(o.round_id) +
            ",\"rev\":" + std::to_string(o.rev) + ",\"at\":" + text(o.at) + ",\"data\":" + o.data +
@@ -994,6 +1015,11 @@ struct Api::Impl : ApiCore {
     }
     b += "],\"next\":" +
          text("/api/feed?offset=" + std::to_string(next) + "&limit=" + std::to_string(limit)) + "}";
+    if (items < limit) return out;  // the last page: it grows
+    out.headers.emplace_back("ETag", etag_of(out.body));
+    out.gzipped = std::make_shared<const std::string>(gzip(out.body));
+    out.shared = std::make_shared<const std::string>(std::move(out.body));
+    out.body.clear();
     return out;
   }
 

@@ -102,6 +102,18 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     }
     assert(seen > 1000, `feed has ${seen}`);
     for (const k of ['round', 'products', 'demand', 'bid', 'release']) assert(kinds.has(k), k);
+    // A full page never changes: it is kept, tagged and answered the same (and gzipped on
+    // request); the last page is read afresh.
+    const full = await call('GET', '/api/feed?offset=100&limit=100');
+    assert.strictEqual(full.json.items.length, 100);
+    const tag = full.headers.get('etag');
+    assert.ok(tag, 'a full page has an ETag');
+    const again = await call('GET', '/api/feed?offset=100&limit=100', { headers: { 'If-None-Match': tag } });
+    assert.strictEqual(again.status, 304);
+    const zipped = await call('GET', '/api/feed?offset=100&limit=100', { headers: { 'Accept-Encoding': 'gzip' } });
+    assert.deepStrictEqual(zipped.json, full.json);
+    const end = await call('GET', `/api/feed?offset=${last - 3}&limit=100`);
+    assert.strictEqual(end.json.items.length, 3);
   });
 
   await check('ETags: an unchanged resource answers 304', async () => {

@@ -440,10 +440,8 @@ ApiResponse product_page(PortalCore& core, PageContext& c, const std::string& pi
     Wide paid = 0;
     Units quantity = 0;
     const auto kept = d->history_of.find(pid);
-    const std::vector<json> history =
-        d->indexed ? (kept == d->history_of.end() ? std::vector<json>() : kept->second)
-                   : core.table(c, rid, "history", {{"product_id", pid}});
-    for (const auto& h : history) {
+    static const std::vector<json> kNone;
+    for (const auto& h : kept == d->history_of.end() ? kNone : kept->second) {
       const auto price = parse_price(text_of(h, "price"));
       const auto q = parse_units(text_of(h, "quantity"));
       if (price && q) {
@@ -534,14 +532,9 @@ ApiResponse enterprise_page(PortalCore& core, PageContext& c, const std::string&
     if (!d->enterprises.count(eid)) continue;
     name = name_of(d->enterprises, eid);
     json products = json::array(), bids = json::array(), awards = json::array();
-    std::vector<std::string> own;
-    if (d->indexed) {
-      if (auto kept = d->products_of.find(eid); kept != d->products_of.end()) own = kept->second;
-    } else {
-      for (const auto& [pid, p] : d->products)
-        if (text_of(p, "enterprise_id") == eid) own.push_back(pid);
-    }
-    for (const auto& pid : own) {
+    const auto kept = d->products_of.find(eid);
+    static const std::vector<std::string> kNone;
+    for (const auto& pid : kept == d->products_of.end() ? kNone : kept->second) {
       const json& p = d->products.at(pid);
       products.push_back({{"id", pid},
                           {"href", "/products/" + url_part(pid)},
@@ -591,30 +584,14 @@ ApiResponse institution_page(PortalCore& core, PageContext& c, const std::string
     name = name_of(d->institutions, iid);
     region = name_of(d->regions, text_of(inst->second, "region_id"));
     std::map<std::string, std::pair<std::string, std::string>> rows;  // product -> (demand, agreed)
-    if (d->indexed) {
-      auto kept = d->demand_of.find(iid);
-      if (kept != d->demand_of.end())
-        for (const auto& [product, quantity] : kept->second) rows[product].first = quantity;
-    } else {
-      for (const auto& line : core.table(c, rid, "demand", {{"institution_id", iid}}))
-        rows[text_of(line, "product_id")].first = text_of(line, "quantity");
-    }
+    if (auto kept = d->demand_of.find(iid); kept != d->demand_of.end())
+      for (const auto& [product, quantity] : kept->second) rows[product].first = quantity;
     Units reported = 0, agreed = 0;
-    if (d->indexed) {
-      auto kept = d->agreed_of.find(iid);
-      if (kept != d->agreed_of.end())
-        for (const auto& [product, units] : kept->second) {
-          rows[product].second = std::to_string(units);
-          agreed += units;
-        }
-    } else if (!d->results.is_null()) {
-      const json items = core.items(c, "/api/rounds/" + url_part(rid) + "/allocations",
-                                    {{"institution", iid}, {"limit", "10000"}});
-      for (const auto& a : items) {
-        rows[a.value("product", "")].second = std::to_string(a.value("units", 0LL));
-        agreed += a.value("units", 0LL);
+    if (auto kept = d->agreed_of.find(iid); kept != d->agreed_of.end())
+      for (const auto& [product, units] : kept->second) {
+        rows[product].second = std::to_string(units);
+        agreed += units;
       }
-    }
     json lines = json::array();
     for (const auto& [pid, q] : rows) {
       if (auto n = parse_units(q.first)) reported += *n;

@@ -6,7 +6,8 @@
 #   4. POST bids (each acknowledged only once durable: SQLite synchronous=FULL or a PostgreSQL
 #      commit), replacing E01's bids in the open demo round
 # Usage: bench/server_bench.sh BUILD/procura [SECONDS]   (PGURL set: on that PostgreSQL database;
-# THREADS: the server's threads, default 8: a request waiting for its commit holds one)
+# THREADS: the server's connection threads, default 2; WRITERS: its threads for state-changing
+# requests, default 32 (a request waiting for its commit holds one); ONLY: a regular expression of the runs to make, e.g. ONLY=bid)
 set -euo pipefail
 procura=$(realpath "$1")
 seconds=${2:-10}
@@ -15,15 +16,16 @@ work=$(mktemp -d /tmp/procura-bench-XXXXXX)
 trap 'kill $server 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 db=${PGURL:-$work/bench.db}
-"$procura" serve --db "$db" --keys "$work/keys" --port "$port" --threads "${THREADS:-8}" --demo >"$work/log" 2>&1 &
+"$procura" serve --db "$db" --keys "$work/keys" --port "$port" --threads "${THREADS:-2}" --writers "${WRITERS:-32}" --demo >"$work/log" 2>&1 &
 server=$!
 for _ in $(seq 200); do grep -q serving "$work/log" && break; sleep 0.1; done
 base="http://127.0.0.1:$port"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); database: $([ -n "${PGURL:-}" ] && echo PostgreSQL || echo SQLite), server threads ${THREADS:-8}"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); database: $([ -n "${PGURL:-}" ] && echo PostgreSQL || echo SQLite), server threads ${THREADS:-2} + ${WRITERS:-32} writers"
 
 run() {  # run NAME URL [wrk options]
   local name=$1 url=$2
   shift 2
+  [[ -n ${ONLY:-} && ! $name =~ $ONLY ]] && return 0
   local out
   out=$(wrk -t2 -c64 -d"${seconds}s" --latency "$@" "$url")
   local rps p99 errors

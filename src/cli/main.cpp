@@ -346,9 +346,15 @@ int main(int argc, char** argv) {
                     "Folder of the server's keys (default: <db>.keys; keep it private)");
   serve->add_option("--address", serve_cmd.address, "Address to listen on")->capture_default_str();
   serve->add_option("--port", serve_cmd.port, "Port")->capture_default_str();
-  serve->add_option("--threads", serve_cmd.threads, "Threads serving requests")
+  serve->add_option("--threads", serve_cmd.threads, "Threads answering reads")
       ->capture_default_str()
       ->check(CLI::Range(1u, 64u));
+  serve
+      ->add_option("--writers", serve_cmd.writers,
+                   "Threads running state-changing requests; each waits for its durable commit, "
+                   "which it shares with the others waiting")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 256u));
   serve->add_flag("--demo", serve_cmd.demo,
                   "Into an empty database, load demo accounts for every role, the 2020 demo "
                   "round (awarded) and a 2021 round open for bids");

@@ -83,7 +83,7 @@ void load_demo(Api& api, const std::string& dir) {
 }  // namespace
 
 int run_serve(const ServeCommand& c) {
-  auto store = open_platform_store(c.db, static_cast<int>(c.threads) + 2);
+  auto store = open_platform_store(c.db, static_cast<int>(c.threads + c.writers / 2) + 2);
   if (c.keys.empty() && c.db.find("://") != std::string::npos)
     throw InputError("--keys", 0, "", "with a PostgreSQL database, give the keys' folder");
   KeyStore keys(c.keys.empty() ? c.db + ".keys" : c.keys);
@@ -94,6 +94,7 @@ int run_serve(const ServeCommand& c) {
   o.address = c.address;
   o.port = c.port;
   o.threads = c.threads;
+  o.writers = c.writers;
   Portal portal(api);
   auto handle = [&](const ApiRequest& r) {
     const bool to_api = r.path == "/api" || r.path.rfind("/api/", 0) == 0;

@@ -223,8 +223,13 @@ struct Api::Impl : ApiCore {
   std::vector<Route> routes;
   std::vector<std::shared_ptr<void>> modules;  // route modules (evaluation_routes.cpp)
   std::mutex memo_mutex;
-  std::map<std::string, ApiResponse> files_memo;                     // key -> file
-  std::map<std::string, std::pair<long, ApiResponse>> records_memo;  // round -> (releases, package)
+  std::map<std::string, ApiResponse> files_memo;  // key -> file
+  struct RecordsMemo {
+    long releases;          // the round's release count it was compiled from
+    std::uint64_t checked;  // store.changes() when that count was last read
+    ApiResponse answer;
+  };
+  std::map<std::string, RecordsMemo> records_memo;  // round -> its record package
   std::map<std::string, std::shared_ptr<const json>> allocations_memo;  // key -> agreed volumes
   std::map<std::string, ApiResponse> feed_memo;  // "offset/limit" -> a full page
 
@@ -347,12 +352,10 @@ struct Api::Impl : ApiCore {
                                         r.method + " " + r.path, r.body));
   }
 
-  ObjectRevision put(const std::string& kind, const std::string& id, const std::string& round_id,
-                     const json& data, const Caller& caller, const std::string& sealed = "",
-                     const std::string& owner = "") override {
-    ObjectRevision rev{0,           kind,   id,    round_id,       0,
-                       data.dump(), sealed, owner, caller.user_id, utc_now()};
-    return store.put(rev);
+  void put(const std::string& kind, const std::string& id, const std::string& round_id,
+           const json& data, const Caller& caller, const std::string& sealed = "",
+           const std::string& owner = "") override {
+    store.put({0, kind, id, round_id, 0, data.dump(), sealed, owner, caller.user_id, utc_now()});
   }
 
   json round_doc(const std::string& id) override {
@@ -918,13 +921,23 @@ struct Api::Impl : ApiCore {
   }
 
   // A round's record package changes only with its releases (never rewritten, only added):
-  // kept compiled, with its tag, until the round's release count changes.
+  // kept compiled, with its tag, until the round's release count changes; the count is read
+  // again only after the store's data changed.
   ApiResponse records(const std::string& round_id) {
+    const auto seen = store.changes();
+    {
+      std::lock_guard lock(memo_mutex);
+      auto it = records_memo.find(round_id);
+      if (it != records_memo.end() && it->second.checked == seen) return it->second.answer;
+    }
     const long version = store.count("release", round_id);
     {
       std::lock_guard lock(memo_mutex);
       auto it = records_memo.find(round_id);
-      if (it != records_memo.end() && it->second.first == version) return it->second.second;
+      if (it != records_memo.end() && it->second.releases == version) {
+        it->second.checked = std::max(it->second.checked, seen);
+        return it->second.answer;
+      }
     }
     ApiResponse r = compile_records(round_id);
     r.headers.emplace_back("ETag", etag_of(r.body));
@@ -932,7 +945,7 @@ struct Api::Impl : ApiCore {
     r.shared = std::make_shared<const std::string>(std::move(r.body));
     r.body.clear();
     std::lock_guard lock(memo_mutex);
-    records_memo[round_id] = {version, r};
+    records_memo[round_id] = {version, seen, r};
     return r;
   }
 

@@ -97,9 +97,9 @@ class ApiCore {
   // The round's latest document, or a 404.
   virtual json round_doc(const std::string& id) = 0;
   // Appends a revision of an object (see PlatformStore::put).
-  virtual ObjectRevision put(const std::string& kind, const std::string& id,
-                             const std::string& round_id, const json& data, const Caller& caller,
-                             const std::string& sealed = "", const std::string& owner = "") = 0;
+  virtual void put(const std::string& kind, const std::string& id, const std::string& round_id,
+                   const json& data, const Caller& caller, const std::string& sealed = "",
+                   const std::string& owner = "") = 0;
   // The round's data read as a round folder (opened bids included when asked).
   virtual LoadedRound load_round(const std::string& round_id, bool with_bids) = 0;
   // Keeps a route module alive as long as the API.

@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <asio/post.hpp>
+#include <asio/thread_pool.hpp>
 #include <restinio/all.hpp>
 
 namespace procura {
@@ -35,7 +37,8 @@ void serve(const RequestHandler& handle, const ServeOptions& o,
            const std::function<void()>& ready) {
   using traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
   const std::size_t max_body = o.max_body;
-  auto handler = [&handle, max_body](const restinio::request_handle_t& req) {
+  asio::thread_pool writers(std::max(1u, o.writers));
+  auto answer = [&handle, max_body](const restinio::request_handle_t& req) {
     ApiResponse out;
     if (req->body().size() > max_body) {
       out.status = 413;
@@ -54,6 +57,13 @@ void serve(const RequestHandler& handle, const ServeOptions& o,
     for (const auto& [k, v] : out.headers) resp.append_header(k, v);
     resp.set_body(std::move(out.body));
     return resp.done();
+  };
+  auto handler = [&answer, &writers](const restinio::request_handle_t& req) {
+    const auto method = req->header().method();
+    if (method == restinio::http_method_get() || method == restinio::http_method_head())
+      return answer(req);
+    asio::post(writers, [&answer, req] { answer(req); });  // answered from the writer's thread
+    return restinio::request_accepted();
   };
   // SIGINT and SIGTERM are taken by this thread only (the pool's threads inherit the mask).
   sigset_t stop_signals;
@@ -74,6 +84,7 @@ void serve(const RequestHandler& handle, const ServeOptions& o,
   sigwait(&stop_signals, &signal);
   server->stop();
   server->wait();
+  writers.join();
 }
 
 }  // namespace procura

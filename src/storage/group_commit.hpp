@@ -2,7 +2,9 @@
 // Group commit for a store with one writer connection. Each request runs in a savepoint of a
 // shared batch transaction; the batch's first request commits it (one durable commit) for every
 // request that joined while it ran, and every request returns only once its batch is committed.
-// A request that throws is rolled back to its savepoint alone. The statements are the store's.
+// A request that throws (in its work or when its savepoint is released) is rolled back to its
+// savepoint alone; if even that fails, the whole batch is abandoned and fails for every member.
+// The statements are the store's.
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -41,21 +43,18 @@ class GroupCommit {
       w_.begin();
       batch_open_ = true;
     }
-    w_.savepoint();
-    owner() = this;
+    if (abandoned_) throw std::runtime_error("the commit failed: " + abandoned_why_);
     try {
+      w_.savepoint();
+      owner() = this;
       f();
+      w_.release();
     } catch (...) {
       owner() = nullptr;
-      w_.undo();
-      if (members_ == 0) {  // nobody else in the batch: end it
-        w_.rollback();
-        batch_open_ = false;
-      }
+      undo_request();
       throw;
     }
     owner() = nullptr;
-    w_.release();
     const long mine = batch_;
     if (++members_ > 1) {  // a follower: the batch's first request commits it
       committed_.wait(lock, [&] { return done_ >= mine; });
@@ -69,13 +68,18 @@ class GroupCommit {
       lock.lock();
     }
     committing_ = true;
-    std::string why;
-    try {
-      w_.commit();
-    } catch (const std::exception& e) {
-      why = e.what();
-      w_.rollback();
+    std::string why = abandoned_why_;
+    if (abandoned_) {
+      abandoned_ = false;
+    } else {
+      try {
+        w_.commit();
+      } catch (const std::exception& e) {
+        why = e.what();
+        w_.rollback();
+      }
     }
+    abandoned_why_.clear();
     batch_open_ = false;
     members_ = 0;
     ++batch_;
@@ -88,6 +92,26 @@ class GroupCommit {
   }
 
  private:
+  // Rolls the failed request back to its savepoint; a batch that cannot be is abandoned.
+  void undo_request() {
+    try {
+      w_.undo();
+    } catch (const std::exception& e) {
+      w_.rollback();
+      if (members_ == 0) {
+        batch_open_ = false;
+        return;
+      }
+      abandoned_ = true;  // the members' work is gone: their leader reports the failure
+      abandoned_why_ = e.what();
+      return;
+    }
+    if (members_ == 0) {  // nobody else in the batch: end it
+      w_.rollback();
+      batch_open_ = false;
+    }
+  }
+
   static const GroupCommit*& owner() {
     thread_local const GroupCommit* o = nullptr;
     return o;
@@ -97,7 +121,8 @@ class GroupCommit {
   std::mutex mutex_;
   std::condition_variable writable_, committed_;
   std::atomic<int> arriving_{0};  // requests waiting for the writer
-  bool batch_open_ = false, committing_ = false;
+  bool batch_open_ = false, committing_ = false, abandoned_ = false;
+  std::string abandoned_why_;
   long batch_ = 1, done_ = 0, failed_ = 0, members_ = 0;
   std::string failure_;
 };

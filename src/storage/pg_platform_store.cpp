@@ -1,10 +1,14 @@
 // The platform store on PostgreSQL (libpq): a pool of connections for reads and one writer
 // connection for write transactions, which hold an advisory lock, so that any number of servers
-// can share one database and the feed and the audit chain stay in commit order.
+// can share one database and the feed and the audit chain stay in commit order. The writer runs
+// in pipeline mode: statements nobody waits for (savepoints, audit entries) travel with the next
+// statement that is waited for, so that a bid costs three round trips.
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
@@ -40,6 +44,7 @@ CREATE INDEX login_failure_user ON login_failure(user_id, at);
 )sql"};
 
 constexpr long long kWriteLock = 0x70726f637572;  // advisory lock taken by every write transaction
+constexpr const char* kChannel = "procura_changes";  // notified by every write transaction
 
 struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
@@ -111,27 +116,132 @@ std::vector<AuditEntry> audits_of(const Result& r) {
   return out;
 }
 
+// A connection in pipeline mode. Queued statements go to the server with the next `exec` or
+// `sync`, in one round trip; an error in any of them is thrown there, naming the statement.
+class Pipeline {
+ public:
+  explicit Pipeline(PGconn* c) : c_(c) { enter(); }
+
+  // Sends `sql` without waiting for its result (checked at the next exec or sync).
+  void queue(const std::string& sql, const std::vector<std::string>& params = {}) {
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p.c_str());
+    const int n = static_cast<int>(params.size());
+    auto it = prepared_.find(sql);
+    if (it == prepared_.end()) {
+      const std::string name = "w" + std::to_string(++named_);
+      if (!PQsendPrepare(c_, name.c_str(), sql.c_str(), n, nullptr)) fail_send();
+      sent_.push_back({sql, true});
+      it = prepared_.emplace(sql, name).first;
+    }
+    if (!PQsendQueryPrepared(c_, it->second.c_str(), n, values.data(), nullptr, nullptr, 0))
+      fail_send();
+    sent_.push_back({sql, false});
+  }
+
+  // Runs `sql` after the queued statements and returns its result.
+  Result exec(const std::string& sql, const std::vector<std::string>& params = {}) {
+    queue(sql, params);
+    return sync();
+  }
+
+  // Waits for every queued statement; returns the last one's result, or throws the first error.
+  Result sync() {
+    if (sent_.empty()) return nullptr;
+    if (!PQpipelineSync(c_)) fail_send();
+    Result last;
+    std::string error;
+    for (const auto& [sql, is_prepare] : sent_) {
+      Result first;
+      while (PGresult* r = PQgetResult(c_))
+        if (!first)
+          first.reset(r);
+        else
+          PQclear(r);
+      const auto status = first ? PQresultStatus(first.get()) : PGRES_FATAL_ERROR;
+      const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+      if (!ok && is_prepare) prepared_.erase(sql);  // not prepared: prepared again next time
+      if (error.empty() && !ok && status != PGRES_PIPELINE_ABORTED)
+        error = std::string("PostgreSQL: ") +
+                (first ? PQresultErrorMessage(first.get()) : PQerrorMessage(c_)) +
+                " (in: " + sql.substr(0, 80) + ")";
+      last = std::move(first);
+    }
+    sent_.clear();
+    Result end(PQgetResult(c_));  // the sync point
+    if (!end || PQresultStatus(end.get()) != PGRES_PIPELINE_SYNC) {
+      if (error.empty()) error = std::string("PostgreSQL: ") + PQerrorMessage(c_);
+      reconnect();
+    }
+    if (!error.empty()) throw std::runtime_error(error);
+    return last;
+  }
+
+  // Forgets what is queued and reopens a lost connection.
+  void recover() {
+    try {
+      sync();
+    } catch (const std::exception&) {
+    }
+    if (PQstatus(c_) != CONNECTION_OK) reconnect();
+  }
+
+ private:
+  void enter() {
+    if (!PQenterPipelineMode(c_))
+      throw std::runtime_error(std::string("PostgreSQL pipeline: ") + PQerrorMessage(c_));
+  }
+  void reconnect() {
+    sent_.clear();
+    PQreset(c_);
+    prepared_.clear();  // the new session has none
+    if (PQstatus(c_) == CONNECTION_OK) enter();
+  }
+  [[noreturn]] void fail_send() {
+    const std::string why = PQerrorMessage(c_);
+    reconnect();
+    throw std::runtime_error("PostgreSQL: " + why);
+  }
+
+  PGconn* c_;
+  Prepared prepared_;
+  long named_ = 0;  // statements named so far
+  struct Sent {
+    std::string sql;
+    bool is_prepare;
+  };
+  std::vector<Sent> sent_;  // statements whose results are still to be read
+};
+
 class PgPlatformStore : public PlatformStore {
  public:
   PgPlatformStore(const std::string& url, int connections)
       : commit_({[this] {
-                   run(writer_, "BEGIN");
-                   run(writer_, "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
-                   batch_audit_.reset();
+                   writer().queue("BEGIN");
+                   writer().queue("SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) +
+                                  ")");
+                   forget_batch();
                  },
-                 [this] { run(writer_, "SAVEPOINT request"); },
+                 [this] { writer().queue("SAVEPOINT request"); },
                  [this] {
-                   batch_audit_.reset();  // the request's audit entry, if any, is gone
-                   run(writer_, "ROLLBACK TO SAVEPOINT request");
-                   run(writer_, "RELEASE SAVEPOINT request");
+                   forget_batch();  // what the request wrote or read is gone with it
+                   writer().recover();
+                   writer().queue("ROLLBACK TO SAVEPOINT request");
+                   writer().exec("RELEASE SAVEPOINT request");
                  },
-                 [this] { run(writer_, "RELEASE SAVEPOINT request"); },
-                 [this] { run(writer_, "COMMIT"); },
+                 [this] { writer().exec("RELEASE SAVEPOINT request"); },
                  [this] {
-                   PQclear(PQexec(writer_, "ROLLBACK"));
-                   if (PQstatus(writer_) == CONNECTION_OK) return;
-                   PQreset(writer_);
-                   prepared_.at(writer_).clear();
+                   writer().queue("NOTIFY " + std::string(kChannel));  // to the other servers
+                   writer().exec("COMMIT");
+                   ++changes_;
+                 },
+                 [this] {
+                   writer().recover();
+                   try {
+                     writer().exec("ROLLBACK");
+                   } catch (const std::exception&) {
+                     writer().recover();  // a lost connection is reopened; its work is gone
+                   }
                  }}) {
     for (int i = 0; i < std::max(connections, 2); ++i) {
       PGconn* c = PQconnectdb(url.c_str());
@@ -143,12 +253,18 @@ class PgPlatformStore : public PlatformStore {
       idle_.push_back(c);
       all_.push_back(c);
     }
-    writer_ = idle_.back();  // kept for write transactions, out of the pool
-    idle_.pop_back();
     for (PGconn* c : all_) prepared_[c];  // fixed from here on; each entry used by its holder
     migrate();
+    writer_ = idle_.back();  // kept for write transactions, out of the pool
+    idle_.pop_back();
+    pipeline_.emplace(writer_);
+    listener_ = std::jthread([this, url](std::stop_token stop) { listen(url, stop); });
   }
   ~PgPlatformStore() override {
+    if (listener_.joinable()) {
+      listener_.request_stop();
+      listener_.join();
+    }
     for (PGconn* c : all_) PQfinish(c);
   }
 
@@ -156,23 +272,27 @@ class PgPlatformStore : public PlatformStore {
   // batch holds the advisory write lock.
   void transaction(const std::function<void()>& f) override { commit_.run(f); }
 
-  ObjectRevision& put(ObjectRevision& o) override {
+  void put(const ObjectRevision& o) override {
+    if (commit_.in_request()) batch_latest_.erase(key(o.kind, o.id));  // read again after it
     Lease l(*this);
-    // One round trip: the next revision number, the revision, and the head.
-    auto r = exec(l.c,
-                  "WITH r AS (INSERT INTO revision (kind, id, round_id, rev, data, sealed, owner, "
-                  "actor, at) VALUES ($1, $2, $3, (SELECT COALESCE(MAX(rev), 0) + 1 FROM revision "
-                  "WHERE kind = $1 AND id = $2), $4, $5, $6, $7, $8) RETURNING seq, rev), "
-                  "h AS (INSERT INTO head (kind, id, round_id, first_seq, seq) SELECT $1, $2, $3, "
-                  "seq, seq FROM r ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq) "
-                  "SELECT seq, rev FROM r",
-                  {o.kind, o.id, o.round_id, o.data, o.sealed, o.owner, o.actor, o.at});
-    o.seq = num(r, 0, 0);
-    o.rev = num(r, 0, 1);
-    return o;
+    // One statement: the next revision number, the revision, and the head. On the writer it is
+    // queued: a later read of the request sees it (the pipeline keeps the order).
+    exec_later(l.c,
+               "WITH r AS (INSERT INTO revision (kind, id, round_id, rev, data, sealed, owner, "
+               "actor, at) VALUES ($1, $2, $3, (SELECT COALESCE(MAX(rev), 0) + 1 FROM revision "
+               "WHERE kind = $1 AND id = $2), $4, $5, $6, $7, $8) RETURNING seq, rev), "
+               "h AS (INSERT INTO head (kind, id, round_id, first_seq, seq) SELECT $1, $2, $3, "
+               "seq, seq FROM r ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq) "
+               "SELECT seq, rev FROM r",
+               {o.kind, o.id, o.round_id, o.data, o.sealed, o.owner, o.actor, o.at});
   }
 
   std::optional<ObjectRevision> latest(const std::string& kind, const std::string& id) override {
+    // Inside a batch the advisory lock keeps other writers out: what the batch read or wrote
+    // stays the latest until it ends.
+    const bool batched = commit_.in_request();
+    if (batched)
+      if (auto it = batch_latest_.find(key(kind, id)); it != batch_latest_.end()) return it->second;
     Lease l(*this);
     auto r =
         exec(l.c,
@@ -180,8 +300,10 @@ class PgPlatformStore : public PlatformStore {
                  " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = $1 AND h.id = $2",
              {kind, id});
     auto v = revisions_of(r);
-    if (v.empty()) return std::nullopt;
-    return v.front();
+    std::optional<ObjectRevision> out;
+    if (!v.empty()) out = std::move(v.front());
+    if (batched) batch_latest_[key(kind, id)] = out;
+    return out;
   }
 
   std::vector<ObjectRevision> list(const std::string& kind, const std::string& round_id,
@@ -266,10 +388,11 @@ class PgPlatformStore : public PlatformStore {
   void append_audit(const AuditEntry& e) override {
     if (commit_.in_request()) batch_audit_ = e;  // the head for the rest of the batch
     Lease l(*this);
-    exec(l.c,
-         "INSERT INTO audit (seq, at, actor, action, body_hash, prev_hash, hash) VALUES ($1, $2, "
-         "$3, $4, $5, $6, $7)",
-         {std::to_string(e.seq), e.at, e.actor, e.action, e.body_hash, e.prev_hash, e.hash});
+    exec_later(
+        l.c,
+        "INSERT INTO audit (seq, at, actor, action, body_hash, prev_hash, hash) VALUES ($1, $2, "
+        "$3, $4, $5, $6, $7)",
+        {std::to_string(e.seq), e.at, e.actor, e.action, e.body_hash, e.prev_hash, e.hash});
   }
 
   std::optional<AuditEntry> last_audit() override {
@@ -304,10 +427,29 @@ class PgPlatformStore : public PlatformStore {
     return at(r, 0, 0);
   }
 
+  // While the notices are not heard, every call is a change: nothing is kept on trust.
+  std::uint64_t changes() const override { return listening_ ? changes_.load() : ++changes_; }
+
  private:
-  // `run` with the connection's prepared statements.
+  // `run` with the connection's prepared statements (the writer's through its pipeline).
   Result exec(PGconn* c, const std::string& sql, const std::vector<std::string>& params = {}) {
+    if (c == writer_) return writer().exec(sql, params);
     return run(c, sql, params, &prepared_.at(c));
+  }
+  // `exec` for a statement whose result nobody reads: on the writer it is only queued (checked
+  // by the request's next read or, at the latest, by the release of its savepoint).
+  void exec_later(PGconn* c, const std::string& sql, const std::vector<std::string>& params) {
+    if (c == writer_) return writer().queue(sql, params);
+    run(c, sql, params, &prepared_.at(c));
+  }
+
+  Pipeline& writer() { return *pipeline_; }
+  static std::string key(const std::string& kind, const std::string& id) {
+    return kind + '\0' + id;
+  }
+  void forget_batch() {
+    batch_audit_.reset();
+    batch_latest_.clear();
   }
 
   // The connection of this thread's open transaction, if any.
@@ -344,6 +486,31 @@ class PgPlatformStore : public PlatformStore {
     }
   };
 
+  // Counts the commits of every server on the database (their notices on kChannel), on a
+  // connection of its own.
+  void listen(const std::string& url, const std::stop_token& stop) {
+    while (!stop.stop_requested()) {
+      PGconn* c = PQconnectdb(url.c_str());
+      Result r(PQstatus(c) == CONNECTION_OK ? PQexec(c, ("LISTEN " + std::string(kChannel)).c_str())
+                                            : nullptr);
+      listening_ = r && PQresultStatus(r.get()) == PGRES_COMMAND_OK;
+      ++changes_;  // notices may have been missed until now
+      while (listening_ && !stop.stop_requested() && PQstatus(c) == CONNECTION_OK) {
+        pollfd p{PQsocket(c), POLLIN, 0};
+        if (poll(&p, 1, 200) < 0 || !PQconsumeInput(c)) break;
+        bool noticed = false;
+        while (PGnotify* n = PQnotifies(c)) {
+          noticed = true;
+          PQfreemem(n);
+        }
+        if (noticed) ++changes_;
+      }
+      listening_ = false;
+      PQfinish(c);
+      if (!stop.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+
   void migrate() {
     Lease l(*this);
     exec(l.c, "BEGIN");
@@ -365,7 +532,12 @@ class PgPlatformStore : public PlatformStore {
 
   PGconn* writer_ = nullptr;
   std::unordered_map<PGconn*, Prepared> prepared_;
+  mutable std::atomic<std::uint64_t> changes_{0};
+  std::atomic<bool> listening_{false};
+  std::jthread listener_;                  // counts other servers' commits into changes_
+  std::optional<Pipeline> pipeline_;       // the writer's
   std::optional<AuditEntry> batch_audit_;  // the audit head within the open batch
+  std::unordered_map<std::string, std::optional<ObjectRevision>> batch_latest_;  // within it
   GroupCommit commit_;
 };
 

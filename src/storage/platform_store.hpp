@@ -3,6 +3,7 @@
 // updated in place or deleted; a change is a new revision, and every revision gets the next
 // number of the changes feed. Users, sessions and the audit chain sit beside them.
 // Implementations: SQLite (embedded default); the interface is what a server database needs.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -35,8 +36,10 @@ class PlatformStore {
   // Runs `f` as one transaction: every write inside it is kept, or none (f threw).
   virtual void transaction(const std::function<void()>& f) = 0;
 
-  // Appends a revision of (kind, id); fills seq and rev into `r` and returns them.
-  virtual ObjectRevision& put(ObjectRevision& r) = 0;
+  // Appends a revision of (kind, id), numbered by the store (the seq and rev of `r` are not
+  // read). Inside a transaction a failure may be reported by a later call of the same request,
+  // at the latest when the request ends; the request is then rolled back.
+  virtual void put(const ObjectRevision& r) = 0;
   virtual std::optional<ObjectRevision> latest(const std::string& kind, const std::string& id) = 0;
   // Latest revisions of a kind in a round ("" = every round), in order of creation.
   virtual std::vector<ObjectRevision> list(const std::string& kind, const std::string& round_id,
@@ -64,6 +67,12 @@ class PlatformStore {
   // Files kept with a round (results, OCDS package): written once, never replaced.
   virtual void put_file(const std::string& key, const std::string& content) = 0;
   virtual std::optional<std::string> file(const std::string& key) = 0;
+
+  // A number that grows with every committed transaction: at once for this server's own (before
+  // the request returns), and for a database shared with other servers when their commit's
+  // notice arrives (milliseconds). An answer computed from reads made while it had a value
+  // needs no new read while it keeps that value.
+  virtual std::uint64_t changes() const = 0;
 };
 
 // SQLite: one file, WAL, synchronous=FULL (an acknowledged write survives a crash); one writer

@@ -65,7 +65,10 @@ class SqlitePlatformStore : public PlatformStore {
                    sqlite_exec(writer_, "RELEASE request");
                  },
                  [this] { sqlite_exec(writer_, "RELEASE request"); },
-                 [this] { sqlite_exec(writer_, "COMMIT"); },
+                 [this] {
+                   sqlite_exec(writer_, "COMMIT");
+                   ++changes_;
+                 },
                  [this] { sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr); }}) {
     writer_ = open_sqlite(path, 10000);
     sqlite_exec(writer_, "PRAGMA journal_mode=WAL");
@@ -90,22 +93,20 @@ class SqlitePlatformStore : public PlatformStore {
 
   void transaction(const std::function<void()>& f) override { commit_.run(f); }
 
-  ObjectRevision& put(ObjectRevision& r) override {
+  void put(const ObjectRevision& r) override {
     sqlite3* w = writer();
     Statement last = stmt(w, "SELECT MAX(rev) FROM revision WHERE kind = ?1 AND id = ?2");
     last.bind(1, r.kind).bind(2, r.id);
-    r.rev = last.step() && !last.is_null(0) ? last.integer(0) + 1 : 1;
+    const std::int64_t rev = last.step() && !last.is_null(0) ? last.integer(0) + 1 : 1;
     stmt(w,
          "INSERT INTO revision (kind, id, round_id, rev, data, sealed, owner, actor, at) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
-        .insert(r.kind, r.id, r.round_id, static_cast<std::int64_t>(r.rev), r.data, r.sealed,
-                r.owner, r.actor, r.at);
-    r.seq = sqlite3_last_insert_rowid(w);
+        .insert(r.kind, r.id, r.round_id, rev, r.data, r.sealed, r.owner, r.actor, r.at);
+    const std::int64_t seq = sqlite3_last_insert_rowid(w);
     stmt(w,
          "INSERT INTO head (kind, id, round_id, first_seq, seq) VALUES (?1, ?2, ?3, ?4, ?4) "
          "ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq")
-        .insert(r.kind, r.id, r.round_id, static_cast<std::int64_t>(r.seq));
-    return r;
+        .insert(r.kind, r.id, r.round_id, seq);
   }
 
   std::optional<ObjectRevision> latest(const std::string& kind, const std::string& id) override {
@@ -258,6 +259,9 @@ class SqlitePlatformStore : public PlatformStore {
     return s.text(0);
   }
 
+  // One server per database file: its own commits are all the changes.
+  std::uint64_t changes() const override { return changes_.load(); }
+
  private:
   // The statement for `sql` on `db`, prepared once per connection (a connection is used by one
   // thread at a time, so its cache needs no lock).
@@ -315,6 +319,7 @@ class SqlitePlatformStore : public PlatformStore {
   }
 
   sqlite3* writer_ = nullptr;
+  std::atomic<std::uint64_t> changes_{0};
   GroupCommit commit_;
 
   std::vector<sqlite3*> readers_, idle_;

@@ -1,7 +1,9 @@
 // End-to-end tests of a round's evaluation through HTTP: the expert library and a panel drawn
 // reproducibly (checked with coreutils' b2sum, independently of the server), observers with
 // observations and final reports, sealed access prices, and complaints that hold an award until
-// they are answered or overridden. Usage: node evaluation_test.js PROCURA SOURCE_DIR WORK_DIR
+// they are answered or overridden. On PostgreSQL a second server shares the database and must
+// serve the record package the completed award changed, as the first one does.
+// Usage: node evaluation_test.js PROCURA SOURCE_DIR WORK_DIR
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -19,6 +21,8 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
 (async () => {
   const server = await startServer(procura, database(work, 'eval.db'), path.join(work, 'keys'), ['--demo']);
   const call = client(server.base);
+  // On PostgreSQL, a second server on the same database (a stateless server).
+  const second = process.env.PGURL ? await startServer(procura, process.env.PGURL, path.join(work, 'keys')) : null;
   const tokens = {};
   const login = async (user, password) => {
     const r = await call('POST', '/api/login', { body: { user, password } });
@@ -196,8 +200,21 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     assert.deepStrictEqual([r.json.status, r.json.answeredLate], ['dismissed', false]);
     assert.strictEqual((await call('POST', `/api/rounds/${R}/complaints/C1/answer`, { token: office, body: { decision: 'upheld', reasoning: 'changed our mind about this one' } })).status, 409);
     const releasesBefore = (await call('GET', '/api/ocds/releases.jsonl')).text.trim().split('\n').map(JSON.parse).filter((x) => x.ocid.endsWith(R));
+    const recordsUrl = `/api/rounds/${R}/ocds/records`;
+    const packageBefore = (await call('GET', recordsUrl)).text;
+    if (second) assert.strictEqual((await client(second.base)('GET', recordsUrl)).text, packageBefore);
     r = await call('POST', `/api/rounds/${R}/award`, { token: office });
     assert.strictEqual(r.status, 200, r.text);
+    // The record package kept before is not served after the completion: at once by the server
+    // that made it, within moments by one sharing its database (told by the commit's notice).
+    const packageAfter = (await call('GET', recordsUrl)).text;
+    assert.notStrictEqual(packageAfter, packageBefore);
+    assert(JSON.parse(packageAfter).records[0].releases.length > JSON.parse(packageBefore).records[0].releases.length);
+    if (second) {
+      let other = '';
+      for (let i = 0; i < 100 && other !== packageAfter; i++, await sleep(50)) other = (await client(second.base)('GET', recordsUrl)).text;
+      assert.strictEqual(other, packageAfter, 'the second server serves the new record package');
+    }
     assert.deepStrictEqual([r.json.heldGroups, r.json.awardRuns], [[], 2]);
     results = (await call('GET', `/api/rounds/${R}/results`)).json;
     assert.strictEqual(results.groups.find((g) => g.id === G).status, 'awarded');
@@ -248,5 +265,6 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
   });
 
   await server.stop();
+  if (second) await second.stop();
   finish();
 })();

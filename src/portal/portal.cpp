@@ -439,6 +439,17 @@ struct Portal::Impl : PortalCore {
       ApiResponse me = api.handle(as_visitor(c, "GET", "/api/me", {}, ""));
       if (me.status == 200) {
         c.me = json::parse(me.body);
+        // A signed-in visitor's watchlist is the account's, wherever it signs in.
+        ApiResponse w = api.handle(as_visitor(c, "GET", "/api/me/watchlist", {}, ""));
+        const json list = json::parse(w.body, nullptr, false);
+        if (w.status == 200 && list.is_object()) {
+          c.watch.clear();
+          for (const auto& item : list.value("items", json::array()))
+            if (item.is_string()) c.watch.push_back(item.get<std::string>());
+          c.seen_at =
+              list.value("seenAt", json()).is_string() ? list["seenAt"].get<std::string>() : "";
+          c.watch_in_account = true;
+        }
       } else {
         c.token.clear();  // expired: forget it
         c.headers.emplace_back("Set-Cookie",

@@ -45,6 +45,8 @@ struct PageContext {
   std::string token;                        // the session token of a signed-in visitor
   json me;                                  // the account (null for the public)
   std::vector<std::string> watch;           // followed items ("round:<id>", "product:<id>", ...)
+  bool watch_in_account = false;            // the watchlist is the account's (else the cookie's)
+  std::string seen_at;                      // the account's last visit of its watchlist
   std::map<std::string, std::string> form;  // the urlencoded body of a POST
   std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie and the like
 

@@ -236,6 +236,8 @@ struct Api::Impl : ApiCore {
   Impl(PlatformStore& s, KeyStore& k) : store(s), keys(k) {
     add_routes();
     add_evaluation_routes(*this);
+    const auto everyone = all_roles();
+    add_watchlist_routes(*this, {everyone.begin() + 1, everyone.end()});
   }
 
   PlatformStore& db() override { return store; }

@@ -41,6 +41,9 @@ CREATE TABLE file (key TEXT PRIMARY KEY, content TEXT NOT NULL);
     R"sql(
 CREATE TABLE login_failure (user_id TEXT NOT NULL, at BIGINT NOT NULL);
 CREATE INDEX login_failure_user ON login_failure(user_id, at);
+)sql",
+    R"sql(
+CREATE TABLE watchlist (user_id TEXT PRIMARY KEY, items TEXT NOT NULL, seen_at TEXT NOT NULL);
 )sql"};
 
 constexpr long long kWriteLock = 0x70726f637572;  // advisory lock taken by every write transaction
@@ -362,6 +365,21 @@ class PgPlatformStore : public PlatformStore {
     Lease l(*this);
     exec(l.c, "INSERT INTO session (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
          {token_hash, user_id, std::to_string(expires_at)});
+  }
+
+  void put_watchlist(const std::string& user_id, const Watchlist& w) override {
+    Lease l(*this);
+    exec_later(l.c,
+               "INSERT INTO watchlist (user_id, items, seen_at) VALUES ($1, $2, $3) ON CONFLICT "
+               "(user_id) DO UPDATE SET items = excluded.items, seen_at = excluded.seen_at",
+               {user_id, w.items, w.seen_at});
+  }
+
+  std::optional<Watchlist> watchlist(const std::string& user_id) override {
+    Lease l(*this);
+    auto r = exec(l.c, "SELECT items, seen_at FROM watchlist WHERE user_id = $1", {user_id});
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    return Watchlist{at(r, 0, 0), at(r, 0, 1)};
   }
 
   std::optional<std::string> session_user(const std::string& token_hash, long long now) override {

@@ -30,6 +30,12 @@ struct UserRecord {
   std::string id, name, role, org_id, password_hash;
 };
 
+// An account's own watchlist: private, never published, replaced as a whole.
+struct Watchlist {
+  std::string items;    // JSON array of followed items ("round:<id>", "product:<id>", ...)
+  std::string seen_at;  // the account's last visit of its watchlist (RFC 3339, "" for never)
+};
+
 class PlatformStore {
  public:
   virtual ~PlatformStore() = default;
@@ -55,6 +61,9 @@ class PlatformStore {
                            long long expires_at) = 0;
   // The user id of a session that has not expired at `now` (seconds since the epoch).
   virtual std::optional<std::string> session_user(const std::string& token_hash, long long now) = 0;
+
+  virtual void put_watchlist(const std::string& user_id, const Watchlist& w) = 0;
+  virtual std::optional<Watchlist> watchlist(const std::string& user_id) = 0;
 
   // Failed logins, kept in the database so that servers sharing it share the rate limit.
   virtual void record_login_failure(const std::string& user_id, long long at) = 0;

@@ -39,6 +39,9 @@ CREATE TABLE file (key TEXT PRIMARY KEY, content BLOB NOT NULL);
     R"sql(
 CREATE TABLE login_failure (user_id TEXT NOT NULL, at BIGINT NOT NULL);
 CREATE INDEX login_failure_user ON login_failure(user_id, at);
+)sql",
+    R"sql(
+CREATE TABLE watchlist (user_id TEXT PRIMARY KEY, items TEXT NOT NULL, seen_at TEXT NOT NULL);
 )sql"};
 
 const char* const kRevisionColumns =
@@ -190,6 +193,22 @@ class SqlitePlatformStore : public PlatformStore {
     sqlite3* w = writer();
     stmt(w, "INSERT INTO session (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)")
         .insert(token_hash, user_id, static_cast<std::int64_t>(expires_at));
+  }
+
+  void put_watchlist(const std::string& user_id, const Watchlist& wl) override {
+    sqlite3* w = writer();
+    stmt(w,
+         "INSERT INTO watchlist (user_id, items, seen_at) VALUES (?1, ?2, ?3) ON CONFLICT "
+         "(user_id) DO UPDATE SET items = excluded.items, seen_at = excluded.seen_at")
+        .insert(user_id, wl.items, wl.seen_at);
+  }
+
+  std::optional<Watchlist> watchlist(const std::string& user_id) override {
+    Connection c(*this);
+    Statement s = stmt(c.db, "SELECT items, seen_at FROM watchlist WHERE user_id = ?1");
+    s.bind(1, user_id);
+    if (!s.step()) return std::nullopt;
+    return Watchlist{s.text(0), s.text(1)};
   }
 
   std::optional<std::string> session_user(const std::string& token_hash, long long now) override {

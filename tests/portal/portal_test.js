@@ -315,7 +315,7 @@ const LAUNCH = {
     await page.context().close();
   });
 
-  await check('anyone follows a product and an enterprise; the watchlist and its Atom feed list them', async () => {
+  await check('anyone follows a product and an enterprise; the watchlist and its Atom feed list them; signed in, the list is the account\'s', async () => {
     const page = await newPage();
     await page.goto('/products/IOL-041');
     await page.getByRole('button', { name: 'Follow' }).click();
@@ -335,6 +335,7 @@ const LAUNCH = {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/workspace');
     await page.goto('/watch');
+    assert.strictEqual(await page.locator('.watchlist > li').count(), 2, 'what the browser followed joined the account');
     assert.strictEqual(await page.locator('.changed').count(), 0);
     await new Promise((r) => setTimeout(r, 1100));
     const obs = page.locator('#round-3n-iol-2020 form', { hasText: 'File an observation' });
@@ -352,6 +353,26 @@ const LAUNCH = {
     // The browser parses it as XML without error.
     const ok = await page.evaluate((xml) => !new DOMParser().parseFromString(xml, 'application/xml').querySelector('parsererror'), atom.text);
     assert.ok(ok, 'the Atom feed is well-formed XML');
+    // Another browser, signed in as the same person, has the same list and the same last visit;
+    // what it stops following, the first one no longer lists.
+    const other = await newPage();
+    await other.goto('/watch');
+    assert.strictEqual(await other.locator('.watchlist > li').count(), 0, 'a new browser follows nothing');
+    await other.goto('/login');
+    await other.getByLabel('User name').fill('observer');
+    await other.getByLabel('Password').fill('demo-observer');
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.waitForURL('**/workspace');
+    await other.goto('/watch');
+    assert.strictEqual(await other.locator('.watchlist > li').count(), 2);
+    assert.strictEqual(await other.locator('.changed').count(), 0, 'nothing changed since the visit in the first browser');
+    await other.goto('/products/IOL-041');
+    await other.getByRole('button', { name: 'Stop following' }).click();
+    await other.waitForURL('**/products/IOL-041');
+    assert.strictEqual(await other.getByRole('button', { name: 'Follow' }).count(), 1);
+    await page.goto('/watch');
+    assert.strictEqual(await page.locator('.watchlist > li').count(), 1);
+    await other.context().close();
     await page.context().close();
   });
 

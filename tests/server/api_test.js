@@ -234,6 +234,41 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.strictEqual(after, before);
   });
 
+  await check('an account keeps its own private watchlist; bad items are named and change nothing', async () => {
+    const url = '/api/me/watchlist';
+    const feedBefore = (await wholeFeed(call)).length;
+    let r = await call('GET', url, { token: tokens.insurer });
+    assert.deepStrictEqual(r.json, { items: [], seenAt: null });
+    r = await call('PUT', url, { token: tokens.insurer, body: { items: ['round:3n-iol-2020', 'product:IOL-041', 'round:3n-iol-2020'], seenAt: '2026-01-02T03:04:05Z' } });
+    assert.strictEqual(r.status, 200, r.text);
+    assert.deepStrictEqual(r.json, { items: ['round:3n-iol-2020', 'product:IOL-041'], seenAt: '2026-01-02T03:04:05Z' }, 'repeats dropped');
+    assert.deepStrictEqual((await call('GET', url, { token: tokens.insurer })).json.items, ['round:3n-iol-2020', 'product:IOL-041']);
+    assert.deepStrictEqual((await call('GET', url, { token: tokens.auditor })).json.items, [], 'each account has its own');
+    const refusals = [
+      [{ items: ['round:3n-iol-2020', 'tender:T1'] }, 'items[1]'],
+      [{ items: ['product:'] }, 'items[0]'],
+      [{ items: ['product:a,b'] }, 'items[0]'],
+      [{ items: [7] }, 'items[0]'],
+      [{ items: 'round:3n-iol-2020' }, 'items'],
+      [{}, 'items'],
+      [{ items: Array.from({ length: 501 }, (_, i) => `product:P${i}`) }, 'items'],
+      [{ items: [], seenAt: 'yesterday' }, 'seenAt'],
+    ];
+    for (const [body, field] of refusals) {
+      r = await call('PUT', url, { token: tokens.insurer, body });
+      assert.strictEqual(r.status, 422, JSON.stringify(body));
+      assert.strictEqual(r.json.error.field, field, r.text);
+    }
+    r = await call('GET', url, { token: tokens.insurer });
+    assert.deepStrictEqual(r.json, { items: ['round:3n-iol-2020', 'product:IOL-041'], seenAt: '2026-01-02T03:04:05Z' }, 'nothing changed');
+    r = await call('PUT', url, { token: tokens.insurer, body: { items: ['enterprise:E06'] } });
+    assert.deepStrictEqual(r.json, { items: ['enterprise:E06'], seenAt: '2026-01-02T03:04:05Z' }, 'the last visit kept');
+    assert.strictEqual((await call('GET', url)).status, 401);
+    const feed = await wholeFeed(call);
+    assert.strictEqual(feed.length, feedBefore, 'a watchlist is never published');
+    assert(!JSON.stringify(feed).includes('enterprise:E06'));
+  });
+
   await check('every route answers every role as its table says', async () => {
     const routes = (await call('GET', '/api/routes')).json;
     const bid = (await call('GET', '/api/rounds/3n-iol-2020/bids')).json.items[0].id;

@@ -1,6 +1,6 @@
-// Search across rounds, products, enterprises and institutions; watchlists (kept in a cookie, so
-// anyone can follow without an account) with what changed since the last visit; Atom feeds of
-// every list and every watchlist.
+// Search across rounds, products, enterprises and institutions; watchlists (a visitor's in a
+// cookie, so anyone can follow without an account; a signed-in visitor's with the account, with
+// what changed since its last visit); Atom feeds of every list and every watchlist.
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -143,16 +143,8 @@ std::string watch_cookie(const std::vector<std::string>& items) {
 
 ApiResponse watch_page(PortalCore& core, PageContext& c) {
   const auto rounds = core.rounds(c);
-  // The last visit is kept in a cookie; the page shows what changed after it, then moves it on.
-  std::string seen;
-  {
-    const std::string& cookie = c.request.cookie;
-    const auto at = cookie.find("procura_seen=");
-    if (at != std::string::npos) {
-      seen = cookie.substr(at + 13, cookie.find(';', at) - at - 13);
-      seen = seen.substr(0, 20);
-    }
-  }
+  // An account's last visit: the page shows what changed after it, then moves it on.
+  const std::string seen = c.seen_at;
   json items = json::array();
   std::string atom_items;
   for (const auto& item : c.watch) {
@@ -161,7 +153,7 @@ ApiResponse watch_page(PortalCore& core, PageContext& c) {
     const auto events = item_events(core, c, f, rounds);
     json changed = json::array();
     for (const auto& e : events)
-      if (c.signed_in() && !seen.empty() && e.value("at", "") > seen) changed.push_back(e);
+      if (c.watch_in_account && !seen.empty() && e.value("at", "") > seen) changed.push_back(e);
     items.push_back({{"item", item},
                      {"kind", c.t("kind_" + f.kind)},
                      {"id", f.id},
@@ -176,13 +168,12 @@ ApiResponse watch_page(PortalCore& core, PageContext& c) {
                {"since", seen.empty() ? "" : c.date(seen)},
                {"atom", "/atom/watch?items=" + url_part(atom_items)},
                {"title", c.t("nav_watch")}};
-  if (c.signed_in())  // the next visit shows what changes after this one
-    c.headers.emplace_back("Set-Cookie", "procura_seen=" + format_utc(unix_now()) +
-                                             "; Path=/; Max-Age=31536000; SameSite=Lax");
+  if (c.watch_in_account)  // the next visit shows what changes after this one
+    core.send(c, "PUT", "/api/me/watchlist", {{"items", c.watch}, {"seenAt", utc_now()}});
   return core.html(c, "watch", view);
 }
 
-ApiResponse follow(PortalCore&, PageContext& c) {
+ApiResponse follow(PortalCore& core, PageContext& c) {
   const std::string item = c.field("item");
   const Followed f = parse_item(item);
   if (!known_kind(f.kind) || f.id.empty() || item.find(',') != std::string::npos)
@@ -192,7 +183,9 @@ ApiResponse follow(PortalCore&, PageContext& c) {
   if (c.field("action") != "unfollow") items.push_back(item);
   std::string back = c.field("back");
   if (back.empty() || back[0] != '/' || (back.size() > 1 && back[1] == '/')) back = "/watch";
-  return redirect(back, {{"Set-Cookie", watch_cookie(items)}});
+  if (!c.watch_in_account) return redirect(back, {{"Set-Cookie", watch_cookie(items)}});
+  core.send(c, "PUT", "/api/me/watchlist", {{"items", items}});
+  return redirect(back, {});
 }
 
 ApiResponse atom_of_item(PortalCore& core, PageContext& c, const std::string& kind,

@@ -363,6 +363,18 @@ ApiResponse login(PortalCore& core, PageContext& c) {
                                   {{"user", c.field("user")}, {"password", c.field("password")}});
     std::string next = c.field("next");
     if (next.empty() || next[0] != '/' || (next.size() > 1 && next[1] == '/')) next = "/workspace";
+    // What this browser followed before signing in joins the account's watchlist (a cookie
+    // the account's list refuses, edited by hand or too long, is left out: signing in goes on).
+    c.token = answer.value("token", "");
+    if (!c.watch.empty()) {
+      try {
+        json items = core.get(c, "/api/me/watchlist").value("items", json::array());
+        for (const auto& item : c.watch)
+          if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
+        core.send(c, "PUT", "/api/me/watchlist", {{"items", items}});
+      } catch (const FormError&) {
+      }
+    }
     return redirect(
         next, {{"Set-Cookie",
                 "procura_session=" + answer.value("token", "") + "; Path=/; Max-Age=" +

@@ -3,9 +3,11 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "core/clock.hpp"
@@ -80,6 +82,45 @@ void load_demo(Api& api, const std::string& dir) {
            "sources": "5"})json");
 }
 
+// The rounds as the public sees them (ids, stages, awards), to tell when pages reading whole
+// rounds must be computed again.
+std::string rounds_signature(Api& api) {
+  std::string out;
+  for (long offset = 0;; offset += 1000) {
+    ApiResponse r = api.handle(make_request(
+        "GET", "/api/rounds", {{"offset", std::to_string(offset)}, {"limit", "1000"}}));
+    out += r.body;
+    const auto page = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.status != 200 || !page.is_object() || offset + 1000 >= page.value("total", 0L))
+      return out;
+  }
+}
+
+// Keeps the pages that read whole rounds (the home page's totals, the red flags over every
+// record, the downloads) computed in the background: at start, and again within seconds of a
+// round changing its stage or its award, so that no visitor waits for them.
+void keep_pages_warm(Portal& portal, Api& api, const std::stop_token& stop) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  std::string warmed_for;
+  while (!stop.stop_requested()) {
+    const std::string now = rounds_signature(api);
+    if (now != warmed_for) {
+      const auto start = std::chrono::steady_clock::now();
+      for (const char* path : {"/", "/flags", "/data"}) portal.handle(make_request("GET", path));
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+      if (!warmed_for.empty())
+        std::cout << fmt::format(
+                         "Portal pages computed again after a change of the rounds ({:.2f} s)\n",
+                         took.count())
+                  << std::flush;
+      warmed_for = now;
+    }
+    std::unique_lock lock(mutex);
+    wake.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
+  }
+}
+
 }  // namespace
 
 int run_serve(const ServeCommand& c) {
@@ -100,13 +141,9 @@ int run_serve(const ServeCommand& c) {
     const bool to_api = r.path == "/api" || r.path.rfind("/api/", 0) == 0;
     return to_api ? api.handle(r) : portal.handle(r);
   };
-  // Pages that read whole rounds (the results, the red flags over every record, the downloads)
-  // are computed once in the background at start, not by the first visitor.
   std::jthread warm_up;
   serve(handle, o, [&] {
-    warm_up = std::jthread([&portal] {
-      for (const char* path : {"/", "/flags", "/data"}) portal.handle(make_request("GET", path));
-    });
+    warm_up = std::jthread([&](std::stop_token stop) { keep_pages_warm(portal, api, stop); });
     std::cout << fmt::format("Procura is serving on http://{}:{}/ (API at /api, database {})\n",
                              c.address, c.port, c.db);
     if (c.demo) {

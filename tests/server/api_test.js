@@ -201,8 +201,14 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.deepStrictEqual([p1.price, p1.enterpriseId, p1.commitmentValid, p1.commitment], ['600.0000', 'E01', true, bids.P1.commitment]);
     assert.strictEqual((await call('POST', `/api/rounds/${R}/award`, { token: office })).status, 409, 'negotiation still open');
     while (Date.now() < Date.parse(round.timeline.negotiationEnd) + 200) await sleep(100);
+    const recomputed = () => (demo.output().match(/Portal pages computed again after a change of the rounds/g) || []).length;
+    for (let i = 0; i < 50 && !/computed again[^\n]*\n$/.test(demo.output()); i++) await sleep(100);  // earlier changes settle
+    const recomputedBefore = recomputed();
     r = await call('POST', `/api/rounds/${R}/award`, { token: office });
     assert.strictEqual(r.status, 200, r.text);
+    // The portal's pages over whole rounds are computed again in the background, not by a visitor.
+    for (let i = 0; i < 100 && recomputed() === recomputedBefore; i++) await sleep(100);
+    assert(recomputed() > recomputedBefore, 'the award made the server compute the portal pages again');
     const results = (await call('GET', `/api/rounds/${R}/results`)).json;
     assert(results.awards.length >= 1);
     assert(results.awards.every((a) => a.stage === 'bidding'));

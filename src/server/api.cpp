@@ -233,6 +233,78 @@ struct Api::Impl : ApiCore {
   std::map<std::string, std::shared_ptr<const json>> allocations_memo;  // key -> agreed volumes
   std::map<std::string, ApiResponse> feed_memo;  // "offset/limit" -> a full page
 
+  // A round's table kept for filtered reads: its rows as stored, and for each column asked
+  // about, the rows by value. It stands for the table while the table's newest revision is the
+  // one it was read at; the tables read most recently are kept.
+  struct TableMemo {
+    long version = 0;
+    std::vector<std::string> rows;  // the latest revision of each row, in order of creation
+    std::map<std::string, std::unordered_map<std::string, std::vector<std::size_t>>> by_column;
+    std::uint64_t used = 0;
+    std::mutex mutex;  // for by_column, built on first use
+
+    // The positions of the rows whose every filtered column has the value asked for.
+    std::vector<std::size_t> matching(
+        const std::vector<std::pair<std::string, std::string>>& filters) {
+      std::vector<std::size_t> out;
+      for (std::size_t f = 0; f < filters.size(); ++f) {
+        const auto& [column, value] = filters[f];
+        const auto& index = column_index(column);
+        auto it = index.find(value);
+        if (it == index.end()) return {};
+        if (f == 0) {
+          out = it->second;
+          continue;
+        }
+        std::vector<std::size_t> both;
+        std::set_intersection(out.begin(), out.end(), it->second.begin(), it->second.end(),
+                              std::back_inserter(both));
+        out = std::move(both);
+      }
+      return out;
+    }
+    const std::unordered_map<std::string, std::vector<std::size_t>>& column_index(
+        const std::string& column) {
+      auto found = by_column.find(column);
+      if (found != by_column.end()) return found->second;
+      std::unordered_map<std::string, std::vector<std::size_t>> index;
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const json row = json::parse(rows[i]);
+        auto it = row.find(column);
+        if (it != row.end()) index[cell_text(*it, column)].push_back(i);
+      }
+      return by_column.emplace(column, std::move(index)).first->second;
+    }
+  };
+  static constexpr std::size_t kTablesKept = 16;
+  std::mutex tables_mutex;
+  std::map<std::string, std::shared_ptr<TableMemo>> tables_memo;  // "kind|round" -> the table
+  std::uint64_t table_reads = 0;
+
+  std::shared_ptr<TableMemo> table_memo(const std::string& kind, const std::string& round_id) {
+    const std::string key = kind + "|" + round_id;
+    const long version = store.last_seq(kind, round_id);
+    {
+      std::lock_guard lock(tables_mutex);
+      auto it = tables_memo.find(key);
+      if (it != tables_memo.end() && it->second->version == version) {
+        it->second->used = ++table_reads;
+        return it->second;
+      }
+    }
+    auto memo = std::make_shared<TableMemo>();
+    memo->version = version;  // rows read after it may be newer: then it is read again next time
+    for (auto& o : store.list(kind, round_id, 0, 1L << 40)) memo->rows.push_back(std::move(o.data));
+    std::lock_guard lock(tables_mutex);
+    memo->used = ++table_reads;
+    tables_memo[key] = memo;
+    if (tables_memo.size() > kTablesKept)
+      tables_memo.erase(std::min_element(
+          tables_memo.begin(), tables_memo.end(),
+          [](const auto& a, const auto& b) { return a.second->used < b.second->used; }));
+    return memo;
+  }
+
   Impl(PlatformStore& s, KeyStore& k) : store(s), keys(k) {
     add_routes();
     add_evaluation_routes(*this);
@@ -1164,20 +1236,16 @@ struct Api::Impl : ApiCore {
                                      {"limit", limit},
                                      {"total", store.count(s->name, p[0])}});
         }
-        long matching = 0;
-        for (const auto& o : store.list(s->name, p[0], 0, 1L << 40)) {
-          json row = json::parse(o.data);
-          bool match = true;
-          for (const auto& [column, value] : filters) {
-            auto it = row.find(column);
-            match = match && it != row.end() && cell_text(*it, column) == value;
-          }
-          if (!match) continue;
-          if (matching >= offset && matching < offset + limit) items.push_back(std::move(row));
-          ++matching;
-        }
-        return json_response(
-            200, {{"items", items}, {"offset", offset}, {"limit", limit}, {"total", matching}});
+        auto table = table_memo(s->name, p[0]);
+        std::lock_guard lock(table->mutex);
+        const auto matching = table->matching(filters);
+        for (auto i = static_cast<std::size_t>(std::min<long>(offset, matching.size()));
+             i < matching.size() && static_cast<long>(items.size()) < limit; ++i)
+          items.push_back(json::parse(table->rows[matching[i]]));
+        return json_response(200, {{"items", items},
+                                   {"offset", offset},
+                                   {"limit", limit},
+                                   {"total", static_cast<long>(matching.size())}});
       });
       route("POST", pattern, spec.writers, "add rows to a round's table",
             [this, s](auto& r, auto& c, auto& p) { return post_rows(r, c, p[0], *s); });

@@ -44,6 +44,9 @@ CREATE INDEX login_failure_user ON login_failure(user_id, at);
 )sql",
     R"sql(
 CREATE TABLE watchlist (user_id TEXT PRIMARY KEY, items TEXT NOT NULL, seen_at TEXT NOT NULL);
+)sql",
+    R"sql(
+CREATE INDEX head_round_seq ON head(kind, round_id, seq);
 )sql"};
 
 constexpr long long kWriteLock = 0x70726f637572;  // advisory lock taken by every write transaction
@@ -318,6 +321,13 @@ class PgPlatformStore : public PlatformStore {
                                  "AND ($2 = '' OR h.round_id = $2) ORDER BY h.first_seq LIMIT $3 "
                                  "OFFSET $4",
                              {kind, round_id, std::to_string(limit), std::to_string(offset)}));
+  }
+
+  long last_seq(const std::string& kind, const std::string& round_id) override {
+    Lease l(*this);
+    auto r = exec(l.c, "SELECT COALESCE(MAX(seq), 0) FROM head WHERE kind = $1 AND round_id = $2",
+                  {kind, round_id});
+    return static_cast<long>(num(r, 0, 0));
   }
 
   long count(const std::string& kind, const std::string& round_id) override {

@@ -51,6 +51,9 @@ class PlatformStore {
   virtual std::vector<ObjectRevision> list(const std::string& kind, const std::string& round_id,
                                            long offset, long limit) = 0;
   virtual long count(const std::string& kind, const std::string& round_id) = 0;
+  // The feed number of the newest revision among the latest revisions of a kind in a round (0
+  // for none): it grows with every change of that table, so it versions what is read from it.
+  virtual long last_seq(const std::string& kind, const std::string& round_id) = 0;
   virtual std::vector<ObjectRevision> revisions(const std::string& kind, const std::string& id) = 0;
   // Revisions with seq > after, in feed order.
   virtual std::vector<ObjectRevision> feed(long after, long limit) = 0;

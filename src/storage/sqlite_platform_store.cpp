@@ -42,6 +42,9 @@ CREATE INDEX login_failure_user ON login_failure(user_id, at);
 )sql",
     R"sql(
 CREATE TABLE watchlist (user_id TEXT PRIMARY KEY, items TEXT NOT NULL, seen_at TEXT NOT NULL);
+)sql",
+    R"sql(
+CREATE INDEX head_round_seq ON head(kind, round_id, seq);
 )sql"};
 
 const char* const kRevisionColumns =
@@ -138,6 +141,15 @@ class SqlitePlatformStore : public PlatformStore {
     std::vector<ObjectRevision> out;
     while (s.step()) out.push_back(read_revision(s));
     return out;
+  }
+
+  long last_seq(const std::string& kind, const std::string& round_id) override {
+    Connection c(*this);
+    Statement s =
+        stmt(c.db, "SELECT COALESCE(MAX(seq), 0) FROM head WHERE kind = ?1 AND round_id = ?2");
+    s.bind(1, kind).bind(2, round_id);
+    s.step();
+    return static_cast<long>(s.integer(0));
   }
 
   long count(const std::string& kind, const std::string& round_id) override {

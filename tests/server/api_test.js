@@ -148,10 +148,19 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     await post('enterprises', ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterprise_id: e })));
     const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ product_id: `P${i + 1}`, enterprise_id: e, category: 'IOL', basic: ['acrylic'], registration_id: `R${i}` }));
     await post('products', products.slice(0, 3));
+    // A filtered read is answered from the table as it is now, also after the table changes.
+    const byEnterprise = async (e) => (await call('GET', `/api/rounds/${R}/products?enterprise_id=${e}&category=IOL`)).json;
+    assert.deepStrictEqual((await byEnterprise('E02')).items.map((p) => p.product_id), ['P2']);
+    assert.strictEqual((await byEnterprise('E04')).total, 0);
+    await post('products', { ...products[1], category: 'IOL-B' });  // a new revision of P2
+    assert.strictEqual((await byEnterprise('E02')).total, 0, 'P2 is no longer in category IOL');
+    await post('products', products[1]);
+    assert.deepStrictEqual((await byEnterprise('E02')).items.map((p) => p.product_id), ['P2']);
     // An enterprise declares its own product, not another's.
     const other = await call('POST', `/api/rounds/${R}/products`, { token: tokens.e04, body: { ...products[3], enterprise_id: 'E01' } });
     assert.strictEqual(other.status, 403);
     await post('products', products[3], tokens.e04);
+    assert.deepStrictEqual((await byEnterprise('E04')).items.map((p) => p.product_id), ['P4']);
     await post('history', products.map((p) => ({ product_id: p.product_id, region_id: 'N', price: '1000', quantity: 100 })));
     await post('ceilings', products.map((p) => ({ product_id: p.product_id, max_price: '1000.00' })));
     const demand = await post('demand', products.map((p) => ({ institution_id: 'BJ-H1', product_id: p.product_id, quantity: p.product_id === 'P1' ? 500 : 80 })), tokens.hospital);

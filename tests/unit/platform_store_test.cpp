@@ -131,6 +131,21 @@ TEST_P(StoreTest, ConcurrentRequestsShareCommitsAndFailAlone) {
   EXPECT_TRUE(check.ok) << check.reason << " at " << check.first_broken;
 }
 
+TEST_P(StoreTest, ATablesLastSeqGrowsWithEachOfItsChangesOnly) {
+  auto s = open("last_seq");
+  EXPECT_EQ(s->last_seq("products", "r1"), 0);
+  s->transaction([&] { s->put(revision("products", "r1/P1", R"({"v":1})")); });
+  const long first = s->last_seq("products", "r1");
+  EXPECT_GT(first, 0);
+  s->transaction([&] { s->put(revision("demand", "r1/D1", "{}")); });  // another table
+  EXPECT_EQ(s->last_seq("products", "r1"), first);
+  s->transaction([&] { s->put(revision("products", "r1/P1", R"({"v":2})")); });  // a revision
+  const long second = s->last_seq("products", "r1");
+  EXPECT_GT(second, first);
+  EXPECT_EQ(second, s->latest("products", "r1/P1")->seq);
+  EXPECT_EQ(s->last_seq("products", "r2"), 0);
+}
+
 TEST_P(StoreTest, ChangesGrowWithEveryCommit) {
   auto s = open("changes");
   const auto before = s->changes();

@@ -341,11 +341,8 @@ struct Api::Impl : ApiCore {
     const std::string prefix = "Bearer ";
     if (r.authorization.rfind(prefix, 0) != 0)
       throw ApiError(401, "unauthenticated", "the Authorization header must be 'Bearer <token>'");
-    auto user_id =
-        store.session_user(token_hash(r.authorization.substr(prefix.size())), unix_now());
-    if (!user_id) throw ApiError(401, "unauthenticated", "the session is unknown or has expired");
-    auto user = store.user(*user_id);
-    if (!user) throw ApiError(401, "unauthenticated", "the session's user no longer exists");
+    auto user = store.session_user(token_hash(r.authorization.substr(prefix.size())), unix_now());
+    if (!user) throw ApiError(401, "unauthenticated", "the session is unknown or has expired");
     return {parse_role(user->role).value_or(Role::kPublic), user->id, user->org_id};
   }
 

@@ -46,7 +46,7 @@ CREATE INDEX login_failure_user ON login_failure(user_id, at);
 CREATE TABLE watchlist (user_id TEXT PRIMARY KEY, items TEXT NOT NULL, seen_at TEXT NOT NULL);
 )sql",
     R"sql(
-CREATE INDEX head_round_seq ON head(kind, round_id, seq);
+CREATE INDEX revision_round_seq ON revision(kind, round_id, seq);
 )sql"};
 
 constexpr long long kWriteLock = 0x70726f637572;  // advisory lock taken by every write transaction
@@ -325,8 +325,9 @@ class PgPlatformStore : public PlatformStore {
 
   long last_seq(const std::string& kind, const std::string& round_id) override {
     Lease l(*this);
-    auto r = exec(l.c, "SELECT COALESCE(MAX(seq), 0) FROM head WHERE kind = $1 AND round_id = $2",
-                  {kind, round_id});
+    auto r =
+        exec(l.c, "SELECT COALESCE(MAX(seq), 0) FROM revision WHERE kind = $1 AND round_id = $2",
+             {kind, round_id});
     return static_cast<long>(num(r, 0, 0));
   }
 
@@ -392,12 +393,14 @@ class PgPlatformStore : public PlatformStore {
     return Watchlist{at(r, 0, 0), at(r, 0, 1)};
   }
 
-  std::optional<std::string> session_user(const std::string& token_hash, long long now) override {
+  std::optional<UserRecord> session_user(const std::string& token_hash, long long now) override {
     Lease l(*this);
-    auto r = exec(l.c, "SELECT user_id FROM session WHERE token_hash = $1 AND expires_at > $2",
+    auto r = exec(l.c,
+                  "SELECT a.id, a.name, a.role, a.org_id, a.password_hash FROM session s JOIN "
+                  "account a ON a.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
                   {token_hash, std::to_string(now)});
     if (PQntuples(r.get()) == 0) return std::nullopt;
-    return at(r, 0, 0);
+    return UserRecord{at(r, 0, 0), at(r, 0, 1), at(r, 0, 2), at(r, 0, 3), at(r, 0, 4)};
   }
 
   void record_login_failure(const std::string& user_id, long long at) override {

@@ -51,8 +51,8 @@ class PlatformStore {
   virtual std::vector<ObjectRevision> list(const std::string& kind, const std::string& round_id,
                                            long offset, long limit) = 0;
   virtual long count(const std::string& kind, const std::string& round_id) = 0;
-  // The feed number of the newest revision among the latest revisions of a kind in a round (0
-  // for none): it grows with every change of that table, so it versions what is read from it.
+  // The feed number of the newest revision of a kind in a round (0 for none): it grows with
+  // every change of that table, so it versions what is read from it.
   virtual long last_seq(const std::string& kind, const std::string& round_id) = 0;
   virtual std::vector<ObjectRevision> revisions(const std::string& kind, const std::string& id) = 0;
   // Revisions with seq > after, in feed order.
@@ -62,8 +62,8 @@ class PlatformStore {
   virtual std::optional<UserRecord> user(const std::string& id) = 0;
   virtual void put_session(const std::string& token_hash, const std::string& user_id,
                            long long expires_at) = 0;
-  // The user id of a session that has not expired at `now` (seconds since the epoch).
-  virtual std::optional<std::string> session_user(const std::string& token_hash, long long now) = 0;
+  // The account of a session that has not expired at `now` (seconds since the epoch).
+  virtual std::optional<UserRecord> session_user(const std::string& token_hash, long long now) = 0;
 
   virtual void put_watchlist(const std::string& user_id, const Watchlist& w) = 0;
   virtual std::optional<Watchlist> watchlist(const std::string& user_id) = 0;

@@ -44,7 +44,7 @@ CREATE INDEX login_failure_user ON login_failure(user_id, at);
 CREATE TABLE watchlist (user_id TEXT PRIMARY KEY, items TEXT NOT NULL, seen_at TEXT NOT NULL);
 )sql",
     R"sql(
-CREATE INDEX head_round_seq ON head(kind, round_id, seq);
+CREATE INDEX revision_round_seq ON revision(kind, round_id, seq);
 )sql"};
 
 const char* const kRevisionColumns =
@@ -146,7 +146,7 @@ class SqlitePlatformStore : public PlatformStore {
   long last_seq(const std::string& kind, const std::string& round_id) override {
     Connection c(*this);
     Statement s =
-        stmt(c.db, "SELECT COALESCE(MAX(seq), 0) FROM head WHERE kind = ?1 AND round_id = ?2");
+        stmt(c.db, "SELECT COALESCE(MAX(seq), 0) FROM revision WHERE kind = ?1 AND round_id = ?2");
     s.bind(1, kind).bind(2, round_id);
     s.step();
     return static_cast<long>(s.integer(0));
@@ -223,13 +223,14 @@ class SqlitePlatformStore : public PlatformStore {
     return Watchlist{s.text(0), s.text(1)};
   }
 
-  std::optional<std::string> session_user(const std::string& token_hash, long long now) override {
+  std::optional<UserRecord> session_user(const std::string& token_hash, long long now) override {
     Connection c(*this);
-    Statement s =
-        stmt(c.db, "SELECT user_id FROM session WHERE token_hash = ?1 AND expires_at > ?2");
+    Statement s = stmt(c.db,
+                       "SELECT u.id, u.name, u.role, u.org_id, u.password_hash FROM session s JOIN "
+                       "user u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at > ?2");
     s.bind(1, token_hash).bind(2, static_cast<std::int64_t>(now));
     if (!s.step()) return std::nullopt;
-    return s.text(0);
+    return UserRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
   }
 
   void record_login_failure(const std::string& user_id, long long at) override {

@@ -8,7 +8,6 @@
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 
 #include "award/engine.hpp"
@@ -213,8 +212,30 @@ json round_fields(const json& round) {
 
 struct Route {
   RouteInfo info;
-  std::regex pattern;
+  std::vector<std::string> segments;  // the pattern between slashes; "{name}" takes any segment
   std::function<ApiResponse(const ApiRequest&, const Caller&, const Params&)> handler;
+
+  // Whether `path` has the pattern's segments; the placeholders' segments (raw) go to `values`.
+  bool matches(std::string_view path, std::vector<std::string_view>& values) const {
+    values.clear();
+    std::size_t i = 0;
+    for (std::size_t at = 0;; ++i) {
+      const auto slash = path.find('/', at);
+      const std::string_view part =
+          path.substr(at, slash == std::string_view::npos ? slash : slash - at);
+      if (i >= segments.size()) return false;
+      const std::string& want = segments[i];
+      if (!want.empty() && want.front() == '{') {
+        if (part.empty()) return false;
+        values.push_back(part);
+      } else if (part != want) {
+        return false;
+      }
+      if (slash == std::string_view::npos) break;
+      at = slash + 1;
+    }
+    return i + 1 == segments.size();
+  }
 };
 
 struct Api::Impl : ApiCore {
@@ -231,7 +252,8 @@ struct Api::Impl : ApiCore {
   };
   std::map<std::string, RecordsMemo> records_memo;  // round -> its record package
   std::map<std::string, std::shared_ptr<const json>> allocations_memo;  // key -> agreed volumes
-  std::map<std::string, ApiResponse> feed_memo;  // "offset/limit" -> a full page
+  std::map<std::string, ApiResponse> feed_memo;                 // "offset/limit" -> a full page
+  std::unordered_map<std::string, std::string> fixed_products;  // "round/product" -> enterprise
 
   // A round's table kept for filtered reads: its rows as stored, and for each column asked
   // about, the rows by value. It stands for the table while the table's newest revision is the
@@ -322,18 +344,14 @@ struct Api::Impl : ApiCore {
 
   void route(const std::string& method, const std::string& pattern, std::vector<Role> roles,
              const std::string& summary, RouteHandler h) override {
-    std::string re = "^";
-    for (const char* p = pattern.c_str(); *p; ++p) {
-      if (*p == '{') {
-        while (*p && *p != '}') ++p;
-        re += "([^/]+)";
-      } else if (std::string(".+*?()[]^$|\\").find(*p) != std::string::npos) {
-        re += std::string("\\") + *p;
-      } else {
-        re += *p;
-      }
+    std::vector<std::string> segments;
+    for (std::size_t at = 0;;) {
+      const auto slash = pattern.find('/', at);
+      segments.push_back(pattern.substr(at, slash == std::string::npos ? slash : slash - at));
+      if (slash == std::string::npos) break;
+      at = slash + 1;
     }
-    routes.push_back({{method, pattern, std::move(roles), summary}, std::regex(re + "$"), h});
+    routes.push_back({{method, pattern, std::move(roles), summary}, std::move(segments), h});
   }
 
   Caller authenticate(const ApiRequest& r) {
@@ -349,9 +367,9 @@ struct Api::Impl : ApiCore {
   ApiResponse handle(const ApiRequest& r) {
     try {
       bool path_known = false;
+      std::vector<std::string_view> values;
       for (const auto& rt : routes) {
-        std::smatch m;
-        if (!std::regex_match(r.path, m, rt.pattern)) continue;
+        if (!rt.matches(r.path, values)) continue;
         path_known = true;
         if (r.method != rt.info.method) continue;
         const Caller caller = authenticate(r);
@@ -363,7 +381,7 @@ struct Api::Impl : ApiCore {
               std::string("the role '") + role_name(caller.role) + "' may not " + rt.info.summary);
         }
         Params params;
-        for (std::size_t i = 1; i < m.size(); ++i) params.push_back(percent_decoded(m[i].str()));
+        for (const auto& v : values) params.push_back(percent_decoded(std::string(v)));
         if (r.method == "GET") return cached(r, rt.handler(r, caller, params));
         ApiResponse out;
         store.transaction([&] {
@@ -719,6 +737,26 @@ struct Api::Impl : ApiCore {
     return json_response(200, with_phase(round));
   }
 
+  // The enterprise of a product of a round. A round past its draft has fixed tables (post_rows
+  // refuses changes), so its products' enterprises are kept once read, for every server.
+  std::optional<std::string> product_enterprise(const json& round, const std::string& round_id,
+                                                const std::string& product_id) {
+    const std::string key = round_id + "/" + product_id;
+    const bool fixed = round.value("status", "draft") != "draft";
+    if (fixed) {
+      std::lock_guard lock(memo_mutex);
+      if (auto it = fixed_products.find(key); it != fixed_products.end()) return it->second;
+    }
+    auto product = store.latest("products", key);
+    if (!product) return std::nullopt;
+    std::string enterprise = json::parse(product->data).value("enterprise_id", "");
+    if (fixed) {
+      std::lock_guard lock(memo_mutex);
+      fixed_products.emplace(key, enterprise);
+    }
+    return enterprise;
+  }
+
   std::string bid_id(const std::string& round_id, const std::string& product_id) {
     return blake2b_hex(keys.salt() + "|" + round_id + "|" + product_id).substr(0, 24);
   }
@@ -734,10 +772,10 @@ struct Api::Impl : ApiCore {
     const std::string price_text = text_field(body, "price");
     std::string nonce = text_field(body, "nonce", false);
     if (nonce.empty()) nonce = new_token().substr(0, 16);
-    auto product = store.latest("products", round_id + "/" + product_id);
-    if (!product)
+    const auto enterprise = product_enterprise(round, round_id, product_id);
+    if (!enterprise)
       throw ApiError(422, "unknown_product", "no product '" + product_id + "'", "product_id");
-    if (json::parse(product->data).value("enterprise_id", "") != c.org_id)
+    if (*enterprise != c.org_id)
       throw ApiError(403, "forbidden", "a bid is made by the product's own enterprise",
                      "product_id");
     auto price = parse_price(price_text);

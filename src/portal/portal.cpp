@@ -4,29 +4,12 @@
 #include <iostream>
 
 #include "portal/portal_support.hpp"
+#include "server/path_pattern.hpp"
 #include "tender/commitment.hpp"
 
 namespace procura {
 
 namespace {
-
-// "%41+b" -> "A b" (application/x-www-form-urlencoded).
-std::string form_decoded(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 std::map<std::string, std::string> parse_form(const std::string& body) {
   std::map<std::string, std::string> out;
@@ -37,8 +20,8 @@ std::map<std::string, std::string> parse_form(const std::string& body) {
     const std::string pair = body.substr(at, end - at);
     const auto eq = pair.find('=');
     if (!pair.empty())
-      out[form_decoded(pair.substr(0, eq))] =
-          eq == std::string::npos ? "" : form_decoded(pair.substr(eq + 1));
+      out[percent_decoded(pair.substr(0, eq), true)] =
+          eq == std::string::npos ? "" : percent_decoded(pair.substr(eq + 1), true);
     at = end + 1;
   }
   return out;
@@ -69,34 +52,6 @@ const char* content_type_of(const std::string& name) {
   if (ends(".svg")) return "image/svg+xml";
   if (ends(".json")) return "application/json";
   return "text/plain; charset=utf-8";
-}
-
-bool segments_match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
-                    Params& params) {
-  if (pattern.size() != path.size()) return false;
-  params.clear();
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (!pattern[i].empty() && pattern[i][0] == '{') {
-      if (path[i].empty()) return false;
-      params.push_back(form_decoded(path[i]));
-    } else if (pattern[i] != path[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t at = 1;
-  while (at <= path.size()) {
-    auto end = path.find('/', at);
-    if (end == std::string::npos) end = path.size();
-    out.push_back(path.substr(at, end - at));
-    at = end + 1;
-  }
-  if (out.size() == 1 && out[0].empty()) out.clear();
-  return out;
 }
 
 }  // namespace
@@ -135,29 +90,6 @@ std::string script_json(const json& j) {
   return out;
 }
 
-std::string xml_text(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
-
 json pager(const PageContext& c, long total, long per, const std::string& path) {
   long page = 1;
   const std::string asked = c.query("page");
@@ -182,7 +114,7 @@ json pager(const PageContext& c, long total, long per, const std::string& path) 
 struct Portal::Impl : PortalCore {
   struct Route {
     std::string method;
-    std::vector<std::string> pattern;
+    PathPattern path;
     PageHandler handler;
   };
   struct StaticFile {
@@ -214,7 +146,7 @@ struct Portal::Impl : PortalCore {
   }
 
   void page(const std::string& method, const std::string& pattern, PageHandler h) override {
-    routes.push_back({method, split_path(pattern), std::move(h)});
+    routes.push_back({method, PathPattern(pattern), std::move(h)});
   }
 
   ApiRequest as_visitor(const PageContext& c, const std::string& method, const std::string& path,
@@ -427,7 +359,7 @@ struct Portal::Impl : PortalCore {
       c.lang = messages.choose(cookie("lang"), r.accept_language);
     }
     c.locale = &locale_for(c.lang);
-    const std::string watch = form_decoded(cookie("procura_watch"));
+    const std::string watch = percent_decoded(cookie("procura_watch"));
     for (std::size_t at = 0; at < watch.size();) {
       auto end = watch.find(',', at);
       if (end == std::string::npos) end = watch.size();
@@ -440,16 +372,8 @@ struct Portal::Impl : PortalCore {
       if (me.status == 200) {
         c.me = json::parse(me.body);
         // A signed-in visitor's watchlist is the account's, wherever it signs in.
-        ApiResponse w = api.handle(as_visitor(c, "GET", "/api/me/watchlist", {}, ""));
-        const json list = json::parse(w.body, nullptr, false);
-        if (w.status == 200 && list.is_object()) {
-          c.watch.clear();
-          for (const auto& item : list.value("items", json::array()))
-            if (item.is_string()) c.watch.push_back(item.get<std::string>());
-          c.seen_at =
-              list.value("seenAt", json()).is_string() ? list["seenAt"].get<std::string>() : "";
-          c.watch_in_account = true;
-        }
+        c.watch.clear();
+        for (const auto& item : c.me["watchlist"]["items"]) c.watch.push_back(item);
       } else {
         c.token.clear();  // expired: forget it
         c.headers.emplace_back("Set-Cookie",
@@ -490,11 +414,10 @@ struct Portal::Impl : PortalCore {
   }
 
   ApiResponse dispatch(PageContext& c) {
-    const auto path = split_path(c.request.path);
     Params params;
     bool path_known = false;
     for (const auto& route : routes) {
-      if (!segments_match(route.pattern, path, params)) continue;
+      if (!route.path.match(c.request.path, params)) continue;
       path_known = true;
       if (route.method == c.request.method || (route.method == "GET" && c.request.method == "HEAD"))
         return route.handler(c, params);

@@ -42,12 +42,11 @@ struct PageContext {
   std::string lang;
   const Locale* locale = nullptr;
   const Messages* messages = nullptr;
-  std::string token;                        // the session token of a signed-in visitor
-  json me;                                  // the account (null for the public)
-  std::vector<std::string> watch;           // followed items ("round:<id>", "product:<id>", ...)
-  bool watch_in_account = false;            // the watchlist is the account's (else the cookie's)
-  std::string seen_at;                      // the account's last visit of its watchlist
-  std::map<std::string, std::string> form;  // the urlencoded body of a POST
+  std::string token;  // the session token of a signed-in visitor
+  json me;            // the account (null for the public)
+  std::vector<std::string>
+      watch;  // followed items ("round:<id>", ...): the account's or the cookie's
+  std::map<std::string, std::string> form;                   // the urlencoded body of a POST
   std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie and the like
 
   std::string t(const std::string& key, const std::map<std::string, std::string>& args = {}) const {
@@ -135,8 +134,6 @@ ApiResponse redirect(const std::string& location,
 std::string url_part(const std::string& s);
 // JSON for a <script type="application/json"> element ("<" written as \u003c).
 std::string script_json(const json& j);
-// Text escaped for XML (Atom).
-std::string xml_text(const std::string& s);
 // A pager view for `total` rows shown `per` at a time: {page, pages, prev, next} on `path`.
 json pager(const PageContext& c, long total, long per, const std::string& path);
 // Events of a round (stages, observations, reports, complaints), newest first, for Atom and the

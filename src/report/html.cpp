@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
 #include "report/report.hpp"
 
 namespace procura {
@@ -17,29 +18,6 @@ std::string more_note(std::size_t total, const char* csv) {
                      kMaxRows, total, csv);
 }
 
-std::string esc(std::string_view s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += c;
-    }
-  }
-  return o;
-}
-
 // Horizontal bars of per-award price decreases, grouped by lot, coloured by stage.
 std::string decrease_chart(const RoundInput& in, const RoundResult& r) {
   const int bar = 14, gap = 4, left = 170, width = 420;
@@ -51,12 +29,13 @@ std::string decrease_chart(const RoundInput& in, const RoundResult& r) {
     long double d = std::max(0.0L, a.decrease().value());
     int w = static_cast<int>(d * width);
     const char* colour = a.stage == Stage::kBidding ? "#2b6cb0" : "#c05621";
-    rows +=
-        fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="11">{} · {}</text>)",
-                    left - 6, y + 11, esc(r.groups[a.group].id), esc(in.products[a.product].id));
+    rows += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="11">{} · {}</text>)",
+                        left - 6, y + 11, xml_escaped(r.groups[a.group].id),
+                        xml_escaped(in.products[a.product].id));
     rows += fmt::format(
         R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {} %</title></rect>)",
-        left, y, w, bar, colour, esc(in.products[a.product].id), publish_percent(a.decrease()));
+        left, y, w, bar, colour, xml_escaped(in.products[a.product].id),
+        publish_percent(a.decrease()));
     rows += fmt::format(R"(<text x="{}" y="{}" font-size="11">{} %</text>)", left + w + 4, y + 11,
                         publish_percent(a.decrease()));
     y += bar + gap;
@@ -80,7 +59,7 @@ std::string share_chart(const RoundInput& in, const RoundResult& r) {
   for (std::size_t g = 0; g < r.groups.size() && shown < kMaxRows; ++g) {
     if (r.groups[g].status != GroupStatus::kAwarded || r.groups[g].base == 0) continue;
     rows += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="11">{}</text>)",
-                        left - 6, y + 13, esc(r.groups[g].id));
+                        left - 6, y + 13, xml_escaped(r.groups[g].id));
     long double x = left;
     int i = 0;
     ++shown;
@@ -90,7 +69,7 @@ std::string share_chart(const RoundInput& in, const RoundResult& r) {
       rows += fmt::format(
           R"(<rect x="{:.1f}" y="{}" width="{:.1f}" height="{}" fill="{}"><title>{} rank {}: {} units ({} %)</title></rect>)",
           static_cast<double>(x), y, static_cast<double>(w), bar, colours[i++ % 8],
-          esc(in.products[a.product].id), a.rank, a.volume, publish_percent(a.share));
+          xml_escaped(in.products[a.product].id), a.rank, a.volume, publish_percent(a.share));
       x += w;
     }
     y += bar + gap;
@@ -107,7 +86,7 @@ std::string html_report(const RoundInput& in, const RoundResult& r) {
   std::string h;
   h += "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
        "content=\"width=device-width, initial-scale=1\">";
-  h += "<title>" + esc(in.title.empty() ? in.id : in.title) +
+  h += "<title>" + xml_escaped(in.title.empty() ? in.id : in.title) +
        " — results</title><style>"
        "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 "
        "1rem;color:#1a202c}"
@@ -118,14 +97,14 @@ std::string html_report(const RoundInput& in, const RoundResult& r) {
        ".k{display:inline-block;margin:.5rem 1rem .5rem 0;padding:.75rem "
        "1rem;background:#edf2f7;border-radius:.5rem}.k b{display:block;font-size:1.4rem}"
        "</style></head><body>";
-  h += "<h1>" + esc(in.title.empty() ? in.id : in.title) + "</h1>";
-  h += "<p>Round <code>" + esc(in.id) + "</code>, OCID <code>" + esc(in.ocid()) +
-       "</code>. Rule profile <b>" + esc(in.profile.title) + "</b> (<code>" + esc(in.profile.id) +
-       "</code> v" + esc(in.profile.version) + ").</p><ul>";
-  for (const auto& s : explain_profile(in.profile)) h += "<li>" + esc(s) + "</li>";
+  h += "<h1>" + xml_escaped(in.title.empty() ? in.id : in.title) + "</h1>";
+  h += "<p>Round <code>" + xml_escaped(in.id) + "</code>, OCID <code>" + xml_escaped(in.ocid()) +
+       "</code>. Rule profile <b>" + xml_escaped(in.profile.title) + "</b> (<code>" +
+       xml_escaped(in.profile.id) + "</code> v" + xml_escaped(in.profile.version) + ").</p><ul>";
+  for (const auto& s : explain_profile(in.profile)) h += "<li>" + xml_escaped(s) + "</li>";
   h += "</ul><section aria-label=\"Headline figures\">";
   auto kpi = [&](const std::string& label, const std::string& v) {
-    h += "<div class=\"k\"><b>" + esc(v) + "</b>" + esc(label) + "</div>";
+    h += "<div class=\"k\"><b>" + xml_escaped(v) + "</b>" + xml_escaped(label) + "</div>";
   };
   kpi("products selected",
       fmt::format("{} ({} + {})", m.selected_products, m.bidding_awards, m.negotiation_awards));
@@ -135,8 +114,8 @@ std::string html_report(const RoundInput& in, const RoundResult& r) {
   kpi("total savings (money-weighted)", publish_percent(m.total_savings_rate) + " %");
   h += "</section><h2>Metrics</h2><table><tbody>";
   for (const auto& [label, value] : metric_rows(in, m))
-    h +=
-        "<tr><th scope=\"row\">" + esc(label) + "</th><td class=\"n\">" + esc(value) + "</td></tr>";
+    h += "<tr><th scope=\"row\">" + xml_escaped(label) + "</th><td class=\"n\">" +
+         xml_escaped(value) + "</td></tr>";
   h += "</tbody></table>";
   h += "<h2>Price decrease per awarded product</h2><p>Blue: bidding stage; orange: negotiation "
        "stage.</p>" +
@@ -152,9 +131,9 @@ std::string html_report(const RoundInput& in, const RoundResult& r) {
     h += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td "
         "class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-        esc(r.groups[a.group].id), stage_name(a.stage), esc(in.products[a.product].id),
-        esc(in.products[a.product].enterprise_id), a.rank,
-        a.ref_price ? format_price(a.ref_price, in.profile.price_decimals) : "-",
+        xml_escaped(r.groups[a.group].id), stage_name(a.stage),
+        xml_escaped(in.products[a.product].id), xml_escaped(in.products[a.product].enterprise_id),
+        a.rank, a.ref_price ? format_price(a.ref_price, in.profile.price_decimals) : "-",
         format_price(a.price, in.profile.price_decimals), publish_percent(a.decrease()), a.volume,
         publish_percent(a.share));
   }
@@ -167,8 +146,8 @@ std::string html_report(const RoundInput& in, const RoundResult& r) {
     h += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td "
         "class=n>{}</td><td class=n>{}</td><td>{}</td></tr>",
-        esc(g.id), esc(g.key), g.n_firms, g.competitive ? "bidding" : "negotiation",
-        group_status_name(g.status), g.valid_bidders, g.winners, g.base, esc(g.note));
+        xml_escaped(g.id), xml_escaped(g.key), g.n_firms, g.competitive ? "bidding" : "negotiation",
+        group_status_name(g.status), g.valid_bidders, g.winners, g.base, xml_escaped(g.note));
   }
   h += "</tbody></table>" + more_note(r.groups.size(), "groups.csv") +
        "<h2>Negotiations</h2><table><thead><tr><th>Product</th><th>Why</"
@@ -180,8 +159,9 @@ std::string html_report(const RoundInput& in, const RoundResult& r) {
       offers += (offers.empty() ? "" : " → ") + format_price(o, in.profile.price_decimals);
     h += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
-        esc(in.products[n.product].id), esc(n.reason),
-        n.access_price ? format_price(n.access_price, in.profile.price_decimals) : "-", esc(offers),
+        xml_escaped(in.products[n.product].id), xml_escaped(n.reason),
+        n.access_price ? format_price(n.access_price, in.profile.price_decimals) : "-",
+        xml_escaped(offers),
         n.success ? fmt::format("agreed in round {}", n.success_round) : "no agreement");
   }
   h += "</tbody></table>" + more_note(r.negotiations.size(), "negotiations.csv") +
@@ -190,8 +170,9 @@ std::string html_report(const RoundInput& in, const RoundResult& r) {
        "thead><tbody>";
   for (std::size_t i = 0; i < std::min(r.rejections.size(), kMaxRows); ++i) {
     const Rejection& x = r.rejections[i];
-    h += "<tr><td>" + esc(in.products[x.product].id) + "</td><td>" +
-         esc(in.products[x.product].enterprise_id) + "</td><td>" + esc(x.reason) + "</td></tr>";
+    h += "<tr><td>" + xml_escaped(in.products[x.product].id) + "</td><td>" +
+         xml_escaped(in.products[x.product].enterprise_id) + "</td><td>" + xml_escaped(x.reason) +
+         "</td></tr>";
   }
   h += "</tbody></table>" + more_note(r.rejections.size(), "rejections.csv") +
        "<p>All figures are computed from the published inputs and rounded once, to "

@@ -22,6 +22,7 @@
 #include "ocds/round_releases.hpp"
 #include "report/report.hpp"
 #include "server/api_support.hpp"
+#include "server/path_pattern.hpp"
 #include "tender/commitment.hpp"
 
 namespace procura {
@@ -156,21 +157,6 @@ const std::vector<TableSpec>& table_specs() {
   return kTables;
 }
 
-// A path segment with its %XX escapes decoded (ids holding '/' are sent as %2F).
-std::string percent_decoded(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 bool role_in(Role r, const std::vector<Role>& roles) {
   return std::find(roles.begin(), roles.end(), r) != roles.end();
 }
@@ -212,30 +198,8 @@ json round_fields(const json& round) {
 
 struct Route {
   RouteInfo info;
-  std::vector<std::string> segments;  // the pattern between slashes; "{name}" takes any segment
+  PathPattern path;
   std::function<ApiResponse(const ApiRequest&, const Caller&, const Params&)> handler;
-
-  // Whether `path` has the pattern's segments; the placeholders' segments (raw) go to `values`.
-  bool matches(std::string_view path, std::vector<std::string_view>& values) const {
-    values.clear();
-    std::size_t i = 0;
-    for (std::size_t at = 0;; ++i) {
-      const auto slash = path.find('/', at);
-      const std::string_view part =
-          path.substr(at, slash == std::string_view::npos ? slash : slash - at);
-      if (i >= segments.size()) return false;
-      const std::string& want = segments[i];
-      if (!want.empty() && want.front() == '{') {
-        if (part.empty()) return false;
-        values.push_back(part);
-      } else if (part != want) {
-        return false;
-      }
-      if (slash == std::string_view::npos) break;
-      at = slash + 1;
-    }
-    return i + 1 == segments.size();
-  }
 };
 
 struct Api::Impl : ApiCore {
@@ -344,14 +308,7 @@ struct Api::Impl : ApiCore {
 
   void route(const std::string& method, const std::string& pattern, std::vector<Role> roles,
              const std::string& summary, RouteHandler h) override {
-    std::vector<std::string> segments;
-    for (std::size_t at = 0;;) {
-      const auto slash = pattern.find('/', at);
-      segments.push_back(pattern.substr(at, slash == std::string::npos ? slash : slash - at));
-      if (slash == std::string::npos) break;
-      at = slash + 1;
-    }
-    routes.push_back({{method, pattern, std::move(roles), summary}, std::move(segments), h});
+    routes.push_back({{method, pattern, std::move(roles), summary}, PathPattern(pattern), h});
   }
 
   Caller authenticate(const ApiRequest& r) {
@@ -367,9 +324,9 @@ struct Api::Impl : ApiCore {
   ApiResponse handle(const ApiRequest& r) {
     try {
       bool path_known = false;
-      std::vector<std::string_view> values;
+      Params params;
       for (const auto& rt : routes) {
-        if (!rt.matches(r.path, values)) continue;
+        if (!rt.path.match(r.path, params)) continue;
         path_known = true;
         if (r.method != rt.info.method) continue;
         const Caller caller = authenticate(r);
@@ -380,8 +337,6 @@ struct Api::Impl : ApiCore {
               403, "role_not_allowed",
               std::string("the role '") + role_name(caller.role) + "' may not " + rt.info.summary);
         }
-        Params params;
-        for (const auto& v : values) params.push_back(percent_decoded(std::string(v)));
         if (r.method == "GET") return cached(r, rt.handler(r, caller, params));
         ApiResponse out;
         store.transaction([&] {
@@ -1212,13 +1167,15 @@ struct Api::Impl : ApiCore {
           });
     route("POST", "/api/login", everyone, "log in",
           [this](auto& r, auto&, auto&) { return login(r); });
-    route("GET", "/api/me", accounts, "read your account", [this](auto&, auto& c, auto&) {
-      auto u = store.user(c.user_id);
-      return json_response(200, {{"user", c.user_id},
-                                 {"name", u ? u->name : ""},
-                                 {"role", role_name(c.role)},
-                                 {"org", c.org_id}});
-    });
+    route("GET", "/api/me", accounts, "read your account and your watchlist",
+          [this](auto&, auto& c, auto&) {
+            auto u = store.user(c.user_id);
+            return json_response(200, {{"user", c.user_id},
+                                       {"name", u ? u->name : ""},
+                                       {"role", role_name(c.role)},
+                                       {"org", c.org_id},
+                                       {"watchlist", account_watchlist(*this, c.user_id)}});
+          });
     route("POST", "/api/users", office, "register an account", [this](auto& r, auto&, auto&) {
       const json body = parse_body(r.body);
       const std::string id = text_field(body, "id"), role = text_field(body, "role");

@@ -28,6 +28,10 @@ struct ApiRequest {
   std::string content_type;     // the Content-Type header
 };
 
+// Whether `item` may be followed: "round:<id>", "product:<id>", "enterprise:<id>" or
+// "institution:<id>", an id without commas, at most 200 characters in all.
+bool is_followable_item(const std::string& item);
+
 // A request made in code (demo data, the portal, tools).
 inline ApiRequest make_request(std::string method, std::string path,
                                std::map<std::string, std::string> query = {}, std::string body = "",

@@ -110,6 +110,8 @@ class ApiCore {
 void add_evaluation_routes(ApiCore& core);
 // Each account's own watchlist and last visit (watchlist_routes.cpp), for `accounts`.
 void add_watchlist_routes(ApiCore& core, const std::vector<Role>& accounts);
+// An account's watchlist as the API serves it: {items, seenAt (null for never)}.
+json account_watchlist(ApiCore& core, const std::string& user_id);
 // Groups whose award is held by pending complaints of a round.
 // `all_groups` is called only when a pending complaint names no group (it holds them all).
 std::vector<std::string> held_groups_of(

@@ -13,8 +13,8 @@ namespace procura {
 struct ServeOptions {
   std::string address = "127.0.0.1";
   unsigned short port = 8080;
-  unsigned threads = 2;   // connection threads, which answer reads
-  unsigned writers = 32;  // threads for POST, PUT and DELETE requests
+  unsigned threads = 2;            // connection threads, which answer reads
+  unsigned writers = 32;           // threads for POST, PUT and DELETE requests
   std::size_t max_body = 1 << 20;  // larger bodies get 413
 };
 

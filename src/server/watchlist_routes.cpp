@@ -13,10 +13,6 @@ namespace {
 constexpr std::size_t kMostItems = 500;
 constexpr std::size_t kLongestItem = 200;
 
-bool followable_kind(const std::string& kind) {
-  return kind == "round" || kind == "product" || kind == "enterprise" || kind == "institution";
-}
-
 // The items of a body, each "kind:id", in order and without repeats; a 422 names the first bad one.
 json checked_items(const json& body) {
   auto it = body.find("items");
@@ -33,11 +29,7 @@ json checked_items(const json& body) {
     const std::string field = "items[" + std::to_string(i) + "]";
     if (!item.is_string())
       throw ApiError(422, "wrong_type", "'" + field + "' must be a string", field);
-    const std::string text = item.get<std::string>();
-    const auto colon = text.find(':');
-    const std::string kind = text.substr(0, colon);
-    if (colon == std::string::npos || !followable_kind(kind) || colon + 1 == text.size() ||
-        text.size() > kLongestItem || text.find(',') != std::string::npos)
+    if (!is_followable_item(item.get<std::string>()))
       throw ApiError(422, "invalid",
                      "'" + field +
                          "' must be \"round:<id>\", \"product:<id>\", \"enterprise:<id>\" or "
@@ -49,7 +41,7 @@ json checked_items(const json& body) {
   return out;
 }
 
-json watchlist_json(const std::optional<Watchlist>& w) {
+json watchlist_json(const std::optional<Watchlist>& w) {  // {items, seenAt}
   json items = w ? json::parse(w->items, nullptr, false) : json::array();
   if (!items.is_array()) items = json::array();
   return {{"items", items}, {"seenAt", w && !w->seen_at.empty() ? json(w->seen_at) : json()}};
@@ -57,10 +49,23 @@ json watchlist_json(const std::optional<Watchlist>& w) {
 
 }  // namespace
 
+bool is_followable_item(const std::string& item) {
+  const auto colon = item.find(':');
+  if (colon == std::string::npos || colon + 1 == item.size() || item.size() > kLongestItem ||
+      item.find(',') != std::string::npos)
+    return false;
+  const std::string kind = item.substr(0, colon);
+  return kind == "round" || kind == "product" || kind == "enterprise" || kind == "institution";
+}
+
+json account_watchlist(ApiCore& core, const std::string& user_id) {
+  return watchlist_json(core.db().watchlist(user_id));
+}
+
 void add_watchlist_routes(ApiCore& core, const std::vector<Role>& accounts) {
   core.route("GET", "/api/me/watchlist", accounts, "read your watchlist",
              [&core](const ApiRequest&, const Caller& c, const Params&) {
-               return json_response(200, watchlist_json(core.db().watchlist(c.user_id)));
+               return json_response(200, account_watchlist(core, c.user_id));
              });
   core.route("PUT", "/api/me/watchlist", accounts, "replace your watchlist (and your last visit)",
              [&core](const ApiRequest& r, const Caller& c, const Params&) {

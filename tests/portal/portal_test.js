@@ -329,11 +329,7 @@ const LAUNCH = {
     assert.strictEqual(await page.locator('.watchlist > li').count(), 2);
     await shot(page, 'watchlist');
     // Signed in, the next visit shows what changed since this one.
-    await page.goto('/login');
-    await page.getByLabel('User name').fill('observer');
-    await page.getByLabel('Password').fill('demo-observer');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/workspace');
+    await signIn(page, 'observer');
     await page.goto('/watch');
     assert.strictEqual(await page.locator('.watchlist > li').count(), 2, 'what the browser followed joined the account');
     assert.strictEqual(await page.locator('.changed').count(), 0);
@@ -358,11 +354,7 @@ const LAUNCH = {
     const other = await newPage();
     await other.goto('/watch');
     assert.strictEqual(await other.locator('.watchlist > li').count(), 0, 'a new browser follows nothing');
-    await other.goto('/login');
-    await other.getByLabel('User name').fill('observer');
-    await other.getByLabel('Password').fill('demo-observer');
-    await other.getByRole('button', { name: 'Sign in' }).click();
-    await other.waitForURL('**/workspace');
+    await signIn(other, 'observer');
     await other.goto('/watch');
     assert.strictEqual(await other.locator('.watchlist > li').count(), 2);
     assert.strictEqual(await other.locator('.changed').count(), 0, 'nothing changed since the visit in the first browser');

@@ -258,6 +258,7 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.strictEqual(r.status, 200, r.text);
     assert.deepStrictEqual(r.json, { items: ['round:3n-iol-2020', 'product:IOL-041'], seenAt: '2026-01-02T03:04:05Z' }, 'repeats dropped');
     assert.deepStrictEqual((await call('GET', url, { token: tokens.insurer })).json.items, ['round:3n-iol-2020', 'product:IOL-041']);
+    assert.deepStrictEqual((await call('GET', '/api/me', { token: tokens.insurer })).json.watchlist, r.json, 'the account carries it');
     assert.deepStrictEqual((await call('GET', url, { token: tokens.auditor })).json.items, [], 'each account has its own');
     const refusals = [
       [{ items: ['round:3n-iol-2020', 'tender:T1'] }, 'items[1]'],

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "award/engine.hpp"
+#include "core/text.hpp"
 #include "integrity/applicability.hpp"
 #include "io/round_files.hpp"
 #include "portal/locale.hpp"
@@ -16,6 +17,7 @@
 #include "portal/renderer.hpp"
 #include "portal/web_files.hpp"
 #include "report/report.hpp"
+#include "server/path_pattern.hpp"
 
 namespace procura {
 namespace {
@@ -26,6 +28,43 @@ struct DecimalCase {
   int min_decimals, max_decimals;
   const char* expected;
 };
+
+// Routes of the API and the portal: segments, placeholders, decoding.
+TEST(PathPattern, MatchesSegmentByPlaceholderAndDecodesValues) {
+  struct Case {
+    const char* pattern;
+    const char* path;
+    bool matches;
+    std::vector<std::string> values;
+  };
+  const Case cases[] = {
+      {"/", "/", true, {}},
+      {"/", "/rounds", false, {}},
+      {"/api/rounds/{id}", "/api/rounds/r1", true, {"r1"}},
+      {"/api/rounds/{id}", "/api/rounds/", false, {}},
+      {"/api/rounds/{id}", "/api/rounds/r1/", false, {}},
+      {"/api/rounds/{id}", "/api/rounds", false, {}},
+      {"/api/rounds/{id}/bids/{bid}", "/api/rounds/r%2F1/bids/a+b", true, {"r/1", "a+b"}},
+      {"/api/objects/{kind}/{id}/revisions",
+       "/api/objects/products/r1%2FP1/revisions",
+       true,
+       {"products", "r1/P1"}},
+      {"/products/{id}", "/products/IOL%20041%zz", true, {"IOL 041%zz"}},
+      {"/api/feed", "/api/feedx", false, {}},
+      {"/api/feed", "api/feed", false, {}},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> values{"stale"};
+    EXPECT_EQ(PathPattern(c.pattern).match(c.path, values), c.matches)
+        << c.pattern << " " << c.path;
+    if (c.matches) {
+      EXPECT_EQ(values, c.values) << c.path;
+    }
+  }
+  EXPECT_EQ(percent_decoded("a+b%41%4", true), "a bA%4");
+  EXPECT_EQ(percent_decoded("a+b%41%4"), "a+bA%4");
+  EXPECT_EQ(xml_escaped("<a href=\"x&y\">'</a>"), "&lt;a href=&quot;x&amp;y&quot;&gt;'&lt;/a&gt;");
+}
 
 TEST(PortalLocale, DecimalsAreGroupedAndRoundedExactly) {
   const DecimalCase cases[] = {

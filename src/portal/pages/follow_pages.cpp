@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/clock.hpp"
+#include "core/text.hpp"
 #include "portal/portal_support.hpp"
 
 namespace procura {
@@ -110,10 +111,6 @@ Followed parse_item(const std::string& item) {
   return {item.substr(0, colon), item.substr(colon + 1)};
 }
 
-bool known_kind(const std::string& k) {
-  return k == "round" || k == "product" || k == "enterprise" || k == "institution";
-}
-
 // Events concerning a followed item: its rounds' events (a product, enterprise or institution
 // follows every round it appears in).
 std::vector<json> item_events(PortalCore& core, const PageContext& c, const Followed& f,
@@ -144,16 +141,17 @@ std::string watch_cookie(const std::vector<std::string>& items) {
 ApiResponse watch_page(PortalCore& core, PageContext& c) {
   const auto rounds = core.rounds(c);
   // An account's last visit: the page shows what changed after it, then moves it on.
-  const std::string seen = c.seen_at;
+  const json& seen_at = c.signed_in() ? c.me["watchlist"]["seenAt"] : json();
+  const std::string seen = seen_at.is_string() ? seen_at.get<std::string>() : "";
   json items = json::array();
   std::string atom_items;
   for (const auto& item : c.watch) {
+    if (!is_followable_item(item)) continue;  // a cookie edited by hand
     const Followed f = parse_item(item);
-    if (!known_kind(f.kind)) continue;
     const auto events = item_events(core, c, f, rounds);
     json changed = json::array();
     for (const auto& e : events)
-      if (c.watch_in_account && !seen.empty() && e.value("at", "") > seen) changed.push_back(e);
+      if (!seen.empty() && e.value("at", "") > seen) changed.push_back(e);
     items.push_back({{"item", item},
                      {"kind", c.t("kind_" + f.kind)},
                      {"id", f.id},
@@ -168,22 +166,20 @@ ApiResponse watch_page(PortalCore& core, PageContext& c) {
                {"since", seen.empty() ? "" : c.date(seen)},
                {"atom", "/atom/watch?items=" + url_part(atom_items)},
                {"title", c.t("nav_watch")}};
-  if (c.watch_in_account)  // the next visit shows what changes after this one
+  if (c.signed_in())  // the next visit shows what changes after this one
     core.send(c, "PUT", "/api/me/watchlist", {{"items", c.watch}, {"seenAt", utc_now()}});
   return core.html(c, "watch", view);
 }
 
 ApiResponse follow(PortalCore& core, PageContext& c) {
   const std::string item = c.field("item");
-  const Followed f = parse_item(item);
-  if (!known_kind(f.kind) || f.id.empty() || item.find(',') != std::string::npos)
-    throw PageError(400, c.t("error_bad_item"));
+  if (!is_followable_item(item)) throw PageError(400, c.t("error_bad_item"));
   std::vector<std::string> items = c.watch;
   items.erase(std::remove(items.begin(), items.end(), item), items.end());
   if (c.field("action") != "unfollow") items.push_back(item);
   std::string back = c.field("back");
   if (back.empty() || back[0] != '/' || (back.size() > 1 && back[1] == '/')) back = "/watch";
-  if (!c.watch_in_account) return redirect(back, {{"Set-Cookie", watch_cookie(items)}});
+  if (!c.signed_in()) return redirect(back, {{"Set-Cookie", watch_cookie(items)}});
   core.send(c, "PUT", "/api/me/watchlist", {{"items", items}});
   return redirect(back, {});
 }
@@ -227,9 +223,10 @@ ApiResponse atom_watch(PortalCore& core, PageContext& c) {
   for (std::size_t at = 0; at < items.size();) {
     auto end = items.find(',', at);
     if (end == std::string::npos) end = items.size();
-    const Followed f = parse_item(items.substr(at, end - at));
+    const std::string item = items.substr(at, end - at);
     at = end + 1;
-    if (!known_kind(f.kind)) throw PageError(400, c.t("error_bad_item"));
+    if (!is_followable_item(item)) throw PageError(400, c.t("error_bad_item"));
+    const Followed f = parse_item(item);
     for (auto& e : item_events(core, c, f, rounds))
       if (seen_ids.insert(e.value("id", "")).second) events.push_back(std::move(e));
   }
@@ -287,15 +284,15 @@ ApiResponse atom_feed(const PageContext& c, const std::string& title, const std:
   std::string xml =
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" "
       "xml:lang=\"" +
-      c.lang + "\">\n  <title>" + xml_text(c.t("site_name") + " · " + title) +
-      "</title>\n  <id>procura:" + xml_text(self) + "</id>\n  <link rel=\"self\" href=\"" +
-      xml_text(self) + "\"/>\n  <updated>" + xml_text(updated) + "</updated>\n";
+      c.lang + "\">\n  <title>" + xml_escaped(c.t("site_name") + " · " + title) +
+      "</title>\n  <id>procura:" + xml_escaped(self) + "</id>\n  <link rel=\"self\" href=\"" +
+      xml_escaped(self) + "\"/>\n  <updated>" + xml_escaped(updated) + "</updated>\n";
   for (const auto& e : events)
-    xml += "  <entry>\n    <id>" + xml_text(e.value("id", "")) + "</id>\n    <title>" +
-           xml_text(e.value("title", "")) + "</title>\n    <updated>" +
-           xml_text(e.value("at", "")) + "</updated>\n    <link href=\"" +
-           xml_text(e.value("link", "")) + "\"/>\n    <author><name>" + xml_text(c.t("site_name")) +
-           "</name></author>\n  </entry>\n";
+    xml += "  <entry>\n    <id>" + xml_escaped(e.value("id", "")) + "</id>\n    <title>" +
+           xml_escaped(e.value("title", "")) + "</title>\n    <updated>" +
+           xml_escaped(e.value("at", "")) + "</updated>\n    <link href=\"" +
+           xml_escaped(e.value("link", "")) + "\"/>\n    <author><name>" +
+           xml_escaped(c.t("site_name")) + "</name></author>\n  </entry>\n";
   xml += "</feed>\n";
   ApiResponse r;
   r.content_type = "application/atom+xml; charset=utf-8";

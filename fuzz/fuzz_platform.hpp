@@ -17,19 +17,22 @@ struct FuzzPlatform {
   TempDir dir;
   std::unique_ptr<PlatformStore> store;
   KeyStore keys;
+  SystemClock clock;
   Api api;
 
   explicit FuzzPlatform(const char* name)
       : dir("", name),
         store(open_sqlite_platform_store((dir.path() / "db").string())),
         keys((dir.path() / "keys").string()),
-        api(*store, keys) {
+        api(*store, keys, clock) {
     for (const auto& [id, role] : users()) api.add_user(id, id, role, org_of(id), "password");
     api.import_round_folder(demo_dir(), "", "", "", "", true);
     api.open_and_award("3n-iol-2020");
-    api.import_round_folder(demo_dir(), "open", add_days(utc_now(), 30), add_days(utc_now(), 31),
-                            add_days(utc_now(), 40), false);
+    api.import_round_folder(demo_dir(), "open", in_days(30), in_days(31), in_days(40), false);
   }
+
+  // The time that many days from now.
+  std::string in_days(int days) const { return format_utc(clock.now() + 86400LL * days); }
 
   static const std::pair<const char*, Role> (&users())[6] {
     static const std::pair<const char*, Role> kUsers[6] = {

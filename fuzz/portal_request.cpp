@@ -17,8 +17,8 @@ struct Platform : fuzz::FuzzPlatform {
   std::unique_ptr<Portal> portal;
 
   Platform() : FuzzPlatform("procura-fuzz-portal") {
-    api.import_round_folder(demo_dir(), "draft", add_days(utc_now(), 60), add_days(utc_now(), 61),
-                            add_days(utc_now(), 70), false, true);
+    api.import_round_folder(demo_dir(), "draft", in_days(60), in_days(61), in_days(70), false,
+                            true);
     for (const char* round : {"3n-iol-2020", "open"})
       api.act_as("office", "POST", std::string("/api/rounds/") + round + "/observers",
                  R"({"user": "observer"})");
@@ -77,10 +77,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string user = kUsers[data[1] % (sizeof kUsers / sizeof *kUsers)];
   const std::string text(reinterpret_cast<const char*>(data + 2), size - 2);
   ApiRequest r = make_request(t.method, t.path);
-  if (!user.empty()) r.cookie = "procura_session=" + platform.tokens[user];
+  // The browser's form token, as a page of the portal gave it (forms without it are refused
+  // before they reach anything else).
+  const std::string csrf(64, 'a');
+  r.cookie = "procura_csrf=" + csrf;
+  if (!user.empty()) r.cookie += "; procura_session=" + platform.tokens[user];
   switch (t.input) {
     case Input::kBody:
-      r.body = text;
+      r.body = text + "&csrf=" + csrf;
       r.content_type = "application/x-www-form-urlencoded";
       break;
     case Input::kPathId:

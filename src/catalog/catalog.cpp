@@ -33,4 +33,13 @@ bool strictly_contains(const std::vector<std::string>& a, const std::vector<std:
   return a.size() > b.size() && std::includes(a.begin(), a.end(), b.begin(), b.end());
 }
 
+std::optional<Wide> median_price_ratio(std::vector<Price> prices, Price reference) {
+  if (prices.empty() || reference <= 0) return std::nullopt;
+  std::sort(prices.begin(), prices.end());
+  const std::size_t n = prices.size();
+  const Wide twice_median =
+      n % 2 ? Wide(prices[n / 2]) * 2 : Wide(prices[n / 2 - 1]) + prices[n / 2];
+  return round_half_up(twice_median * 100, Wide(reference) * 2);
+}
+
 }  // namespace procura

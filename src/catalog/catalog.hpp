@@ -2,6 +2,7 @@
 // The alliance (regions, institutions) and the product catalogue (enterprises and their
 // specification models with functional attributes).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,5 +61,10 @@ std::string group_key(const Product& p);
 std::string family_key(const Product& p);
 // True when a's additional attribute set strictly contains b's.
 bool strictly_contains(const std::vector<std::string>& a, const std::vector<std::string>& b);
+
+// The median price ratio (MPR) of awarded unit prices against a reference unit price: the median
+// of `prices` (the mean of the middle two for an even count) over `reference`, in hundredths,
+// rounded half up (a ratio of 1.234 is 123). Nothing without prices or a positive reference.
+std::optional<Wide> median_price_ratio(std::vector<Price> prices, Price reference);
 
 }  // namespace procura

@@ -102,7 +102,7 @@ fs::path run_stored(const std::string& db_path, const std::string& round_id, con
   SqliteStore store(db_path);
   ProgressBar bar("running " + round_id, 5);
   RoundInput in = store.load_round(round_id);
-  check_unsealed(in, now.empty() ? utc_now() : now);
+  check_unsealed(in, now.empty() ? SystemClock().now_utc() : now);
   bar.update(1);
   RoundResult r = run_round(in);
   bar.update(2);
@@ -358,17 +358,27 @@ int main(int argc, char** argv) {
   serve->add_flag("--demo", serve_cmd.demo,
                   "Into an empty database, load demo accounts for every role, the 2020 demo "
                   "round (awarded) and a 2021 round open for bids");
+  serve->add_option("--clock-file", serve_cmd.clock_file,
+                    "For tests: take the time from this file (one UTC time, read at every "
+                    "request) instead of the machine's clock");
   auto* audit = app.add_subcommand("audit", "Check the platform's tamper-evident audit log");
   audit->require_subcommand(1);
-  std::string audit_file, audit_key, audit_signature;
+  AuditVerifyCommand audit_cmd;
   auto* verify = audit->add_subcommand(
       "verify",
       "Verify an exported audit log (GET /api/audit/log) offline; names the first "
       "broken entry");
-  verify->add_option("file", audit_file, "The export, one entry per line")->required();
-  verify->add_option("--public-key", audit_key, "The server's audit public key (hex)");
-  verify->add_option("--signature", audit_signature,
+  verify->add_option("file", audit_cmd.file, "The export, one entry per line")->required();
+  verify->add_option("--public-key", audit_cmd.public_key, "The server's audit public key (hex)");
+  verify->add_option("--signature", audit_cmd.signature,
                      "The head signature published by GET /api/audit/head (hex)");
+  verify->add_option("--records", audit_cmd.records,
+                     "Stored records as JSON lines (the items of GET /api/feed): each must match "
+                     "its hash and be named by the log");
+  verify->add_option("--after", audit_cmd.after,
+                     "The export continues a log after this entry (default: it starts at 1)");
+  verify->add_option("--prev-hash", audit_cmd.prev_hash,
+                     "With --after: the hash of that entry, as verified before");
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -589,7 +599,7 @@ int main(int argc, char** argv) {
     } else if (serve->parsed()) {
       return run_serve(serve_cmd);
     } else if (verify->parsed()) {
-      return run_audit_verify(audit_file, audit_key, audit_signature);
+      return run_audit_verify(audit_cmd);
     } else if (demo->parsed()) {
       std::string id;
       import_folder(demo_dir, db, &id);

@@ -21,11 +21,6 @@ namespace procura {
 
 namespace {
 
-// The time that many seconds from now.
-std::string utc_in(long long seconds_from_now) {
-  return format_utc(unix_now() + seconds_from_now);
-}
-
 struct DemoAccount {
   const char* id;
   Role role;
@@ -44,6 +39,8 @@ const DemoAccount kDemoAccounts[] = {
 };
 
 void load_demo(Api& api, const std::string& dir) {
+  const long long now = api.clock().now();
+  auto utc_in = [&](long long seconds) { return format_utc(now + seconds); };
   for (const auto& a : kDemoAccounts)
     api.add_user(a.id, a.name, a.role, a.org, std::string("demo-") + a.id);
   // The 2020 round, finished: bids opened, awarded, published.
@@ -77,9 +74,9 @@ void load_demo(Api& api, const std::string& dir) {
   must("POST", "/api/rounds/3n-iol-2021/panel", R"({"size": 3, "seed": "3n-iol-2021-demo"})");
   // A reference price list (synthetic international medians) for median price ratios.
   must("POST", "/api/reference-prices",
-       R"json({"classification_scheme": "GMDN", "classification_id": "35658", "unit": "piece",
+       R"json({"classificationScheme": "GMDN", "classificationId": "35658", "unit": "piece",
            "price": "900.00", "currency": "CNY", "source": "Synthetic international median (demo)",
-           "sources": "5"})json");
+           "sources": 5})json");
 }
 
 // The rounds as the public sees them (ids, stages, awards), to tell when pages reading whole
@@ -124,11 +121,16 @@ void keep_pages_warm(Portal& portal, Api& api, const std::stop_token& stop) {
 }  // namespace
 
 int run_serve(const ServeCommand& c) {
+  std::unique_ptr<Clock> clock;
+  if (c.clock_file.empty())
+    clock = std::make_unique<SystemClock>();
+  else
+    clock = std::make_unique<FileClock>(c.clock_file);
   auto store = open_platform_store(c.db, static_cast<int>(c.threads + c.writers / 2) + 2);
   if (c.keys.empty() && c.db.find("://") != std::string::npos)
     throw InputError("--keys", 0, "", "with a PostgreSQL database, give the keys' folder");
   KeyStore keys(c.keys.empty() ? c.db + ".keys" : c.keys);
-  Api api(*store, keys);
+  Api api(*store, keys, *clock);
   const bool empty = store->list("round", "", 0, 1).empty() && !store->user("office");
   if (c.demo && empty) load_demo(api, c.demo_dir);
   ServeOptions o;
@@ -141,6 +143,8 @@ int run_serve(const ServeCommand& c) {
     const bool to_api = r.path == "/api" || r.path.rfind("/api/", 0) == 0;
     return to_api ? api.handle(r) : portal.handle(r);
   };
+  if (!c.clock_file.empty())
+    std::cout << "The clock is read from " << c.clock_file << " (a test clock)\n";
   std::jthread warm_up;
   serve(handle, o, [&] {
     warm_up = std::jthread([&](std::stop_token stop) { keep_pages_warm(portal, api, stop); });
@@ -157,43 +161,6 @@ int run_serve(const ServeCommand& c) {
     }
     std::cout.flush();
   });
-  return 0;
-}
-
-int run_audit_verify(const std::string& file, const std::string& public_key,
-                     const std::string& signature) {
-  std::ifstream in(file);
-  if (!in) throw InputError(file, 0, "", "cannot open the audit log export");
-  std::vector<AuditEntry> entries;
-  long line_no = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++line_no;
-    if (line.empty()) continue;
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded()) throw InputError(file, line_no, "", "malformed JSON: expected an entry");
-    try {
-      entries.push_back(audit_entry_from_json(j));
-    } catch (const std::invalid_argument& e) {
-      throw InputError(file, line_no, "", e.what());
-    }
-  }
-  const ChainCheck check = verify_audit_chain(entries);
-  if (!check.ok) {
-    std::cout << fmt::format("BROKEN at entry {}: {}\n", check.first_broken, check.reason);
-    return 1;
-  }
-  const long seq = entries.empty() ? 0 : entries.back().seq;
-  const std::string hash = entries.empty() ? std::string(64, '0') : entries.back().hash;
-  if (!public_key.empty() || !signature.empty()) {
-    if (!verify_signature(public_key, audit_head_text(seq, hash), signature)) {
-      std::cout << fmt::format(
-          "BROKEN head: the signature does not sign entry {} with hash {} under this key\n", seq,
-          hash);
-      return 1;
-    }
-    std::cout << "head signature: valid\n";
-  }
-  std::cout << fmt::format("OK: {} entries, head {} {}\n", entries.size(), seq, hash);
   return 0;
 }
 

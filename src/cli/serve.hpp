@@ -13,13 +13,22 @@ struct ServeCommand {
   unsigned writers = 32;  // threads for state-changing requests (each waits for its commit)
   bool demo = false;      // load the demo rounds and accounts into an empty database
   std::string demo_dir;
+  std::string clock_file;  // tests: the time is read from this file (FileClock)
 };
 
 int run_serve(const ServeCommand& c);
 
-// Checks an exported audit log (JSON lines); with a public key and a signature, also the signed
-// head. Prints the verdict; returns 0 when everything verifies, 1 otherwise.
-int run_audit_verify(const std::string& file, const std::string& public_key,
-                     const std::string& signature);
+struct AuditVerifyCommand {
+  std::string file, public_key, signature;
+  std::string records;  // JSON lines of stored revisions (feed items), "" for none
+  long after = 0;       // the export continues a log after this entry
+  std::string prev_hash;
+};
+
+// Checks an exported audit log (JSON lines): a whole log from entry 1, or a continuation after
+// a verified entry; with a public key and a signature, also the signed head; with records, that
+// each record matches its hash and is named by the log, and that each record the log names is
+// there. Prints the verdict; returns 0 when everything verifies, 1 otherwise.
+int run_audit_verify(const AuditVerifyCommand& c);
 
 }  // namespace procura

@@ -1,51 +1,60 @@
 #pragma once
-// The current time as the platform writes it: UTC, "YYYY-MM-DDTHH:MM:SSZ" (sorts as text).
-#include <cstdio>
-#include <ctime>
+// The platform's time: seconds since the epoch, written in UTC as "YYYY-MM-DDTHH:MM:SSZ" (which
+// sorts as text). The server reads its clock once per request; tests give it a clock they set.
 #include <optional>
 #include <string>
 
 namespace procura {
 
-inline std::string format_utc(long long seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+// "YYYY-MM-DDTHH:MM:SSZ" of `seconds` since the epoch.
+std::string format_utc(long long seconds);
 
-// Seconds since the epoch, now.
-inline long long unix_now() {
-  return static_cast<long long>(std::time(nullptr));
-}
+// Seconds since the epoch of an exact "YYYY-MM-DDTHH:MM:SSZ" time that exists on the calendar
+// (months 01-12, the month's own number of days with 29 February in leap years only, hours
+// 00-23, minutes and seconds 00-59); nullopt for anything else.
+std::optional<long long> parse_utc(const std::string& text);
 
-inline std::string utc_now() {
-  return format_utc(unix_now());
-}
+// Days since the epoch of an exact "YYYY-MM-DD" date that exists on the calendar; nullopt else.
+std::optional<long long> parse_date(const std::string& text);
 
-// Seconds since the epoch of a "YYYY-MM-DDTHH:MM:SSZ" time; nullopt when it is not one.
-inline std::optional<long long> parse_utc(const std::string& text) {
-  std::tm tm{};
-  char z = 0;
-  int n = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &n) != 7 ||
-      z != 'Z' || n != static_cast<int>(text.size()) || text.size() != 20)
-    return std::nullopt;
-  if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-      tm.tm_min > 59 || tm.tm_sec > 60)
-    return std::nullopt;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<long long>(timegm(&tm));
-}
+// The time `days` whole days after a "YYYY-MM-DDTHH:MM:SSZ" time (`at` itself when it is not one).
+std::string add_days(const std::string& at, int days);
 
-// The time `days` whole days after a "YYYY-MM-DDTHH:MM:SSZ" time.
-inline std::string add_days(const std::string& at, int days) {
-  auto t = parse_utc(at);
-  return t ? format_utc(*t + 86400LL * days) : at;
-}
+// Where the time comes from. Implementations are safe to call from any thread.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Seconds since the epoch.
+  virtual long long now() const = 0;
+  std::string now_utc() const { return format_utc(now()); }
+};
+
+// The machine's clock.
+class SystemClock final : public Clock {
+ public:
+  long long now() const override;
+};
+
+// A clock set from outside: the time written in a file (one "YYYY-MM-DDTHH:MM:SSZ" line), read
+// at every call, so that a test moves time by rewriting the file instead of waiting. Throws
+// std::runtime_error naming the file when it cannot be read or holds no such time.
+class FileClock final : public Clock {
+ public:
+  explicit FileClock(std::string path);
+  long long now() const override;
+
+ private:
+  std::string path_;
+};
+
+// A clock that stands still at a given time (tools, unit tests).
+class FixedClock final : public Clock {
+ public:
+  explicit FixedClock(long long seconds) : seconds_(seconds) {}
+  long long now() const override { return seconds_; }
+
+ private:
+  long long seconds_;
+};
 
 }  // namespace procura

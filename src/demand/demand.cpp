@@ -58,4 +58,22 @@ std::vector<bool> mainstream_products(const std::vector<std::vector<int>>& group
   return out;
 }
 
+std::vector<DemandFlag> demand_flags(const std::map<std::string, std::string>& region_of,
+                                     const std::vector<HistoryLine>& history,
+                                     const std::vector<DemandLine>& demand) {
+  std::map<std::pair<std::string, std::string>, Units> base, reported;
+  for (const auto& h : history) base[{h.product_id, h.region_id}] += h.quantity;
+  for (const auto& d : demand) {
+    auto it = region_of.find(d.institution_id);
+    if (it != region_of.end()) reported[{d.product_id, it->second}] += d.quantity;
+  }
+  std::vector<DemandFlag> out;
+  for (const auto& [key, quantity] : reported) {
+    auto h = base.find(key);
+    if (h != base.end() && h->second > 0 && quantity > 2 * h->second)
+      out.push_back({key.first, key.second, quantity, h->second});
+  }
+  return out;
+}
+
 }  // namespace procura

@@ -52,4 +52,16 @@ std::vector<bool> mainstream_products(const std::vector<std::vector<int>>& group
                                       const std::vector<Units>& base_volume, int min_share_bp,
                                       int cum_share_bp);
 
+// A region's reported demand for a product far above its base period: more than twice the
+// base-period quantity (a flag published with the demand, not a refusal).
+struct DemandFlag {
+  std::string product_id, region_id;
+  Units reported = 0, history = 0;
+};
+// Flags over every demand line and base-period line; `region_of` maps institutions to regions.
+// In order of product, then region.
+std::vector<DemandFlag> demand_flags(const std::map<std::string, std::string>& region_of,
+                                     const std::vector<HistoryLine>& history,
+                                     const std::vector<DemandLine>& demand);
+
 }  // namespace procura

@@ -2,6 +2,8 @@
 
 #include <csv.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -181,12 +183,13 @@ void on_row_end(int, void* ctx) {
 }  // namespace
 
 namespace {
+// Reads CSV from `read` (which fills a buffer and returns how much it filled, 0 at the end);
+// errors name `path`.
 long read_csv_impl(const std::string& path, const std::vector<CsvColumn>* columns,
                    const std::function<void(const std::vector<std::string>&)>* on_header,
                    const std::function<void(const CsvRow&)>& row,
-                   const std::function<void(std::string_view)>& on_chunk) {
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) throw InputError(path, 0, "", "cannot open the file");
+                   const std::function<void(std::string_view)>& on_chunk,
+                   const std::function<std::size_t(char*, std::size_t)>& read) {
   csv_parser p;
   if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
     throw std::runtime_error("libcsv init failed");
@@ -199,7 +202,7 @@ long read_csv_impl(const std::string& path, const std::vector<CsvColumn>* column
   std::vector<char> buf(1 << 16);
   std::size_t total = 0;
   std::size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) {
+  while ((n = read(buf.data(), buf.size())) > 0) {
     // Feed line by line so that errors and rows carry their physical line number.
     std::size_t start = 0;
     for (std::size_t i = 0; i < n; ++i) {
@@ -231,16 +234,41 @@ long read_csv_impl(const std::string& path, const std::vector<CsvColumn>* column
 
 }  // namespace
 
+// Reads the file at `path` a buffer at a time.
+std::function<std::size_t(char*, std::size_t)> file_reader(const std::string& path,
+                                                           std::shared_ptr<FILE>& keep) {
+  keep.reset(std::fopen(path.c_str(), "rb"), [](FILE* f) {
+    if (f) std::fclose(f);
+  });
+  if (!keep) throw InputError(path, 0, "", "cannot open the file");
+  FILE* f = keep.get();
+  return [f](char* buf, std::size_t size) { return std::fread(buf, 1, size, f); };
+}
+
 long read_csv(const std::string& path, const std::vector<CsvColumn>& columns,
               const std::function<void(const CsvRow&)>& row,
               const std::function<void(std::string_view)>& on_chunk) {
-  return read_csv_impl(path, &columns, nullptr, row, on_chunk);
+  std::shared_ptr<FILE> f;
+  return read_csv_impl(path, &columns, nullptr, row, on_chunk, file_reader(path, f));
 }
 
 long read_csv_any(const std::string& path,
                   const std::function<void(const std::vector<std::string>&)>& header,
                   const std::function<void(const CsvRow&)>& row) {
-  return read_csv_impl(path, nullptr, &header, row, {});
+  std::shared_ptr<FILE> f;
+  return read_csv_impl(path, nullptr, &header, row, {}, file_reader(path, f));
+}
+
+long read_csv_text(const std::string& name, std::string_view text,
+                   const std::function<void(const std::vector<std::string>&)>& header,
+                   const std::function<void(const CsvRow&)>& row) {
+  std::size_t at = 0;
+  return read_csv_impl(name, nullptr, &header, row, {}, [&](char* buf, std::size_t size) {
+    const std::size_t n = std::min(size, text.size() - at);
+    std::copy_n(text.data() + at, n, buf);
+    at += n;
+    return n;
+  });
 }
 
 std::string csv_escape(std::string_view field) {
@@ -255,6 +283,18 @@ std::string csv_escape(std::string_view field) {
     out += c;
   }
   return out + "\"";
+}
+
+std::string csv_cell(std::string_view field) {
+  if (field.empty() || std::string_view("=+-@\t\r").find(field.front()) == std::string_view::npos)
+    return csv_escape(field);
+  if (field.front() == '-' || field.front() == '+') {  // a signed number stays a number
+    const std::string_view digits = field.substr(1);
+    if (!digits.empty() && digits.find_first_not_of("0123456789.") == std::string_view::npos &&
+        std::isdigit(static_cast<unsigned char>(digits.front())))
+      return csv_escape(field);
+  }
+  return csv_escape("'" + std::string(field));
 }
 
 }  // namespace procura

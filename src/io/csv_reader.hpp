@@ -56,7 +56,15 @@ long read_csv_any(const std::string& path,
                   const std::function<void(const std::vector<std::string>&)>& header,
                   const std::function<void(const CsvRow&)>& row);
 
+// read_csv_any over CSV text held in memory (an upload); errors name the file `name`.
+long read_csv_text(const std::string& name, std::string_view text,
+                   const std::function<void(const std::vector<std::string>&)>& header,
+                   const std::function<void(const CsvRow&)>& row);
+
 // Escapes one CSV field (quotes when needed).
 std::string csv_escape(std::string_view field);
+// A field for a spreadsheet: escaped, and a text a spreadsheet would run as a formula (starting
+// with =, +, -, @, a tab or a carriage return, and not a number) starts with an apostrophe.
+std::string csv_cell(std::string_view field);
 
 }  // namespace procura

@@ -91,7 +91,8 @@ void FlatTables::replay(Table& t, F cell) {
   }
 }
 
-std::vector<std::string> FlatTables::write_csv(const std::string& dir) {
+std::vector<std::string> FlatTables::write_csv(const std::string& dir, bool for_spreadsheet) {
+  const auto cell = for_spreadsheet ? &csv_cell : &csv_escape;
   fs::create_directories(dir);
   std::vector<std::string> written;
   for (auto& t : tables_) {
@@ -104,7 +105,7 @@ std::vector<std::string> FlatTables::write_csv(const std::string& dir) {
     std::vector<std::string> row(t->columns.size());
     long current = 1;
     auto flush = [&] {
-      for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << csv_escape(row[c]);
+      for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << cell(row[c]);
       out << "\r\n";
       for (auto& v : row) v.clear();
     };

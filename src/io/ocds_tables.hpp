@@ -18,8 +18,10 @@ class FlatTables {
   explicit FlatTables(const std::string& temp_parent = "");
   ~FlatTables();
   void add(ocds::FlatRow&& row);
-  // Writes dir/<table>.csv for every table (dir is created). Returns the files written.
-  std::vector<std::string> write_csv(const std::string& dir);
+  // Writes dir/<table>.csv for every table (dir is created). Returns the files written. With
+  // `for_spreadsheet`, a text a spreadsheet would run as a formula starts with an apostrophe
+  // (csv_cell), for downloads opened in spreadsheets; without, the text is kept as it is.
+  std::vector<std::string> write_csv(const std::string& dir, bool for_spreadsheet = false);
   // Writes one workbook; sheet names are cut to Excel's 31 characters. Throws RuleError when a
   // table has more rows than a sheet holds (1,048,575 below the header).
   void write_xlsx(const std::string& path);

@@ -3,8 +3,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "io/round_files.hpp"
+#include "records/codec.hpp"
+#include "tender/phase.hpp"
 
 namespace procura {
 
@@ -31,12 +34,18 @@ void check_keys(const nlohmann::json& j, std::initializer_list<const char*> know
 }
 
 void check_timestamp(const std::string& v, const std::string& src, const std::string& field) {
-  // YYYY-MM-DDTHH:MM:SSZ, compared as text, so the form must be exact.
-  bool ok = v.size() == 20 && v[4] == '-' && v[7] == '-' && v[10] == 'T' && v[13] == ':' &&
-            v[16] == ':' && v[19] == 'Z';
-  if (!v.empty() && !ok)
+  // YYYY-MM-DDTHH:MM:SSZ on the calendar, compared as text, so the form must be exact.
+  if (!v.empty() && !parse_utc(v))
     throw InputError(src, 0, field,
                      "expected a UTC time such as 2020-06-01T09:00:00Z, got '" + v + "'");
+}
+
+// Text of at most `max` bytes, valid UTF-8 without control characters.
+void check_text(const std::string& v, std::size_t max, const std::string& src,
+                const std::string& field) {
+  if (v.size() > max || !is_clean_text(v, false))
+    throw InputError(src, 0, field,
+                     "expected one line of text of at most " + std::to_string(max) + " bytes");
 }
 
 // An optional array of strings; empty when absent.
@@ -68,26 +77,44 @@ void read_round_rules(const std::string& path, RoundInput& round) {
                         text.begin(),
                         text.begin() + static_cast<long>(std::min(e.byte, text.size())), '\n'));
     throw InputError(path, line, "", std::string("malformed JSON: ") + e.what());
+  } catch (const nlohmann::json::exception& e) {  // a number too large for a double, say
+    throw InputError(path, 0, "", std::string("unreadable JSON: ") + e.what());
   }
   if (!j.is_object()) throw InputError(path, 1, "", "expected a JSON object");
+  rules_from_json(j, path, round);
+}
+
+void rules_from_json(const nlohmann::json& j, const std::string& path, RoundInput& round) {
+  if (!j.is_object()) throw InputError(path, 0, "", "expected a JSON object");
   check_keys(j,
              {"id", "title", "ocidPrefix", "currency", "buyer", "attributes", "profile", "timeline",
               "heldGroups"},
              path, "");
   round.id = get_string(j, "id", path, "", true);
-  if (round.id.find_first_of(" /\\|") != std::string::npos)
-    throw InputError(path, 0, "id", "expected an id without spaces, slashes or '|'");
+  if (!is_id(round.id))
+    throw InputError(path, 0, "id",
+                     "expected an id: 1 to 64 letters, digits, '.', '_' or '-', starting with a "
+                     "letter or digit");
   round.title = get_string(j, "title", path, "", false);
+  check_text(round.title, 300, path, "title");
   if (j.contains("ocidPrefix")) round.ocid_prefix = get_string(j, "ocidPrefix", path, "", true);
+  if (!is_id(round.ocid_prefix) || round.ocid_prefix.size() > 40)
+    throw InputError(path, 0, "ocidPrefix", "expected a prefix such as ocds-procura");
   if (j.contains("currency")) round.currency = get_string(j, "currency", path, "", true);
-  if (round.currency.size() != 3)
+  if (round.currency.size() != 3 ||
+      round.currency.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
     throw InputError(path, 0, "currency", "expected an ISO 4217 code such as CNY");
   if (!j.contains("buyer") || !j["buyer"].is_object())
     throw InputError(path, 0, "buyer", "expected an object with id and name");
   check_keys(j["buyer"], {"id", "name"}, path, "buyer.");
   round.buyer_id = get_string(j["buyer"], "id", path, "buyer.", true);
+  if (!is_id(round.buyer_id)) throw InputError(path, 0, "buyer.id", "expected an id");
   round.buyer_name = get_string(j["buyer"], "name", path, "buyer.", true);
+  check_text(round.buyer_name, 200, path, "buyer.name");
   round.attribute_names = string_array(j, "attributes", path);
+  if (round.attribute_names.size() > 20)
+    throw InputError(path, 0, "attributes", "expected at most 20 attribute names");
+  for (const auto& a : round.attribute_names) check_text(a, 100, path, "attributes");
   round.held_groups = string_array(j, "heldGroups", path);
   if (!j.contains("profile")) throw InputError(path, 0, "profile", "required field is missing");
   if (j["profile"].is_string()) {
@@ -109,16 +136,21 @@ void read_round_rules(const std::string& path, RoundInput& round) {
   round.timeline.bid_opening = get_string(t, "bidOpening", path, "timeline.", true);
   round.timeline.negotiation_end = get_string(t, "negotiationEnd", path, "timeline.", false);
   round.timeline.contract_start = get_string(t, "contractStart", path, "timeline.", true);
+  if (round.timeline.bid_deadline.empty())
+    throw InputError(path, 0, "timeline.bidDeadline",
+                     "expected a UTC time such as 2020-06-01T09:00:00Z");
+  if (round.timeline.bid_opening.empty())
+    throw InputError(path, 0, "timeline.bidOpening",
+                     "expected a UTC time such as 2020-06-01T09:00:00Z");
   check_timestamp(round.timeline.bid_deadline, path, "timeline.bidDeadline");
   check_timestamp(round.timeline.bid_opening, path, "timeline.bidOpening");
   check_timestamp(round.timeline.negotiation_end, path, "timeline.negotiationEnd");
-  if (round.timeline.bid_opening < round.timeline.bid_deadline)
-    throw InputError(path, 0, "timeline.bidOpening",
-                     "the opening must not be before the bid deadline");
   const auto& cs = round.timeline.contract_start;
-  if (cs.size() != 10 || cs[4] != '-' || cs[7] != '-')
+  if (!parse_date(cs))
     throw InputError(path, 0, "timeline.contractStart",
                      "expected a date such as 2020-09-01, got '" + cs + "'");
+  if (auto problem = timeline_problem(round.timeline))
+    throw InputError(path, 0, problem->field, problem->message);
 }
 
 }  // namespace procura

@@ -3,6 +3,7 @@
 // round.json (rules) and CSV tables (see docs/round-inputs.md). Every error names the file,
 // line and column and what was expected; nothing is half-read.
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "tender/round.hpp"
@@ -15,8 +16,11 @@ struct LoadedRound {
   long rows = 0;       // data rows read
 };
 
-// Reads round.json: id, title, buyer, attributes, profile and timeline (into `round`).
+// Reads round.json: id, title, buyer, attributes, profile and timeline (into `round`). Throws
+// InputError naming the file and the field.
 void read_round_rules(const std::string& path, RoundInput& round);
+// The same rules from a parsed document; errors name `where` as their file.
+void rules_from_json(const nlohmann::json& j, const std::string& where, RoundInput& round);
 
 // Reads a whole round folder. `progress` receives (bytes read, total bytes).
 LoadedRound load_round_folder(const std::string& dir,

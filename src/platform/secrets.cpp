@@ -37,8 +37,23 @@ std::optional<std::string> from_hex(const std::string& hex) {
   return out;
 }
 
-std::string hash_password(const std::string& password) {
+namespace {
+
+// The password keyed with the pepper: what Argon2id hashes.
+std::string peppered(const std::string& password, const std::string& pepper) {
+  unsigned char h[crypto_generichash_BYTES];
+  auto key = from_hex(pepper);
+  if (!key || key->size() < crypto_generichash_KEYBYTES_MIN)
+    throw std::invalid_argument("the password pepper must be at least 16 bytes in hex");
+  crypto_generichash(h, sizeof h, bytes(password), password.size(), bytes(*key), key->size());
+  return to_hex(h, sizeof h);
+}
+
+}  // namespace
+
+std::string hash_password(const std::string& password_text, const std::string& pepper) {
   init();
+  const std::string password = peppered(password_text, pepper);
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(),
                             crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
@@ -47,8 +62,10 @@ std::string hash_password(const std::string& password) {
   return out;
 }
 
-bool check_password(const std::string& hash, const std::string& password) {
+bool check_password(const std::string& hash, const std::string& password_text,
+                    const std::string& pepper) {
   init();
+  const std::string password = peppered(password_text, pepper);
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 

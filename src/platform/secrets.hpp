@@ -6,9 +6,13 @@
 
 namespace procura {
 
-// An Argon2id hash in libsodium's string format (salt and parameters included).
-std::string hash_password(const std::string& password);
-bool check_password(const std::string& hash, const std::string& password);
+// An Argon2id hash in libsodium's string format (salt and parameters included) of the password
+// keyed with the server's `pepper` (BLAKE2b), so that a copy of the database alone does not let
+// anyone try passwords against it. Slow by design (tens of milliseconds): never call it while
+// holding the write batch.
+std::string hash_password(const std::string& password, const std::string& pepper);
+bool check_password(const std::string& hash, const std::string& password,
+                    const std::string& pepper);
 
 // A fresh random token (hex, 256 bits), and the hash under which it is stored.
 std::string new_token();

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <iostream>
 
+#include "core/byte_cache.hpp"
+#include "platform/secrets.hpp"
 #include "portal/portal_support.hpp"
 #include "server/path_pattern.hpp"
 #include "tender/commitment.hpp"
@@ -58,6 +60,26 @@ const char* content_type_of(const std::string& name) {
 
 // ---------------------------------------------------------------------------------------------
 
+std::string local_target(const std::string& next, const std::string& fallback) {
+  const bool ok =
+      next.size() > 0 && next.size() <= 1000 && next[0] == '/' &&
+      (next.size() == 1 || (next[1] != '/' && next[1] != '\\')) &&
+      std::all_of(next.begin(), next.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) ||
+               std::string_view("-._~/?=&%#:+,;@!$'()*").find(ch) != std::string_view::npos;
+      });
+  return ok ? next : fallback;
+}
+
+std::string cookie(const PageContext& c, const std::string& name, const std::string& value,
+                   long max_age, bool http_only) {
+  std::string out =
+      name + "=" + value + "; Path=/; Max-Age=" + std::to_string(max_age) + "; SameSite=Lax";
+  if (http_only) out += "; HttpOnly";
+  if (c.request.secure) out += "; Secure";
+  return out;
+}
+
 ApiResponse redirect(const std::string& location,
                      const std::vector<std::pair<std::string, std::string>>& headers) {
   ApiResponse r;
@@ -109,6 +131,24 @@ json pager(const PageContext& c, long total, long per, const std::string& path) 
   return p;
 }
 
+long reference_price_version(PortalCore& core, const PageContext& c) {
+  return core.get(c, "/api/reference-prices", {{"limit", "1"}}).value("version", 0L);
+}
+
+json reference_price_rows(PortalCore& core, const PageContext& c) {
+  const long version = reference_price_version(core, c);
+  return *core.memo("reference-prices|" + std::to_string(version), [&] {
+    json rows = json::array();
+    for (long offset = 0;; offset += 1000) {
+      json page = core.get(c, "/api/reference-prices",
+                           {{"offset", std::to_string(offset)}, {"limit", "1000"}});
+      for (auto& r : page["items"]) rows.push_back(std::move(r));
+      if (offset + 1000 >= page.value("total", 0L)) break;
+    }
+    return rows;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 struct Portal::Impl : PortalCore {
@@ -127,7 +167,7 @@ struct Portal::Impl : PortalCore {
   std::map<std::string, StaticFile> statics;
   std::vector<Route> routes;
   std::mutex memo_mutex;
-  std::map<std::string, std::shared_ptr<const json>> memos;
+  ByteCache<std::shared_ptr<const json>> memos{256u << 20};
   // Each round's data with the version it was read at (a round id -> (version, data)).
   std::map<std::string, std::pair<std::string, std::shared_ptr<const RoundData>>> round_memo;
 
@@ -149,10 +189,18 @@ struct Portal::Impl : PortalCore {
     routes.push_back({method, PathPattern(pattern), std::move(h)});
   }
 
+  // A request to the API as the visitor: its session, and where it comes from (for the login
+  // throttle).
   ApiRequest as_visitor(const PageContext& c, const std::string& method, const std::string& path,
                         const std::map<std::string, std::string>& query, const std::string& body) {
-    return make_request(method, path, query, body, c.token.empty() ? "" : "Bearer " + c.token);
+    ApiRequest r =
+        make_request(method, path, query, body, c.token.empty() ? "" : "Bearer " + c.token);
+    r.source = c.request.source;
+    r.secure = c.request.secure;
+    return r;
   }
+
+  std::string now_utc() override { return api.clock().now_utc(); }
 
   json get(const PageContext& c, const std::string& path,
            const std::map<std::string, std::string>& query = {}) override {
@@ -217,13 +265,10 @@ struct Portal::Impl : PortalCore {
   std::shared_ptr<const RoundData> round_data(const PageContext& c,
                                               const std::string& id) override {
     json round = get(c, "/api/rounds/" + url_part(id));
-    // The version of what a page shows of the round: its stage, and its award; a draft's tables
-    // change with any write, so its version is the audit log's length.
-    std::string version = round.value("status", "") + "|" + round.value("phase", "") + "|" +
-                          round.value("resultsFile", "") + "|" +
-                          std::to_string(round.value("awardRuns", 0));
-    if (round.value("status", "draft") == "draft")
-      version += "|" + std::to_string(get(c, "/api/audit/head").value("seq", 0L));
+    // The version of what a page shows of the round: the newest revision in the round (the API
+    // says), and its phase (which moves with the clock).
+    const std::string version =
+        std::to_string(round.value("version", 0L)) + "|" + round.value("phase", "");
     {
       std::lock_guard lock(memo_mutex);
       auto it = round_memo.find(id);
@@ -246,13 +291,14 @@ struct Portal::Impl : PortalCore {
         into[key] = std::move(row);
       }
     };
-    index("products", "product_id", d->products);
-    index("enterprises", "enterprise_id", d->enterprises);
-    index("institutions", "institution_id", d->institutions);
-    index("regions", "region_id", d->regions);
+    d->version = version;
+    index("products", "productId", d->products);
+    index("enterprises", "enterpriseId", d->enterprises);
+    index("institutions", "institutionId", d->institutions);
+    index("regions", "regionId", d->regions);
     {
       for (auto& h : table(c, id, "history", {})) {
-        const std::string product = h.value("product_id", "");
+        const std::string product = h.value("productId", "");
         d->history_of[product].push_back(std::move(h));
       }
       for (const auto& line : table(c, id, "demand", {})) {
@@ -262,10 +308,10 @@ struct Portal::Impl : PortalCore {
                  : it->is_string() ? it->get<std::string>()
                                    : it->dump();
         };
-        d->demand_of[text("institution_id")].emplace_back(text("product_id"), text("quantity"));
+        d->demand_of[text("institutionId")].emplace_back(text("productId"), text("quantity"));
       }
       for (const auto& [pid, p] : d->products)
-        d->products_of[p.value("enterprise_id", "")].push_back(pid);
+        d->products_of[p.value("enterpriseId", "")].push_back(pid);
       if (!d->results.is_null())
         for (long offset = 0;; offset += 10000) {
           json page = get(c, "/api/rounds/" + url_part(id) + "/allocations",
@@ -283,15 +329,22 @@ struct Portal::Impl : PortalCore {
 
   std::shared_ptr<const json> memo(const std::string& key,
                                    const std::function<json()>& make) override {
-    {
-      std::lock_guard lock(memo_mutex);
-      auto it = memos.find(key);
-      if (it != memos.end()) return it->second;
-    }
+    if (auto kept = memos.get(key)) return *kept;
     auto value = std::make_shared<const json>(make());
-    std::lock_guard lock(memo_mutex);
-    memos[key] = value;
+    memos.put(key, value, approximate_bytes(*value) + key.size());
     return value;
+  }
+
+  // What a JSON value holds, roughly, in bytes (its texts and its nodes).
+  static std::size_t approximate_bytes(const json& j) {
+    if (j.is_string()) return j.get_ref<const std::string&>().size() + 32;
+    if (j.is_binary()) return j.get_binary().size() + 32;
+    std::size_t n = 32;
+    if (j.is_object())
+      for (const auto& [k, v] : j.items()) n += k.size() + approximate_bytes(v);
+    else if (j.is_array())
+      for (const auto& v : j) n += approximate_bytes(v);
+    return n;
   }
 
   ApiResponse html(PageContext& c, const std::string& name, json view, int status) override {
@@ -305,6 +358,7 @@ struct Portal::Impl : PortalCore {
                        {"href", c.request.path + "?lang=" + l}});
     view["languages"] = langs;
     view["me"] = c.me;
+    view["csrf"] = c.csrf;
     if (c.signed_in()) view["me"]["roleName"] = c.t("role_" + c.role());
     view["signedIn"] = c.signed_in();
     view["watchCount"] = c.watch.size();
@@ -350,11 +404,19 @@ struct Portal::Impl : PortalCore {
       auto it = cookies.find(k);
       return it == cookies.end() ? std::string() : it->second;
     };
+    // The form token of this browser (double submit: every form carries it, and a POST whose
+    // token is not the cookie's is refused); made at the first visit.
+    c.csrf = cookie("procura_csrf");
+    if (c.csrf.size() != 64 || c.csrf.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      c.csrf = new_token();
+      c.headers.emplace_back("Set-Cookie",
+                             procura::cookie(c, "procura_csrf", c.csrf, 31536000, true));
+      c.fresh_csrf = true;
+    }
     const auto asked = r.query.find("lang");
     if (asked != r.query.end() && messages.has_language(asked->second)) {
       c.lang = asked->second;
-      c.headers.emplace_back("Set-Cookie",
-                             "lang=" + c.lang + "; Path=/; Max-Age=31536000; SameSite=Lax");
+      c.headers.emplace_back("Set-Cookie", procura::cookie(c, "lang", c.lang, 31536000, false));
     } else {
       c.lang = messages.choose(cookie("lang"), r.accept_language);
     }
@@ -376,8 +438,7 @@ struct Portal::Impl : PortalCore {
         for (const auto& item : c.me["watchlist"]["items"]) c.watch.push_back(item);
       } else {
         c.token.clear();  // expired: forget it
-        c.headers.emplace_back("Set-Cookie",
-                               "procura_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+        c.headers.emplace_back("Set-Cookie", procura::cookie(c, "procura_session", "", 0, true));
       }
     }
     if (r.method == "POST") c.form = parse_form(r.body);
@@ -391,12 +452,24 @@ struct Portal::Impl : PortalCore {
     return html(c, "error", view, status);
   }
 
+  // A form posted from another site, or without this browser's form token, is refused.
+  static bool forged(const PageContext& c) {
+    if (c.request.method != "POST") return false;
+    if (!c.request.origin.empty() && !c.request.host.empty()) {
+      const std::string& o = c.request.origin;
+      const auto scheme = o.find("://");
+      if (scheme == std::string::npos || o.substr(scheme + 3) != c.request.host) return true;
+    }
+    return c.fresh_csrf || c.field("csrf") != c.csrf;
+  }
+
   ApiResponse handle(const ApiRequest& r) {
     if (r.path.rfind("/static/", 0) == 0) return static_file(r);
     const auto started = std::chrono::steady_clock::now();
     PageContext c = context(r);
     ApiResponse out;
     try {
+      if (forged(c)) throw PageError(403, c.t("error_forged"));
       out = dispatch(c);
     } catch (const PageError& e) {
       out = error_page(c, e.status, e.what());

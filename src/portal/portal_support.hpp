@@ -45,7 +45,9 @@ struct PageContext {
   std::string token;  // the session token of a signed-in visitor
   json me;            // the account (null for the public)
   std::vector<std::string>
-      watch;  // followed items ("round:<id>", ...): the account's or the cookie's
+      watch;                // followed items ("round:<id>", ...): the account's or the cookie's
+  std::string csrf;         // the browser's form token (the procura_csrf cookie)
+  bool fresh_csrf = false;  // made for this request: the browser sent none
   std::map<std::string, std::string> form;                   // the urlencoded body of a POST
   std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie and the like
 
@@ -77,8 +79,9 @@ using PageHandler = std::function<ApiResponse(PageContext&, const Params&)>;
 // A round's published results and tables, read once per version of the round (its stage, its
 // award, and for a draft every write).
 struct RoundData {
-  json round;    // the round document
-  json results;  // the results report (null before the award)
+  std::string version;  // what it was read at (the round's newest revision and its phase)
+  json round;           // the round document
+  json results;         // the results report (null before the award)
   std::map<std::string, json> products, enterprises, institutions, regions;  // by id
   std::map<std::string, std::string> group_of;          // product -> group (results)
   std::map<std::string, const json*> award_of, bid_of;  // product -> its award, its bid (results)
@@ -121,12 +124,21 @@ class PortalCore {
   // An HTML page: `view` gets the catalogue (t), the language links, the account and the nav.
   virtual ApiResponse html(PageContext& c, const std::string& name, json view,
                            int status = 200) = 0;
-  // A kept value computed at most once per key (flags, the search index).
+  // A kept value computed at most once per key (flags, the search index), kept within a budget
+  // of bytes.
   virtual std::shared_ptr<const json> memo(const std::string& key,
                                            const std::function<json()>& make) = 0;
+  // The time now, from the API's clock.
+  virtual std::string now_utc() = 0;
 };
 
 // HTML-free helpers
+// `next` when it is a path of this site ("/workspace?done=bid#round-x": no scheme, no host, no
+// "//" or "/\\", no byte a header may not hold); `fallback` otherwise.
+std::string local_target(const std::string& next, const std::string& fallback);
+// A Set-Cookie value: Path=/, SameSite=Lax, HttpOnly when asked, Secure over TLS.
+std::string cookie(const PageContext& c, const std::string& name, const std::string& value,
+                   long max_age, bool http_only);
 // A redirect (303 See Other) to `location`.
 ApiResponse redirect(const std::string& location,
                      const std::vector<std::pair<std::string, std::string>>& headers = {});
@@ -142,6 +154,11 @@ std::vector<json> round_events(PortalCore& core, const PageContext& c, const jso
 // An Atom feed of `events`.
 ApiResponse atom_feed(const PageContext& c, const std::string& title, const std::string& self,
                       const std::vector<json>& events);
+
+// The reference price list: its version (it changes with any row), and every row (kept per
+// version).
+long reference_price_version(PortalCore& core, const PageContext& c);
+json reference_price_rows(PortalCore& core, const PageContext& c);
 
 // Page modules (src/portal/pages/).
 void add_public_pages(PortalCore& core);     // home, round, group, product, enterprise, ...

@@ -1,14 +1,16 @@
 #pragma once
 // The platform's JSON API, independent of the HTTP library: a request in, a response out. Every
-// route states which roles may call it (routes()); state-changing calls run in one transaction
-// and append to the audit chain; errors are JSON {"error": {"code", "message", "field"?}} with a
-// 4xx status for the caller's mistakes. See docs/server.md and docs/openapi.json.
+// route names the permission it needs (the role matrix, role_matrix.cpp) and the kind of record
+// it serves (whose audience the record catalogue decides); state-changing calls run in one
+// transaction with their audit entry; errors are JSON {"error": {"code", "message", "field"?}}
+// with a 4xx status for the caller's mistakes. See docs/server.md and docs/openapi.json.
+// Thread safety: handle() may be called from any number of threads at once.
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "platform/roles.hpp"
 #include "platform/secrets.hpp"
 #include "storage/platform_store.hpp"
@@ -16,9 +18,9 @@
 namespace procura {
 
 struct ApiRequest {
-  std::string method;  // "GET", "POST", "DELETE"
-  std::string path;    // "/api/rounds/r1"
-  std::map<std::string, std::string> query;
+  std::string method;                        // "GET", "HEAD", "POST", "PUT", "DELETE"
+  std::string path;                          // "/api/rounds/r1", not decoded (its segments are)
+  std::map<std::string, std::string> query;  // decoded
   std::string body;
   std::string authorization;  // the Authorization header ("Bearer <token>")
   std::string if_none_match;
@@ -26,11 +28,11 @@ struct ApiRequest {
   std::string cookie;           // the Cookie header (the portal's session and language)
   std::string accept_language;  // the Accept-Language header
   std::string content_type;     // the Content-Type header
+  std::string origin;           // the Origin header ("" when absent)
+  std::string host;             // the Host header
+  std::string source;           // the client's address ("" for requests made in code)
+  bool secure = false;          // reached over TLS (directly or through a proxy that says so)
 };
-
-// Whether `item` may be followed: "round:<id>", "product:<id>", "enterprise:<id>" or
-// "institution:<id>", an id without commas, at most 200 characters in all.
-bool is_followable_item(const std::string& item);
 
 // A request made in code (demo data, the portal, tools).
 inline ApiRequest make_request(std::string method, std::string path,
@@ -63,37 +65,49 @@ struct RouteInfo {
   std::string pattern;  // "/api/rounds/{id}"
   std::vector<Role> roles;
   std::string summary;
+  std::string permission;  // the role matrix's name for what the route does
+  std::string reads;       // the record kind it serves ("" for none)
 };
 
-// Where the server keeps its keys: the audit signing key, the bid-id salt and each round's
-// opening key until the round is opened (then the key is published). Not in the database.
+// Whether `item` may be followed: "round:<id>", "product:<id>", "enterprise:<id>" or
+// "institution:<id>", an id without commas, at most 200 characters in all.
+bool is_followable_item(const std::string& item);
+
+// Where the server keeps its keys: the audit signing key, the bid-id salt, the password pepper
+// and each round's opening key until the round is opened (then the key is published). Not in
+// the database. Throws std::runtime_error naming a key file that cannot be read or written.
 class KeyStore {
  public:
   explicit KeyStore(std::string dir);
   const KeyPair& signing() const { return signing_; }
   const std::string& salt() const { return salt_; }
+  const std::string& pepper() const { return pepper_; }
   void put_opening(const std::string& round_id, const KeyPair& keys);
   KeyPair opening(const std::string& round_id) const;
 
  private:
   std::string dir_;
   KeyPair signing_;
-  std::string salt_;
+  std::string salt_, pepper_;
 };
 
 class Api {
  public:
-  Api(PlatformStore& store, KeyStore& keys);
+  // `clock` gives every request its time (read once per request).
+  Api(PlatformStore& store, KeyStore& keys, const Clock& clock);
+  ~Api();
   ApiResponse handle(const ApiRequest& request);
   // Every route with the roles that may call it.
   std::vector<RouteInfo> routes() const;
+  const Clock& clock() const;
 
-  // Creates a user (demo accounts, tests); returns nothing secret.
+  // Creates an account (demo accounts, tests); returns nothing secret.
   void add_user(const std::string& id, const std::string& name, Role role,
                 const std::string& org_id, const std::string& password);
   // Imports a round folder (round.json and CSV tables) as one office action, bids included
   // (sealed as if submitted). `id` and timeline shifts replace the folder's when given. A round
-  // imported as a draft still takes demand and products; otherwise it is published.
+  // imported as a draft still takes demand and products; otherwise it is published. Throws
+  // InputError naming the file, line and field; nothing is stored then.
   void import_round_folder(const std::string& dir, const std::string& id,
                            const std::string& bid_deadline, const std::string& bid_opening,
                            const std::string& negotiation_end, bool with_bids,
@@ -104,9 +118,10 @@ class Api {
   ApiResponse act_as(const std::string& user_id, const std::string& method, const std::string& path,
                      const std::string& body, const std::map<std::string, std::string>& query = {});
 
- private:
   struct Impl;
-  std::shared_ptr<Impl> impl_;
+
+ private:
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace procura

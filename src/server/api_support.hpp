@@ -1,6 +1,6 @@
 #pragma once
-// Inside the API: what route modules share with its core (errors, JSON helpers, the caller, and
-// the core's services). Not for use outside src/server.
+// Inside the API: what route modules share with its core — errors, JSON helpers, the request as
+// a route sees it, and the core's services. Not for use outside src/server.
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "io/round_files.hpp"
+#include "records/reader.hpp"
+#include "records/round_repository.hpp"
 #include "server/api.hpp"
 
 namespace procura {
@@ -30,50 +31,27 @@ struct ApiError : std::runtime_error {
 
 // Texts taken from the request (a path, a query) may hold bytes that are not UTF-8: they are
 // replaced (U+FFFD), never a reason to fail.
-inline ApiResponse json_response(int status, const json& body) {
-  ApiResponse r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
+ApiResponse json_response(int status, const json& body);
+ApiResponse error_response(const ApiError& e);
 
-inline ApiResponse error_response(const ApiError& e) {
-  json err = {{"code", e.code}, {"message", e.what()}};
-  if (!e.field.empty()) err["field"] = e.field;
-  if (!e.problems.is_null()) err["problems"] = e.problems;
-  return json_response(e.status, {{"error", err}});
-}
+// The JSON of a request body. 400 for an empty body, malformed JSON, or nesting deeper than
+// kMostNesting levels (refused before it is parsed).
+inline constexpr int kMostNesting = 32;
+json parse_body(const std::string& body);
 
-inline json parse_body(const std::string& body) {
-  if (body.empty()) throw ApiError(400, "empty_body", "expected a JSON body");
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded()) throw ApiError(400, "malformed_json", "the body is not valid JSON");
-  return j;
-}
-
-inline std::string text_field(const json& j, const char* key, bool required = true) {
-  if (!j.is_object()) throw ApiError(422, "invalid", "expected a JSON object");
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    if (required)
-      throw ApiError(422, "missing_field", std::string("'") + key + "' is required", key);
-    return "";
-  }
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number()) return it->dump();
-  throw ApiError(422, "wrong_type", std::string("'") + key + "' must be a string or a number", key);
-}
-
-inline long query_number(const ApiRequest& r, const char* key, long fallback, long max) {
-  auto it = r.query.find(key);
-  if (it == r.query.end() || it->second.empty()) return fallback;
-  char* end = nullptr;
-  const long v = std::strtol(it->second.c_str(), &end, 10);
-  if (*end || v < 0)
-    throw ApiError(400, "bad_query", std::string("'") + key + "' must be a non-negative integer",
-                   key);
-  return std::min(v, max);
-}
+// A string field of a JSON object: 422 when it is missing (and required) or not a string, or
+// longer than `max` bytes, or holds control characters.
+std::string text_field(const json& j, const char* key, bool required = true, std::size_t max = 200);
+// A field decoded by `codec`'s rules for that field ("" when absent and not required).
+std::vector<std::string> string_list(const json& body, const char* key, bool required,
+                                     std::size_t most = 50);
+// Rejects fields of `body` not in `known` (422 naming the first).
+void known_fields(const json& body, std::initializer_list<const char*> known);
+// A non-negative integer query parameter (`fallback` when absent; at most `max`).
+long query_number(const ApiRequest& r, const char* key, long fallback, long max);
+// 422 with every problem of a form at once, [{field, message}].
+[[noreturn]] void form_problems(const std::vector<std::pair<std::string, std::string>>& problems,
+                                const char* code, const std::string& what);
 
 // Who is calling: the public, or an account with its role and organisation.
 struct Caller {
@@ -82,45 +60,96 @@ struct Caller {
   std::string org_id;
 };
 
-using Params = std::vector<std::string>;
+// One request as a route sees it: who calls, its time (read once, when it arrived), and the
+// records it has stored so far (which its audit entry names).
+struct RequestScope {
+  const ApiRequest& request;
+  Caller caller;
+  long long now = 0;
+  std::string now_utc;
+  std::vector<AuditRecord> written;
+  bool committed = false;  // the route committed its writes itself (ApiCore::commit)
 
-using RouteHandler = std::function<ApiResponse(const ApiRequest&, const Caller&, const Params&)>;
+  Reader reader() const { return {caller.role, caller.user_id, caller.org_id}; }
+};
+
+using Params = std::vector<std::string>;
+using RouteHandler = std::function<ApiResponse(RequestScope&, const Params&)>;
+
+// A route as its module declares it: what it needs (a permission of the role matrix), what it
+// serves (a record kind, whose audience the catalogue applies), and how it writes.
+struct RouteSpec {
+  RouteSpec(std::string m, std::string p, std::string perm, std::string what, std::string kind = "",
+            bool commits = false)
+      : method(std::move(m)),
+        pattern(std::move(p)),
+        permission(std::move(perm)),
+        summary(std::move(what)),
+        reads(std::move(kind)),
+        commits_itself(commits) {}
+  std::string method, pattern;
+  std::string permission;  // role_matrix.cpp
+  std::string summary;
+  std::string reads;            // the record kind it serves, "" for none
+  bool commits_itself = false;  // writes only inside ApiCore::commit (slow work outside)
+};
 
 // The API core's services to route modules.
 class ApiCore {
  public:
   virtual ~ApiCore() = default;
   virtual PlatformStore& db() = 0;
-  // Adds a route; state-changing routes run in one transaction with their audit entry.
-  virtual void route(const std::string& method, const std::string& pattern, std::vector<Role> roles,
-                     const std::string& summary, RouteHandler h) = 0;
+  virtual RecordReader& records() = 0;
+  virtual RoundRepository& rounds() = 0;
+  virtual KeyStore& keys() = 0;
+  virtual void route(RouteSpec spec, RouteHandler h) = 0;
+  // Runs `f` as the request's one transaction, with its audit entry (for routes that commit
+  // themselves).
+  virtual void commit(RequestScope& s, const std::function<void()>& f) = 0;
+  // Stores a revision of a record, with its salt and hash, and notes it for the audit entry.
+  virtual void put(RequestScope& s, const std::string& kind, const std::string& id,
+                   const std::string& context, const json& data, const std::string& sealed = "",
+                   const std::string& owner = "") = 0;
   // The round's latest document, or a 404.
   virtual json round_doc(const std::string& id) = 0;
-  // Appends a revision of an object (see PlatformStore::put).
-  virtual void put(const std::string& kind, const std::string& id, const std::string& round_id,
-                   const json& data, const Caller& caller, const std::string& sealed = "",
-                   const std::string& owner = "") = 0;
-  // The round's data read as a round folder (opened bids included when asked).
-  virtual LoadedRound load_round(const std::string& round_id, bool with_bids) = 0;
+  // A round document's phase at the request's time, and the document with it ("phase").
+  virtual RoundPhase phase(const json& round, const RequestScope& s) = 0;
+  virtual json with_phase(json round, const RequestScope& s) = 0;
+  // The caller as a reader of the round `context` (its panel, its observers).
+  virtual Reader reader_in(const RequestScope& s, const std::string& context) = 0;
   // Keeps a route module alive as long as the API.
   virtual void keep(std::shared_ptr<void> module) = 0;
+  // A bid's id: a salted hash of its round and product (the id does not tell the product).
+  virtual std::string bid_id(const std::string& round_id, const std::string& product_id) = 0;
+  // Every route with its roles.
+  virtual std::vector<RouteInfo> route_infos() const = 0;
 };
 
-// Experts and panels, observers, observations and reports, complaints (evaluation_routes.cpp).
-void add_evaluation_routes(ApiCore& core);
-// Each account's own watchlist and last visit (watchlist_routes.cpp), for `accounts`.
-void add_watchlist_routes(ApiCore& core, const std::vector<Role>& accounts);
-// An account's watchlist as the API serves it: {items, seenAt (null for never)}.
-json account_watchlist(ApiCore& core, const std::string& user_id);
-// Groups whose award is held by pending complaints of a round.
-// `all_groups` is called only when a pending complaint names no group (it holds them all).
+// The route modules (src/server/routes/), each for one context of the platform.
+void add_index_routes(ApiCore& core);        // the index, the OpenAPI file, the route list
+void add_account_routes(ApiCore& core);      // sign-in, sessions, accounts, watchlists
+void add_round_routes(ApiCore& core);        // rounds and their stage moves
+void add_table_routes(ApiCore& core);        // a round's tables
+void add_bid_routes(ApiCore& core);          // sealed bids
+void add_publication_routes(ApiCore& core);  // results, OCDS, the feed, objects, price lists
+void add_expert_routes(ApiCore& core);       // the expert library, panels, groups
+void add_observer_routes(ApiCore& core);     // observers, observations, reports, evaluation
+void add_complaint_routes(ApiCore& core);    // complaints, answers, hold overrides
+void add_audit_routes(ApiCore& core);        // the audit head and log
+
+// Shared by modules.
+// The record kind named `name` (the catalogue's), which must exist.
+const RecordKind& kind_named(const char* name);
+// Groups whose award is held by pending complaints of a round. `all_groups` is called only when
+// a pending complaint names no group (it holds them all).
 std::vector<std::string> held_groups_of(
     ApiCore& core, const std::string& round_id,
     const std::function<std::vector<std::string>()>& all_groups);
-// Whether an expert sits on the round's drawn panel.
-bool on_round_panel(ApiCore& core, const std::string& round_id, const std::string& expert_id);
-// The office, auditors, the round's panel and its assigned observers read the evaluation record
-// (opened bids with access prices and offers) before the award.
-bool may_read_evaluation(ApiCore& core, const std::string& round_id, const Caller& c);
+// The round's group ids, from the repository.
+std::vector<std::string> round_group_ids(ApiCore& core, const std::string& round_id);
+// A list answer: {items, offset, limit, total}.
+json page_of(json items, long offset, long limit, long total);
+// The documents of stored revisions.
+json documents(const std::vector<ObjectRevision>& revisions);
 
 }  // namespace procura

@@ -1,5 +1,7 @@
-// The only translation unit that includes RESTinio (heavy to compile): requests become
-// ApiRequests, ApiResponses become responses.
+// The only translation unit that includes RESTinio (heavy to compile): it hands the edge
+// (edge.cpp) each request's method, target, headers, body and peer, and writes back the answer.
+// Each connection's socket passes what it reads through a BodyLimit first, so that a body over
+// the limit is answered with 413 instead of a reset connection.
 #include "server/http_server.hpp"
 
 #include <pthread.h>
@@ -9,25 +11,54 @@
 #include <asio/thread_pool.hpp>
 #include <restinio/all.hpp>
 
+#include "server/edge.hpp"
+
 namespace procura {
 
 namespace {
 
-ApiRequest to_api(const restinio::request_handle_t& req) {
-  ApiRequest r;
+// A TCP socket whose reads go through a BodyLimit.
+class GuardedSocket : public asio::ip::tcp::socket {
+ public:
+  explicit GuardedSocket(asio::io_context& io) : asio::ip::tcp::socket(io) {}
+  GuardedSocket(GuardedSocket&&) = default;
+  GuardedSocket& operator=(GuardedSocket&&) = default;
+
+  template <class Buffer, class Handler>
+  void async_read_some(const Buffer& buffer, Handler&& handler) {
+    if (!pending_.empty()) return deliver(buffer, std::forward<Handler>(handler), {});
+    raw_.resize(asio::buffer_size(buffer));
+    asio::ip::tcp::socket::async_read_some(
+        asio::buffer(raw_), [this, buffer, handler = std::forward<Handler>(handler)](
+                                const asio::error_code& ec, std::size_t n) mutable {
+          if (!ec) pending_ += limit_.feed(std::string_view(raw_.data(), n));
+          if (!ec && pending_.empty()) return async_read_some(buffer, std::move(handler));
+          deliver(buffer, std::move(handler), ec);
+        });
+  }
+
+ private:
+  template <class Buffer, class Handler>
+  void deliver(const Buffer& buffer, Handler&& handler, const asio::error_code& ec) {
+    const std::size_t n = asio::buffer_copy(buffer, asio::buffer(pending_));
+    pending_.erase(0, n);
+    asio::post(get_executor(), [handler = std::forward<Handler>(handler), ec, n]() mutable {
+      handler(n > 0 ? asio::error_code() : ec, n);
+    });
+  }
+
+  BodyLimit limit_;
+  std::vector<char> raw_;
+  std::string pending_;  // filtered bytes not yet handed to the parser
+};
+
+RawRequest raw_of(const restinio::request_handle_t& req) {
+  RawRequest r;
   r.method = req->header().method().c_str();
-  r.path = std::string(req->header().path());
-  const auto qp = restinio::parse_query(req->header().query());
-  for (const auto& [k, v] : qp) r.query[std::string(k)] = std::string(v);
+  r.target = std::string(req->header().request_target());
+  for (const auto& f : req->header()) r.headers.emplace_back(f.name(), f.value());
   r.body = req->body();
-  r.authorization = req->header().get_field_or(restinio::http_field::authorization, "");
-  r.if_none_match = req->header().get_field_or(restinio::http_field::if_none_match, "");
-  r.accepts_gzip =
-      req->header().get_field_or(restinio::http_field::accept_encoding, "").find("gzip") !=
-      std::string::npos;
-  r.cookie = req->header().get_field_or(restinio::http_field::cookie, "");
-  r.accept_language = req->header().get_field_or(restinio::http_field::accept_language, "");
-  r.content_type = req->header().get_field_or(restinio::http_field::content_type, "");
+  r.peer = req->remote_endpoint().address().to_string();
   return r;
 }
 
@@ -35,24 +66,15 @@ ApiRequest to_api(const restinio::request_handle_t& req) {
 
 void serve(const RequestHandler& handle, const ServeOptions& o,
            const std::function<void()>& ready) {
-  using traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
-  const std::size_t max_body = o.max_body;
+  using traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t,
+                                    restinio::default_request_handler_t, restinio::noop_strand_t,
+                                    GuardedSocket>;
   asio::thread_pool writers(std::max(1u, o.writers));
-  auto answer = [&handle, max_body](const restinio::request_handle_t& req) {
-    ApiResponse out;
-    if (req->body().size() > max_body) {
-      out.status = 413;
-      out.body = R"({"error":{"code":"too_large","message":"the body is larger than )" +
-                 std::to_string(max_body) + R"( bytes"}})";
-    } else {
-      out = handle(to_api(req));
-    }
+  auto answer = [&handle](const restinio::request_handle_t& req) {
+    ApiResponse out = serve_request(raw_of(req), handle);
     auto resp = req->create_response(restinio::http_status_line_t{
         restinio::http_status_code_t{static_cast<std::uint16_t>(out.status)},
-        std::string(
-            restinio::http_status_code_t{static_cast<std::uint16_t>(out.status)}.raw_code() < 400
-                ? "OK"
-                : "Error")});
+        out.status < 400 ? "OK" : "Error"});
     resp.append_header(restinio::http_field::content_type, out.content_type);
     for (const auto& [k, v] : out.headers) resp.append_header(k, v);
     resp.set_body(std::move(out.body));
@@ -76,7 +98,8 @@ void serve(const RequestHandler& handle, const ServeOptions& o,
       restinio::server_settings_t<traits>{}
           .address(o.address)
           .port(o.port)
-          .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(16u << 20))
+          .incoming_http_msg_limits(
+              restinio::incoming_http_msg_limits_t{}.max_body_size(kMaxBody + 1))
           .request_handler(handler),
       o.threads);
   ready();

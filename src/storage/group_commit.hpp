@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -42,6 +43,7 @@ class GroupCommit {
     if (!batch_open_) {
       w_.begin();
       batch_open_ = true;
+      batch_ = std::make_shared<Outcome>();
     }
     if (abandoned_) throw std::runtime_error("the commit failed: " + abandoned_why_);
     try {
@@ -55,10 +57,12 @@ class GroupCommit {
       throw;
     }
     owner() = nullptr;
-    const long mine = batch_;
+    // Each batch keeps its own outcome: a member that wakes after later batches have ended still
+    // reads its own batch's.
+    const std::shared_ptr<Outcome> mine = batch_;
     if (++members_ > 1) {  // a follower: the batch's first request commits it
-      committed_.wait(lock, [&] { return done_ >= mine; });
-      if (failed_ == mine) throw std::runtime_error("the commit failed: " + failure_);
+      committed_.wait(lock, [&] { return mine->done; });
+      if (!mine->failure.empty()) throw std::runtime_error("the commit failed: " + mine->failure);
       return;
     }
     // The leader: let the requests already waiting for the writer join, then commit once.
@@ -75,16 +79,15 @@ class GroupCommit {
       try {
         w_.commit();
       } catch (const std::exception& e) {
-        why = e.what();
+        why = *e.what() ? e.what() : "the commit failed";
         w_.rollback();
       }
     }
     abandoned_why_.clear();
     batch_open_ = false;
     members_ = 0;
-    ++batch_;
-    done_ = mine;
-    if (!why.empty()) failed_ = mine, failure_ = why;
+    mine->failure = why;
+    mine->done = true;
     committing_ = false;
     committed_.notify_all();
     writable_.notify_all();
@@ -103,7 +106,7 @@ class GroupCommit {
         return;
       }
       abandoned_ = true;  // the members' work is gone: their leader reports the failure
-      abandoned_why_ = e.what();
+      abandoned_why_ = *e.what() ? e.what() : "a request could not be rolled back";
       return;
     }
     if (members_ == 0) {  // nobody else in the batch: end it
@@ -117,14 +120,19 @@ class GroupCommit {
     return o;
   }
 
+  struct Outcome {
+    bool done = false;
+    std::string failure;  // why the batch was not committed ("" when it was)
+  };
+
   Writer w_;
   std::mutex mutex_;
   std::condition_variable writable_, committed_;
   std::atomic<int> arriving_{0};  // requests waiting for the writer
   bool batch_open_ = false, committing_ = false, abandoned_ = false;
   std::string abandoned_why_;
-  long batch_ = 1, done_ = 0, failed_ = 0, members_ = 0;
-  std::string failure_;
+  std::shared_ptr<Outcome> batch_;  // the open batch's outcome
+  long members_ = 0;
 };
 
 }  // namespace procura

@@ -22,31 +22,34 @@ namespace procura {
 
 namespace {
 
+// The schema of this record layer. Versions start at 100: databases of the earlier layout
+// (versions 1-4) are refused by name rather than read wrongly.
+constexpr long kFirstVersion = 100;
 const char* const kMigrations[] = {
     R"sql(
 CREATE TABLE revision (seq BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL,
-  round_id TEXT NOT NULL, rev BIGINT NOT NULL, data TEXT NOT NULL, sealed TEXT NOT NULL,
-  owner TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, UNIQUE (kind, id, rev));
-CREATE TABLE head (kind TEXT NOT NULL, id TEXT NOT NULL, round_id TEXT NOT NULL,
+  context TEXT NOT NULL, rev BIGINT NOT NULL, data TEXT NOT NULL, sealed TEXT NOT NULL,
+  owner TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, salt TEXT NOT NULL,
+  hash TEXT NOT NULL, UNIQUE (kind, id, rev));
+CREATE INDEX revision_kind_context ON revision(kind, context, seq);
+CREATE INDEX revision_context ON revision(context, seq);
+CREATE TABLE head (kind TEXT NOT NULL, id TEXT NOT NULL, context TEXT NOT NULL,
   first_seq BIGINT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (kind, id));
-CREATE INDEX head_round ON head(kind, round_id, first_seq);
+CREATE INDEX head_context ON head(kind, context, first_seq);
 CREATE TABLE account (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
   org_id TEXT NOT NULL, password_hash TEXT NOT NULL);
 CREATE TABLE session (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES account(id),
   expires_at BIGINT NOT NULL);
+CREATE INDEX session_expiry ON session(expires_at);
+CREATE TABLE throttle (key TEXT NOT NULL, window_start BIGINT NOT NULL, failures BIGINT NOT NULL,
+  PRIMARY KEY (key, window_start));
+CREATE INDEX throttle_window ON throttle(window_start);
+CREATE TABLE watchlist (user_id TEXT PRIMARY KEY REFERENCES account(id), items TEXT NOT NULL,
+  seen_at TEXT NOT NULL);
 CREATE TABLE audit (seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
-  action TEXT NOT NULL, body_hash TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+  action TEXT NOT NULL, records TEXT NOT NULL, salt TEXT NOT NULL, body_hash TEXT NOT NULL,
+  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE file (key TEXT PRIMARY KEY, content TEXT NOT NULL);
-)sql",
-    R"sql(
-CREATE TABLE login_failure (user_id TEXT NOT NULL, at BIGINT NOT NULL);
-CREATE INDEX login_failure_user ON login_failure(user_id, at);
-)sql",
-    R"sql(
-CREATE TABLE watchlist (user_id TEXT PRIMARY KEY, items TEXT NOT NULL, seen_at TEXT NOT NULL);
-)sql",
-    R"sql(
-CREATE INDEX revision_round_seq ON revision(kind, round_id, seq);
 )sql"};
 
 constexpr long long kWriteLock = 0x70726f637572;  // advisory lock taken by every write transaction
@@ -104,21 +107,34 @@ long long num(const Result& r, int row, int col) {
 }
 
 const char* const kRevisionColumns =
-    "r.seq, r.kind, r.id, r.round_id, r.rev, r.data, r.sealed, r.owner, r.actor, r.at";
+    "r.seq, r.kind, r.id, r.context, r.rev, r.data, r.sealed, r.owner, r.actor, r.at, r.salt, "
+    "r.hash";
+const char* const kAuditColumns =
+    "seq, at, actor, action, records, salt, body_hash, prev_hash, hash";
 
 std::vector<ObjectRevision> revisions_of(const Result& r) {
   std::vector<ObjectRevision> out;
   for (int i = 0; i < PQntuples(r.get()); ++i)
     out.push_back({num(r, i, 0), at(r, i, 1), at(r, i, 2), at(r, i, 3), num(r, i, 4), at(r, i, 5),
-                   at(r, i, 6), at(r, i, 7), at(r, i, 8), at(r, i, 9)});
+                   at(r, i, 6), at(r, i, 7), at(r, i, 8), at(r, i, 9), at(r, i, 10), at(r, i, 11)});
   return out;
 }
 
 std::vector<AuditEntry> audits_of(const Result& r) {
   std::vector<AuditEntry> out;
-  for (int i = 0; i < PQntuples(r.get()); ++i)
-    out.push_back({num(r, i, 0), at(r, i, 1), at(r, i, 2), at(r, i, 3), at(r, i, 4), at(r, i, 5),
-                   at(r, i, 6)});
+  for (int i = 0; i < PQntuples(r.get()); ++i) {
+    AuditEntry e;
+    e.seq = num(r, i, 0);
+    e.at = at(r, i, 1);
+    e.actor = at(r, i, 2);
+    e.action = at(r, i, 3);
+    e.records = records_from_text(at(r, i, 4));
+    e.salt = at(r, i, 5);
+    e.body_hash = at(r, i, 6);
+    e.prev_hash = at(r, i, 7);
+    e.hash = at(r, i, 8);
+    out.push_back(std::move(e));
+  }
   return out;
 }
 
@@ -284,13 +300,14 @@ class PgPlatformStore : public PlatformStore {
     // One statement: the next revision number, the revision, and the head. On the writer it is
     // queued: a later read of the request sees it (the pipeline keeps the order).
     exec_later(l.c,
-               "WITH r AS (INSERT INTO revision (kind, id, round_id, rev, data, sealed, owner, "
-               "actor, at) VALUES ($1, $2, $3, (SELECT COALESCE(MAX(rev), 0) + 1 FROM revision "
-               "WHERE kind = $1 AND id = $2), $4, $5, $6, $7, $8) RETURNING seq, rev), "
-               "h AS (INSERT INTO head (kind, id, round_id, first_seq, seq) SELECT $1, $2, $3, "
+               "WITH r AS (INSERT INTO revision (kind, id, context, rev, data, sealed, owner, "
+               "actor, at, salt, hash) VALUES ($1, $2, $3, (SELECT COALESCE(MAX(rev), 0) + 1 "
+               "FROM revision WHERE kind = $1 AND id = $2), $4, $5, $6, $7, $8, $9, $10) "
+               "RETURNING seq, rev), "
+               "h AS (INSERT INTO head (kind, id, context, first_seq, seq) SELECT $1, $2, $3, "
                "seq, seq FROM r ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq) "
                "SELECT seq, rev FROM r",
-               {o.kind, o.id, o.round_id, o.data, o.sealed, o.owner, o.actor, o.at});
+               {o.kind, o.id, o.context, o.data, o.sealed, o.owner, o.actor, o.at, o.salt, o.hash});
   }
 
   std::optional<ObjectRevision> latest(const std::string& kind, const std::string& id) override {
@@ -312,29 +329,47 @@ class PgPlatformStore : public PlatformStore {
     return out;
   }
 
-  std::vector<ObjectRevision> list(const std::string& kind, const std::string& round_id,
-                                   long offset, long limit) override {
+  std::vector<ObjectRevision> list(const std::string& kind, const std::string& context, long offset,
+                                   long limit) override {
     Lease l(*this);
     return revisions_of(exec(l.c,
                              std::string("SELECT ") + kRevisionColumns +
                                  " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = $1 "
-                                 "AND ($2 = '' OR h.round_id = $2) ORDER BY h.first_seq LIMIT $3 "
+                                 "AND ($2 = '' OR h.context = $2) ORDER BY h.first_seq LIMIT $3 "
                                  "OFFSET $4",
-                             {kind, round_id, std::to_string(limit), std::to_string(offset)}));
+                             {kind, context, std::to_string(limit), std::to_string(offset)}));
   }
 
-  long last_seq(const std::string& kind, const std::string& round_id) override {
+  long last_seq(const std::string& kind, const std::string& context) override {
     Lease l(*this);
     auto r =
-        exec(l.c, "SELECT COALESCE(MAX(seq), 0) FROM revision WHERE kind = $1 AND round_id = $2",
-             {kind, round_id});
+        exec(l.c, "SELECT COALESCE(MAX(seq), 0) FROM revision WHERE kind = $1 AND context = $2",
+             {kind, context});
     return static_cast<long>(num(r, 0, 0));
   }
 
-  long count(const std::string& kind, const std::string& round_id) override {
+  long context_version(const std::string& context) override {
     Lease l(*this);
-    auto r = exec(l.c, "SELECT COUNT(*) FROM head WHERE kind = $1 AND ($2 = '' OR round_id = $2)",
-                  {kind, round_id});
+    auto r = exec(l.c, "SELECT COALESCE(MAX(seq), 0) FROM revision WHERE context = $1", {context});
+    return static_cast<long>(num(r, 0, 0));
+  }
+
+  long kind_version(const std::string& kind) override {
+    Lease l(*this);
+    auto r = exec(l.c, "SELECT COALESCE(MAX(seq), 0) FROM head WHERE kind = $1", {kind});
+    return static_cast<long>(num(r, 0, 0));
+  }
+
+  long last_feed_seq() override {
+    Lease l(*this);
+    auto r = exec(l.c, "SELECT COALESCE(MAX(seq), 0) FROM revision");
+    return static_cast<long>(num(r, 0, 0));
+  }
+
+  long count(const std::string& kind, const std::string& context) override {
+    Lease l(*this);
+    auto r = exec(l.c, "SELECT COUNT(*) FROM head WHERE kind = $1 AND ($2 = '' OR context = $2)",
+                  {kind, context});
     return static_cast<long>(num(r, 0, 0));
   }
 
@@ -403,36 +438,56 @@ class PgPlatformStore : public PlatformStore {
     return UserRecord{at(r, 0, 0), at(r, 0, 1), at(r, 0, 2), at(r, 0, 3), at(r, 0, 4)};
   }
 
-  void record_login_failure(const std::string& user_id, long long at) override {
+  void delete_session(const std::string& token_hash) override {
     Lease l(*this);
-    exec(l.c, "INSERT INTO login_failure (user_id, at) VALUES ($1, $2)",
-         {user_id, std::to_string(at)});
+    exec_later(l.c, "DELETE FROM session WHERE token_hash = $1", {token_hash});
   }
 
-  long login_failures(const std::string& user_id, long long since) override {
+  long throttle_add(const std::string& key, long long window) override {
     Lease l(*this);
-    auto r = exec(l.c, "SELECT COUNT(*) FROM login_failure WHERE user_id = $1 AND at >= $2",
-                  {user_id, std::to_string(since)});
+    auto r = exec(l.c,
+                  "INSERT INTO throttle (key, window_start, failures) VALUES ($1, $2, 1) ON "
+                  "CONFLICT (key, window_start) DO UPDATE SET failures = throttle.failures + 1 "
+                  "RETURNING failures",
+                  {key, std::to_string(window)});
     return static_cast<long>(num(r, 0, 0));
+  }
+
+  long throttle_count(const std::string& key, long long window) override {
+    Lease l(*this);
+    auto r = exec(l.c, "SELECT failures FROM throttle WHERE key = $1 AND window_start = $2",
+                  {key, std::to_string(window)});
+    return PQntuples(r.get()) ? static_cast<long>(num(r, 0, 0)) : 0;
+  }
+
+  void prune(long long now, long long before, long limit) override {
+    Lease l(*this);
+    exec_later(l.c,
+               "DELETE FROM session WHERE ctid IN (SELECT ctid FROM session WHERE expires_at <= "
+               "$1 LIMIT $2)",
+               {std::to_string(now), std::to_string(limit)});
+    exec_later(l.c,
+               "DELETE FROM throttle WHERE ctid IN (SELECT ctid FROM throttle WHERE window_start "
+               "< $1 LIMIT $2)",
+               {std::to_string(before), std::to_string(limit)});
   }
 
   void append_audit(const AuditEntry& e) override {
     if (commit_.in_request()) batch_audit_ = e;  // the head for the rest of the batch
     Lease l(*this);
-    exec_later(
-        l.c,
-        "INSERT INTO audit (seq, at, actor, action, body_hash, prev_hash, hash) VALUES ($1, $2, "
-        "$3, $4, $5, $6, $7)",
-        {std::to_string(e.seq), e.at, e.actor, e.action, e.body_hash, e.prev_hash, e.hash});
+    exec_later(l.c,
+               "INSERT INTO audit (seq, at, actor, action, records, salt, body_hash, prev_hash, "
+               "hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+               {std::to_string(e.seq), e.at, e.actor, e.action, records_text(e.records), e.salt,
+                e.body_hash, e.prev_hash, e.hash});
   }
 
   std::optional<AuditEntry> last_audit() override {
     // Inside a batch the advisory lock keeps other servers out: the head read once stays valid.
     if (commit_.in_request() && batch_audit_) return batch_audit_;
     Lease l(*this);
-    auto v = audits_of(exec(l.c,
-                            "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit "
-                            "ORDER BY seq DESC LIMIT 1"));
+    auto v = audits_of(exec(
+        l.c, std::string("SELECT ") + kAuditColumns + " FROM audit ORDER BY seq DESC LIMIT 1"));
     if (v.empty()) return std::nullopt;
     if (commit_.in_request()) batch_audit_ = v.front();
     return v.front();
@@ -440,10 +495,10 @@ class PgPlatformStore : public PlatformStore {
 
   std::vector<AuditEntry> audit(long after, long limit) override {
     Lease l(*this);
-    return audits_of(exec(l.c,
-                          "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit "
-                          "WHERE seq > $1 ORDER BY seq LIMIT $2",
-                          {std::to_string(after), std::to_string(limit)}));
+    return audits_of(exec(
+        l.c,
+        std::string("SELECT ") + kAuditColumns + " FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
+        {std::to_string(after), std::to_string(limit)}));
   }
 
   void put_file(const std::string& key, const std::string& content) override {
@@ -549,10 +604,18 @@ class PgPlatformStore : public PlatformStore {
     exec(l.c, "CREATE TABLE IF NOT EXISTS procura_schema (version INTEGER NOT NULL)");
     auto v = exec(l.c, "SELECT COALESCE(MAX(version), 0) FROM procura_schema");
     const long version = static_cast<long>(num(v, 0, 0));
+    if (version > 0 && version < kFirstVersion) {
+      exec(l.c, "ROLLBACK");
+      throw std::runtime_error("the database was made by an earlier version of Procura (schema " +
+                               std::to_string(version) +
+                               ") whose records this version does not read; start the server "
+                               "on a new database");
+    }
     const long n = static_cast<long>(sizeof kMigrations / sizeof *kMigrations);
-    for (long i = version; i < n; ++i) {
+    for (long i = std::max(0L, version - kFirstVersion); i < n; ++i) {
       exec(l.c, kMigrations[i]);
-      exec(l.c, "INSERT INTO procura_schema (version) VALUES ($1)", {std::to_string(i + 1)});
+      exec(l.c, "INSERT INTO procura_schema (version) VALUES ($1)",
+           {std::to_string(kFirstVersion + i + 1)});
     }
     exec(l.c, "COMMIT");
   }

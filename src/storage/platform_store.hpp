@@ -1,8 +1,13 @@
 #pragma once
-// Storage of the platform server. Everything published is an object revision: objects are never
-// updated in place or deleted; a change is a new revision, and every revision gets the next
-// number of the changes feed. Users, sessions and the audit chain sit beside them.
-// Implementations: SQLite (embedded default); the interface is what a server database needs.
+// Storage of the platform server, on SQLite (embedded) or PostgreSQL (several servers on one
+// database). Two kinds of storage, chosen per kind of record by the record catalogue
+// (src/records/catalogue.hpp):
+//  - the revision store, for published documents: never updated in place or deleted; a change is
+//    a new revision, and every revision takes the next number of the changes feed;
+//  - typed tables of their own for private records: accounts, sessions, the login throttle,
+//    watchlists, and the audit chain.
+// The store decides nothing about who may read what: the catalogue does, above it.
+// Thread safety: every method may be called from any thread; writes only inside transaction().
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,15 +20,17 @@
 namespace procura {
 
 struct ObjectRevision {
-  long seq = 0;          // position in the changes feed
-  std::string kind;      // "round", "products", "bid", ...
-  std::string id;        // stable id, unique within the kind
-  std::string round_id;  // the round it belongs to ("" for none)
-  long rev = 0;          // 1, 2, ... per object
-  std::string data;      // the public JSON document
-  std::string sealed;    // sealed content (hex), readable only with the round's opening key
-  std::string owner;     // user who may change it ("" = the office)
+  long seq = 0;         // position in the changes feed
+  std::string kind;     // a kind of the catalogue: "round", "product", "bid", ...
+  std::string id;       // stable id, unique within the kind
+  std::string context;  // the round it belongs to ("" for the platform's own records)
+  long rev = 0;         // 1, 2, ... per object
+  std::string data;     // the document (JSON text) as its audience reads it
+  std::string sealed;   // sealed content (hex), readable only with the round's opening key
+  std::string owner;    // "org:<id>" or "user:<id>" that the record belongs to ("" for none)
   std::string actor, at;
+  std::string salt;  // random, covered by `hash`, so that the hash reveals nothing of the record
+  std::string hash;  // record_hash() of the revision, named by the audit entry that wrote it
 };
 
 struct UserRecord {
@@ -39,39 +46,54 @@ struct Watchlist {
 class PlatformStore {
  public:
   virtual ~PlatformStore() = default;
-  // Runs `f` as one transaction: every write inside it is kept, or none (f threw).
+  // Runs `f` as one transaction: every write inside it is kept, or none (f threw). Returns only
+  // once the transaction is durable; throws when it could not be committed.
   virtual void transaction(const std::function<void()>& f) = 0;
 
+  // --- the revision store --------------------------------------------------------------------
   // Appends a revision of (kind, id), numbered by the store (the seq and rev of `r` are not
   // read). Inside a transaction a failure may be reported by a later call of the same request,
   // at the latest when the request ends; the request is then rolled back.
   virtual void put(const ObjectRevision& r) = 0;
   virtual std::optional<ObjectRevision> latest(const std::string& kind, const std::string& id) = 0;
-  // Latest revisions of a kind in a round ("" = every round), in order of creation.
-  virtual std::vector<ObjectRevision> list(const std::string& kind, const std::string& round_id,
+  // Latest revisions of a kind in a context ("" = every context), in order of creation.
+  virtual std::vector<ObjectRevision> list(const std::string& kind, const std::string& context,
                                            long offset, long limit) = 0;
-  virtual long count(const std::string& kind, const std::string& round_id) = 0;
-  // The feed number of the newest revision of a kind in a round (0 for none): it grows with
+  virtual long count(const std::string& kind, const std::string& context) = 0;
+  // The feed number of the newest revision of a kind in a context (0 for none): it grows with
   // every change of that table, so it versions what is read from it.
-  virtual long last_seq(const std::string& kind, const std::string& round_id) = 0;
+  virtual long last_seq(const std::string& kind, const std::string& context) = 0;
+  // The feed number of the newest revision of any kind in a context (0 for none).
+  virtual long context_version(const std::string& context) = 0;
+  // The feed number of the newest revision of a kind in any context (0 for none).
+  virtual long kind_version(const std::string& kind) = 0;
   virtual std::vector<ObjectRevision> revisions(const std::string& kind, const std::string& id) = 0;
   // Revisions with seq > after, in feed order.
   virtual std::vector<ObjectRevision> feed(long after, long limit) = 0;
+  // The feed number of the newest revision (0 for none).
+  virtual long last_feed_seq() = 0;
 
+  // --- accounts and sessions -----------------------------------------------------------------
   virtual void put_user(const UserRecord& u) = 0;
   virtual std::optional<UserRecord> user(const std::string& id) = 0;
   virtual void put_session(const std::string& token_hash, const std::string& user_id,
                            long long expires_at) = 0;
   // The account of a session that has not expired at `now` (seconds since the epoch).
   virtual std::optional<UserRecord> session_user(const std::string& token_hash, long long now) = 0;
+  virtual void delete_session(const std::string& token_hash) = 0;
 
   virtual void put_watchlist(const std::string& user_id, const Watchlist& w) = 0;
   virtual std::optional<Watchlist> watchlist(const std::string& user_id) = 0;
 
-  // Failed logins, kept in the database so that servers sharing it share the rate limit.
-  virtual void record_login_failure(const std::string& user_id, long long at) = 0;
-  virtual long login_failures(const std::string& user_id, long long since) = 0;
+  // --- the login throttle: failures counted per key in windows, shared by servers ------------
+  // Adds a failure to `key`'s window starting at `window`; returns the window's failures.
+  virtual long throttle_add(const std::string& key, long long window) = 0;
+  virtual long throttle_count(const std::string& key, long long window) = 0;
+  // Forgets what no longer counts at `now`: expired sessions and throttle windows that ended
+  // before `before` (at most `limit` rows of each per call, so that a call stays short).
+  virtual void prune(long long now, long long before, long limit) = 0;
 
+  // --- the audit chain -----------------------------------------------------------------------
   virtual void append_audit(const AuditEntry& e) = 0;
   virtual std::optional<AuditEntry> last_audit() = 0;
   virtual std::vector<AuditEntry> audit(long after, long limit) = 0;
@@ -88,7 +110,8 @@ class PlatformStore {
 };
 
 // SQLite: one file, WAL, synchronous=FULL (an acknowledged write survives a crash); one writer
-// with group commit and `readers` reader connections.
+// with group commit and `readers` reader connections. Throws naming the file when it cannot be
+// opened or was made by an earlier, incompatible version of Procura.
 std::unique_ptr<PlatformStore> open_sqlite_platform_store(const std::string& path, int readers = 4);
 // PostgreSQL: a connection URL (postgresql://user@host:port/db) and a pool of connections.
 // Several servers may share one database.

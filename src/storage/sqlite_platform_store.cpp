@@ -18,45 +18,61 @@ namespace procura {
 
 namespace {
 
-// Migrations, applied in order; the index + 1 is the schema version (PRAGMA user_version).
+// The schema of this record layer. Versions start at 100 (PRAGMA user_version): databases of the
+// earlier layout (versions 1-4, one generic store, audit entries over request bodies) are
+// refused by name rather than read wrongly. Migrations are applied in order.
+constexpr long kFirstVersion = 100;
 const char* const kMigrations[] = {
     R"sql(
 CREATE TABLE revision (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL,
-  round_id TEXT NOT NULL, rev INTEGER NOT NULL, data TEXT NOT NULL, sealed TEXT NOT NULL,
-  owner TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, UNIQUE (kind, id, rev));
+  context TEXT NOT NULL, rev INTEGER NOT NULL, data TEXT NOT NULL, sealed TEXT NOT NULL,
+  owner TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, salt TEXT NOT NULL,
+  hash TEXT NOT NULL, UNIQUE (kind, id, rev));
+CREATE INDEX revision_kind_context ON revision(kind, context, seq);
+CREATE INDEX revision_context ON revision(context, seq);
 -- The latest revision of every object, in order of creation (for lists and pages).
-CREATE TABLE head (kind TEXT NOT NULL, id TEXT NOT NULL, round_id TEXT NOT NULL,
+CREATE TABLE head (kind TEXT NOT NULL, id TEXT NOT NULL, context TEXT NOT NULL,
   first_seq INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
-CREATE INDEX head_round ON head(kind, round_id, first_seq);
-CREATE TABLE user (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+CREATE INDEX head_context ON head(kind, context, first_seq);
+CREATE TABLE account (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
   org_id TEXT NOT NULL, password_hash TEXT NOT NULL);
-CREATE TABLE session (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES user(id),
+CREATE TABLE session (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES account(id),
   expires_at INTEGER NOT NULL);
+CREATE INDEX session_expiry ON session(expires_at);
+CREATE TABLE throttle (key TEXT NOT NULL, window_start INTEGER NOT NULL, failures INTEGER NOT NULL,
+  PRIMARY KEY (key, window_start)) WITHOUT ROWID;
+CREATE INDEX throttle_window ON throttle(window_start);
+CREATE TABLE watchlist (user_id TEXT PRIMARY KEY REFERENCES account(id), items TEXT NOT NULL,
+  seen_at TEXT NOT NULL);
 CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
-  action TEXT NOT NULL, body_hash TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+  action TEXT NOT NULL, records TEXT NOT NULL, salt TEXT NOT NULL, body_hash TEXT NOT NULL,
+  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE file (key TEXT PRIMARY KEY, content BLOB NOT NULL);
-)sql",
-    R"sql(
-CREATE TABLE login_failure (user_id TEXT NOT NULL, at BIGINT NOT NULL);
-CREATE INDEX login_failure_user ON login_failure(user_id, at);
-)sql",
-    R"sql(
-CREATE TABLE watchlist (user_id TEXT PRIMARY KEY, items TEXT NOT NULL, seen_at TEXT NOT NULL);
-)sql",
-    R"sql(
-CREATE INDEX revision_round_seq ON revision(kind, round_id, seq);
 )sql"};
 
 const char* const kRevisionColumns =
-    "r.seq, r.kind, r.id, r.round_id, r.rev, r.data, r.sealed, r.owner, r.actor, r.at";
+    "r.seq, r.kind, r.id, r.context, r.rev, r.data, r.sealed, r.owner, r.actor, r.at, r.salt, "
+    "r.hash";
+const char* const kAuditColumns =
+    "seq, at, actor, action, records, salt, body_hash, prev_hash, hash";
 
 ObjectRevision read_revision(const Statement& s) {
-  return {s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4),
-          s.text(5),    s.text(6), s.text(7), s.text(8), s.text(9)};
+  return {s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.text(5),
+          s.text(6),    s.text(7), s.text(8), s.text(9), s.text(10),   s.text(11)};
 }
 
 AuditEntry read_audit(const Statement& s) {
-  return {s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
+  AuditEntry e;
+  e.seq = s.integer(0);
+  e.at = s.text(1);
+  e.actor = s.text(2);
+  e.action = s.text(3);
+  e.records = records_from_text(s.text(4));
+  e.salt = s.text(5);
+  e.body_hash = s.text(6);
+  e.prev_hash = s.text(7);
+  e.hash = s.text(8);
+  return e;
 }
 
 // One writer connection with group commit (one fsync per batch of requests) and a pool of
@@ -80,7 +96,7 @@ class SqlitePlatformStore : public PlatformStore {
     sqlite_exec(writer_, "PRAGMA journal_mode=WAL");
     sqlite_exec(writer_, "PRAGMA synchronous=FULL");
     sqlite_exec(writer_, "PRAGMA foreign_keys=ON");
-    migrate();
+    migrate(path);
     for (int i = 0; i < std::max(1, readers); ++i) {
       sqlite3* r = open_sqlite(path, 10000);
       sqlite_exec(r, "PRAGMA query_only=ON");
@@ -105,14 +121,15 @@ class SqlitePlatformStore : public PlatformStore {
     last.bind(1, r.kind).bind(2, r.id);
     const std::int64_t rev = last.step() && !last.is_null(0) ? last.integer(0) + 1 : 1;
     stmt(w,
-         "INSERT INTO revision (kind, id, round_id, rev, data, sealed, owner, actor, at) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
-        .insert(r.kind, r.id, r.round_id, rev, r.data, r.sealed, r.owner, r.actor, r.at);
+         "INSERT INTO revision (kind, id, context, rev, data, sealed, owner, actor, at, salt, "
+         "hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+        .insert(r.kind, r.id, r.context, rev, r.data, r.sealed, r.owner, r.actor, r.at, r.salt,
+                r.hash);
     const std::int64_t seq = sqlite3_last_insert_rowid(w);
     stmt(w,
-         "INSERT INTO head (kind, id, round_id, first_seq, seq) VALUES (?1, ?2, ?3, ?4, ?4) "
+         "INSERT INTO head (kind, id, context, first_seq, seq) VALUES (?1, ?2, ?3, ?4, ?4) "
          "ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq")
-        .insert(r.kind, r.id, r.round_id, seq);
+        .insert(r.kind, r.id, r.context, seq);
   }
 
   std::optional<ObjectRevision> latest(const std::string& kind, const std::string& id) override {
@@ -126,16 +143,15 @@ class SqlitePlatformStore : public PlatformStore {
     return read_revision(s);
   }
 
-  std::vector<ObjectRevision> list(const std::string& kind, const std::string& round_id,
-                                   long offset, long limit) override {
+  std::vector<ObjectRevision> list(const std::string& kind, const std::string& context, long offset,
+                                   long limit) override {
     Connection c(*this);
-    Statement s =
-        stmt(c.db, (std::string("SELECT ") + kRevisionColumns +
-                    " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = ?1 AND "
-                    "(?2 = '' OR h.round_id = ?2) ORDER BY h.first_seq LIMIT ?3 OFFSET ?4")
-                       .c_str());
+    Statement s = stmt(c.db, (std::string("SELECT ") + kRevisionColumns +
+                              " FROM head h JOIN revision r ON r.seq = h.seq WHERE h.kind = ?1 AND "
+                              "(?2 = '' OR h.context = ?2) ORDER BY h.first_seq LIMIT ?3 OFFSET ?4")
+                                 .c_str());
     s.bind(1, kind)
-        .bind(2, round_id)
+        .bind(2, context)
         .bind(3, static_cast<std::int64_t>(limit))
         .bind(4, static_cast<std::int64_t>(offset));
     std::vector<ObjectRevision> out;
@@ -143,20 +159,43 @@ class SqlitePlatformStore : public PlatformStore {
     return out;
   }
 
-  long last_seq(const std::string& kind, const std::string& round_id) override {
+  long last_seq(const std::string& kind, const std::string& context) override {
     Connection c(*this);
     Statement s =
-        stmt(c.db, "SELECT COALESCE(MAX(seq), 0) FROM revision WHERE kind = ?1 AND round_id = ?2");
-    s.bind(1, kind).bind(2, round_id);
+        stmt(c.db, "SELECT COALESCE(MAX(seq), 0) FROM revision WHERE kind = ?1 AND context = ?2");
+    s.bind(1, kind).bind(2, context);
     s.step();
     return static_cast<long>(s.integer(0));
   }
 
-  long count(const std::string& kind, const std::string& round_id) override {
+  long context_version(const std::string& context) override {
+    Connection c(*this);
+    Statement s = stmt(c.db, "SELECT COALESCE(MAX(seq), 0) FROM revision WHERE context = ?1");
+    s.bind(1, context);
+    s.step();
+    return static_cast<long>(s.integer(0));
+  }
+
+  long kind_version(const std::string& kind) override {
+    Connection c(*this);
+    Statement s = stmt(c.db, "SELECT COALESCE(MAX(seq), 0) FROM head WHERE kind = ?1");
+    s.bind(1, kind);
+    s.step();
+    return static_cast<long>(s.integer(0));
+  }
+
+  long last_feed_seq() override {
+    Connection c(*this);
+    Statement s = stmt(c.db, "SELECT COALESCE(MAX(seq), 0) FROM revision");
+    s.step();
+    return static_cast<long>(s.integer(0));
+  }
+
+  long count(const std::string& kind, const std::string& context) override {
     Connection c(*this);
     Statement s =
-        stmt(c.db, "SELECT COUNT(*) FROM head WHERE kind = ?1 AND (?2 = '' OR round_id = ?2)");
-    s.bind(1, kind).bind(2, round_id);
+        stmt(c.db, "SELECT COUNT(*) FROM head WHERE kind = ?1 AND (?2 = '' OR context = ?2)");
+    s.bind(1, kind).bind(2, context);
     return s.step() ? static_cast<long>(s.integer(0)) : 0;
   }
 
@@ -185,7 +224,7 @@ class SqlitePlatformStore : public PlatformStore {
   void put_user(const UserRecord& u) override {
     sqlite3* w = writer();
     stmt(w,
-         "INSERT INTO user (id, name, role, org_id, password_hash) VALUES (?1, ?2, ?3, ?4, "
+         "INSERT INTO account (id, name, role, org_id, password_hash) VALUES (?1, ?2, ?3, ?4, "
          "?5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, "
          "org_id = excluded.org_id, password_hash = excluded.password_hash")
         .insert(u.id, u.name, u.role, u.org_id, u.password_hash);
@@ -194,7 +233,7 @@ class SqlitePlatformStore : public PlatformStore {
   std::optional<UserRecord> user(const std::string& id) override {
     Connection c(*this);
     Statement s =
-        stmt(c.db, "SELECT id, name, role, org_id, password_hash FROM user WHERE id = ?1");
+        stmt(c.db, "SELECT id, name, role, org_id, password_hash FROM account WHERE id = ?1");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return UserRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
@@ -227,51 +266,67 @@ class SqlitePlatformStore : public PlatformStore {
     Connection c(*this);
     Statement s = stmt(c.db,
                        "SELECT u.id, u.name, u.role, u.org_id, u.password_hash FROM session s JOIN "
-                       "user u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at > ?2");
+                       "account u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at > "
+                       "?2");
     s.bind(1, token_hash).bind(2, static_cast<std::int64_t>(now));
     if (!s.step()) return std::nullopt;
     return UserRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
   }
 
-  void record_login_failure(const std::string& user_id, long long at) override {
-    sqlite3* w = writer();
-    stmt(w, "INSERT INTO login_failure (user_id, at) VALUES (?1, ?2)")
-        .insert(user_id, static_cast<std::int64_t>(at));
+  void delete_session(const std::string& token_hash) override {
+    stmt(writer(), "DELETE FROM session WHERE token_hash = ?1").insert(token_hash);
   }
 
-  long login_failures(const std::string& user_id, long long since) override {
+  long throttle_add(const std::string& key, long long window) override {
+    sqlite3* w = writer();
+    stmt(w,
+         "INSERT INTO throttle (key, window_start, failures) VALUES (?1, ?2, 1) ON CONFLICT (key, "
+         "window_start) DO UPDATE SET failures = failures + 1")
+        .insert(key, static_cast<std::int64_t>(window));
+    return throttle_count(key, window);
+  }
+
+  long throttle_count(const std::string& key, long long window) override {
     Connection c(*this);
-    Statement s = stmt(c.db, "SELECT COUNT(*) FROM login_failure WHERE user_id = ?1 AND at >= ?2");
-    s.bind(1, user_id).bind(2, static_cast<std::int64_t>(since));
-    s.step();
-    return static_cast<long>(s.integer(0));
+    Statement s = stmt(c.db, "SELECT failures FROM throttle WHERE key = ?1 AND window_start = ?2");
+    s.bind(1, key).bind(2, static_cast<std::int64_t>(window));
+    return s.step() ? static_cast<long>(s.integer(0)) : 0;
+  }
+
+  void prune(long long now, long long before, long limit) override {
+    sqlite3* w = writer();
+    stmt(w,
+         "DELETE FROM session WHERE token_hash IN (SELECT token_hash FROM session WHERE "
+         "expires_at <= ?1 LIMIT ?2)")
+        .insert(static_cast<std::int64_t>(now), static_cast<std::int64_t>(limit));
+    stmt(
+        w,
+        "DELETE FROM throttle WHERE (key, window_start) IN (SELECT key, window_start FROM throttle "
+        "WHERE window_start < ?1 LIMIT ?2)")
+        .insert(static_cast<std::int64_t>(before), static_cast<std::int64_t>(limit));
   }
 
   void append_audit(const AuditEntry& e) override {
     sqlite3* w = writer();
     stmt(w,
-         "INSERT INTO audit (seq, at, actor, action, body_hash, prev_hash, hash) VALUES (?1, "
-         "?2, ?3, ?4, ?5, ?6, ?7)")
-        .insert(static_cast<std::int64_t>(e.seq), e.at, e.actor, e.action, e.body_hash, e.prev_hash,
-                e.hash);
+         "INSERT INTO audit (seq, at, actor, action, records, salt, body_hash, prev_hash, hash) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+        .insert(static_cast<std::int64_t>(e.seq), e.at, e.actor, e.action, records_text(e.records),
+                e.salt, e.body_hash, e.prev_hash, e.hash);
   }
 
   std::optional<AuditEntry> last_audit() override {
     Connection c(*this);
-    Statement s =
-        stmt(c.db,
-             "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit ORDER BY seq "
-             "DESC LIMIT 1");
+    Statement s = stmt(
+        c.db, std::string("SELECT ") + kAuditColumns + " FROM audit ORDER BY seq DESC LIMIT 1");
     if (!s.step()) return std::nullopt;
     return read_audit(s);
   }
 
   std::vector<AuditEntry> audit(long after, long limit) override {
     Connection c(*this);
-    Statement s =
-        stmt(c.db,
-             "SELECT seq, at, actor, action, body_hash, prev_hash, hash FROM audit WHERE seq > "
-             "?1 ORDER BY seq LIMIT ?2");
+    Statement s = stmt(c.db, std::string("SELECT ") + kAuditColumns +
+                                 " FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2");
     s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(limit));
     std::vector<AuditEntry> out;
     while (s.step()) out.push_back(read_audit(s));
@@ -338,14 +393,24 @@ class SqlitePlatformStore : public PlatformStore {
     }
   };
 
-  void migrate() {
-    Statement v(writer_, "PRAGMA user_version");
-    const long version = v.step() ? static_cast<long>(v.integer(0)) : 0;
+  void migrate(const std::string& path) {
+    long version = 0;
+    {
+      Statement v(writer_, "PRAGMA user_version");
+      version = v.step() ? static_cast<long>(v.integer(0)) : 0;
+    }
+    if (version > 0 && version < kFirstVersion)
+      throw std::runtime_error("the database " + path +
+                               " was made by an earlier version of Procura (schema " +
+                               std::to_string(version) +
+                               ") whose records this version does not read; start the server "
+                               "on a new database file");
     const long n = static_cast<long>(sizeof kMigrations / sizeof *kMigrations);
-    for (long i = version; i < n; ++i) {
+    for (long i = std::max(0L, version - kFirstVersion); i < n; ++i) {
       sqlite_exec(writer_, "BEGIN IMMEDIATE");
       sqlite_exec(writer_, kMigrations[i]);
-      sqlite_exec(writer_, ("PRAGMA user_version=" + std::to_string(i + 1)).c_str());
+      sqlite_exec(writer_,
+                  ("PRAGMA user_version=" + std::to_string(kFirstVersion + i + 1)).c_str());
       sqlite_exec(writer_, "COMMIT");
     }
   }

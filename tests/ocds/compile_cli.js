@@ -8,7 +8,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 const [procura, sourceArg, work] = process.argv.slice(2);
 const source = path.resolve(sourceArg);
-const fixtures = path.join(source, '../shared/data/ocds/merge-fixtures');
+const fixtures = path.join(source, 'tests/data/reference/ocds/merge-fixtures');
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 
@@ -82,7 +82,7 @@ const rm = run(['/nonexistent/file.json']);
 ok(rm.code === 1 && /no such file/.test(rm.err), 'a missing file is refused', rm.err);
 
 // Every real publisher sample compiles; one record per distinct OCID.
-const samples = path.join(source, '../shared/data/real-samples');
+const samples = path.join(source, 'tests/data/reference/real-samples');
 const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]);
 const files = walk(samples).filter((f) => f.endsWith('.json') || f.endsWith('.jsonl'));
 const r = run(['--skip-invalid', '--buckets', '4', ...files]);
@@ -108,7 +108,7 @@ for (const args of [['--buckets', '7'], ['--buckets', '5', '--package', '--versi
 }
 
 // `procura flags` on Cardinal's fixtures, with an INI settings file as a user writes it.
-const cardinal = path.join(source, '../shared/data/cardinal-fixtures/indicators');
+const cardinal = path.join(source, 'tests/data/reference/cardinal-fixtures/indicators');
 for (const [code, extra] of [['R035', ''], ['R024', ''], ['R003', '[R003.procurement_method_details]\nx = 5\ny = 10\n']]) {
   const stem = code + (extra ? '-procurement_method_details-x-5-y-10' : '');
   const ini = path.join(work, stem + '.ini');
@@ -141,7 +141,7 @@ for (const [code, extra] of [['R035', ''], ['R024', ''], ['R003', '[R003.procure
 }
 
 // `procura flags prepare` reproduces Cardinal's prepare fixtures byte for byte.
-const prepareDir = path.join(source, '../shared/data/cardinal-fixtures/prepare');
+const prepareDir = path.join(source, 'tests/data/reference/cardinal-fixtures/prepare');
 for (const file of fs.readdirSync(prepareDir).filter((f) => f.endsWith('.jsonl')).sort()) {
   const stem = file.slice(0, -6);
   const r = spawnSync(procura, ['flags', 'prepare', '--settings', path.join(prepareDir, stem + '.ini'), path.join(prepareDir, file)], { encoding: 'utf8' });

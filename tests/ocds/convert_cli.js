@@ -115,7 +115,7 @@ check('main columns', () => {
 
 // Real publishers' data: every release and every array element lands in its table.
 check('real samples: row counts', () => {
-  const samples = path.join(source, '../shared/data/real-samples');
+  const samples = path.join(source, 'tests/data/reference/real-samples');
   for (const publisher of fs.readdirSync(samples)) {
     const files = [];
     const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.json') && files.push(path.join(d, e.name)); };

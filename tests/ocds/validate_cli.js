@@ -12,7 +12,7 @@ const addFormats = require(path.join(source, 'tools/node_modules/ajv-formats'));
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 
-const schemaDir = path.join(source, '../shared/data/ocds/schema-1.1.5');
+const schemaDir = path.join(source, 'tests/data/reference/ocds/schema-1.1.5');
 const read = (p) => JSON.parse(fs.readFileSync(p, 'utf8'));
 function mergePatch(target, patch) {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
@@ -58,7 +58,7 @@ function compare(name, file, extensions) {
 }
 
 // Real samples, as published.
-const samples = path.join(source, '../shared/data/real-samples');
+const samples = path.join(source, 'tests/data/reference/real-samples');
 const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]);
 let valid = 0, invalid = 0;
 for (const file of walk(samples).filter((f) => f.endsWith('.json')).sort()) {

@@ -12,7 +12,7 @@ const source = path.resolve(sourceArg);
 const Ajv = require(path.join(source, 'tools/node_modules/ajv-draft-04'));
 const addFormats = require(path.join(source, 'tools/node_modules/ajv-formats'));
 
-const schemaDir = path.join(source, '../shared/data/ocds/schema-1.1.5');
+const schemaDir = path.join(source, 'tests/data/reference/ocds/schema-1.1.5');
 const readJson = (p) => JSON.parse(fs.readFileSync(p, 'utf8'));
 
 function mergePatch(target, patch) {  // RFC 7386

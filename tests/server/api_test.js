@@ -1,5 +1,6 @@
 // End-to-end tests of `procura serve` through HTTP: a real client against a real server on
-// loopback, on SQLite or, when PGURL is set, on PostgreSQL. Usage: node api_test.js PROCURA
+// loopback, on SQLite or, when PGURL is set, on PostgreSQL. The server's clock is the test's
+// (--clock-file): deadlines pass when the test moves it. Usage: node api_test.js PROCURA
 // SOURCE_DIR WORK_DIR
 'use strict';
 const fs = require('fs');
@@ -11,12 +12,13 @@ const source = path.resolve(sourceArg);
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 
-const { checks, sleep, iso, client, startServer: start, wholeFeed } = require('./lib');
+const { checks, waitFor, testClock, client, startServer: start, wholeFeed } = require('./lib');
 const { check, finish } = checks();
 
 const pg = process.env.PGURL;
 const database = pg || path.join(work, 'demo.db');
-const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys'), extra);
+const clock = testClock(work);
+const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys'), ['--clock-file', clock.file, ...extra]);
 
 (async () => {
   const demo = await startServer(database, ['--demo']);
@@ -84,26 +86,30 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.notStrictEqual(plain.headers.get('etag'), rec.headers.get('etag'));
     const unchanged = await call('GET', '/api/rounds/3n-iol-2020/ocds/records', { headers: { 'If-None-Match': rec.headers.get('etag') } });
     assert.strictEqual(unchanged.status, 304);
-    // Tables page and filter on any column.
-    const e01 = (await call('GET', '/api/rounds/3n-iol-2020/products?enterprise_id=E01&limit=2')).json;
-    assert(e01.total >= 2 && e01.items.length === 2 && e01.items.every((p) => p.enterprise_id === 'E01'), JSON.stringify(e01));
-    const next = (await call('GET', `/api/rounds/3n-iol-2020/products?enterprise_id=E01&limit=2&offset=${e01.total - 1}`)).json;
+    // Tables page and filter on the fields their kind declares filterable.
+    const e01 = (await call('GET', '/api/rounds/3n-iol-2020/products?enterpriseId=E01&limit=2')).json;
+    assert(e01.total >= 2 && e01.items.length === 2 && e01.items.every((p) => p.enterpriseId === 'E01'), JSON.stringify(e01));
+    const next = (await call('GET', `/api/rounds/3n-iol-2020/products?enterpriseId=E01&limit=2&offset=${e01.total - 1}`)).json;
     assert.strictEqual(next.items.length, 1);
-    assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2020/products?enterprise_id=NOPE')).json.total, 0);
+    assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2020/products?enterpriseId=NOPE')).json.total, 0);
+    const notFilter = await call('GET', '/api/rounds/3n-iol-2020/products?name=x');
+    assert.strictEqual(notFilter.status, 400);
+    assert.match(notFilter.json.error.message, /not a filter of products \(filters: productId, enterpriseId/);
     const bulk = await call('GET', '/api/ocds/releases.jsonl');
     assert.strictEqual(bulk.text.trim().split('\n').length, 4);
     // Follow the feed to its end: offsets increase, every revision appears once.
-    let url = '/api/feed?offset=0&limit=500', seen = 0, last = 0, kinds = new Set();
+    let url = '/api/feed?offset=0&limit=500', seen = 0, last = 0;
+    const kinds = new Set();
     for (;;) {
       const page = (await call('GET', url)).json;
       if (!page.items.length) break;
-      for (const it of page.items) { assert(it.offset > last); last = it.offset; kinds.add(it.kind); seen++; }
+      for (const it of page.items) { assert(it.offset > last); last = it.offset; if (it.kind) kinds.add(it.kind); seen++; }
       url = page.next;
     }
     assert(seen > 1000, `feed has ${seen}`);
-    for (const k of ['round', 'products', 'demand', 'bid', 'release']) assert(kinds.has(k), k);
-    // A full page never changes: it is kept, tagged and answered the same (and gzipped on
-    // request); the last page is read afresh.
+    for (const k of ['round', 'product', 'demand-line', 'bid', 'release']) assert(kinds.has(k), k);
+    // A full page never changes while no round does: it is kept, tagged and answered the same
+    // (and gzipped on request); the last page is read afresh.
     const full = await call('GET', '/api/feed?offset=100&limit=100');
     assert.strictEqual(full.json.items.length, 100);
     const tag = full.headers.get('etag');
@@ -124,17 +130,18 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.strictEqual(again.status, 304);
   });
 
-  // A whole round through the API, with short deadlines.
+  // A whole round through the API; its deadlines pass when the test moves the clock.
   const office = tokens.office;
   const R = 't1';
+  const round = { id: R, title: 'API test round', currency: 'CNY', buyer: { id: 'ALLIANCE', name: 'Alliance' }, attributes: ['material'],
+    profile: 'alliance-3n-iol-2020', timeline: { basePeriod: '2025', bidDeadline: clock.at(3600), bidOpening: clock.at(7200), negotiationEnd: clock.at(10800), contractStart: '2027-01-01' } };
+  const bids = {};
   await check('a round from creation to award, with sealed bids', async () => {
     for (const [id, role, org] of [['e02', 'enterprise', 'E02'], ['e03', 'enterprise', 'E03'], ['e04', 'enterprise', 'E04']]) {
       const r = await call('POST', '/api/users', { token: office, body: { id, role, org, name: id, password: `pass-${id}-1` } });
       assert.strictEqual(r.status, 201, r.text);
       tokens[id] = (await call('POST', '/api/login', { body: { user: id, password: `pass-${id}-1` } })).json.token;
     }
-    const round = { id: R, title: 'API test round', currency: 'CNY', buyer: { id: 'ALLIANCE', name: 'Alliance' }, attributes: ['material'],
-      profile: 'alliance-3n-iol-2020', timeline: { basePeriod: '2025', bidDeadline: iso(6000), bidOpening: iso(7000), negotiationEnd: iso(8000), contractStart: '2027-01-01' } };
     let r = await call('POST', '/api/rounds', { token: office, body: round });
     assert.strictEqual(r.status, 201, r.text);
     assert.strictEqual((await call('POST', '/api/rounds', { token: office, body: round })).status, 409);
@@ -143,81 +150,83 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
       assert.strictEqual(res.status, 201, `${table}: ${res.text}`);
       return res;
     };
-    await post('regions', [{ region_id: 'N' }, { region_id: 'S' }]);
-    await post('institutions', [{ institution_id: 'BJ-H1', region_id: 'N' }, { institution_id: 'H2', region_id: 'S' }]);
-    await post('enterprises', ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterprise_id: e })));
-    const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ product_id: `P${i + 1}`, enterprise_id: e, category: 'IOL', basic: ['acrylic'], registration_id: `R${i}` }));
+    await post('regions', [{ regionId: 'N' }, { regionId: 'S' }]);
+    await post('institutions', [{ institutionId: 'BJ-H1', regionId: 'N' }, { institutionId: 'H2', regionId: 'S' }]);
+    await post('enterprises', ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterpriseId: e })));
+    const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ productId: `P${i + 1}`, enterpriseId: e, category: 'IOL', basic: ['acrylic'], registrationId: `R${i}` }));
     await post('products', products.slice(0, 3));
     // A filtered read is answered from the table as it is now, also after the table changes.
-    const byEnterprise = async (e) => (await call('GET', `/api/rounds/${R}/products?enterprise_id=${e}&category=IOL`)).json;
-    assert.deepStrictEqual((await byEnterprise('E02')).items.map((p) => p.product_id), ['P2']);
+    const byEnterprise = async (e) => (await call('GET', `/api/rounds/${R}/products?enterpriseId=${e}&category=IOL`)).json;
+    assert.deepStrictEqual((await byEnterprise('E02')).items.map((p) => p.productId), ['P2']);
     assert.strictEqual((await byEnterprise('E04')).total, 0);
     await post('products', { ...products[1], category: 'IOL-B' });  // a new revision of P2
     assert.strictEqual((await byEnterprise('E02')).total, 0, 'P2 is no longer in category IOL');
     await post('products', products[1]);
-    assert.deepStrictEqual((await byEnterprise('E02')).items.map((p) => p.product_id), ['P2']);
+    assert.deepStrictEqual((await byEnterprise('E02')).items.map((p) => p.productId), ['P2']);
     // An enterprise declares its own product, not another's.
-    const other = await call('POST', `/api/rounds/${R}/products`, { token: tokens.e04, body: { ...products[3], enterprise_id: 'E01' } });
+    const other = await call('POST', `/api/rounds/${R}/products`, { token: tokens.e04, body: { ...products[3], enterpriseId: 'E01' } });
     assert.strictEqual(other.status, 403);
     await post('products', products[3], tokens.e04);
-    assert.deepStrictEqual((await byEnterprise('E04')).items.map((p) => p.product_id), ['P4']);
-    await post('history', products.map((p) => ({ product_id: p.product_id, region_id: 'N', price: '1000', quantity: 100 })));
-    await post('ceilings', products.map((p) => ({ product_id: p.product_id, max_price: '1000.00' })));
-    const demand = await post('demand', products.map((p) => ({ institution_id: 'BJ-H1', product_id: p.product_id, quantity: p.product_id === 'P1' ? 500 : 80 })), tokens.hospital);
+    assert.deepStrictEqual((await byEnterprise('E04')).items.map((p) => p.productId), ['P4']);
+    await post('history', products.map((p) => ({ productId: p.productId, regionId: 'N', price: '1000', quantity: 100 })));
+    await post('ceilings', products.map((p) => ({ productId: p.productId, maxPrice: '1000.00' })));
+    const demand = await post('demand', products.map((p) => ({ institutionId: 'BJ-H1', productId: p.productId, quantity: p.productId === 'P1' ? 500 : 80 })), tokens.hospital);
     assert.strictEqual(demand.json.flags.length, 1, 'P1 in region N is five times its history');
-    assert.strictEqual(demand.json.flags[0].productRegion, 'P1/N');
-    const unknown = await call('POST', `/api/rounds/${R}/demand`, { token: office, body: { institution_id: 'BJ-H1', product_id: 'NOPE', quantity: 1 } });
+    assert.deepStrictEqual([demand.json.flags[0].productRegion, demand.json.flags[0].reported, demand.json.flags[0].history], ['P1/N', 500, 100]);
+    const unknown = await call('POST', `/api/rounds/${R}/demand`, { token: office, body: { institutionId: 'BJ-H1', productId: 'NOPE', quantity: 1 } });
     assert.strictEqual(unknown.status, 422);
     assert.match(unknown.json.error.message, /NOPE/);
+    assert.strictEqual(unknown.json.error.field, 'productId');
     // Bids are refused before publication.
-    r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { product_id: 'P1', price: '500' } });
+    r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { productId: 'P1', price: '500' } });
     assert.strictEqual(r.status, 409);
     r = await call('POST', `/api/rounds/${R}/publish`, { token: office });
     assert.strictEqual(r.status, 200, r.text);
     assert.strictEqual(r.json.phase, 'bidding');
-    assert.strictEqual((await call('POST', `/api/rounds/${R}/regions`, { token: office, body: { region_id: 'X' } })).status, 409, 'tables are fixed once published');
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/regions`, { token: office, body: { regionId: 'X' } })).status, 409, 'tables are fixed once published');
 
     const prices = { P1: ['enterprise', '610.5'], P2: ['e02', '700'], P3: ['e03', '650'], P4: ['e04', '990'] };
-    const bids = {};
     for (const [product, [who, price]] of Object.entries(prices)) {
-      r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens[who], body: { product_id: product, price } });
+      r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens[who], body: { productId: product, price } });
       assert.strictEqual(r.status, 201, r.text);
+      assert.match(r.json.nonce, /^[0-9a-f]{64}$/, 'the server chooses a 256-bit nonce');
       bids[product] = r.json;
     }
     // Replacing a bid makes a new revision of the same bid; another's product is refused.
-    r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { product_id: 'P1', price: '600' } });
+    r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { productId: 'P1', price: '600' } });
     assert.strictEqual(r.json.id, bids.P1.id);
     bids.P1 = r.json;
-    assert.strictEqual((await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { product_id: 'P2', price: '1' } })).status, 403);
-    assert.strictEqual((await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { product_id: 'P1', price: 'cheap' } })).json.error.field, 'price');
-    // Before opening, the public sees commitments only.
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { productId: 'P2', price: '1' } })).status, 403);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { productId: 'P1', price: 'cheap' } })).json.error.field, 'price');
+    // Before opening, the public sees commitments only, and no bid's history.
     const sealed = (await call('GET', `/api/rounds/${R}/bids`)).json.items;
     assert.strictEqual(sealed.length, 4);
-    for (const b of sealed) assert.deepStrictEqual(Object.keys(b).sort(), ['commitment', 'id', 'round', 'status', 'submittedAt']);
-    const revs = (await call('GET', `/api/objects/bid/${bids.P1.id}/revisions`)).json.revisions;
-    assert.strictEqual(revs.length, 2);
+    for (const b of sealed) assert.deepStrictEqual(Object.keys(b).sort(), ['commitment', 'id', 'round', 'status']);
+    assert.strictEqual((await call('GET', `/api/objects/bid/${bids.P1.id}/revisions`)).status, 403);
+    const own = (await call('GET', `/api/objects/bid/${bids.P1.id}/revisions`, { token: tokens.enterprise })).json.revisions;
+    assert.strictEqual(own.length, 2, 'its enterprise reads its bid\'s history');
     assert.strictEqual((await call('POST', `/api/rounds/${R}/open`, { token: office })).status, 409);
 
-    while (Date.now() < Date.parse(round.timeline.bidDeadline) + 200) await sleep(100);
-    r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens.e02, body: { product_id: 'P2', price: '1' } });
-    assert.strictEqual(r.status, 409, 'a bid after the deadline');
+    clock.set(round.timeline.bidDeadline);
+    r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens.e02, body: { productId: 'P2', price: '1' } });
+    assert.strictEqual(r.status, 409, 'a bid at the deadline');
     assert.strictEqual(r.json.error.code, 'deadline_passed');
-    while (Date.now() < Date.parse(round.timeline.bidOpening) + 200) await sleep(100);
+    assert.strictEqual((await call('GET', `/api/rounds/${R}`)).json.phase, 'sealed');
+    clock.set(round.timeline.bidOpening);
     r = await call('POST', `/api/rounds/${R}/open`, { token: office });
     assert.strictEqual(r.status, 200, r.text);
     const opened = (await call('GET', `/api/rounds/${R}/bids`)).json.items;
     const p1 = opened.find((b) => b.productId === 'P1');
     assert.deepStrictEqual([p1.price, p1.enterpriseId, p1.commitmentValid, p1.commitment], ['600.0000', 'E01', true, bids.P1.commitment]);
+    assert.strictEqual((await call('GET', `/api/objects/bid/${bids.P1.id}/revisions`)).json.revisions.length, 3, 'after the opening, everyone reads its history');
     assert.strictEqual((await call('POST', `/api/rounds/${R}/award`, { token: office })).status, 409, 'negotiation still open');
-    while (Date.now() < Date.parse(round.timeline.negotiationEnd) + 200) await sleep(100);
+    clock.set(round.timeline.negotiationEnd);
     const recomputed = () => (demo.output().match(/Portal pages computed again after a change of the rounds/g) || []).length;
-    for (let i = 0; i < 50 && !/computed again[^\n]*\n$/.test(demo.output()); i++) await sleep(100);  // earlier changes settle
     const recomputedBefore = recomputed();
     r = await call('POST', `/api/rounds/${R}/award`, { token: office });
     assert.strictEqual(r.status, 200, r.text);
     // The portal's pages over whole rounds are computed again in the background, not by a visitor.
-    for (let i = 0; i < 100 && recomputed() === recomputedBefore; i++) await sleep(100);
-    assert(recomputed() > recomputedBefore, 'the award made the server compute the portal pages again');
+    assert(await waitFor(() => recomputed() > recomputedBefore), 'the award made the server compute the portal pages again');
     const results = (await call('GET', `/api/rounds/${R}/results`)).json;
     assert(results.awards.length >= 1);
     assert(results.awards.every((a) => a.stage === 'bidding'));
@@ -232,10 +241,10 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
       [await call('POST', '/api/rounds', { token: office, body: { id: 'y', colour: 'red' } }), 422, null],
       [await call('GET', '/api/rounds/nope'), 404, 'not_found'],
       [await call('POST', `/api/rounds/${R}/regions`, { token: office, body: [] }), 409, 'wrong_phase'],
-      [await call('POST', '/api/rounds/3n-iol-2021/demand', { token: office, body: { institution_id: 'BJ-H1' } }), 409, 'wrong_phase'],
+      [await call('POST', '/api/rounds/3n-iol-2021/demand', { token: office, body: { institutionId: 'BJ-H1' } }), 409, 'wrong_phase'],
       [await call('POST', '/api/rounds/3n-iol-2021/award', { token: office }), 409, 'wrong_phase'],
-      [await call('POST', '/api/rounds/3n-iol-2021/bids', { token: tokens.enterprise, body: { product_id: 'IOL-001' } }), 422, 'missing_field'],
-      [await call('POST', '/api/rounds/3n-iol-2021/bids', { token: tokens.enterprise, raw: JSON.stringify({ product_id: 'IOL-001', price: '1', pad: 'x'.repeat(2 << 20) }) }), 413, 'too_large'],
+      [await call('POST', '/api/rounds/3n-iol-2021/bids', { token: tokens.enterprise, body: { productId: 'IOL-001' } }), 422, 'missing_field'],
+      [await call('POST', '/api/rounds/3n-iol-2021/bids', { token: tokens.enterprise, raw: JSON.stringify({ productId: 'IOL-001', price: '1', pad: 'x'.repeat(2 << 20) }) }), 413, 'too_large'],
       [await call('GET', '/api/feed?offset=-3'), 400, 'bad_query'],
       [await call('PUT', '/api/rounds'), 405, 'method_not_allowed'],
       [await call('DELETE', '/api/rounds/3n-iol-2021/bids/unknown', { token: tokens.enterprise }), 404, 'not_found'],
@@ -269,6 +278,7 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
       [{}, 'items'],
       [{ items: Array.from({ length: 501 }, (_, i) => `product:P${i}`) }, 'items'],
       [{ items: [], seenAt: 'yesterday' }, 'seenAt'],
+      [{ items: [], seenAt: '2026-02-30T00:00:00Z' }, 'seenAt'],
     ];
     for (const [body, field] of refusals) {
       r = await call('PUT', url, { token: tokens.insurer, body });
@@ -291,6 +301,7 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     const users = { public: null, office: tokens.office, institution: tokens.hospital, enterprise: tokens.enterprise, expert: tokens.expert, observer: tokens.observer, insurer: tokens.insurer, auditor: tokens.auditor };
     let calls = 0;
     for (const route of routes) {
+      if (route.path === '/api/logout') continue;  // it ends the session (its own test)
       const url = route.path.replace('{id}', '3n-iol-2021').replace('{bid}', bid).replace('{kind}', 'round').replace('{expert}', 'X03').replace('{complaint}', 'C1');
       for (const [role, token] of Object.entries(users)) {
         const r = await call(route.method, url, { token, body: route.method === 'GET' ? undefined : {} });
@@ -306,7 +317,7 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
         }
       }
     }
-    assert(calls >= routes.length * 8);
+    assert(calls >= (routes.length - 1) * 8);
   });
 
   await check('the OpenAPI file describes exactly the served routes', async () => {
@@ -318,29 +329,37 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.deepStrictEqual(documented.sort(), served.sort());
   });
 
-  await check('the audit log verifies offline, and a changed entry is named', async () => {
+  await check('the audit log verifies offline with the records it names, and a change is named', async () => {
     assert.strictEqual((await call('GET', '/api/audit/log', { token: tokens.observer })).status, 403);
-    const log = await call('GET', '/api/audit/log', { token: tokens.auditor });
+    const log = await call('GET', '/api/audit/log?limit=100000', { token: tokens.auditor });
     const head = (await call('GET', '/api/audit/head')).json;
     const file = path.join(work, 'audit.jsonl');
+    const records = path.join(work, 'records.jsonl');
     fs.writeFileSync(file, log.text);
+    fs.writeFileSync(records, (await wholeFeed(call)).map((i) => JSON.stringify(i)).join('\n') + '\n');
     const lines = log.text.trim().split('\n');
     assert.strictEqual(JSON.parse(lines[lines.length - 1]).seq, head.seq);
-    let v = spawnSync(procura, ['audit', 'verify', file, '--public-key', head.publicKey, '--signature', head.signature], { encoding: 'utf8' });
+    const verify = (...args) => spawnSync(procura, ['audit', 'verify', ...args], { encoding: 'utf8' });
+    let v = verify(file, '--public-key', head.publicKey, '--signature', head.signature, '--records', records);
     assert.strictEqual(v.status, 0, v.stdout + v.stderr);
     assert.match(v.stdout, /head signature: valid/);
+    assert.match(v.stdout, /records: \d+ match their hashes and the log/);
     const tampered = lines.map((l) => JSON.parse(l));
     tampered[4].actor = 'someone-else';
     fs.writeFileSync(file, tampered.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    v = spawnSync(procura, ['audit', 'verify', file], { encoding: 'utf8' });
+    v = verify(file);
     assert.strictEqual(v.status, 1);
     assert.match(v.stdout, new RegExp(`BROKEN at entry ${tampered[4].seq}:`));
     fs.writeFileSync(file, lines.filter((_, i) => i !== 2).join('\n') + '\n');
-    v = spawnSync(procura, ['audit', 'verify', file], { encoding: 'utf8' });
-    assert.strictEqual(v.status, 1);
+    assert.strictEqual(verify(file).status, 1, 'an entry removed');
+    fs.writeFileSync(file, lines.slice(3).join('\n') + '\n');
+    v = verify(file);
+    assert.strictEqual(v.status, 1, 'a log whose first entries were cut off');
+    assert.match(v.stdout, /starts at entry 1/);
+    const prev = JSON.parse(lines[2]);
+    assert.strictEqual(verify(file, '--after', String(prev.seq), '--prev-hash', prev.hash).status, 0, 'a continuation of a verified log');
     fs.writeFileSync(file, log.text);
-    v = spawnSync(procura, ['audit', 'verify', file, '--public-key', head.publicKey, '--signature', '0'.repeat(128)], { encoding: 'utf8' });
-    assert.strictEqual(v.status, 1);
+    assert.strictEqual(verify(file, '--public-key', head.publicKey, '--signature', '0'.repeat(128)).status, 1);
   });
 
   demo.child.kill('SIGTERM');
@@ -353,12 +372,12 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.strictEqual(r.status, 200);
     // The database file holds no opening key and no plaintext bid of an unopened round.
     const bid = await c2('POST', '/api/login', { body: { user: 'enterprise', password: 'demo-enterprise' } });
-    const placed = await c2('POST', '/api/rounds/3n-iol-2021/bids', { token: bid.json.token, body: { product_id: 'IOL-001', price: '123.4567', nonce: 'feedfacecafebeef' } });
+    const placed = await c2('POST', '/api/rounds/3n-iol-2021/bids', { token: bid.json.token, body: { productId: 'IOL-001', price: '123.4567', nonce: 'feedfacecafebeef'.repeat(2) } });
     assert.strictEqual(placed.status, 201, placed.text);
     again.child.kill('SIGTERM');
     await new Promise((res) => again.child.on('exit', res));
     const db = pg
-      ? spawnSync('/usr/lib/postgresql/15/bin/psql', [pg, '-At', '-c', 'SELECT data, sealed FROM revision'], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout
+      ? spawnSync('/usr/lib/postgresql/15/bin/psql', [pg, '-At', '-c', 'SELECT data, sealed FROM revision UNION ALL SELECT records || body_hash, salt FROM audit'], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout
       : fs.readFileSync(database).toString('latin1') + (fs.existsSync(database + '-wal') ? fs.readFileSync(database + '-wal').toString('latin1') : '');
     assert(db.length > 100000, 'the database content was read');
     assert(!db.includes('123.4567') && !db.includes('feedfacecafebeef'), 'the bid is readable in the database');

@@ -21,8 +21,32 @@ function checks() {
 const freePort = () => new Promise((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
 });
+// Waits for the server's own work (a child process starting, a background thread); tests never
+// wait for time to pass: they move the server's clock (testClock) instead.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const iso = (msFromNow) => new Date(Date.now() + msFromNow).toISOString().replace(/\.\d+Z$/, 'Z');
+
+// The time a test gives its server (procura serve --clock-file): set, moved, read.
+function testClock(work, start = '2026-06-01T08:00:00Z') {
+  const file = path.join(work, 'clock');
+  let now = Date.parse(start);
+  const text = () => new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
+  const write = () => require('fs').writeFileSync(file, text() + '\n');
+  write();
+  return {
+    file,
+    now: text,
+    at: (seconds) => new Date(now + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    advance(seconds) { now += seconds * 1000; write(); return text(); },
+    set(isoTime) { now = Date.parse(isoTime); write(); return text(); },
+  };
+}
+
+// Waits until `ready()` holds (the server's own work done), at most `ms`.
+async function waitFor(ready, ms = 20000) {
+  for (const end = Date.now() + ms; !(await ready()) && Date.now() < end;) await sleep(25);
+  return ready();
+}
 
 async function startServer(procura, db, keys, extra = []) {
   const port = await freePort();
@@ -30,7 +54,8 @@ async function startServer(procura, db, keys, extra = []) {
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
-  for (let i = 0; i < 400 && !out.includes('serving'); i++) await sleep(50);
+  child.on('exit', () => { out += '\n[exited]'; });
+  await waitFor(() => out.includes('serving') || out.includes('[exited]'));
   assert(out.includes('serving'), `the server did not start: ${out}`);
   const stop = async (signal = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -66,4 +91,4 @@ async function wholeFeed(call) {
 // The database of a test: PGURL when set (a fresh PostgreSQL per test), else a file in `work`.
 const database = (work, name) => process.env.PGURL || path.join(work, name);
 
-module.exports = { checks, freePort, sleep, iso, startServer, client, database, wholeFeed };
+module.exports = { checks, freePort, sleep, waitFor, iso, testClock, startServer, client, database, wholeFeed };

@@ -1,5 +1,5 @@
 // Conformance of the red-flag indicators with Cardinal's fixtures
-// (../shared/data/cardinal-fixtures/indicators: CODE[-setting-value].jsonl and .expected).
+// (tests/data/reference/cardinal-fixtures/indicators: CODE[-setting-value].jsonl and .expected).
 // The fixtures are run as Cardinal's own tests run them: the indicator's section enabled, the
 // setting named in the file name changed, processes with procurement method details "NPC"
 // treated as not comparing prices and "EXC" excluded.
@@ -23,7 +23,7 @@ using procura::integrity::Json;
 namespace {
 
 const fs::path kFixtures =
-    fs::path(PROCURA_SOURCE_DIR) / "../shared/data/cardinal-fixtures/indicators";
+    fs::path(PROCURA_SOURCE_DIR) / "tests/data/reference/cardinal-fixtures/indicators";
 const std::set<std::string> kImplemented = {"R003", "R018", "R024", "R025", "R028", "R030",
                                             "R035", "R036", "R038", "R048", "R058"};
 
@@ -104,7 +104,8 @@ TEST(DateTime, ParsesRfc3339) {
 // `prepare` conformance: every case of Cardinal's prepare fixtures gives exactly its output.
 namespace {
 
-const fs::path kPrepare = fs::path(PROCURA_SOURCE_DIR) / "../shared/data/cardinal-fixtures/prepare";
+const fs::path kPrepare =
+    fs::path(PROCURA_SOURCE_DIR) / "tests/data/reference/cardinal-fixtures/prepare";
 
 std::vector<std::string> prepare_cases() {
   std::vector<std::string> out;

@@ -1,5 +1,5 @@
 // Conformance of OCDS merging with the reference implementation's suite
-// (../shared/data/ocds/merge-fixtures: 1.1, 1.0 and schema/ cases, compiled and versioned).
+// (tests/data/reference/ocds/merge-fixtures: 1.1, 1.0 and schema/ cases, compiled and versioned).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -13,7 +13,8 @@ using procura::ocds::MergeRules;
 
 namespace {
 
-const fs::path kFixtures = fs::path(PROCURA_SOURCE_DIR) / "../shared/data/ocds/merge-fixtures";
+const fs::path kFixtures =
+    fs::path(PROCURA_SOURCE_DIR) / "tests/data/reference/ocds/merge-fixtures";
 
 Json read(const fs::path& p) {
   std::ifstream f(p);

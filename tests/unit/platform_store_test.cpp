@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <chrono>
@@ -48,14 +49,14 @@ std::string fresh_database(const std::string& backend, const std::string& test) 
 }
 
 ObjectRevision revision(const std::string& kind, const std::string& id, const std::string& data) {
-  return {0, kind, id, "r1", 0, data, "", "", "tester", "2026-11-23T10:00:00Z"};
+  return {0, kind, id, "r1", 0, data, "", "", "tester", "2026-11-23T10:00:00Z", "salt", "hash"};
 }
 
 // Appends the next audit entry of the chain, as the API does for each state-changing request.
 void audit(PlatformStore& s, const std::string& action) {
   auto last = s.last_audit();
-  s.append_audit(
-      next_audit_entry(last ? &*last : nullptr, "2026-11-23T10:00:00Z", "tester", action, action));
+  s.append_audit(next_audit_entry(last ? &*last : nullptr, "2026-11-23T10:00:00Z", "tester", action,
+                                  {{"bid", action, "r1", std::string(64, 'a')}}));
 }
 
 class StoreTest : public testing::TestWithParam<std::string> {
@@ -146,6 +147,42 @@ TEST_P(StoreTest, ATablesLastSeqGrowsWithEachOfItsChangesOnly) {
   EXPECT_EQ(s->last_seq("products", "r2"), 0);
 }
 
+TEST_P(StoreTest, VersionsOfAContextAndOfAKind) {
+  auto s = open("versions");
+  EXPECT_EQ(s->context_version("r1"), 0);
+  EXPECT_EQ(s->kind_version("round"), 0);
+  s->transaction([&] { s->put(revision("round", "r1", "{}")); });
+  const long round = s->kind_version("round");
+  EXPECT_EQ(round, s->latest("round", "r1")->seq);
+  s->transaction([&] { s->put(revision("product", "r1/P1", "{}")); });
+  EXPECT_EQ(s->kind_version("round"), round) << "another kind leaves the round's version";
+  EXPECT_EQ(s->context_version("r1"), s->latest("product", "r1/P1")->seq);
+  EXPECT_EQ(s->last_feed_seq(), s->context_version("r1"));
+  EXPECT_EQ(s->context_version("r2"), 0);
+}
+
+TEST_P(StoreTest, TheThrottleCountsByKeyAndWindowAndIsPruned) {
+  auto s = open("throttle");
+  s->transaction([&] {
+    s->put_user({"u1", "U", "office", "", "hash"});
+    s->put_session("live", "u1", 2000);
+    s->put_session("expired", "u1", 1000);
+    EXPECT_EQ(s->throttle_add("source:1.2.3.4", 60), 1);
+    EXPECT_EQ(s->throttle_add("source:1.2.3.4", 60), 2);
+    EXPECT_EQ(s->throttle_add("source:1.2.3.4", 120), 1);
+    EXPECT_EQ(s->throttle_add("account:u1|source:1.2.3.4", 60), 1);
+  });
+  EXPECT_EQ(s->throttle_count("source:1.2.3.4", 60), 2);
+  EXPECT_EQ(s->throttle_count("source:5.6.7.8", 60), 0);
+  s->transaction([&] { s->prune(1500, 100, 10); });  // windows before 100, sessions before 1500
+  EXPECT_EQ(s->throttle_count("source:1.2.3.4", 60), 0);
+  EXPECT_EQ(s->throttle_count("source:1.2.3.4", 120), 1);
+  EXPECT_TRUE(s->session_user("live", 1500));
+  EXPECT_FALSE(s->session_user("expired", 900)) << "pruned, though it had not expired at 900";
+  s->transaction([&] { s->delete_session("live"); });
+  EXPECT_FALSE(s->session_user("live", 1500));
+}
+
 TEST_P(StoreTest, ChangesGrowWithEveryCommit) {
   auto s = open("changes");
   const auto before = s->changes();
@@ -157,6 +194,25 @@ TEST_P(StoreTest, ChangesGrowWithEveryCommit) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreTest, testing::Values("sqlite"));
+
+// A database of the earlier record layer (schema 4) is refused by name, not misread.
+TEST(SqliteStore, ADatabaseOfTheEarlierLayoutIsRefused) {
+  const std::string file = fresh_database("sqlite", "earlier");
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open(file.c_str(), &db);
+    sqlite3_exec(db, "CREATE TABLE revision (seq INTEGER); PRAGMA user_version=4", nullptr, nullptr,
+                 nullptr);
+    sqlite3_close(db);
+  }
+  try {
+    open_platform_store(file, 2);
+    FAIL() << "the earlier database was opened";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("earlier version of Procura"), std::string::npos)
+        << e.what();
+  }
+}
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreTest, testing::Values("postgres"));
 
 // PostgreSQL only: a statement the server refuses (here text that is not UTF-8) is reported by

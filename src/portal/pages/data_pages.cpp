@@ -15,6 +15,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A part of a download's file name: letters, digits, '.', '_' and '-' only.
+std::string file_name(const std::string& s) {
+  std::string out;
+  for (char ch : s)
+    out += std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-'
+               ? ch
+               : '_';
+  return out.substr(0, 100);
+}
+
 std::string read_file(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
   std::ostringstream s;
@@ -30,7 +40,7 @@ json flat_files(PortalCore& core, const PageContext& c, const std::string& round
     ocds::flatten_release(release, [&](ocds::FlatRow&& row) { tables.add(std::move(row)); });
   TempDir dir("", "procura-portal");
   json out = {{"csv", json::object()}};
-  for (const auto& file : tables.write_csv((dir.path() / "csv").string()))
+  for (const auto& file : tables.write_csv((dir.path() / "csv").string(), true))
     out["csv"][fs::path(file).stem().string()] = read_file(file);
   tables.write_xlsx((dir.path() / "round.xlsx").string());
   // The workbook kept as bytes (a JSON binary value, never dumped).
@@ -107,7 +117,7 @@ ApiResponse download(PortalCore& core, PageContext& c, const std::string& round_
     r.body.assign(bytes.begin(), bytes.end());
     r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     r.headers.emplace_back("Content-Disposition",
-                           "attachment; filename=\"" + round_id + "-releases.xlsx\"");
+                           "attachment; filename=\"" + file_name(round_id) + "-releases.xlsx\"");
     return r;
   }
   const std::string name = table.size() > 4 ? table.substr(0, table.size() - 4) : table;
@@ -116,8 +126,8 @@ ApiResponse download(PortalCore& core, PageContext& c, const std::string& round_
     throw PageError(404, c.t("error_no_table", {{"table", table}}));
   r.body = (*flat)["csv"][name].get<std::string>();
   r.content_type = "text/csv; charset=utf-8";
-  r.headers.emplace_back("Content-Disposition",
-                         "attachment; filename=\"" + round_id + "-" + name + ".csv\"");
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file_name(round_id) +
+                                                    "-" + file_name(name) + ".csv\"");
   return r;
 }
 

@@ -55,12 +55,10 @@ json search_index(PortalCore& core, const PageContext& c, const std::vector<json
 
 std::shared_ptr<const json> index_for(PortalCore& core, const PageContext& c,
                                       const std::vector<json>& rounds) {
+  // Kept per version of every round (a draft's tables change: its version with them).
   std::string key = "search";
-  for (const auto& r : rounds) {
-    if (r.value("status", "draft") == "draft")  // tables still change: not kept
-      return std::make_shared<const json>(search_index(core, c, rounds));
-    key += "|" + r.value("id", "") + ":" + r.value("status", "");
-  }
+  for (const auto& r : rounds)
+    key += "|" + r.value("id", "") + ":" + std::to_string(r.value("version", 0L));
   return core.memo(key, [&] { return search_index(core, c, rounds); });
 }
 
@@ -167,7 +165,7 @@ ApiResponse watch_page(PortalCore& core, PageContext& c) {
                {"atom", "/atom/watch?items=" + url_part(atom_items)},
                {"title", c.t("nav_watch")}};
   if (c.signed_in())  // the next visit shows what changes after this one
-    core.send(c, "PUT", "/api/me/watchlist", {{"items", c.watch}, {"seenAt", utc_now()}});
+    core.send(c, "PUT", "/api/me/watchlist", {{"items", c.watch}, {"seenAt", core.now_utc()}});
   return core.html(c, "watch", view);
 }
 
@@ -177,8 +175,7 @@ ApiResponse follow(PortalCore& core, PageContext& c) {
   std::vector<std::string> items = c.watch;
   items.erase(std::remove(items.begin(), items.end(), item), items.end());
   if (c.field("action") != "unfollow") items.push_back(item);
-  std::string back = c.field("back");
-  if (back.empty() || back[0] != '/' || (back.size() > 1 && back[1] == '/')) back = "/watch";
+  const std::string back = local_target(c.field("back"), "/watch");
   if (!c.signed_in()) return redirect(back, {{"Set-Cookie", watch_cookie(items)}});
   core.send(c, "PUT", "/api/me/watchlist", {{"items", items}});
   return redirect(back, {});

@@ -27,12 +27,12 @@ json run_flags(PortalCore& core, const PageContext& c, const std::vector<json>& 
   for (const char* code : kCodes) settings.sections[code] = {};
   for (const auto& ref : references) {
     integrity::ReferencePrice rp;
-    rp.scheme = ref.value("classification_scheme", "");
-    rp.id = ref.value("classification_id", "");
+    rp.scheme = ref.value("classificationScheme", "");
+    rp.id = ref.value("classificationId", "");
     rp.unit = ref.value("unit", "");
     rp.currency = ref.value("currency", "");
     rp.price = std::stod(ref.value("price", "0"));
-    rp.sources = ref.value("sources", "").empty() ? 0 : std::stol(ref.value("sources", "0"));
+    rp.sources = ref.value("sources", 0L);
     settings.reference_prices.push_back(rp);
   }
   integrity::FlagRunner runner(settings);
@@ -62,8 +62,8 @@ json run_flags(PortalCore& core, const PageContext& c, const std::vector<json>& 
 
 ApiResponse flags_page(PortalCore& core, PageContext& c) {
   const auto rounds = core.rounds(c);
-  const json refs = core.items(c, "/api/reference-prices", {{"limit", "1000"}});
-  std::string key = "flags|" + std::to_string(refs.size());
+  const json refs = reference_price_rows(core, c);
+  std::string key = "flags|" + std::to_string(reference_price_version(core, c));
   for (const auto& r : rounds)
     key += "|" + r.value("id", "") + ":" + std::to_string(r.value("awardRuns", 0));
   auto run = core.memo(key, [&] { return run_flags(core, c, rounds, refs); });

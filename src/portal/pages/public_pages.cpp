@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "catalog/catalog.hpp"
 #include "core/money.hpp"
 #include "portal/portal_support.hpp"
 #include "tender/profile.hpp"
@@ -343,7 +344,7 @@ ApiResponse group_page(PortalCore& core, PageContext& c, const std::string& id,
     if (b.value("group", "") != group_id) continue;
     const std::string pid = b.value("product", "");
     auto prod = d->products.find(pid);
-    const std::string eid = prod == d->products.end() ? "" : text_of(prod->second, "enterprise_id");
+    const std::string eid = prod == d->products.end() ? "" : text_of(prod->second, "enterpriseId");
     json row = {
         {"product", pid},
         {"productHref", "/products/" + url_part(pid)},
@@ -414,27 +415,28 @@ ApiResponse product_page(PortalCore& core, PageContext& c, const std::string& pi
   json chart = {{"labels", json::array()}, {"prices", json::array()}};
   json info;
   std::string unit_label;
-  std::vector<Price> award_prices;
-  std::string scheme, class_id;
+  std::map<std::string, std::vector<Price>> award_prices;  // currency -> awarded unit prices
+  std::string scheme, class_id, unit;
   for (const auto& r : core.rounds(c)) {
     const std::string rid = r.value("id", "");
     auto d = core.round_data(c, rid);
     auto prod = d->products.find(pid);
     if (prod == d->products.end()) continue;
     const std::string currency = r.value("currency", "");
-    const std::string eid = text_of(prod->second, "enterprise_id");
+    const std::string eid = text_of(prod->second, "enterpriseId");
     if (info.is_null())
       info = {{"id", pid},
               {"name", text_of(prod->second, "name")},
               {"category", text_of(prod->second, "category")},
               {"attributes", text_of(prod->second, "basic")},
-              {"classification", text_of(prod->second, "classification_scheme") + " " +
-                                     text_of(prod->second, "classification_id")},
+              {"classification", text_of(prod->second, "classificationScheme") + " " +
+                                     text_of(prod->second, "classificationId")},
               {"enterprise", name_of(d->enterprises, eid)},
               {"enterpriseHref", "/enterprises/" + url_part(eid)}};
     unit_label = comparable_unit(c, prod->second);
-    scheme = text_of(prod->second, "classification_scheme");
-    class_id = text_of(prod->second, "classification_id");
+    scheme = text_of(prod->second, "classificationScheme");
+    class_id = text_of(prod->second, "classificationId");
+    unit = text_of(prod->second, "unit").empty() ? "piece" : text_of(prod->second, "unit");
     // Prices before: the base period's prices by region (the buyers).
     json buyers = json::array();
     Wide paid = 0;
@@ -448,7 +450,7 @@ ApiResponse product_page(PortalCore& core, PageContext& c, const std::string& pi
         paid += Wide(*price) * *q;
         quantity += *q;
       }
-      buyers.push_back({{"region", name_of(d->regions, text_of(h, "region_id"))},
+      buyers.push_back({{"region", name_of(d->regions, text_of(h, "regionId"))},
                         {"price", c.money(text_of(h, "price"), currency)},
                         {"quantity", c.number(text_of(h, "quantity"))}});
     }
@@ -473,7 +475,7 @@ ApiResponse product_page(PortalCore& core, PageContext& c, const std::string& pi
         row["stage"] = c.t("stage_" + award.value("stage", ""));
         row["volume"] = c.count(award.value("volume", 0LL));
         row["share"] = c.percent(award.value("share", "0"));
-        if (auto p = parse_price(award.value("price", ""))) award_prices.push_back(*p);
+        if (auto p = parse_price(award.value("price", ""))) award_prices[currency].push_back(*p);
         chart["labels"].push_back(rid + " · " + c.t("price_after"));
         chart["prices"].push_back(award.value("price", ""));
       }
@@ -499,24 +501,20 @@ ApiResponse product_page(PortalCore& core, PageContext& c, const std::string& pi
                {"hasChart", chart["prices"].size() > 1},
                {"title", info.value("name", pid)}};
   view.update(followable(c, "product", pid));
-  // The median price ratio (MPR) of the awarded unit prices against a loaded reference price.
-  if (!award_prices.empty()) {
-    for (const auto& ref : core.items(c, "/api/reference-prices", {{"limit", "1000"}})) {
-      if (ref.value("classification_scheme", "") != scheme ||
-          ref.value("classification_id", "") != class_id)
-        continue;
-      const auto refp = parse_price(ref.value("price", ""));
-      if (!refp || *refp <= 0) continue;
-      std::sort(award_prices.begin(), award_prices.end());
-      const std::size_t n = award_prices.size();
-      const Wide twice_median = n % 2 ? Wide(award_prices[n / 2]) * 2
-                                      : Wide(award_prices[n / 2 - 1]) + award_prices[n / 2];
-      // ratio = median / reference, in hundredths, rounded half up.
-      const Wide ratio = round_half_up(twice_median * 100, Wide(*refp) * 2);
-      view["mpr"] = {{"ratio", c.number(format_amount(ratio * 100, 2))},
+  // The median price ratio (MPR) of the awarded unit prices against the reference price of the
+  // same classification, unit and currency.
+  for (const auto& ref : reference_price_rows(core, c)) {
+    if (ref.value("classificationScheme", "") != scheme ||
+        ref.value("classificationId", "") != class_id || ref.value("unit", "") != unit)
+      continue;
+    auto prices = award_prices.find(ref.value("currency", ""));
+    const auto refp = parse_price(ref.value("price", ""));
+    if (prices == award_prices.end() || !refp) continue;
+    if (auto ratio = median_price_ratio(prices->second, *refp)) {
+      view["mpr"] = {{"ratio", c.number(format_amount(*ratio * 100, 2))},
                      {"reference", c.money(ref.value("price", ""), ref.value("currency", ""))},
                      {"source", ref.value("source", "")},
-                     {"sources", ref.value("sources", "")}};
+                     {"sources", ref.contains("sources") ? c.count(ref.value("sources", 0L)) : ""}};
       break;
     }
   }
@@ -582,7 +580,7 @@ ApiResponse institution_page(PortalCore& core, PageContext& c, const std::string
     auto inst = d->institutions.find(iid);
     if (inst == d->institutions.end()) continue;
     name = name_of(d->institutions, iid);
-    region = name_of(d->regions, text_of(inst->second, "region_id"));
+    region = name_of(d->regions, text_of(inst->second, "regionId"));
     std::map<std::string, std::pair<std::string, std::string>> rows;  // product -> (demand, agreed)
     if (auto kept = d->demand_of.find(iid); kept != d->demand_of.end())
       for (const auto& [product, quantity] : kept->second) rows[product].first = quantity;

@@ -1,13 +1,13 @@
 // Sign-in and the workspaces: each role's steps of a round as forms over the API. A refused form
 // is shown again with the API's reasons next to its fields; nothing is stored.
+#include <sodium.h>
+
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 
 #include "core/error.hpp"
 #include "io/csv_reader.hpp"
-#include "io/temp_dir.hpp"
 #include "portal/portal_support.hpp"
+#include "records/catalogue.hpp"
 
 namespace procura {
 
@@ -104,9 +104,9 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
       forms["demandCsv"] = form_view(id, "demand-csv", failed);
     }
     json lines = json::array();
-    for (const auto& d : core.table(c, id, "demand", {{"institution_id", org}}))
+    for (const auto& d : core.table(c, id, "demand", {{"institutionId", org}}))
       lines.push_back(
-          {{"product", text_of(d, "product_id")}, {"quantity", c.number(text_of(d, "quantity"))}});
+          {{"product", text_of(d, "productId")}, {"quantity", c.number(text_of(d, "quantity"))}});
     w["demandLines"] = lines;
     w["hasDemand"] = !lines.empty();
   } else if (role == "enterprise") {
@@ -114,18 +114,18 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
     if (phase == "bidding") {
       json bid = form_view(id, "bid", failed);
       json options = json::array();
-      for (const auto& p : core.table(c, id, "products", {{"enterprise_id", org}}))
+      for (const auto& p : core.table(c, id, "products", {{"enterpriseId", org}}))
         options.push_back(
-            {{"value", text_of(p, "product_id")},
-             {"label", text_of(p, "product_id") + " · " + text_of(p, "name")},
-             {"selected", bid["values"].value("product_id", "") == text_of(p, "product_id")}});
+            {{"value", text_of(p, "productId")},
+             {"label", text_of(p, "productId") + " · " + text_of(p, "name")},
+             {"selected", bid["values"].value("productId", "") == text_of(p, "productId")}});
       bid["products"] = options;
       forms["bid"] = bid;
       json mine = json::array();
       for (const auto& b : core.items(c, round_path(id) + "/my-bids"))
         mine.push_back({{"id", b.value("id", "")},
                         {"commitment", b.value("commitment", "")},
-                        {"submittedAt", c.date(b.value("submittedAt", ""))},
+                        {"submittedAt", c.date(b.value("updatedAt", ""))},
                         {"status", c.t("bidstatus_" + b.value("status", ""))},
                         {"active", b.value("status", "") == "submitted"},
                         {"withdraw", "/workspace/rounds/" + url_part(id) + "/withdraw"}});
@@ -198,32 +198,49 @@ ApiResponse workspace(PortalCore& core, PageContext& c, const FailedForm* failed
   return core.html(c, "workspace", view, status);
 }
 
-// The rows of an uploaded CSV text (its header names the columns; `required` must be among them),
-// each with the `fixed` fields set. Errors name the file, the line and the column.
-json rows_from_csv(const std::string& text, const std::string& file_name,
-                   std::initializer_list<const char*> required, const json& fixed) {
-  TempDir dir("", "procura-upload");
-  const auto file = dir.path() / file_name;
-  std::ofstream(file, std::ios::binary) << text;
+// The rows of an uploaded CSV text, read by the kind's codec (its header names the columns in
+// snake_case), each with the `fixed` fields set. Errors name the file, the line and the column.
+json rows_from_csv(const std::string& text, const std::string& file_name, const Codec& codec,
+                   const json& fixed) {
   json rows = json::array();
   std::vector<std::string> header;
-  read_csv_any(
-      file.string(),
-      [&](const std::vector<std::string>& h) {
-        header = h;
-        for (const char* need : required)
-          if (std::find(h.begin(), h.end(), need) == h.end())
-            throw InputError(file_name, 1, need,
-                             std::string("the header must name '") + need + "'");
-      },
+  read_csv_text(
+      file_name, text, [&](const std::vector<std::string>& h) { header = h; },
       [&](const CsvRow& row) {
-        json r = fixed;
-        for (std::size_t i = 0; i < header.size() && i < row.fields.size(); ++i)
-          if (!row.fields[i].empty() && !fixed.contains(header[i])) r[header[i]] = row.fields[i];
+        json r;
+        try {
+          r = codec.decode_csv(header, row.fields);
+        } catch (const FieldError& e) {
+          throw InputError(file_name, row.line(), e.field, e.what());
+        }
+        for (const auto& [k, v] : fixed.items()) r[k] = v;
         rows.push_back(r);
       });
   if (rows.empty()) throw InputError(file_name, 2, "", "the file has no rows");
   return rows;
+}
+
+// A form's text as the API's field: a whole number as a number (a count), a ';' list as an
+// array; anything else as the text, for the API to refuse with its reason.
+json whole_or_text(const std::string& v) {
+  if (!v.empty() && v.size() < 16 && v.find_first_not_of("0123456789") == std::string::npos)
+    return std::stoll(v);
+  return v;
+}
+
+json list_of(const std::string& v) {
+  json out = json::array();
+  std::size_t at = 0;
+  while (at <= v.size()) {
+    auto end = v.find(';', at);
+    if (end == std::string::npos) end = v.size();
+    std::string item = v.substr(at, end - at);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+    at = end + 1;
+  }
+  return out;
 }
 
 json body_of(const PageContext& c, const std::string& form, const std::string& org) {
@@ -235,45 +252,64 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
   };
   if (form == "panel") {
     json b = pick({"seed"});
-    const std::string size = c.field("size");
-    if (size.empty() || size.find_first_not_of("0123456789") != std::string::npos ||
-        size.size() > 4)
-      throw FormError(422, "expected a whole number of experts",
-                      {{"size", "expected a whole number"}});
-    b["size"] = std::stoi(size);
+    b["size"] = whole_or_text(c.field("size"));
     return b;
   }
   if (form == "observer") return pick({"user"});
   if (form == "demand") {
-    json b = pick({"product_id", "quantity"});
-    b["institution_id"] = org;
+    json b = pick({"productId"});
+    if (!c.field("quantity").empty()) b["quantity"] = whole_or_text(c.field("quantity"));
+    b["institutionId"] = org;
     return json::array({b});
   }
   if (form == "demand-csv" || form == "reference-prices") {
     try {
       if (form == "reference-prices")
-        return rows_from_csv(
-            c.field("csv"), "reference_prices.csv",
-            {"classification_scheme", "classification_id", "unit", "price", "currency", "source"},
-            json::object());
-      return rows_from_csv(c.field("csv"), "demand.csv", {"product_id", "quantity"},
-                           {{"institution_id", org}});
+        return rows_from_csv(c.field("csv"), "reference_prices.csv", reference_price_codec(),
+                             json::object());
+      return rows_from_csv(c.field("csv"), "demand.csv", *table_kind("demand")->codec,
+                           {{"institutionId", org}});
     } catch (const InputError& e) {
       throw FormError(422, e.what(), {{"csv", e.what()}});
     }
   }
   if (form == "product") {
-    json b = pick({"product_id", "name", "category", "basic", "additional", "unit", "strength",
-                   "registration_id", "registration_valid_until", "classification_scheme",
-                   "classification_id"});
-    b["enterprise_id"] = org;
+    json b = pick({"productId", "name", "category", "unit", "strength", "registrationId",
+                   "registrationValidUntil", "classificationScheme", "classificationId"});
+    for (const char* k : {"basic", "additional"})
+      if (!c.field(k).empty()) b[k] = list_of(c.field(k));
+    b["enterpriseId"] = org;
     return json::array({b});
   }
-  if (form == "bid") return pick({"product_id", "price"});
-  if (form == "access-price") return json::array({pick({"product_id", "access_price"})});
+  if (form == "bid") return pick({"productId", "price"});
+  if (form == "access-price") return json::array({pick({"productId", "accessPrice"})});
   if (form == "observation") return pick({"text", "stage"});
   if (form == "report") return pick({"opinion", "summary"});
   return nullptr;
+}
+
+// A bid receipt kept in the bidder's browser only (an HttpOnly cookie for the receipt page), so
+// that the page can be reloaded and printed without submitting the bid again.
+std::string receipt_cookie_value(const json& receipt) {
+  const std::string text = receipt.dump();
+  std::string out(sodium_base64_encoded_len(text.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(text.data()),
+                    text.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.pop_back();  // the terminating NUL
+  return out;
+}
+
+json receipt_of_cookie(const std::string& value) {
+  std::string bytes(value.size(), '\0');
+  std::size_t len = 0;
+  if (value.empty() || sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()),
+                                         bytes.size(), value.data(), value.size(), nullptr, &len,
+                                         nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+    return nullptr;
+  bytes.resize(len);
+  json j = json::parse(bytes, nullptr, false);
+  return j.is_object() ? j : json();
 }
 
 // The API route each form posts to.
@@ -287,7 +323,7 @@ std::string target_of(const std::string& round_id, const std::string& form) {
                                                               {"demand-csv", "/demand"},
                                                               {"product", "/products"},
                                                               {"bid", "/bids"},
-                                                              {"access-price", "/access_prices"},
+                                                              {"access-price", "/access-prices"},
                                                               {"observation", "/observations"},
                                                               {"report", "/observer-reports"}};
   if (form == "reference-prices") return "/api/reference-prices";  // the platform's, not a round's
@@ -307,17 +343,16 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
     const std::string target = target_of(round_id, form);
     if (target.empty()) throw PageError(404, c.t("error_no_page"));
     const json answer = core.send(c, "POST", target, body_of(c, form, org));
-    if (form == "bid") {
-      json receipt = {{"round", round_id},
-                      {"roundHref", "/rounds/" + url_part(round_id)},
-                      {"id", answer.value("id", "")},
-                      {"commitment", answer.value("commitment", "")},
-                      {"nonce", answer.value("nonce", "")},
-                      {"submittedAt", answer.value("submittedAt", "")},
-                      {"submittedAtText", c.date(answer.value("submittedAt", ""))},
-                      {"product", c.field("product_id")},
-                      {"price", c.field("price")}};
-      return core.html(c, "receipt", {{"receipt", receipt}, {"title", c.t("receipt_title")}}, 201);
+    if (form == "bid") {  // post, then redirect: the receipt page reloads without bidding again
+      const json receipt = {{"round", round_id},
+                            {"id", answer.value("id", "")},
+                            {"commitment", answer.value("commitment", "")},
+                            {"nonce", answer.value("nonce", "")},
+                            {"submittedAt", answer.value("submittedAt", "")},
+                            {"product", answer.value("productId", "")},
+                            {"price", answer.value("price", "")}};
+      std::string set = cookie(c, "procura_receipt", receipt_cookie_value(receipt), 86400, true);
+      return redirect("/workspace/receipt", {{"Set-Cookie", set}});
     }
     if (form == "demand" || form == "demand-csv") {
       json flags = json::array();
@@ -348,10 +383,28 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
   }
 }
 
+ApiResponse receipt_page(PortalCore& core, PageContext& c) {
+  if (!c.signed_in()) return redirect("/login?next=%2Fworkspace");
+  std::string value;
+  for (std::size_t at = 0; at < c.request.cookie.size();) {
+    auto end = c.request.cookie.find(';', at);
+    if (end == std::string::npos) end = c.request.cookie.size();
+    std::string pair = c.request.cookie.substr(at, end - at);
+    pair.erase(0, pair.find_first_not_of(' '));
+    if (pair.rfind("procura_receipt=", 0) == 0) value = pair.substr(16);
+    at = end + 1;
+  }
+  json receipt = receipt_of_cookie(value);
+  if (receipt.is_null()) throw PageError(404, c.t("error_no_receipt"));
+  receipt["roundHref"] = "/rounds/" + url_part(receipt.value("round", ""));
+  receipt["submittedAtText"] = c.date(receipt.value("submittedAt", ""));
+  return core.html(c, "receipt", {{"receipt", receipt}, {"title", c.t("receipt_title")}});
+}
+
 ApiResponse login_page(PortalCore& core, PageContext& c, const std::string& error = "",
                        int status = 200) {
-  std::string next = c.query("next").empty() ? c.field("next") : c.query("next");
-  if (next.empty() || next[0] != '/' || (next.size() > 1 && next[1] == '/')) next = "/workspace";
+  const std::string next =
+      local_target(c.query("next").empty() ? c.field("next") : c.query("next"), "/workspace");
   json view = {
       {"next", next}, {"user", c.field("user")}, {"error", error}, {"title", c.t("login_title")}};
   return core.html(c, "login", view, status);
@@ -361,8 +414,7 @@ ApiResponse login(PortalCore& core, PageContext& c) {
   try {
     const json answer = core.send(c, "POST", "/api/login",
                                   {{"user", c.field("user")}, {"password", c.field("password")}});
-    std::string next = c.field("next");
-    if (next.empty() || next[0] != '/' || (next.size() > 1 && next[1] == '/')) next = "/workspace";
+    const std::string next = local_target(c.field("next"), "/workspace");
     // What this browser followed before signing in joins the account's watchlist (a cookie
     // the account's list refuses, edited by hand or too long, is left out: signing in goes on).
     c.token = answer.value("token", "");
@@ -375,10 +427,8 @@ ApiResponse login(PortalCore& core, PageContext& c) {
       } catch (const FormError&) {
       }
     }
-    return redirect(
-        next, {{"Set-Cookie",
-                "procura_session=" + answer.value("token", "") + "; Path=/; Max-Age=" +
-                    std::to_string(answer.value("expiresIn", 3600)) + "; HttpOnly; SameSite=Lax"}});
+    return redirect(next, {{"Set-Cookie", cookie(c, "procura_session", answer.value("token", ""),
+                                                 answer.value("expiresIn", 3600L), true)}});
   } catch (const FormError& e) {
     return login_page(core, c, e.status == 429 ? c.t("login_too_many") : c.t("login_failed"),
                       e.status);
@@ -391,10 +441,18 @@ void add_workspace_pages(PortalCore& core) {
   PortalCore* p = &core;
   core.page("GET", "/login", [p](PageContext& c, const Params&) { return login_page(*p, c); });
   core.page("POST", "/login", [p](PageContext& c, const Params&) { return login(*p, c); });
-  core.page("POST", "/logout", [](PageContext&, const Params&) {
-    return redirect(
-        "/", {{"Set-Cookie", "procura_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"}});
+  core.page("POST", "/logout", [p](PageContext& c, const Params&) {
+    if (c.signed_in()) {  // the session ends on the server, not only in this browser
+      try {
+        p->send(c, "POST", "/api/logout", nullptr);
+      } catch (const FormError&) {
+      }
+    }
+    return redirect("/", {{"Set-Cookie", cookie(c, "procura_session", "", 0, true)},
+                          {"Set-Cookie", cookie(c, "procura_receipt", "", 0, true)}});
   });
+  core.page("GET", "/workspace/receipt",
+            [p](PageContext& c, const Params&) { return receipt_page(*p, c); });
   core.page("GET", "/workspace", [p](PageContext& c, const Params&) { return workspace(*p, c); });
   core.page("POST", "/workspace/rounds/{id}/{form}",
             [p](PageContext& c, const Params& a) { return act(*p, c, a[0], a[1]); });

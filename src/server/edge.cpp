@@ -1,0 +1,280 @@
+#include "server/edge.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <iostream>
+
+#include "records/codec.hpp"
+#include "server/path_pattern.hpp"
+
+namespace procura {
+
+namespace {
+
+bool is_hex_digit(char c) {
+  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
+
+// RFC 3986 pchar without '%' (checked apart), plus '/' and '?' in a query.
+bool is_query_char(char c) {
+  if (std::isalnum(static_cast<unsigned char>(c))) return true;
+  return std::string_view("-._~!$&'()*+,;=:@/?").find(c) != std::string_view::npos;
+}
+
+bool is_path_char(char c) {
+  if (std::isalnum(static_cast<unsigned char>(c))) return true;
+  return std::string_view("-._~!$&'()*+,;=:@/").find(c) != std::string_view::npos;
+}
+
+// Whether every '%' of `s` starts an escape of two hex digits.
+bool escapes_well_formed(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (s[i] == '%' && (i + 2 >= s.size() || !is_hex_digit(s[i + 1]) || !is_hex_digit(s[i + 2])))
+      return false;
+  return true;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+ApiResponse refuse(int status, const char* code, const std::string& message) {
+  ApiResponse r;
+  r.status = status;
+  nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+bool clean_header_text(std::string_view s) {
+  return std::none_of(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n' || c == 0; });
+}
+
+}  // namespace
+
+std::optional<std::map<std::string, std::string>> parse_query(std::string_view query,
+                                                              std::string& why) {
+  std::map<std::string, std::string> out;
+  if (query.empty()) return out;
+  if (query.size() > 8192) {
+    why = "the query string is longer than 8192 bytes";
+    return std::nullopt;
+  }
+  for (char c : query)
+    if (c != '%' && !is_query_char(c)) {
+      why = c >= 0x21 && c < 0x7f
+                ? std::string("the query string holds '") + c + "', which must be percent-encoded"
+                : "the query string holds a byte that must be percent-encoded";
+      return std::nullopt;
+    }
+  if (!escapes_well_formed(query)) {
+    why = "the query string holds a '%' that is not followed by two hex digits";
+    return std::nullopt;
+  }
+  std::size_t at = 0;
+  while (at <= query.size()) {
+    auto end = query.find('&', at);
+    if (end == std::string_view::npos) end = query.size();
+    const std::string_view pair = query.substr(at, end - at);
+    at = end + 1;
+    if (pair.empty()) {
+      if (end == query.size()) break;
+      continue;
+    }
+    const auto eq = pair.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      why = "expected key=value pairs separated by '&'";
+      return std::nullopt;
+    }
+    std::string key = percent_decoded(pair.substr(0, eq), true),
+                value = percent_decoded(pair.substr(eq + 1), true);
+    if (!is_clean_text(key, false) || !is_clean_text(value, false)) {
+      why = "the query string decodes to bytes that are not UTF-8 text";
+      return std::nullopt;
+    }
+    if (!out.emplace(std::move(key), std::move(value)).second) {
+      why = "a query parameter is given twice";
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::optional<ApiRequest> admit(const RawRequest& raw, ApiResponse& refusal) {
+  static const std::vector<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", "DELETE"};
+  if (std::find(kMethods.begin(), kMethods.end(), raw.method) == kMethods.end()) {
+    refusal = refuse(405, "method_not_allowed", "the method is not one the platform answers");
+    return std::nullopt;
+  }
+  ApiRequest r;
+  r.method = raw.method;
+  r.source = raw.peer;
+  const auto q = raw.target.find('?');
+  r.path = raw.target.substr(0, q);
+  const std::string_view query =
+      q == std::string::npos ? std::string_view() : std::string_view(raw.target).substr(q + 1);
+  const bool path_ok = !r.path.empty() && r.path[0] == '/' && r.path.size() <= 2048 &&
+                       std::all_of(r.path.begin(), r.path.end(),
+                                   [](char c) { return c == '%' || is_path_char(c); }) &&
+                       escapes_well_formed(r.path) && is_clean_text(percent_decoded(r.path), false);
+  if (!path_ok) {
+    refusal = refuse(400, "bad_path",
+                     "the path must start with '/' and hold only URL characters and well-formed "
+                     "percent escapes of UTF-8 text");
+    return std::nullopt;
+  }
+  std::string why;
+  auto parsed = parse_query(query, why);
+  if (!parsed) {
+    refusal = refuse(400, "bad_query", why);
+    return std::nullopt;
+  }
+  r.query = std::move(*parsed);
+  for (const auto& [name, value] : raw.headers) {
+    if (!clean_header_text(value) || !is_clean_text(value, false)) {
+      refusal =
+          refuse(400, "bad_header",
+                 "a header holds control characters: " + (is_clean_text(name, false) ? name : "?"));
+      return std::nullopt;
+    }
+    const std::string n = lower(name);
+    if (n == kRefusedBodyHeader) {
+      refusal = refuse(413, "too_large",
+                       "the body is larger than " + std::to_string(kMaxBody) + " bytes");
+      return std::nullopt;
+    }
+    if (n == "authorization") r.authorization = value;
+    if (n == "if-none-match") r.if_none_match = value;
+    if (n == "accept-encoding") r.accepts_gzip = lower(value).find("gzip") != std::string::npos;
+    if (n == "cookie") r.cookie = value;
+    if (n == "accept-language") r.accept_language = value;
+    if (n == "content-type") r.content_type = value;
+    if (n == "origin") r.origin = value;
+    if (n == "host") r.host = value;
+    if (n == "x-forwarded-proto" && lower(value) == "https") r.secure = true;
+  }
+  if (raw.body.size() > kMaxBody) {
+    refusal =
+        refuse(413, "too_large", "the body is larger than " + std::to_string(kMaxBody) + " bytes");
+    return std::nullopt;
+  }
+  r.body = raw.body;
+  return r;
+}
+
+void finish(ApiResponse& response) {
+  auto& h = response.headers;
+  h.erase(std::remove_if(h.begin(), h.end(),
+                         [](const auto& kv) {
+                           const bool bad =
+                               !clean_header_text(kv.first) || !clean_header_text(kv.second);
+                           if (bad) std::cerr << "edge: a header with CR, LF or NUL was dropped\n";
+                           return bad;
+                         }),
+          h.end());
+  if (!clean_header_text(response.content_type)) response.content_type = "application/octet-stream";
+  h.emplace_back("X-Content-Type-Options", "nosniff");
+  h.emplace_back("Referrer-Policy", "same-origin");
+  h.emplace_back("X-Frame-Options", "DENY");
+  h.emplace_back("Content-Security-Policy",
+                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                 "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+}
+
+ApiResponse serve_request(const RawRequest& raw, const RequestHandler& handle) {
+  ApiResponse out;
+  try {
+    if (auto request = admit(raw, out)) out = handle(*request);
+  } catch (const std::exception& e) {
+    std::cerr << "edge: " << raw.method << " request failed: " << e.what() << "\n";
+    out = refuse(500, "internal", "the server failed");
+  } catch (...) {
+    out = refuse(500, "internal", "the server failed");
+  }
+  finish(out);
+  return out;
+}
+
+std::string BodyLimit::feed(std::string_view in) {
+  std::string out;
+  while (!in.empty()) {
+    switch (state_) {
+      case State::kThrough:
+        out.append(in);
+        return out;
+      case State::kBody:
+      case State::kDrop: {
+        const auto n = static_cast<std::size_t>(std::min<unsigned long long>(left_, in.size()));
+        if (state_ == State::kBody) out.append(in.substr(0, n));
+        in.remove_prefix(n);
+        left_ -= n;
+        if (left_ == 0) state_ = State::kHead;
+        break;
+      }
+      case State::kHead: {
+        const std::size_t before = head_.size();
+        head_.append(in);
+        const auto end = head_.find("\r\n\r\n");
+        if (end == std::string::npos) {
+          if (head_.size() > 65536) {  // not a head we can read: the parser refuses it
+            out += head_;
+            head_.clear();
+            state_ = State::kThrough;
+          }
+          return out;
+        }
+        const std::size_t head_end = end + 4;
+        in.remove_prefix(head_end - before);
+        std::string head = head_.substr(0, head_end);
+        head_.clear();
+        // Its Content-Length and Transfer-Encoding, read line by line.
+        unsigned long long length = 0;
+        bool chunked = false, has_length = false;
+        std::size_t length_line = std::string::npos, length_line_end = 0;
+        for (std::size_t at = head.find("\r\n") + 2; at + 2 < head.size();) {
+          const auto eol = head.find("\r\n", at);
+          const std::string line = head.substr(at, eol - at);
+          const auto colon = line.find(':');
+          if (colon != std::string::npos) {
+            const std::string name = lower(line.substr(0, colon));
+            std::string value = line.substr(colon + 1);
+            value.erase(0, value.find_first_not_of(" \t"));
+            if (name == "content-length" && !value.empty() && value.size() <= 19 &&
+                value.find_first_not_of("0123456789") == std::string::npos) {
+              length = std::stoull(value);
+              has_length = true;
+              length_line = at;
+              length_line_end = eol + 2;
+            }
+            if (name == "transfer-encoding" && lower(value).find("chunked") != std::string::npos)
+              chunked = true;
+          }
+          at = eol + 2;
+        }
+        if (chunked) {
+          out += head;
+          state_ = State::kThrough;
+          break;
+        }
+        if (has_length && length > limit_) {
+          head.erase(length_line, length_line_end - length_line);
+          head.insert(head.find("\r\n") + 2,
+                      std::string(kRefusedBodyHeader) + ": " + std::to_string(length) + "\r\n");
+          out += head;
+          left_ = length;
+          state_ = State::kDrop;
+          break;
+        }
+        out += head;
+        left_ = has_length ? length : 0;
+        state_ = left_ > 0 ? State::kBody : State::kHead;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace procura

@@ -1,0 +1,141 @@
+// Sealed bids: submitted (or replaced) by the product's enterprise while the round is open, sealed
+// to the round's opening key with a commitment published at once, withdrawn by any account of
+// that enterprise before the deadline, and listed for the enterprise itself.
+#include "core/money.hpp"
+#include "server/api_support.hpp"
+#include "tender/commitment.hpp"
+
+namespace procura {
+
+namespace {
+
+constexpr long kAll = 1L << 40;
+
+bool is_nonce(const std::string& s) {
+  return s.size() >= 32 && s.size() <= 128 && s.size() % 2 == 0 &&
+         s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+class BidRoutes {
+ public:
+  explicit BidRoutes(ApiCore& core) : core_(core), store_(core.db()) {}
+
+  void add() {
+    core_.route({"GET", "/api/rounds/{id}/bids", "read",
+                 "read a round's bids (sealed until the opening)", "bid"},
+                [this](auto& s, auto& p) { return list(s, p[0]); });
+    core_.route({"POST", "/api/rounds/{id}/bids", "submit-bid", "submit or replace a bid"},
+                [this](auto& s, auto& p) { return submit(s, p[0]); });
+    core_.route({"DELETE", "/api/rounds/{id}/bids/{bid}", "withdraw-bid", "withdraw a bid"},
+                [this](auto& s, auto& p) { return withdraw(s, p[0], p[1]); });
+    core_.route({"GET", "/api/rounds/{id}/my-bids", "read-own-bids", "read your own bids", "bid"},
+                [this](auto& s, auto& p) { return mine(s, p[0]); });
+  }
+
+ private:
+  ApiResponse list(RequestScope& s, const std::string& round_id) {
+    core_.round_doc(round_id);
+    long total = 0;
+    auto bids =
+        core_.records().list(kind_named("bid"), round_id, s.reader(), s.now_utc, 0, kAll, total);
+    return json_response(200, {{"items", documents(bids)}, {"total", total}});
+  }
+
+  ApiResponse submit(RequestScope& s, const std::string& round_id) {
+    const json round = core_.round_doc(round_id);
+    const RoundPhase phase = core_.phase(round, s);
+    if (phase != RoundPhase::kBidding)
+      throw ApiError(409, phase == RoundPhase::kDraft ? "wrong_phase" : "deadline_passed",
+                     std::string("bids are taken while the round is open for bidding (it is ") +
+                         phase_name(phase) + ")");
+    const json body = parse_body(s.request.body);
+    known_fields(body, {"productId", "price", "nonce"});
+    const std::string product_id = text_field(body, "productId", true, 64);
+    const std::string price_text = text_field(body, "price", true, 40);
+    std::string nonce = text_field(body, "nonce", false, 128);
+    if (nonce.empty()) nonce = new_token();  // 256 bits
+    if (!is_nonce(nonce))
+      throw ApiError(422, "invalid",
+                     "'nonce' must be 32 to 128 lower-case hex digits (at least 128 bits), or "
+                     "left out for the server to choose one",
+                     "nonce");
+    auto product =
+        is_id(product_id) ? store_.latest("product", round_id + "/" + product_id) : std::nullopt;
+    if (!product)
+      throw ApiError(422, "unknown_product", "no product '" + product_id + "' in this round",
+                     "productId");
+    const std::string enterprise = json::parse(product->data).value("enterpriseId", "");
+    if (enterprise != s.caller.org_id)
+      throw ApiError(403, "forbidden", "a bid is made by the product's own enterprise",
+                     "productId");
+    auto price = parse_price(price_text);
+    if (!price || *price <= 0)
+      throw ApiError(422, "invalid", "'price' must be a positive decimal with at most 4 decimals",
+                     "price");
+    Bid bid{product_id, *price, s.now_utc, nonce, ""};
+    const std::string commitment = bid_commitment(round_id, bid);
+    const json secret = {{"productId", product_id},
+                         {"enterpriseId", enterprise},
+                         {"price", format_price(*price)},
+                         {"nonce", nonce},
+                         {"submittedAt", s.now_utc}};
+    const std::string id = core_.bid_id(round_id, product_id);
+    json pub = {
+        {"id", id}, {"round", round_id}, {"commitment", commitment}, {"status", "submitted"}};
+    core_.put(s, "bid", id, round_id, pub, seal(round["openingPublicKey"], secret.dump()),
+              org_owner(enterprise));
+    // The receipt: what the bidder keeps to check the commitment (the nonce is nowhere else
+    // readable before the opening).
+    json receipt = pub;
+    receipt["nonce"] = nonce;
+    receipt["submittedAt"] = s.now_utc;
+    receipt["productId"] = product_id;
+    receipt["price"] = format_price(*price);
+    return json_response(201, receipt);
+  }
+
+  ApiResponse withdraw(RequestScope& s, const std::string& round_id, const std::string& id) {
+    const json round = core_.round_doc(round_id);
+    if (core_.phase(round, s) != RoundPhase::kBidding)
+      throw ApiError(409, "deadline_passed", "bids may be withdrawn only before the deadline");
+    auto b = store_.latest("bid", id);
+    if (!b || b->context != round_id) throw ApiError(404, "not_found", "no bid '" + id + "'");
+    if (b->owner != org_owner(s.caller.org_id))
+      throw ApiError(403, "forbidden", "only its enterprise withdraws a bid");
+    json pub = json::parse(b->data);
+    if (pub.value("status", "") == "withdrawn")
+      throw ApiError(409, "wrong_phase", "the bid is withdrawn already");
+    pub["status"] = "withdrawn";
+    core_.put(s, "bid", id, round_id, pub, b->sealed, b->owner);
+    return json_response(200, pub);
+  }
+
+  // The caller's enterprise's own bids (any of its accounts submitted them), with when each
+  // last changed: what the history of a bid tells, which its enterprise reads.
+  ApiResponse mine(RequestScope& s, const std::string& round_id) {
+    const RoundPhase phase = core_.phase(core_.round_doc(round_id), s);
+    const Reader r = core_.reader_in(s, round_id);
+    const RecordKind& kind = kind_named("bid");
+    json items = json::array();
+    for (const auto& b : store_.list("bid", round_id, 0, kAll)) {
+      if (!owns(r, b.owner) || !may_read(kind.history, r, phase, b.owner)) continue;
+      json d = json::parse(b.data);
+      d["updatedAt"] = b.at;
+      items.push_back(d);
+    }
+    return json_response(200, {{"items", items}, {"total", items.size()}});
+  }
+
+  ApiCore& core_;
+  PlatformStore& store_;
+};
+
+}  // namespace
+
+void add_bid_routes(ApiCore& core) {
+  auto routes = std::make_shared<BidRoutes>(core);
+  routes->add();
+  core.keep(routes);
+}
+
+}  // namespace procura

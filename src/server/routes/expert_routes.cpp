@@ -1,0 +1,190 @@
+// The expert library (with declared interests), each round's reproducible panel draw, and a
+// round's product groups (steps 0-2 of the engine, fixed once the round is published).
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "evaluation/panel.hpp"
+#include "server/api_support.hpp"
+
+namespace procura {
+
+namespace {
+
+constexpr long kAll = 1L << 40;
+
+Expert expert_of(const json& d) {
+  return {d.value("id", ""), d.value("name", ""),
+          d.value("specialities", std::vector<std::string>{}),
+          d.value("interests", std::vector<std::string>{})};
+}
+
+class ExpertRoutes {
+ public:
+  explicit ExpertRoutes(ApiCore& core) : core_(core), store_(core.db()) {}
+
+  void add() {
+    core_.route({"GET", "/api/experts", "read", "read the expert library", "expert"},
+                [this](auto& s, auto&) {
+                  long total = 0;
+                  auto rows = core_.records().list(kind_named("expert"), "", s.reader(), s.now_utc,
+                                                   0, kAll, total);
+                  return json_response(200, {{"items", documents(rows)}, {"total", total}});
+                });
+    core_.route(
+        {"POST", "/api/experts", "keep-expert-library", "add or update an expert in the library"},
+        [this](auto& s, auto&) { return put_expert(s); });
+    core_.route({"POST", "/api/experts/{expert}/interests", "declare-interest",
+                 "declare an expert's interest in an enterprise"},
+                [this](auto& s, auto& p) { return declare_interest(s, p[0]); });
+    core_.route({"POST", "/api/rounds/{id}/panel", "draw-panel", "draw a round's expert panel"},
+                [this](auto& s, auto& p) { return draw(s, p[0]); });
+    core_.route({"GET", "/api/rounds/{id}/panel", "read", "read a round's expert panel", "panel"},
+                [this](auto& s, auto& p) {
+                  core_.round_doc(p[0]);
+                  auto panel =
+                      core_.records().latest(kind_named("panel"), p[0], s.reader(), s.now_utc);
+                  if (!panel)
+                    throw ApiError(404, "not_found", "the round's panel has not been drawn yet");
+                  return json_response(200, json::parse(panel->data));
+                });
+    core_.route(
+        {"GET", "/api/rounds/{id}/groups", "read", "read a round's product groups", "round"},
+        [this](auto& s, auto& p) { return groups(s, p[0]); });
+  }
+
+ private:
+  ApiResponse put_expert(RequestScope& s) {
+    const json body = parse_body(s.request.body);
+    known_fields(body, {"id", "name", "specialities", "interests"});
+    const std::string id = text_field(body, "id", true, 64);
+    if (!is_id(id)) throw ApiError(422, "invalid", "'id' must be an expert's id", "id");
+    json doc = {{"id", id},
+                {"name", text_field(body, "name")},
+                {"specialities", string_list(body, "specialities", true)},
+                {"interests", string_list(body, "interests", false)},
+                {"updatedAt", s.now_utc}};
+    if (doc["specialities"].empty())
+      throw ApiError(422, "invalid", "an expert has at least one speciality", "specialities");
+    for (const auto& e : doc["interests"])
+      if (!is_id(e.get<std::string>()))
+        throw ApiError(422, "invalid", "'interests' must list enterprise ids", "interests");
+    const bool exists = store_.latest("expert", id).has_value();
+    core_.put(s, "expert", id, "", doc);
+    return json_response(exists ? 200 : 201, doc);
+  }
+
+  ApiResponse declare_interest(RequestScope& s, const std::string& id) {
+    if (s.caller.role == Role::kExpert && s.caller.org_id != id)
+      throw ApiError(403, "forbidden", "an expert declares only their own interests");
+    auto e = store_.latest("expert", id);
+    if (!e) throw ApiError(404, "not_found", "no expert '" + id + "' in the library");
+    const json body = parse_body(s.request.body);
+    known_fields(body, {"enterprise"});
+    const std::string enterprise = text_field(body, "enterprise", true, 64);
+    if (!is_id(enterprise))
+      throw ApiError(422, "invalid", "'enterprise' must be an enterprise's id", "enterprise");
+    json doc = json::parse(e->data);
+    auto interests = doc.value("interests", std::vector<std::string>{});
+    if (std::find(interests.begin(), interests.end(), enterprise) != interests.end())
+      throw ApiError(409, "exists", "the interest in '" + enterprise + "' is already declared");
+    interests.push_back(enterprise);
+    doc["interests"] = interests;
+    doc["updatedAt"] = s.now_utc;
+    core_.put(s, "expert", id, "", doc);
+    return json_response(201, doc);
+  }
+
+  ApiResponse draw(RequestScope& s, const std::string& round_id) {
+    const json round = core_.round_doc(round_id);
+    if (core_.phase(round, s) == RoundPhase::kDraft)
+      throw ApiError(409, "wrong_phase",
+                     "a panel is drawn once the round is published (its enterprises are known)");
+    if (store_.latest("panel", round_id))
+      throw ApiError(409, "exists", "the round's panel is drawn; it is never drawn again");
+    const json body = parse_body(s.request.body);
+    known_fields(body, {"size", "specialities", "seed"});
+    if (!body.contains("size") || !body["size"].is_number_integer() ||
+        body["size"].get<long long>() < 1 || body["size"].get<long long>() > 50)
+      throw ApiError(422, "invalid", "'size' must be a whole number of members from 1 to 50",
+                     "size");
+    PanelRequest request;
+    request.size = body["size"].get<int>();
+    request.specialities = string_list(body, "specialities", false);
+    request.seed = text_field(body, "seed", false, 64);
+    if (request.seed.empty()) request.seed = new_token().substr(0, 32);
+    for (const auto& e : core_.rounds().input(round_id)->enterprises)
+      request.participants.push_back(e.id);
+    std::vector<Expert> library;
+    json library_ids = json::array();
+    for (const auto& o : store_.list("expert", "", 0, kAll)) {
+      library.push_back(expert_of(json::parse(o.data)));
+      library_ids.push_back({{"id", o.id}, {"rev", o.rev}});
+    }
+    Panel panel;
+    try {
+      panel = draw_panel(library, request);
+    } catch (const RuleError& e) {
+      throw ApiError(409, "too_few_experts", e.what(), "size");
+    }
+    json members = json::array(), excluded = json::array(), draws = json::array();
+    for (const auto& m : panel.members)
+      members.push_back({{"id", m}, {"drawKey", panel_draw_key(request.seed, m)}});
+    for (const auto& m : panel.order)
+      draws.push_back({{"id", m}, {"drawKey", panel_draw_key(request.seed, m)}});
+    for (const auto& x : panel.excluded)
+      excluded.push_back({{"expert", x.expert}, {"reason", x.reason}});
+    json doc = {{"round", round_id},
+                {"seed", request.seed},
+                {"size", request.size},
+                {"specialities", request.specialities},
+                {"participants", request.participants},
+                {"library", library_ids},
+                {"eligible", panel.eligible},
+                {"members", members},
+                {"excluded", excluded},
+                {"draws", draws},
+                {"method",
+                 "members are the eligible experts with the smallest "
+                 "BLAKE2b-256(\"procura-panel-v1|\" + seed + \"|\" + expert id)"},
+                {"drawnAt", s.now_utc}};
+    core_.put(s, "panel", round_id, round_id, doc);
+    return json_response(201, doc);
+  }
+
+  ApiResponse groups(RequestScope& s, const std::string& round_id) {
+    const json round = core_.round_doc(round_id);
+    if (core_.phase(round, s) == RoundPhase::kDraft)
+      throw ApiError(409, "wrong_phase", "groups are fixed when the round is published");
+    auto input = core_.rounds().input(round_id);
+    auto result = core_.rounds().groups(round_id);
+    json out = json::array();
+    for (const auto& g : result->groups) {
+      json products = json::array();
+      for (int p : g.products) products.push_back(input->products[p].id);
+      out.push_back({{"id", g.id},
+                     {"key", g.key},
+                     {"products", products},
+                     {"route", g.competitive ? "bidding" : "negotiation"}});
+    }
+    return json_response(200, {{"items", out}, {"total", out.size()}});
+  }
+
+  ApiCore& core_;
+  PlatformStore& store_;
+};
+
+}  // namespace
+
+std::vector<std::string> round_group_ids(ApiCore& core, const std::string& round_id) {
+  std::vector<std::string> out;
+  for (const auto& g : core.rounds().groups(round_id)->groups) out.push_back(g.id);
+  return out;
+}
+
+void add_expert_routes(ApiCore& core) {
+  auto routes = std::make_shared<ExpertRoutes>(core);
+  routes->add();
+  core.keep(routes);
+}
+
+}  // namespace procura

@@ -1,0 +1,193 @@
+// Civil-society observers: assigned by the office, filing timestamped observations from the
+// publication, reading the evaluation record once the bids are opened (as do the office, the
+// auditors and the panel: the audience of access prices) and publishing one final report each.
+#include "report/report.hpp"
+#include "server/api_support.hpp"
+#include "tender/commitment.hpp"
+
+namespace procura {
+
+namespace {
+
+constexpr long kAll = 1L << 40;
+
+class ObserverRoutes {
+ public:
+  explicit ObserverRoutes(ApiCore& core) : core_(core), store_(core.db()) {}
+
+  void add() {
+    core_.route(
+        {"POST", "/api/rounds/{id}/observers", "assign-observer", "assign an observer to a round"},
+        [this](auto& s, auto& p) { return assign(s, p[0]); });
+    core_.route(
+        {"GET", "/api/rounds/{id}/observers", "read", "read a round's observers", "observer"},
+        [this](auto& s, auto& p) { return list(s, "observer", p[0]); });
+    core_.route({"POST", "/api/rounds/{id}/observations", "observe", "file an observation"},
+                [this](auto& s, auto& p) { return observe(s, p[0]); });
+    core_.route({"GET", "/api/rounds/{id}/observations", "read", "read a round's observations",
+                 "observation"},
+                [this](auto& s, auto& p) { return list(s, "observation", p[0]); });
+    core_.route({"POST", "/api/rounds/{id}/observer-reports", "report",
+                 "publish an observer's final report"},
+                [this](auto& s, auto& p) { return report(s, p[0]); });
+    core_.route({"GET", "/api/rounds/{id}/observer-reports", "read",
+                 "read a round's observer reports", "observer-report"},
+                [this](auto& s, auto& p) { return list(s, "observer-report", p[0]); });
+    core_.route({"GET", "/api/rounds/{id}/evaluation", "read-evaluation",
+                 "read a round's evaluation record", "access-price"},
+                [this](auto& s, auto& p) { return evaluation(s, p[0]); });
+  }
+
+ private:
+  ApiResponse list(RequestScope& s, const char* kind, const std::string& round_id) {
+    core_.round_doc(round_id);
+    long total = 0;
+    auto rows =
+        core_.records().list(kind_named(kind), round_id, s.reader(), s.now_utc, 0, kAll, total);
+    return json_response(200, {{"items", documents(rows)}, {"total", total}});
+  }
+
+  void require_assigned(RequestScope& s, const std::string& round_id) {
+    if (!core_.reader_in(s, round_id).observer)
+      throw ApiError(
+          403, "not_assigned",
+          "you are not an observer of round '" + round_id + "'; the office assigns them");
+  }
+
+  ApiResponse assign(RequestScope& s, const std::string& round_id) {
+    core_.round_doc(round_id);
+    const json body = parse_body(s.request.body);
+    known_fields(body, {"user"});
+    const std::string user = text_field(body, "user", true, 64);
+    auto u = is_id(user) ? store_.user(user) : std::nullopt;
+    if (!u || u->role != "observer")
+      throw ApiError(422, "invalid", "'" + user + "' is not an observer's account", "user");
+    if (store_.latest("observer", round_id + "/" + user))
+      throw ApiError(409, "exists", "'" + user + "' already observes this round");
+    json doc = {{"round", round_id},
+                {"user", user},
+                {"name", u->name},
+                {"organisation", u->org_id},
+                {"assignedAt", s.now_utc}};
+    core_.put(s, "observer", round_id + "/" + user, round_id, doc);
+    return json_response(201, doc);
+  }
+
+  ApiResponse observe(RequestScope& s, const std::string& round_id) {
+    const json round = core_.round_doc(round_id);
+    require_assigned(s, round_id);
+    if (core_.phase(round, s) == RoundPhase::kDraft)
+      throw ApiError(409, "wrong_phase", "observations start when the round is published");
+    const json body = parse_body(s.request.body);
+    known_fields(body, {"text", "stage", "group"});
+    const std::string text = text_field(body, "text", true, 5000);
+    if (text.size() < 10)
+      throw ApiError(422, "invalid", "an observation says what was seen (at least 10 characters)",
+                     "text");
+    const std::string stage = text_field(body, "stage", false, 40);
+    if (!stage.empty() && !is_id(stage))
+      throw ApiError(422, "invalid", "'stage' must name a stage such as opening", "stage");
+    const std::string group = text_field(body, "group", false, 64);
+    if (!group.empty() && !is_id(group))
+      throw ApiError(422, "invalid", "'group' must be a group's id", "group");
+    const std::string id =
+        round_id + "/observation-" + std::to_string(store_.count("observation", round_id) + 1);
+    json doc = {{"id", id},
+                {"round", round_id},
+                {"observer", s.caller.user_id},
+                {"organisation", s.caller.org_id},
+                {"stage", stage},
+                {"group", group},
+                {"text", text},
+                {"textHash", blake2b_hex(text)},
+                {"at", s.now_utc}};
+    core_.put(s, "observation", id, round_id, doc, "", user_owner(s.caller.user_id));
+    return json_response(201, doc);
+  }
+
+  ApiResponse report(RequestScope& s, const std::string& round_id) {
+    const json round = core_.round_doc(round_id);
+    require_assigned(s, round_id);
+    const RoundPhase phase = core_.phase(round, s);
+    if (phase != RoundPhase::kOpened && phase != RoundPhase::kAwarded)
+      throw ApiError(409, "wrong_phase", "a final report follows the evaluation (after opening)");
+    const std::string id = round_id + "/" + s.caller.user_id;
+    if (store_.latest("observer-report", id))
+      throw ApiError(409, "exists", "your final report is published; it is never replaced");
+    const json body = parse_body(s.request.body);
+    known_fields(body, {"opinion", "summary", "findings", "recommendations"});
+    std::vector<std::pair<std::string, std::string>> problems;
+    const std::string opinion = text_field(body, "opinion", false, 40);
+    if (opinion != "compliant" && opinion != "compliant-with-reservations" &&
+        opinion != "non-compliant")
+      problems.emplace_back("opinion",
+                            "expected compliant, compliant-with-reservations or non-compliant");
+    const std::string summary = text_field(body, "summary", false, 10000);
+    if (summary.size() < 20)
+      problems.emplace_back("summary", "summarise what you observed (at least 20 characters)");
+    const auto findings = string_list(body, "findings", false);
+    const auto recommendations = string_list(body, "recommendations", false);
+    if (!problems.empty()) form_problems(problems, "incomplete_report", "the report");
+    json doc = {{"id", id},
+                {"round", round_id},
+                {"observer", s.caller.user_id},
+                {"organisation", s.caller.org_id},
+                {"opinion", opinion},
+                {"summary", summary},
+                {"findings", findings},
+                {"recommendations", recommendations},
+                {"observations", store_.count("observation", round_id)},
+                {"publishedAt", s.now_utc}};
+    core_.put(s, "observer-report", id, round_id, doc, "", user_owner(s.caller.user_id));
+    return json_response(201, doc);
+  }
+
+  // The evaluation record: the opened bids, access prices, offers, observations, complaints,
+  // the panel and the engine's evaluation of the current data (computed once per change). Read
+  // by the audience of access prices before the award: the office, auditors, the round's panel
+  // and its observers.
+  ApiResponse evaluation(RequestScope& s, const std::string& round_id) {
+    const json round = core_.round_doc(round_id);
+    const Reader r = core_.reader_in(s, round_id);
+    AudienceRule evaluators = kind_named("access-price").content;
+    evaluators.never_public = true;  // who reads access prices before they are disclosed
+    if (!reads_all(evaluators, r, RoundPhase::kDraft))
+      throw ApiError(403, s.caller.role == Role::kObserver ? "not_assigned" : "not_on_panel",
+                     "the evaluation record is read by the office, the auditors, the round's "
+                     "panel and its assigned observers");
+    const RoundPhase phase = core_.phase(round, s);
+    if (phase != RoundPhase::kOpened && phase != RoundPhase::kAwarded)
+      throw ApiError(409, "wrong_phase", "the evaluation record begins when the bids are opened");
+    auto rows = [&](const char* kind) {
+      long total = 0;
+      return documents(
+          core_.records().list(kind_named(kind), round_id, s.reader(), s.now_utc, 0, kAll, total));
+    };
+    const auto input = core_.rounds().input(round_id);
+    const auto result = core_.rounds().evaluation(round_id, {});
+    json record = {{"round", round_id},
+                   {"status", round.value("status", "")},
+                   {"openedAt", round.value("openedAt", "")},
+                   {"bids", rows("bid")},
+                   {"accessPrices", rows("access-price")},
+                   {"offers", rows("offer")},
+                   {"observations", rows("observation")},
+                   {"complaints", rows("complaint")},
+                   {"evaluation", result_json(*input, *result)}};
+    if (auto p = store_.latest("panel", round_id)) record["panel"] = json::parse(p->data);
+    return json_response(200, record);
+  }
+
+  ApiCore& core_;
+  PlatformStore& store_;
+};
+
+}  // namespace
+
+void add_observer_routes(ApiCore& core) {
+  auto routes = std::make_shared<ObserverRoutes>(core);
+  routes->add();
+  core.keep(routes);
+}
+
+}  // namespace procura

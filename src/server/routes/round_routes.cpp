@@ -1,0 +1,206 @@
+// Rounds and their stage moves: creation (rules checked as a round.json is), publication, the
+// opening of the sealed bids, and the award (run on the repository's input, published as results,
+// agreed volumes and OCDS releases, never rewritten).
+#include <sstream>
+
+#include "award/engine.hpp"
+#include "core/error.hpp"
+#include "io/round_files.hpp"
+#include "ocds/round_releases.hpp"
+#include "report/report.hpp"
+#include "server/api_support.hpp"
+#include "tender/commitment.hpp"
+
+namespace procura {
+
+namespace {
+
+constexpr long kAll = 1L << 40;
+
+const std::vector<const char*> kRoundFields = {"id",    "title",      "ocidPrefix", "currency",
+                                               "buyer", "attributes", "profile",    "timeline"};
+
+class RoundRoutes {
+ public:
+  explicit RoundRoutes(ApiCore& core) : core_(core), store_(core.db()) {}
+
+  void add() {
+    core_.route({"GET", "/api/rounds", "read", "list rounds", "round"},
+                [this](auto& s, auto&) { return list(s); });
+    core_.route({"POST", "/api/rounds", "create-round", "create a round"},
+                [this](auto& s, auto&) { return create(s); });
+    core_.route({"GET", "/api/rounds/{id}", "read", "read a round", "round"},
+                [this](auto& s, auto& p) {
+                  return json_response(200, versioned(core_.with_phase(core_.round_doc(p[0]), s)));
+                });
+    core_.route(
+        {"POST", "/api/rounds/{id}/publish", "publish-round", "publish a round for bidding"},
+        [this](auto& s, auto& p) { return publish(s, p[0]); });
+    core_.route({"POST", "/api/rounds/{id}/open", "open-bids", "open the bids"},
+                [this](auto& s, auto& p) { return open(s, p[0]); });
+    core_.route({"POST", "/api/rounds/{id}/award", "award-round", "run the award"},
+                [this](auto& s, auto& p) { return award(s, p[0]); });
+  }
+
+ private:
+  // A round as read: with its version, the number of the newest revision of any of its records
+  // (it changes whenever anything of the round does).
+  json versioned(json round) {
+    round["version"] = store_.context_version(round.value("id", ""));
+    return round;
+  }
+
+  ApiResponse list(RequestScope& s) {
+    const long offset = query_number(s.request, "offset", 0, kAll),
+               limit = query_number(s.request, "limit", 100, 1000);
+    long total = 0;
+    json items = json::array();
+    for (const auto& o :
+         core_.records().list(kind_named("round"), "", s.reader(), s.now_utc, offset, limit, total))
+      items.push_back(versioned(core_.with_phase(json::parse(o.data), s)));
+    return json_response(200, page_of(items, offset, limit, total));
+  }
+
+  ApiResponse create(RequestScope& s) {
+    json body = parse_body(s.request.body);
+    if (!body.is_object()) throw ApiError(422, "invalid", "expected a round object (round.json)");
+    for (const auto& [k, v] : body.items())
+      if (std::find_if(kRoundFields.begin(), kRoundFields.end(),
+                       [&](const char* f) { return k == f; }) == kRoundFields.end())
+        throw ApiError(422, "unknown_field", "unknown field '" + k + "'", k);
+    try {
+      RoundInput probe;
+      rules_from_json(body, "round", probe);
+    } catch (const InputError& e) {
+      throw ApiError(422, "invalid", e.detail, e.field);
+    }
+    const std::string id = body["id"].get<std::string>();
+    if (store_.latest("round", id))
+      throw ApiError(409, "exists", "round '" + id + "' exists; rounds are never replaced");
+    const KeyPair opening = new_opening_keys();
+    core_.keys().put_opening(id, opening);
+    json doc = body;
+    doc["status"] = "draft";
+    doc["openingPublicKey"] = opening.public_hex;
+    doc["createdAt"] = s.now_utc;
+    core_.put(s, "round", id, id, doc);
+    return json_response(201, core_.with_phase(doc, s));
+  }
+
+  ApiResponse publish(RequestScope& s, const std::string& round_id) {
+    json round = core_.round_doc(round_id);
+    if (core_.phase(round, s) != RoundPhase::kDraft)
+      throw ApiError(409, "wrong_phase",
+                     std::string("the round is already ") + phase_name(core_.phase(round, s)));
+    if (s.now_utc >= round["timeline"].value("bidDeadline", ""))
+      throw ApiError(409, "deadline_passed", "the bid deadline has passed; set a later one");
+    for (const char* kind : {"region", "institution", "enterprise", "product", "demand-line"})
+      if (store_.count(kind, round_id) == 0)
+        throw ApiError(409, "incomplete",
+                       std::string("the round has no ") + kind_named(kind).table + " yet");
+    round["status"] = "published";
+    round["publishedAt"] = s.now_utc;
+    core_.put(s, "round", round_id, round_id, round);
+    return json_response(200, core_.with_phase(round, s));
+  }
+
+  ApiResponse open(RequestScope& s, const std::string& round_id) {
+    json round = core_.round_doc(round_id);
+    if (core_.phase(round, s) != RoundPhase::kAwaitingOpening)
+      throw ApiError(409, "wrong_phase",
+                     "bids open at " + round["timeline"].value("bidOpening", "") +
+                         " after the deadline (the round is " + phase_name(core_.phase(round, s)) +
+                         ")");
+    const KeyPair opening = core_.keys().opening(round_id);
+    for (const auto& b : store_.list("bid", round_id, 0, kAll)) {
+      auto text = unseal(opening, b.sealed);
+      const json secret = text ? json::parse(*text, nullptr, false) : json();
+      if (!secret.is_object())
+        throw std::runtime_error("bid " + b.id + " cannot be opened with the round's key");
+      json pub = json::parse(b.data);
+      const std::string price = secret.value("price", "");
+      Bid bid{secret.value("productId", ""), parse_price(price).value_or(0),
+              secret.value("submittedAt", ""), secret.value("nonce", ""), ""};
+      pub["productId"] = bid.product_id;
+      pub["enterpriseId"] = secret.value("enterpriseId", "");
+      pub["price"] = price;
+      pub["nonce"] = bid.nonce;
+      pub["submittedAt"] = bid.submitted_at;
+      pub["commitmentValid"] = bid_commitment(round_id, bid) == pub.value("commitment", "");
+      pub["sealed"] = b.sealed;
+      core_.put(s, "bid", b.id, round_id, pub, b.sealed, b.owner);
+    }
+    round["status"] = "opened";
+    round["openedAt"] = s.now_utc;
+    round["openingSecretKey"] = opening.secret_hex;  // anyone can now open the sealed bids
+    core_.put(s, "round", round_id, round_id, round);
+    return json_response(200, core_.with_phase(round, s));
+  }
+
+  // Groups held by pending complaints are ranked but not awarded; once their complaints are
+  // answered or their holds overridden, a further call completes the award (the same inputs give
+  // the same results; changed releases are published under new ids).
+  ApiResponse award(RequestScope& s, const std::string& round_id) {
+    json round = core_.round_doc(round_id);
+    const std::string status = round.value("status", "");
+    const bool completing =
+        status == "awarded" && !round.value("heldGroups", json::array()).empty();
+    if (status != "opened" && !completing)
+      throw ApiError(409, "wrong_phase",
+                     status == "awarded" ? "the round is awarded and no group is held"
+                                         : std::string("a round is awarded after its bids are "
+                                                       "opened (it is ") +
+                                               phase_name(core_.phase(round, s)) + ")");
+    const std::string end = round["timeline"].value("negotiationEnd", "");
+    if (!end.empty() && s.now_utc < end)
+      throw ApiError(409, "wrong_phase", "the negotiation is open until " + end);
+    const auto held =
+        held_groups_of(core_, round_id, [&] { return round_group_ids(core_, round_id); });
+    if (completing && held == round["heldGroups"].get<std::vector<std::string>>())
+      throw ApiError(409, "still_held",
+                     "the held groups' complaints are still pending and not overridden");
+    auto input = core_.rounds().input(round_id);
+    RoundInput in = *input;
+    in.held_groups = held;
+    const auto result = core_.rounds().evaluation(round_id, held);
+    const int run = round.value("awardRuns", 0) + 1;
+    const std::string suffix = run == 1 ? "" : "/" + std::to_string(run);
+    store_.put_file("results/" + round_id + suffix, result_json(in, *result).dump());
+    store_.put_file("allocations/" + round_id + suffix, allocations_json(in, *result).dump());
+    std::ostringstream package, lines;
+    write_round_ocds(in, *result, package, lines);
+    store_.put_file("ocds-package/" + round_id + suffix, package.str());
+    std::istringstream releases(lines.str());
+    for (std::string line; std::getline(releases, line);) {
+      if (line.empty()) continue;
+      json rel = json::parse(line);
+      const std::string id = rel.value("id", "");
+      auto before = store_.latest("release", id);
+      if (before && json::parse(before->data) == rel) continue;  // unchanged: published already
+      if (before) rel["id"] = id + "-" + std::to_string(run);    // a release is never rewritten
+      core_.put(s, "release", rel["id"], round_id, rel);
+    }
+    round["status"] = "awarded";
+    round[run == 1 ? "awardedAt" : "completedAt"] = s.now_utc;
+    round["awardRuns"] = run;
+    round["resultsFile"] = "results/" + round_id + suffix;
+    round["ocdsFile"] = "ocds-package/" + round_id + suffix;
+    round["allocationsFile"] = "allocations/" + round_id + suffix;
+    round["heldGroups"] = held;
+    core_.put(s, "round", round_id, round_id, round);
+    return json_response(200, core_.with_phase(round, s));
+  }
+
+  ApiCore& core_;
+  PlatformStore& store_;
+};
+
+}  // namespace
+
+void add_round_routes(ApiCore& core) {
+  auto routes = std::make_shared<RoundRoutes>(core);
+  routes->add();
+  core.keep(routes);
+}
+
+}  // namespace procura

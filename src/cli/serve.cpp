@@ -131,6 +131,12 @@ int run_serve(const ServeCommand& c) {
     throw InputError("--keys", 0, "", "with a PostgreSQL database, give the keys' folder");
   KeyStore keys(c.keys.empty() ? c.db + ".keys" : c.keys);
   Api api(*store, keys, *clock);
+  std::mutex log_mutex;
+  auto log = [&](const std::string& line) {
+    std::lock_guard lock(log_mutex);
+    std::cout << line << "\n" << std::flush;
+  };
+  api.set_log(log);
   const bool empty = store->list("round", "", 0, 1).empty() && !store->user("office");
   if (c.demo && empty) load_demo(api, c.demo_dir);
   ServeOptions o;
@@ -139,6 +145,7 @@ int run_serve(const ServeCommand& c) {
   o.threads = c.threads;
   o.writers = c.writers;
   Portal portal(api);
+  portal.set_log(log);
   auto handle = [&](const ApiRequest& r) {
     const bool to_api = r.path == "/api" || r.path.rfind("/api/", 0) == 0;
     return to_api ? api.handle(r) : portal.handle(r);

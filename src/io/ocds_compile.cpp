@@ -50,6 +50,14 @@ class RecordWriter {
   };
   Rendered render(const std::string& ocid, std::vector<Json>& releases,
                   const ocds::MergeRules& rules) const {
+    try {
+      return render_record(ocid, releases, rules);
+    } catch (const std::invalid_argument& e) {
+      throw InputError("record " + ocid, 0, "", e.what());
+    }
+  }
+  Rendered render_record(const std::string& ocid, std::vector<Json>& releases,
+                         const ocds::MergeRules& rules) const {
     Json compiled = ocds::compile_releases(releases, rules);
     if (!o_.package) return {compiled.dump() + '\n', ""};
     std::string date = compiled.value("date", std::string());

@@ -181,7 +181,20 @@ std::vector<const Json*> by_date(const std::vector<Json>& releases) {
   return out;
 }
 
-// Rebuilds the nested document from the flat map; null leaves are omitted.
+// A field that holds a value of one type in one release and of another in a later one (an
+// object, then text), so that the releases cannot be merged into one document.
+[[noreturn]] void type_conflict(const std::vector<std::string>& parts, std::size_t upto) {
+  std::string field;
+  for (std::size_t i = 0; i < upto; ++i)
+    if (parts[i][0] == static_cast<char>(Part::kKey))
+      field += (field.empty() ? "" : "/") + parts[i].substr(1);
+  throw std::invalid_argument("field '" + field +
+                              "' holds an object or array in one release and another type in "
+                              "another: the releases cannot be merged");
+}
+
+// Rebuilds the nested document from the flat map; null leaves are omitted. Throws
+// std::invalid_argument for a field whose type changes between releases.
 Json unflatten(const Flat& flat, const Json& start) {
   Json root = start;
   // Array items by their array's path and their tag, so that finding an item does not scan its
@@ -195,7 +208,9 @@ Json unflatten(const Flat& flat, const Json& start) {
     for (std::size_t i = 0; i < e.path.size(); ++i) {
       const std::string& part = e.path[i];
       const bool last = i + 1 == e.path.size();
-      if (part[0] != static_cast<char>(Part::kKey)) {  // an array item
+      const bool item = part[0] != static_cast<char>(Part::kKey);
+      if (item ? !node->is_array() : !node->is_object()) type_conflict(e.path, i);
+      if (item) {  // an array item
         if (indexed.insert(path).second)
           for (std::size_t k = 0; k < node->size(); ++k) {
             const Json& item = (*node)[k];

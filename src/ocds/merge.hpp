@@ -37,10 +37,12 @@ class MergeRules {
 
 // The compiled release of `releases` (all of one OCID): tag ["compiled"], id "<ocid>-<date>".
 // Releases are taken in date order (stable for equal dates). Throws std::invalid_argument when
-// a release is not an object or lacks a string "date".
+// a release is not an object or lacks a string "date", or when a field holds an object or an
+// array in one release and another type in another (the message names the field).
 Json compile_releases(const std::vector<Json>& releases, const MergeRules& rules);
 
-// The versioned release of `releases`: every value becomes a list of its versions.
+// The versioned release of `releases`: every value becomes a list of its versions. Throws as
+// compile_releases does.
 Json version_releases(const std::vector<Json>& releases, const MergeRules& rules);
 
 }  // namespace procura::ocds

@@ -168,6 +168,7 @@ struct Portal::Impl : PortalCore {
   std::vector<Route> routes;
   std::mutex memo_mutex;
   ByteCache<std::shared_ptr<const json>> memos{256u << 20};
+  std::function<void(const std::string&)> log;
   // Each round's data with the version it was read at (a round id -> (version, data)).
   std::map<std::string, std::pair<std::string, std::shared_ptr<const RoundData>>> round_memo;
 
@@ -330,8 +331,15 @@ struct Portal::Impl : PortalCore {
   std::shared_ptr<const json> memo(const std::string& key,
                                    const std::function<json()>& make) override {
     if (auto kept = memos.get(key)) return *kept;
+    const auto started = std::chrono::steady_clock::now();
     auto value = std::make_shared<const json>(make());
     memos.put(key, value, approximate_bytes(*value) + key.size());
+    if (log) {
+      const std::chrono::duration<double, std::milli> took =
+          std::chrono::steady_clock::now() - started;
+      log("portal: " + key.substr(0, key.find('|')) + " computed in " +
+          std::to_string(static_cast<long>(took.count())) + " ms");
+    }
     return value;
   }
 
@@ -505,6 +513,10 @@ Portal::~Portal() = default;
 
 ApiResponse Portal::handle(const ApiRequest& request) {
   return impl_->handle(request);
+}
+
+void Portal::set_log(std::function<void(const std::string&)> log) {
+  impl_->log = std::move(log);
 }
 
 }  // namespace procura

@@ -1,6 +1,8 @@
 #include "records/round_repository.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 
 #include "award/engine.hpp"
 #include "core/error.hpp"
@@ -130,6 +132,22 @@ RoundInput RoundRepository::rules_of(const json& doc) {
   return in;
 }
 
+template <class T, class F>
+std::shared_ptr<const T> RoundRepository::timed(const std::string& what,
+                                                const std::string& round_id, long version,
+                                                F&& make) {
+  const auto start = std::chrono::steady_clock::now();
+  auto made = std::make_shared<const T>(make());
+  if (log_) {
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f", took.count());
+    log_("round " + round_id + " version " + std::to_string(version) + ": " + what + " in " + ms +
+         " ms");
+  }
+  return made;
+}
+
 RoundRepository::Kept& RoundRepository::kept(const std::string& round_id, long version) {
   auto& k = rounds_[round_id];
   if (k.version != version) k = Kept{version, {}, {}, {}, 0};
@@ -160,7 +178,8 @@ std::shared_ptr<const RoundInput> RoundRepository::input_at(const std::string& r
     std::lock_guard lock(mutex_);
     if (auto& k = kept(round_id, version); k.input) return k.input;
   }
-  auto made = std::make_shared<const RoundInput>(assemble(store_, round_id));
+  auto made = timed<RoundInput>("the input was assembled", round_id, version,
+                                [&] { return assemble(store_, round_id); });
   std::lock_guard lock(mutex_);
   auto& k = kept(round_id, version);
   if (!k.input) k.input = made;
@@ -174,7 +193,8 @@ std::shared_ptr<const RoundResult> RoundRepository::groups(const std::string& ro
     std::lock_guard lock(mutex_);
     if (auto& k = kept(round_id, version); k.groups) return k.groups;
   }
-  auto made = std::make_shared<const RoundResult>(group_round(*in));
+  auto made = timed<RoundResult>("the groups were formed", round_id, version,
+                                 [&] { return group_round(*in); });
   std::lock_guard lock(mutex_);
   auto& k = kept(round_id, version);
   if (!k.groups) k.groups = made;
@@ -198,7 +218,8 @@ std::shared_ptr<const RoundResult> RoundRepository::evaluation(
   }
   RoundInput with_holds = *in;
   with_holds.held_groups = held;
-  auto made = std::make_shared<const RoundResult>(run_round(with_holds));
+  auto made = timed<RoundResult>("the engine ran", round_id, version,
+                                 [&] { return run_round(with_holds); });
   std::lock_guard lock(mutex_);
   auto& k = kept(round_id, version);
   return k.evaluations.emplace(held, made).first->second;

@@ -410,6 +410,10 @@ const Clock& Api::clock() const {
   return impl_->clock;
 }
 
+void Api::set_log(std::function<void(const std::string&)> log) {
+  impl_->repository.set_log(std::move(log));
+}
+
 std::vector<RouteInfo> Api::routes() const {
   return impl_->route_infos();
 }

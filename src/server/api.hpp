@@ -5,6 +5,7 @@
 // transaction with their audit entry; errors are JSON {"error": {"code", "message", "field"?}}
 // with a 4xx status for the caller's mistakes. See docs/server.md and docs/openapi.json.
 // Thread safety: handle() may be called from any number of threads at once.
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -100,6 +101,9 @@ class Api {
   // Every route with the roles that may call it.
   std::vector<RouteInfo> routes() const;
   const Clock& clock() const;
+  // Where the API tells what it computed and how long it took (the award engine's runs); set
+  // once, before requests arrive.
+  void set_log(std::function<void(const std::string&)> log);
 
   // Creates an account (demo accounts, tests); returns nothing secret.
   void add_user(const std::string& id, const std::string& name, Role role,

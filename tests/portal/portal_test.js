@@ -8,7 +8,7 @@
 const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
-const { checks, client, startServer, database, iso, sleep } = require('../server/lib');
+const { checks, client, startServer, database, testClock } = require('../server/lib');
 
 const [procura, root, work] = process.argv.slice(2);
 const { chromium } = require(path.resolve(root, 'tools', 'node_modules', 'playwright-core'));
@@ -24,7 +24,8 @@ const LAUNCH = {
 };
 
 (async () => {
-  const server = await startServer(procura, database(work, 'portal.db'), path.join(work, 'keys'), ['--demo']);
+  const clock = testClock(work);
+  const server = await startServer(procura, database(work, 'portal.db'), path.join(work, 'keys'), ['--demo', '--clock-file', clock.file]);
   const call = client(server.base);
   const browser = await chromium.launch(LAUNCH);
   // Every request the pages make must stay on the server itself (the portal needs no network).
@@ -126,10 +127,16 @@ const LAUNCH = {
     await shot(page, 'workspace-enterprise-error');
     await page.getByLabel('Unit price').fill('1234.5');
     await page.getByRole('button', { name: 'Submit sealed bid' }).click();
-    await page.waitForSelector('[data-receipt="commitment"]');
+    await page.waitForURL('**/workspace/receipt');
     const commitment = await page.locator('[data-receipt="commitment"]').innerText();
     assert.match(commitment, /^[0-9a-f]{64}$/);
+    assert.match(await page.locator('[data-receipt="nonce"]').innerText(), /^[0-9a-f]{64}$/);
     await shot(page, 'receipt');
+    // Post, then redirect: reloading the receipt shows it again and submits nothing.
+    const submitted = await auditSeq();
+    await page.reload();
+    assert.strictEqual(await page.locator('[data-receipt="commitment"]').innerText(), commitment);
+    assert.strictEqual(await auditSeq(), submitted, 'a reload submits no bid');
     const bids = (await call('GET', '/api/rounds/3n-iol-2021/bids')).json.items;
     const published = bids.find((b) => b.commitment === commitment);
     assert.ok(published, 'the commitment is in the public data at once');
@@ -261,31 +268,30 @@ const LAUNCH = {
     const office = (await call('POST', '/api/login', { body: { user: 'office', password: 'demo-office' } })).json.token;
     const enterprise = (await call('POST', '/api/login', { body: { user: 'enterprise', password: 'demo-enterprise' } })).json.token;
     const R = 'portal1';
-    const created = Date.now();
     const round = { id: R, title: 'Portal test round', currency: 'CNY', buyer: { id: 'ALLIANCE', name: 'Alliance' }, attributes: ['material'],
       profile: 'alliance-3n-iol-2020',
-      timeline: { basePeriod: '2025', bidDeadline: iso(4000), bidOpening: iso(5000), negotiationEnd: iso(9000), contractStart: '2027-01-01' } };
+      timeline: { basePeriod: '2025', bidDeadline: clock.at(3600), bidOpening: clock.at(7200), negotiationEnd: clock.at(14400), contractStart: '2027-01-01' } };
     const post = async (url, body) => {
       const r = await call('POST', url, { token: office, body });
       assert.ok(r.status < 300, `${url}: ${r.text}`);
       return r.json;
     };
     await post('/api/rounds', round);
-    await post(`/api/rounds/${R}/regions`, [{ region_id: 'N' }]);
-    await post(`/api/rounds/${R}/institutions`, [{ institution_id: 'BJ-H1', region_id: 'N' }]);
-    await post(`/api/rounds/${R}/enterprises`, ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterprise_id: e })));
-    const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ product_id: `P${i + 1}`, enterprise_id: e, category: 'IOL', basic: ['acrylic'], registration_id: `R${i}` }));
-    products.push({ product_id: 'P5', enterprise_id: 'E01', category: 'IOL', basic: ['PMMA'], registration_id: 'R5' });
+    await post(`/api/rounds/${R}/regions`, [{ regionId: 'N' }]);
+    await post(`/api/rounds/${R}/institutions`, [{ institutionId: 'BJ-H1', regionId: 'N' }]);
+    await post(`/api/rounds/${R}/enterprises`, ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterpriseId: e })));
+    const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ productId: `P${i + 1}`, enterpriseId: e, category: 'IOL', basic: ['acrylic'], registrationId: `R${i}` }));
+    products.push({ productId: 'P5', enterpriseId: 'E01', category: 'IOL', basic: ['PMMA'], registrationId: 'R5' });
     await post(`/api/rounds/${R}/products`, products);
-    await post(`/api/rounds/${R}/history`, products.map((p) => ({ product_id: p.product_id, region_id: 'N', price: '1000', quantity: 100 })));
-    await post(`/api/rounds/${R}/ceilings`, products.map((p) => ({ product_id: p.product_id, max_price: '1000.00' })));
-    await post(`/api/rounds/${R}/demand`, products.map((p) => ({ institution_id: 'BJ-H1', product_id: p.product_id, quantity: 100 })));
+    await post(`/api/rounds/${R}/history`, products.map((p) => ({ productId: p.productId, regionId: 'N', price: '1000', quantity: 100 })));
+    await post(`/api/rounds/${R}/ceilings`, products.map((p) => ({ productId: p.productId, maxPrice: '1000.00' })));
+    await post(`/api/rounds/${R}/demand`, products.map((p) => ({ institutionId: 'BJ-H1', productId: p.productId, quantity: 100 })));
     await post(`/api/rounds/${R}/publish`);
     const panel = await post(`/api/rounds/${R}/panel`, { size: 2, seed: 'portal1-seed' });
     await post('/api/users', { id: 'panelist', role: 'expert', org: panel.members[0].id, password: 'panelist-1' });
-    const bid = await call('POST', `/api/rounds/${R}/bids`, { token: enterprise, body: { product_id: 'P1', price: '900' } });
+    const bid = await call('POST', `/api/rounds/${R}/bids`, { token: enterprise, body: { productId: 'P1', price: '900' } });
     assert.strictEqual(bid.status, 201, bid.text);
-    await sleep(Math.max(0, created + 5500 - Date.now()));  // past the opening time
+    clock.set(round.timeline.bidOpening);
 
     const page = await newPage();
     await signIn(page, 'office');
@@ -305,7 +311,7 @@ const LAUNCH = {
     await expert.waitForURL('**done=access-price**');
     await expert.context().close();
 
-    await sleep(Math.max(0, created + 9500 - Date.now()));  // past the end of the negotiation
+    clock.set(round.timeline.negotiationEnd);
     await page.goto('/workspace');
     await page.locator(`#round-${R}`).getByRole('button', { name: 'Run the award' }).click();
     await page.waitForURL('**done=award**');
@@ -333,7 +339,7 @@ const LAUNCH = {
     await page.goto('/watch');
     assert.strictEqual(await page.locator('.watchlist > li').count(), 2, 'what the browser followed joined the account');
     assert.strictEqual(await page.locator('.changed').count(), 0);
-    await new Promise((r) => setTimeout(r, 1100));
+    clock.advance(60);  // the observation comes after this visit
     const obs = page.locator('#round-3n-iol-2020 form', { hasText: 'File an observation' });
     await page.goto('/workspace');
     await obs.getByLabel('What you observed').fill('The award report was published on time and complete.');
@@ -426,23 +432,25 @@ const LAUNCH = {
       assert.match(r.text, /<h1>Not found<\/h1>/);
     }
     const before = await auditSeq();
-    const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    const anon = await fetch(server.base + '/workspace/rounds/3n-iol-2021/bid', { method: 'POST', body: 'product_id=IOL-001&price=1', headers: form, redirect: 'manual' });
+    // This browser's form token, as a page gives it.
+    const token = /procura_csrf=([0-9a-f]{64})/.exec((await fetch(server.base + '/')).headers.get('set-cookie'))[1];
+    const form = { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `procura_csrf=${token}` };
+    const anon = await fetch(server.base + '/workspace/rounds/3n-iol-2021/bid', { method: 'POST', body: `productId=IOL-001&price=1&csrf=${token}`, headers: form, redirect: 'manual' });
     assert.strictEqual(anon.status, 303);
     assert.match(anon.headers.get('location'), /^\/login/);
-    const follow = await call('POST', '/watch', { raw: 'item=nothing', headers: form });
+    const follow = await call('POST', '/watch', { raw: `item=nothing&csrf=${token}`, headers: form });
     assert.strictEqual(follow.status, 400);
     const method = await call('DELETE', '/rounds/3n-iol-2020');
     assert.strictEqual(method.status, 405);
-    const login = await call('POST', '/login', { raw: 'user=office&password=wrong', headers: form });
+    const login = await call('POST', '/login', { raw: `user=office&password=wrong&csrf=${token}`, headers: form });
     assert.strictEqual(login.status, 401);
     assert.match(login.text, /Unknown user or wrong password/);
     assert.strictEqual(await auditSeq(), before, 'nothing was written');
     // A refusal in another language names its kind in that language, with the API's detail.
-    const signin = await fetch(server.base + '/login', { method: 'POST', body: 'user=enterprise&password=demo-enterprise', headers: form, redirect: 'manual' });
+    const signin = await fetch(server.base + '/login', { method: 'POST', body: `user=enterprise&password=demo-enterprise&csrf=${token}`, headers: form, redirect: 'manual' });
     const session = /procura_session=[^;]+/.exec(signin.headers.get('set-cookie'))[0];
     const afterLogin = await auditSeq();
-    const mn = await call('POST', '/workspace/rounds/3n-iol-2021/bid', { raw: 'product_id=IOL-001&price=abc', headers: { ...form, Cookie: `${session}; lang=mn` } });
+    const mn = await call('POST', '/workspace/rounds/3n-iol-2021/bid', { raw: `productId=IOL-001&price=abc&csrf=${token}`, headers: { ...form, Cookie: `${session}; lang=mn; procura_csrf=${token}` } });
     assert.strictEqual(mn.status, 422);
     assert.match(mn.text, /id="f-3n-iol-2021-bid-price-error">Утга буруу байна\. — &apos;price&apos; must be a positive decimal/);
     assert.strictEqual(await auditSeq(), afterLogin, 'nothing was written');
@@ -479,6 +487,53 @@ const LAUNCH = {
     }
     assert.deepStrictEqual(broken, []);
     await page.context().close();
+  });
+
+  await check('forms: another site\'s post, a post without the form token, headers from a link, redirects off the site', async () => {
+    const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const token = /procura_csrf=([0-9a-f]{64})/.exec((await fetch(server.base + '/')).headers.get('set-cookie'))[1];
+    const jar = `procura_csrf=${token}`;
+    const signin = await fetch(server.base + '/login', { method: 'POST', body: `user=enterprise&password=demo-enterprise&csrf=${token}`, headers: { ...form, Cookie: jar }, redirect: 'manual' });
+    assert.strictEqual(signin.status, 303);
+    const session = /procura_session=[^;]+/.exec(signin.headers.get('set-cookie'))[0];
+    const bids = async () => (await call('GET', '/api/rounds/3n-iol-2021/bids')).json.items.filter((b) => b.status === 'withdrawn').length;
+    const mine = (await call('GET', '/api/rounds/3n-iol-2021/my-bids', { token: /=(.*)/.exec(session)[1] })).json.items.filter((b) => b.status === 'submitted');
+    const withdrawnBefore = await bids();
+    // A page of another site posting a withdrawal with the victim's cookies: refused.
+    if (mine.length) {
+      const forged = await fetch(server.base + '/workspace/rounds/3n-iol-2021/withdraw', { method: 'POST', body: `bid=${mine[0].id}`, headers: { ...form, Cookie: `${session}; ${jar}`, Origin: 'http://evil.example' }, redirect: 'manual' });
+      assert.strictEqual(forged.status, 403);
+      const noToken = await fetch(server.base + '/workspace/rounds/3n-iol-2021/withdraw', { method: 'POST', body: `bid=${mine[0].id}`, headers: { ...form, Cookie: `${session}; ${jar}` }, redirect: 'manual' });
+      assert.strictEqual(noToken.status, 403);
+      assert.strictEqual(await bids(), withdrawnBefore, 'nothing was withdrawn');
+    }
+    // Login CSRF: a sign-in posted without this browser's token is refused.
+    const loginForged = await fetch(server.base + '/login', { method: 'POST', body: 'user=enterprise&password=demo-enterprise', headers: form, redirect: 'manual' });
+    assert.strictEqual(loginForged.status, 403);
+    assert.strictEqual(loginForged.headers.get('set-cookie').includes('procura_session='), false);
+    // CR/LF in `back` and `next` never reach a header; off-site targets go home.
+    for (const [url, body] of [['/watch', `item=product%3AIOL-041&back=%2Fwatch%0d%0aSet-Cookie:%20procura_session=attacker&csrf=${token}`],
+      ['/login', `user=enterprise&password=demo-enterprise&next=%2Fworkspace%0d%0aX-Injected:%201&csrf=${token}`],
+      ['/login', `user=enterprise&password=demo-enterprise&next=%2F%5Cevil.example&csrf=${token}`],
+      ['/login', `user=enterprise&password=demo-enterprise&next=%2F%2Fevil.example&csrf=${token}`]]) {
+      const r = await fetch(server.base + url, { method: 'POST', body, headers: { ...form, Cookie: jar }, redirect: 'manual' });
+      assert.strictEqual(r.status, 303, `${url} ${body}`);
+      const location = r.headers.get('location');
+      assert(!/evil|[\r\n]/.test(location), location);
+      assert(location === '/watch' || location === '/workspace', location);
+      assert.strictEqual(r.headers.get('x-injected'), null);
+      assert(!(r.headers.get('set-cookie') || '').includes('attacker'));
+    }
+    // Every answer carries the protective headers; over TLS (a proxy says so) cookies are Secure.
+    const home = await fetch(server.base + '/', { headers: { 'X-Forwarded-Proto': 'https' } });
+    assert.match(home.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+    assert.strictEqual(home.headers.get('x-content-type-options'), 'nosniff');
+    assert.strictEqual(home.headers.get('referrer-policy'), 'same-origin');
+    assert.match(home.headers.get('set-cookie'), /procura_csrf=[0-9a-f]{64}; Path=\/; Max-Age=\d+; SameSite=Lax; HttpOnly; Secure/);
+    // Signing out ends the session on the server: the old cookie no longer opens anything.
+    const out = await fetch(server.base + '/logout', { method: 'POST', body: `csrf=${token}`, headers: { ...form, Cookie: `${session}; ${jar}` }, redirect: 'manual' });
+    assert.strictEqual(out.status, 303);
+    assert.strictEqual((await call('GET', '/api/me', { token: /=(.*)/.exec(session)[1] })).status, 401);
   });
 
   await check('the pages made no request beyond the server and raised no script error', async () => {

@@ -9,7 +9,7 @@ const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, sleep, iso, client, startServer, database, wholeFeed } = require('./lib');
+const { checks, waitFor, testClock, client, startServer, database, wholeFeed } = require('./lib');
 
 const [procura, , work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
@@ -19,10 +19,11 @@ const { check, finish } = checks();
 const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, encoding: 'utf8' }).stdout.split(' ')[0];
 
 (async () => {
-  const server = await startServer(procura, database(work, 'eval.db'), path.join(work, 'keys'), ['--demo']);
+  const clock = testClock(work);
+  const server = await startServer(procura, database(work, 'eval.db'), path.join(work, 'keys'), ['--demo', '--clock-file', clock.file]);
   const call = client(server.base);
-  // On PostgreSQL, a second server on the same database (a stateless server).
-  const second = process.env.PGURL ? await startServer(procura, process.env.PGURL, path.join(work, 'keys')) : null;
+  // On PostgreSQL, a second server on the same database (a stateless server), on the same clock.
+  const second = process.env.PGURL ? await startServer(procura, process.env.PGURL, path.join(work, 'keys'), ['--clock-file', clock.file]) : null;
   const tokens = {};
   const login = async (user, password) => {
     const r = await call('POST', '/api/login', { body: { user, password } });
@@ -94,7 +95,7 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
   const R = 'eval1';
   const round = { id: R, title: 'Evaluation test round', currency: 'CNY', buyer: { id: 'ALLIANCE', name: 'Alliance' }, attributes: ['material'],
     profile: { base: 'alliance-3n-iol-2020', id: 'eval-profile', complaintAnswerDays: 2 },
-    timeline: { basePeriod: '2025', bidDeadline: iso(5000), bidOpening: iso(6000), negotiationEnd: iso(9000), contractStart: '2027-01-01' } };
+    timeline: { basePeriod: '2025', bidDeadline: clock.at(3600), bidOpening: clock.at(7200), negotiationEnd: clock.at(14400), contractStart: '2027-01-01' } };
   await check('complaints: guided form, answer due, a held group, answer and completion, override', async () => {
     for (const [id, org] of [['e02', 'E02'], ['e03', 'E03'], ['e04', 'E04']]) {
       const r = await call('POST', '/api/users', { token: office, body: { id, role: 'enterprise', org, password: `pass-${id}-1` } });
@@ -107,16 +108,16 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
       const res = await call('POST', `/api/rounds/${R}/${table}`, { token, body });
       assert.strictEqual(res.status, 201, `${table}: ${res.text}`);
     };
-    await post('regions', [{ region_id: 'N' }]);
-    await post('institutions', [{ institution_id: 'BJ-H1', region_id: 'N' }]);
-    await post('enterprises', ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterprise_id: e })));
+    await post('regions', [{ regionId: 'N' }]);
+    await post('institutions', [{ institutionId: 'BJ-H1', regionId: 'N' }]);
+    await post('enterprises', ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterpriseId: e })));
     // P1-P4 compete in one group (acrylic); P5 alone in another (PMMA) goes to negotiation.
-    const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ product_id: `P${i + 1}`, enterprise_id: e, category: 'IOL', basic: ['acrylic'], registration_id: `R${i}` }));
-    products.push({ product_id: 'P5', enterprise_id: 'E01', category: 'IOL', basic: ['PMMA'], registration_id: 'R5' });
+    const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ productId: `P${i + 1}`, enterpriseId: e, category: 'IOL', basic: ['acrylic'], registrationId: `R${i}` }));
+    products.push({ productId: 'P5', enterpriseId: 'E01', category: 'IOL', basic: ['PMMA'], registrationId: 'R5' });
     await post('products', products);
-    await post('history', products.map((p) => ({ product_id: p.product_id, region_id: 'N', price: '1000', quantity: 100 })));
-    await post('ceilings', products.map((p) => ({ product_id: p.product_id, max_price: '1000.00' })));
-    await post('demand', products.map((p) => ({ institution_id: 'BJ-H1', product_id: p.product_id, quantity: 100 })));
+    await post('history', products.map((p) => ({ productId: p.productId, regionId: 'N', price: '1000', quantity: 100 })));
+    await post('ceilings', products.map((p) => ({ productId: p.productId, maxPrice: '1000.00' })));
+    await post('demand', products.map((p) => ({ institutionId: 'BJ-H1', productId: p.productId, quantity: 100 })));
 
     r = await call('POST', `/api/rounds/${R}/complaints`, { token: tokens.e02, body: { stage: 'rules', subject: 'x' } });
     assert.strictEqual(r.status, 422);
@@ -147,25 +148,25 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     assert.strictEqual(await feedLength(), before);
 
     for (const [who, product, price] of [['enterprise', 'P1', '600'], ['e02', 'P2', '700'], ['e03', 'P3', '650'], ['e04', 'P4', '900'], ['enterprise', 'P5', '950']]) {
-      r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens[who], body: { product_id: product, price } });
+      r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens[who], body: { productId: product, price } });
       assert.strictEqual(r.status, 201, r.text);
     }
-    while (Date.now() < Date.parse(round.timeline.bidOpening) + 300) await sleep(100);
+    clock.set(round.timeline.bidOpening);
     assert.strictEqual((await call('POST', `/api/rounds/${R}/open`, { token: office })).status, 200);
 
     // Access prices: set by the panel only, sealed from the public until the award.
-    r = await call('POST', `/api/rounds/${R}/access_prices`, { token: tokens.panelist, body: { product_id: 'P5', access_price: '800' } });
+    r = await call('POST', `/api/rounds/${R}/access-prices`, { token: tokens.panelist, body: { productId: 'P5', accessPrice: '800' } });
     assert.strictEqual(r.status, 201, r.text);
     assert.strictEqual((await call('POST', '/api/users', { token: office, body: { id: 'outsider', role: 'expert', org: 'X04', password: 'outsider-1' } })).status, 201);
     await login('outsider', 'outsider-1');
-    r = await call('POST', `/api/rounds/${R}/access_prices`, { token: tokens.outsider, body: { product_id: 'P5', access_price: '1' } });
+    r = await call('POST', `/api/rounds/${R}/access-prices`, { token: tokens.outsider, body: { productId: 'P5', accessPrice: '1' } });
     assert.strictEqual(r.json.error.code, 'not_on_panel');
     assert.strictEqual((await call('GET', `/api/rounds/${R}/evaluation`, { token: tokens.outsider })).status, 403);
-    r = await call('POST', `/api/rounds/${R}/offers`, { token: tokens.enterprise, body: { product_id: 'P5', round: 1, price: '790' } });
+    r = await call('POST', `/api/rounds/${R}/offers`, { token: tokens.enterprise, body: { productId: 'P5', round: 1, price: '790' } });
     assert.strictEqual(r.status, 201, r.text);
-    assert.strictEqual((await call('GET', `/api/rounds/${R}/access_prices`)).json.error.code, 'sealed');
-    assert.strictEqual((await call('GET', `/api/rounds/${R}/access_prices`, { token: tokens.enterprise })).status, 403);
-    assert.strictEqual((await call('GET', `/api/rounds/${R}/access_prices`, { token: tokens.observer })).json.items.length, 1);
+    assert.strictEqual((await call('GET', `/api/rounds/${R}/access-prices`)).json.error.code, 'sealed');
+    assert.strictEqual((await call('GET', `/api/rounds/${R}/access-prices`, { token: tokens.enterprise })).status, 403);
+    assert.strictEqual((await call('GET', `/api/rounds/${R}/access-prices`, { token: tokens.observer })).json.items.length, 1);
     const record = (await call('GET', `/api/rounds/${R}/evaluation`, { token: tokens.panelist })).json;
     assert.strictEqual(record.panel.seed, 'eval1-seed');
     assert.strictEqual(record.evaluation.groups.length, 2);
@@ -180,7 +181,7 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     assert.strictEqual(Date.parse(c1.answerDue) - Date.parse(c1.filedAt), 2 * 86400 * 1000);
     assert.strictEqual((await call('POST', `/api/rounds/${R}/complaints`, { token: tokens.enterprise, body: { ...complaint, group: 'G7' } })).json.error.field, 'group');
 
-    while (Date.now() < Date.parse(round.timeline.negotiationEnd) + 300) await sleep(100);
+    clock.set(round.timeline.negotiationEnd);
     r = await call('POST', `/api/rounds/${R}/award`, { token: office });
     assert.strictEqual(r.status, 200, r.text);
     assert.deepStrictEqual(r.json.heldGroups, [G]);
@@ -189,7 +190,7 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     assert(!results.awards.some((a) => a.group === G));
     assert(results.awards.some((a) => a.group === N), 'the other group is awarded');
     assert.deepStrictEqual((await call('GET', `/api/rounds/${R}/complaints`)).json.heldGroups, [G]);
-    assert.strictEqual((await call('GET', `/api/rounds/${R}/access_prices`)).status, 200, 'revealed at the award');
+    assert.strictEqual((await call('GET', `/api/rounds/${R}/access-prices`)).status, 200, 'revealed at the award');
     r = await call('POST', `/api/rounds/${R}/award`, { token: office });
     assert.strictEqual(r.json.error.code, 'still_held');
 
@@ -211,9 +212,8 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     assert.notStrictEqual(packageAfter, packageBefore);
     assert(JSON.parse(packageAfter).records[0].releases.length > JSON.parse(packageBefore).records[0].releases.length);
     if (second) {
-      let other = '';
-      for (let i = 0; i < 100 && other !== packageAfter; i++, await sleep(50)) other = (await client(second.base)('GET', recordsUrl)).text;
-      assert.strictEqual(other, packageAfter, 'the second server serves the new record package');
+      const other = async () => (await client(second.base)('GET', recordsUrl)).text;
+      assert(await waitFor(async () => (await other()) === packageAfter, 5000), 'the second server serves the new record package');
     }
     assert.deepStrictEqual([r.json.heldGroups, r.json.awardRuns], [[], 2]);
     results = (await call('GET', `/api/rounds/${R}/results`)).json;
@@ -252,10 +252,10 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
   });
 
   await check('a profile can close complaints at once', async () => {
-    const closed = { ...round, id: 'eval2', profile: { base: 'alliance-3n-iol-2020', id: 'no-complaints', complaintDays: 0 }, timeline: { ...round.timeline, bidDeadline: iso(600000), bidOpening: iso(700000), negotiationEnd: iso(800000) } };
+    const closed = { ...round, id: 'eval2', profile: { base: 'alliance-3n-iol-2020', id: 'no-complaints', complaintDays: 0 }, timeline: { ...round.timeline, bidDeadline: clock.at(86400), bidOpening: clock.at(90000), negotiationEnd: clock.at(100000) } };
     assert.strictEqual((await call('POST', '/api/rounds', { token: office, body: closed })).status, 201);
-    for (const [t, rows] of [['regions', [{ region_id: 'N' }]], ['institutions', [{ institution_id: 'H', region_id: 'N' }]], ['enterprises', [{ enterprise_id: 'E01' }]],
-      ['products', [{ product_id: 'Q1', enterprise_id: 'E01', category: 'IOL', basic: ['acrylic'], registration_id: 'R' }]], ['demand', [{ institution_id: 'H', product_id: 'Q1', quantity: 5 }]]]) {
+    for (const [t, rows] of [['regions', [{ regionId: 'N' }]], ['institutions', [{ institutionId: 'H', regionId: 'N' }]], ['enterprises', [{ enterpriseId: 'E01' }]],
+      ['products', [{ productId: 'Q1', enterpriseId: 'E01', category: 'IOL', basic: ['acrylic'], registrationId: 'R' }]], ['demand', [{ institutionId: 'H', productId: 'Q1', quantity: 5 }]]]) {
       assert.strictEqual((await call('POST', `/api/rounds/eval2/${t}`, { token: office, body: rows })).status, 201);
     }
     assert.strictEqual((await call('POST', '/api/rounds/eval2/publish', { token: office })).status, 200);

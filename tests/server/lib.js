@@ -48,9 +48,9 @@ async function waitFor(ready, ms = 20000) {
   return ready();
 }
 
-async function startServer(procura, db, keys, extra = []) {
+async function startServer(procura, db, keys, extra = [], env = {}) {
   const port = await freePort();
-  const child = spawn(procura, ['serve', '--db', db, '--keys', keys, '--port', String(port), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(procura, ['serve', '--db', db, '--keys', keys, '--port', String(port), ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
@@ -77,11 +77,54 @@ function client(base) {
   };
 }
 
-// Every item of the changes feed, page by page.
-async function wholeFeed(call) {
+// One raw HTTP exchange on a new connection: `text` is sent as it is (request line, headers,
+// body); resolves with the raw answer (status, headers, body as text) when the server closes or
+// answers fully, or with { error } when the connection is reset.
+function rawRequest(port, text, { from } = {}) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1', localAddress: from });
+    let data = Buffer.alloc(0);
+    const done = (extra = {}) => {
+      const all = data.toString('latin1');
+      const head = all.split('\r\n\r\n')[0];
+      const status = Number((/^HTTP\/1\.\d (\d{3})/.exec(head) || [])[1] || 0);
+      resolve({ status, head, body: all.slice(head.length + 4), ...extra });
+    };
+    socket.on('data', (d) => {
+      data = Buffer.concat([data, d]);
+      const all = data.toString('latin1');
+      const end = all.indexOf('\r\n\r\n');
+      const length = /content-length: *(\d+)/i.exec(all.slice(0, end));
+      if (end >= 0 && length && data.length >= end + 4 + Number(length[1])) { socket.destroy(); done(); }
+    });
+    socket.on('error', (e) => done({ error: e.code }));
+    socket.on('close', () => done());
+    socket.write(text);
+  });
+}
+
+// A JSON call from another source address (127.0.0.x), for what is counted per source.
+function callFrom(port, from, method, url, { body, token } = {}) {
+  const http = require('http');
+  return new Promise((resolve) => {
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const req = http.request({ host: '127.0.0.1', port, method, path: url, headers, localAddress: from }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => { let json = null; try { json = JSON.parse(text); } catch (e) { /* not JSON */ } resolve({ status: res.statusCode, json, text }); });
+    });
+    req.on('error', (e) => resolve({ status: 0, error: e.code }));
+    req.end(payload);
+  });
+}
+
+// Every item of the changes feed, page by page (as the account of `token`, or the public).
+async function wholeFeed(call, token) {
   const items = [];
   for (let offset = 0; ;) {
-    const page = (await call('GET', `/api/feed?offset=${offset}&limit=1000`)).json.items;
+    const page = (await call('GET', `/api/feed?offset=${offset}&limit=1000`, { token })).json.items;
     items.push(...page);
     if (page.length < 1000) return items;
     offset = page[page.length - 1].offset;
@@ -91,4 +134,4 @@ async function wholeFeed(call) {
 // The database of a test: PGURL when set (a fresh PostgreSQL per test), else a file in `work`.
 const database = (work, name) => process.env.PGURL || path.join(work, name);
 
-module.exports = { checks, freePort, sleep, waitFor, iso, testClock, startServer, client, database, wholeFeed };
+module.exports = { checks, freePort, sleep, waitFor, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom };

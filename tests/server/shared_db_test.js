@@ -17,6 +17,8 @@ fs.mkdirSync(work, { recursive: true });
 const { check, finish } = checks();
 const keys = path.join(work, 'keys');
 
+const offsets = (feed) => feed.map((x) => x.offset);
+
 (async () => {
   const a = await startServer(procura, process.env.PGURL, keys, ['--demo']);
   const b = await startServer(procura, process.env.PGURL, keys);
@@ -43,23 +45,24 @@ const keys = path.join(work, 'keys');
 
   await check('bids sent to both servers at once all land, in one order', async () => {
     const token = (await A('POST', '/api/login', { body: { user: 'enterprise', password: 'demo-enterprise' } })).json.token;
-    const products = (await A('GET', '/api/rounds/3n-iol-2021/products?limit=10000')).json.items.filter((p) => p.enterprise_id === 'E01').map((p) => p.product_id);
+    const products = (await A('GET', '/api/rounds/3n-iol-2021/products?limit=10000')).json.items.filter((p) => p.enterpriseId === 'E01').map((p) => p.productId);
     assert(products.length >= 1);
     const before = (await wholeFeed(A)).length;
     const sends = [];
     for (let i = 0; i < 200; i++) {
-      sends.push((i % 2 ? A : B)('POST', '/api/rounds/3n-iol-2021/bids', { token, body: { product_id: products[i % products.length], price: String(500 + i), nonce: `shared-${i}` } }));
+      sends.push((i % 2 ? A : B)('POST', '/api/rounds/3n-iol-2021/bids', { token, body: { productId: products[i % products.length], price: String(500 + i), nonce: i.toString(16).padStart(32, '0') } }));
     }
     const answers = await Promise.all(sends);
     for (const r of answers) assert.strictEqual(r.status, 201, r.text);
-    const feedA = await wholeFeed(A);
-    const feedB = await wholeFeed(B);
+    const feedA = await wholeFeed(A, token);  // as the enterprise: its bids' revisions are its own
+    const feedB = await wholeFeed(B, token);
     assert.deepStrictEqual(feedA, feedB);
+    assert.deepStrictEqual((await wholeFeed(A)).map((x) => x.offset), offsets(feedA), 'the public feed has the same items');
     assert.strictEqual(feedA.length, before + 200);
-    const offsets = feedA.map((x) => x.offset);
-    assert(offsets.every((o, i) => i === 0 || o > offsets[i - 1]), 'the feed is in order');
+    const seen = offsets(feedA);
+    assert(seen.every((o, i) => i === 0 || o > seen[i - 1]), 'the feed is in order');
     for (const id of new Set(answers.map((r) => r.json.id))) {
-      const revs = (await B('GET', `/api/objects/bid/${id}/revisions`)).json.revisions.map((r) => r.rev);
+      const revs = (await B('GET', `/api/objects/bid/${id}/revisions`, { token })).json.revisions.map((r) => r.rev);
       assert.deepStrictEqual(revs, revs.map((_, i) => i + 1), `bid ${id}: revisions without gaps`);
     }
     const commitments = new Set(feedA.filter((x) => x.kind === 'bid').map((x) => x.data.commitment));
@@ -75,8 +78,8 @@ const keys = path.join(work, 'keys');
     fs.writeFileSync(file, log.text);
     const v = spawnSync(procura, ['audit', 'verify', file, '--public-key', headA.publicKey, '--signature', headA.signature], { encoding: 'utf8' });
     assert.strictEqual(v.status, 0, v.stdout + v.stderr);
-    const bidEntries = log.text.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.action === 'POST /api/rounds/3n-iol-2021/bids');
-    assert.strictEqual(bidEntries.length, 200);
+    const withheld = log.text.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.withheld);
+    assert.strictEqual(withheld.length, 200, 'the bids\' entries, withheld from the auditor until the opening');
   });
 
   await a.stop();

@@ -207,14 +207,18 @@ json rows_from_csv(const std::string& text, const std::string& file_name, const 
   read_csv_text(
       file_name, text, [&](const std::vector<std::string>& h) { header = h; },
       [&](const CsvRow& row) {
-        json r;
+        // The fixed fields are columns of their own, after the file's (they win).
+        std::vector<std::string> names = header, cells = row.fields;
+        cells.resize(header.size());
+        for (const auto& [k, v] : fixed.items()) {
+          names.push_back(snake_case(k));
+          cells.push_back(v.get<std::string>());
+        }
         try {
-          r = codec.decode_csv(header, row.fields);
+          rows.push_back(codec.decode_csv(names, cells));
         } catch (const FieldError& e) {
           throw InputError(file_name, row.line(), e.field, e.what());
         }
-        for (const auto& [k, v] : fixed.items()) r[k] = v;
-        rows.push_back(r);
       });
   if (rows.empty()) throw InputError(file_name, 2, "", "the file has no rows");
   return rows;

@@ -180,6 +180,7 @@ struct Portal::Impl : PortalCore {
                              "\"" + blake2b_hex(std::string(f.text)).substr(0, 24) + "\""};
     }
     add_public_pages(*this);
+    add_entity_pages(*this);
     add_integrity_pages(*this);
     add_data_pages(*this);
     add_follow_pages(*this);

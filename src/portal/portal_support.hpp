@@ -161,7 +161,8 @@ long reference_price_version(PortalCore& core, const PageContext& c);
 json reference_price_rows(PortalCore& core, const PageContext& c);
 
 // Page modules (src/portal/pages/).
-void add_public_pages(PortalCore& core);     // home, round, group, product, enterprise, ...
+void add_public_pages(PortalCore& core);     // home, round, group, observers
+void add_entity_pages(PortalCore& core);     // product, enterprise, institution
 void add_integrity_pages(PortalCore& core);  // red flags
 void add_data_pages(PortalCore& core);       // open data, downloads, API, audit head
 void add_follow_pages(PortalCore& core);     // search, watchlist, Atom feeds

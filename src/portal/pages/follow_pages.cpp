@@ -7,6 +7,7 @@
 
 #include "core/clock.hpp"
 #include "core/text.hpp"
+#include "portal/pages/page_helpers.hpp"
 #include "portal/portal_support.hpp"
 
 namespace procura {
@@ -18,11 +19,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string text_of(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
+using pages::text_of;
 
 // Every searchable thing once: [{kind, id, name, href, rounds: [...]}].
 json search_index(PortalCore& core, const PageContext& c, const std::vector<json>& rounds) {

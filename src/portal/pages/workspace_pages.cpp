@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "io/csv_reader.hpp"
+#include "portal/pages/page_helpers.hpp"
 #include "portal/portal_support.hpp"
 #include "records/catalogue.hpp"
 
@@ -19,11 +20,7 @@ struct FailedForm {
   std::map<std::string, std::string> values, errors;
 };
 
-std::string text_of(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
+using pages::text_of;
 
 std::string round_path(const std::string& id) {
   return "/api/rounds/" + url_part(id);

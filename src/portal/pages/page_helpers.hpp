@@ -1,0 +1,65 @@
+#pragma once
+// Shared by the portal's page modules: texts of a row, names by id, the comparable unit of a
+// price, a follow button's view, exact sums of amounts. Not for use outside src/portal.
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "core/money.hpp"
+#include "portal/portal_support.hpp"
+
+namespace procura::pages {
+
+inline std::string key_of(std::string s) {
+  std::replace(s.begin(), s.end(), '-', '_');
+  return s;
+}
+
+// "exclusive; no offer reached the access price": the route translated, the outcome as published.
+inline std::string negotiation_reason(const PageContext& c, const std::string& reason) {
+  const auto semi = reason.find(';');
+  const std::string text = c.t("negotiation_" + key_of(reason.substr(0, semi)));
+  return semi == std::string::npos ? text : text + reason.substr(semi);
+}
+
+// What the follow button and the Atom link of an entity's page need.
+inline json followable(const PageContext& c, const std::string& kind, const std::string& id) {
+  const std::string item = kind + ":" + id;
+  return {{"watchItem", item},
+          {"watched", std::find(c.watch.begin(), c.watch.end(), item) != c.watch.end()},
+          {"atom", "/atom/" + kind + "s/" + url_part(id)}};
+}
+
+// Exact sum of decimal amounts ("123.45") in 10^-4 units.
+struct Sum {
+  Wide total = 0;
+  void add(const json& v) {
+    if (!v.is_string()) return;
+    if (auto p = parse_price(v.get<std::string>())) total += *p;
+  }
+  std::string text() const { return format_amount(total, 2); }
+};
+
+inline std::string text_of(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+inline std::string name_of(const std::map<std::string, json>& table, const std::string& id) {
+  auto it = table.find(id);
+  if (it == table.end()) return id;
+  const std::string n = text_of(it->second, "name");
+  return n.empty() ? id : n;
+}
+
+// The unit a price is compared in: "piece", or "piece of 10 mg" when a strength is declared.
+inline std::string comparable_unit(const PageContext& c, const json& product) {
+  const std::string unit = text_of(product, "unit").empty() ? "piece" : text_of(product, "unit");
+  const std::string strength = text_of(product, "strength");
+  const std::string unit_text = c.t("unit_" + unit) == "unit_" + unit ? unit : c.t("unit_" + unit);
+  if (strength.empty()) return c.t("per_unit", {{"unit", unit_text}});
+  return c.t("per_unit_strength", {{"unit", unit_text}, {"strength", c.number(strength)}});
+}
+
+}  // namespace procura::pages

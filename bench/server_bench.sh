@@ -42,5 +42,5 @@ run "GET portal: home" "$base/"
 run "GET portal: round page" "$base/rounds/3n-iol-2020"
 run "GET portal: product page" "$base/products/IOL-041"
 token=$(curl -s -X POST "$base/api/login" -d '{"user":"enterprise","password":"demo-enterprise"}' | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).token))")
-products=$(curl -s "$base/api/rounds/3n-iol-2021/products?limit=10000" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).items.filter(p=>p.enterprise_id==='E01').map(p=>p.product_id).join(' ')))")
+products=$(curl -s "$base/api/rounds/3n-iol-2021/products?limit=10000" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).items.filter(p=>p.enterpriseId==='E01').map(p=>p.productId).join(' ')))")
 PROCURA_TOKEN=$token PROCURA_PRODUCTS=$products run "POST bid (durable)" "$base/api/rounds/3n-iol-2021/bids" -s "$here/wrk_bids.lua"

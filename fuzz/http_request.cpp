@@ -101,10 +101,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Split split;
   parser.data = &split;
   http_parser_execute(&parser, &settings, passed.data(), passed.size());
-  for (const auto& raw : split.requests) {
+  for (auto& raw : split.requests) {
+    const std::string what = raw.method + " " + raw.target;
     const ApiResponse out =
-        serve_request(raw, [&](const ApiRequest& r) { return platform.handle(r); });
-    if (out.status >= 500) fuzz::fail(raw.method + " " + raw.target + ": " + out.body);
+        serve_request(std::move(raw), [&](const ApiRequest& r) { return platform.handle(r); });
+    if (out.status >= 500) fuzz::fail(what + ": " + out.body);
     for (const auto& [name, value] : out.headers)
       if (name.find_first_of("\r\n") != std::string::npos ||
           value.find_first_of("\r\n") != std::string::npos)

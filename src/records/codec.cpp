@@ -80,6 +80,21 @@ std::string shown(const json& v) {
 
 }  // namespace
 
+std::vector<std::string> split_list(std::string_view cell) {
+  std::vector<std::string> items;
+  std::size_t at = 0;
+  while (at <= cell.size()) {
+    auto end = cell.find(';', at);
+    if (end == std::string_view::npos) end = cell.size();
+    std::string item(cell.substr(at, end - at));
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) items.push_back(std::move(item));
+    at = end + 1;
+  }
+  return items;
+}
+
 std::string snake_case(std::string_view camel) {
   std::string out;
   for (char c : camel) {
@@ -233,20 +248,8 @@ json Codec::decode_cell(const Field& f, const std::string& cell) const {
       if (s == "0" || s == "false" || s == "no") return false;
       fail(f, " (1/0, true/false or yes/no), not '" + cell + "'");
     }
-    case FieldType::kList: {
-      json items = json::array();
-      std::size_t at = 0;
-      while (at <= cell.size()) {
-        auto end = cell.find(';', at);
-        if (end == std::string::npos) end = cell.size();
-        std::string item = cell.substr(at, end - at);
-        item.erase(0, item.find_first_not_of(' '));
-        item.erase(item.find_last_not_of(' ') + 1);
-        if (!item.empty()) items.push_back(item);
-        at = end + 1;
-      }
-      return decode_value(f, items);
-    }
+    case FieldType::kList:
+      return decode_value(f, json(split_list(cell)));
     default:
       return decode_value(f, json(cell));
   }

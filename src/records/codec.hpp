@@ -46,6 +46,9 @@ struct Field {
   std::string refers;   // the record kind an id field names ("product"), checked by its owner
 };
 
+// The items of a ';'-separated list cell ("acrylic; one-piece"), trimmed, empty ones left out.
+std::vector<std::string> split_list(std::string_view cell);
+
 // The snake_case column of a lowerCamelCase name ("productId" -> "product_id").
 std::string snake_case(std::string_view camel);
 

@@ -182,10 +182,11 @@ Api::Impl::Impl(PlatformStore& s, KeyStore& k, const Clock& c)
 }
 
 void Api::Impl::route(RouteSpec spec, RouteHandler h) {
-  roles_for(spec.permission);  // a route names a permission of the matrix, or fails at start
+  // A route names a permission of the matrix and a kind of the catalogue, or fails at start.
+  const std::vector<Role>* roles = &roles_for(spec.permission);
   if (!spec.reads.empty()) kind_named(spec.reads.c_str());
   PathPattern path(spec.pattern);
-  routes.push_back({std::move(spec), std::move(path), std::move(h)});
+  routes.push_back({std::move(spec), std::move(path), std::move(h), roles});
 }
 
 Caller Api::Impl::authenticate(const ApiRequest& r, long long now) {
@@ -227,7 +228,7 @@ ApiResponse Api::Impl::run(const Route& rt, const ApiRequest& r, const Caller& c
                            const Params& params, long long now) {
   RequestScope scope{r, caller, now, format_utc(now), {}, false};
   try {
-    const auto& roles = roles_for(rt.spec.permission);
+    const auto& roles = *rt.roles;
     if (std::find(roles.begin(), roles.end(), caller.role) == roles.end()) {
       if (caller.role == Role::kPublic)
         throw ApiError(401, "unauthenticated", "this call needs an account: log in first");

@@ -18,6 +18,7 @@ struct Api::Impl : ApiCore {
     RouteSpec spec;
     PathPattern path;
     RouteHandler handler;
+    const std::vector<Role>* roles;  // the role matrix's, for spec.permission
   };
 
   Impl(PlatformStore& s, KeyStore& k, const Clock& c);

@@ -40,6 +40,14 @@ std::string lower(std::string s) {
   return s;
 }
 
+// Whether `a` is `lower_b` (lower case) whatever the case of `a`.
+bool same_name(std::string_view a, std::string_view lower_b) {
+  if (a.size() != lower_b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != lower_b[i]) return false;
+  return true;
+}
+
 ApiResponse refuse(int status, const char* code, const std::string& message) {
   ApiResponse r;
   r.status = status;
@@ -102,7 +110,7 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
   return out;
 }
 
-std::optional<ApiRequest> admit(const RawRequest& raw, ApiResponse& refusal) {
+std::optional<ApiRequest> admit(RawRequest&& raw, ApiResponse& refusal) {
   static const std::vector<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", "DELETE"};
   if (std::find(kMethods.begin(), kMethods.end(), raw.method) == kMethods.end()) {
     refusal = refuse(405, "method_not_allowed", "the method is not one the platform answers");
@@ -115,10 +123,12 @@ std::optional<ApiRequest> admit(const RawRequest& raw, ApiResponse& refusal) {
   r.path = raw.target.substr(0, q);
   const std::string_view query =
       q == std::string::npos ? std::string_view() : std::string_view(raw.target).substr(q + 1);
-  const bool path_ok = !r.path.empty() && r.path[0] == '/' && r.path.size() <= 2048 &&
-                       std::all_of(r.path.begin(), r.path.end(),
-                                   [](char c) { return c == '%' || is_path_char(c); }) &&
-                       escapes_well_formed(r.path) && is_clean_text(percent_decoded(r.path), false);
+  const bool path_ok =
+      !r.path.empty() && r.path[0] == '/' && r.path.size() <= 2048 &&
+      std::all_of(r.path.begin(), r.path.end(),
+                  [](char c) { return c == '%' || is_path_char(c); }) &&
+      escapes_well_formed(r.path) &&
+      (r.path.find('%') == std::string::npos || is_clean_text(percent_decoded(r.path), false));
   if (!path_ok) {
     refusal = refuse(400, "bad_path",
                      "the path must start with '/' and hold only URL characters and well-formed "
@@ -139,28 +149,28 @@ std::optional<ApiRequest> admit(const RawRequest& raw, ApiResponse& refusal) {
                  "a header holds control characters: " + (is_clean_text(name, false) ? name : "?"));
       return std::nullopt;
     }
-    const std::string n = lower(name);
-    if (n == kRefusedBodyHeader) {
+    auto is = [&](std::string_view want) { return same_name(name, want); };
+    if (is(kRefusedBodyHeader)) {
       refusal = refuse(413, "too_large",
                        "the body is larger than " + std::to_string(kMaxBody) + " bytes");
       return std::nullopt;
     }
-    if (n == "authorization") r.authorization = value;
-    if (n == "if-none-match") r.if_none_match = value;
-    if (n == "accept-encoding") r.accepts_gzip = lower(value).find("gzip") != std::string::npos;
-    if (n == "cookie") r.cookie = value;
-    if (n == "accept-language") r.accept_language = value;
-    if (n == "content-type") r.content_type = value;
-    if (n == "origin") r.origin = value;
-    if (n == "host") r.host = value;
-    if (n == "x-forwarded-proto" && lower(value) == "https") r.secure = true;
+    if (is("authorization")) r.authorization = value;
+    if (is("if-none-match")) r.if_none_match = value;
+    if (is("accept-encoding")) r.accepts_gzip = value.find("gzip") != std::string::npos;
+    if (is("cookie")) r.cookie = value;
+    if (is("accept-language")) r.accept_language = value;
+    if (is("content-type")) r.content_type = value;
+    if (is("origin")) r.origin = value;
+    if (is("host")) r.host = value;
+    if (is("x-forwarded-proto") && same_name(value, "https")) r.secure = true;
   }
   if (raw.body.size() > kMaxBody) {
     refusal =
         refuse(413, "too_large", "the body is larger than " + std::to_string(kMaxBody) + " bytes");
     return std::nullopt;
   }
-  r.body = raw.body;
+  r.body = std::move(raw.body);
   return r;
 }
 
@@ -177,18 +187,22 @@ void finish(ApiResponse& response) {
   if (!clean_header_text(response.content_type)) response.content_type = "application/octet-stream";
   h.emplace_back("X-Content-Type-Options", "nosniff");
   h.emplace_back("Referrer-Policy", "same-origin");
-  h.emplace_back("X-Frame-Options", "DENY");
-  h.emplace_back("Content-Security-Policy",
-                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                 "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  if (response.content_type.rfind("text/html", 0) == 0) {  // pages: no framing, own code only
+    h.emplace_back("X-Frame-Options", "DENY");
+    h.emplace_back("Content-Security-Policy",
+                   "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src "
+                   "'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                   "frame-ancestors 'none'");
+  }
 }
 
-ApiResponse serve_request(const RawRequest& raw, const RequestHandler& handle) {
+ApiResponse serve_request(RawRequest&& raw, const RequestHandler& handle) {
   ApiResponse out;
+  const std::string method = raw.method;
   try {
-    if (auto request = admit(raw, out)) out = handle(*request);
+    if (auto request = admit(std::move(raw), out)) out = handle(*request);
   } catch (const std::exception& e) {
-    std::cerr << "edge: " << raw.method << " request failed: " << e.what() << "\n";
+    std::cerr << "edge: " << method << " request failed: " << e.what() << "\n";
     out = refuse(500, "internal", "the server failed");
   } catch (...) {
     out = refuse(500, "internal", "the server failed");

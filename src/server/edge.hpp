@@ -40,16 +40,17 @@ inline constexpr const char* kRefusedBodyHeader = "procura-refused-body";
 std::optional<std::map<std::string, std::string>> parse_query(std::string_view query,
                                                               std::string& why);
 
-// The ApiRequest of `raw`, or the answer refusing it: 400 for a malformed target, query or
-// header, 413 for a body over kMaxBody.
-std::optional<ApiRequest> admit(const RawRequest& raw, ApiResponse& refusal);
+// The ApiRequest of `raw` (its body moved into it), or the answer refusing it: 400 for a
+// malformed target, query or header, 413 for a body over kMaxBody.
+std::optional<ApiRequest> admit(RawRequest&& raw, ApiResponse& refusal);
 
-// Adds the headers every answer carries (nosniff, referrer policy, framing and content security
-// policies) and drops any header whose name or value holds CR, LF or NUL (logged).
+// Adds the headers every answer carries (nosniff, a referrer policy; for pages, the framing and
+// content security policies) and drops any header whose name or value holds CR, LF or NUL
+// (logged).
 void finish(ApiResponse& response);
 
 // admit, `handle`, finish: never throws.
-ApiResponse serve_request(const RawRequest& raw, const RequestHandler& handle);
+ApiResponse serve_request(RawRequest&& raw, const RequestHandler& handle);
 
 // On one connection's incoming bytes, before the HTTP library parses them: a request announcing
 // a body over the limit (Content-Length) reaches the parser without it and with the

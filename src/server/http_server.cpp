@@ -17,7 +17,9 @@ namespace procura {
 
 namespace {
 
-// A TCP socket whose reads go through a BodyLimit.
+// A TCP socket whose reads go through a BodyLimit. RESTinio starts one read at a time, from the
+// connection's strand; every step here runs on the executor associated with its handler (that
+// strand), so that nothing touches the socket from two threads at once.
 class GuardedSocket : public asio::ip::tcp::socket {
  public:
   explicit GuardedSocket(asio::io_context& io) : asio::ip::tcp::socket(io) {}
@@ -26,25 +28,36 @@ class GuardedSocket : public asio::ip::tcp::socket {
 
   template <class Buffer, class Handler>
   void async_read_some(const Buffer& buffer, Handler&& handler) {
+    auto executor = asio::get_associated_executor(handler, get_executor());
     if (!pending_.empty()) return deliver(buffer, std::forward<Handler>(handler), {});
     raw_.resize(asio::buffer_size(buffer));
     asio::ip::tcp::socket::async_read_some(
-        asio::buffer(raw_), [this, buffer, handler = std::forward<Handler>(handler)](
-                                const asio::error_code& ec, std::size_t n) mutable {
+        asio::buffer(raw_),
+        asio::bind_executor(executor, [this, buffer, handler = std::forward<Handler>(handler)](
+                                          const asio::error_code& ec, std::size_t n) mutable {
           if (!ec) pending_ += limit_.feed(std::string_view(raw_.data(), n));
           if (!ec && pending_.empty()) return async_read_some(buffer, std::move(handler));
-          deliver(buffer, std::move(handler), ec);
-        });
+          const std::size_t got = take(buffer);
+          handler(got > 0 ? asio::error_code() : ec, got);  // a completion, on its executor
+        }));
   }
 
  private:
+  // Bytes already filtered are handed on at once, from the handler's executor.
   template <class Buffer, class Handler>
   void deliver(const Buffer& buffer, Handler&& handler, const asio::error_code& ec) {
-    const std::size_t n = asio::buffer_copy(buffer, asio::buffer(pending_));
-    pending_.erase(0, n);
-    asio::post(get_executor(), [handler = std::forward<Handler>(handler), ec, n]() mutable {
+    const std::size_t n = take(buffer);
+    auto executor = asio::get_associated_executor(handler, get_executor());
+    asio::post(executor, [handler = std::forward<Handler>(handler), ec, n]() mutable {
       handler(n > 0 ? asio::error_code() : ec, n);
     });
+  }
+
+  template <class Buffer>
+  std::size_t take(const Buffer& buffer) {
+    const std::size_t n = asio::buffer_copy(buffer, asio::buffer(pending_));
+    pending_.erase(0, n);
+    return n;
   }
 
   BodyLimit limit_;
@@ -67,11 +80,11 @@ RawRequest raw_of(const restinio::request_handle_t& req) {
 void serve(const RequestHandler& handle, const ServeOptions& o,
            const std::function<void()>& ready) {
   using traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t,
-                                    restinio::default_request_handler_t, restinio::noop_strand_t,
+                                    restinio::default_request_handler_t, restinio::default_strand_t,
                                     GuardedSocket>;
   asio::thread_pool writers(std::max(1u, o.writers));
   auto answer = [&handle](const restinio::request_handle_t& req) {
-    ApiResponse out = serve_request(raw_of(req), handle);
+    ApiResponse out = serve_request(raw_of(req), handle);  // a temporary: its body is moved
     auto resp = req->create_response(restinio::http_status_line_t{
         restinio::http_status_code_t{static_cast<std::uint16_t>(out.status)},
         out.status < 400 ? "OK" : "Error"});

@@ -17,6 +17,7 @@
 #include "records/catalogue.hpp"
 #include "records/codec.hpp"
 #include "tender/phase.hpp"
+#include "test_data.hpp"
 
 using namespace procura;
 using json = nlohmann::json;
@@ -24,24 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The tab-separated rows of a data file of tests/unit/data, comments and blank lines left out.
-std::vector<std::vector<std::string>> rows_of(const std::string& name) {
-  std::ifstream f(fs::path(PROCURA_SOURCE_DIR) / "tests/unit/data" / name);
-  std::vector<std::vector<std::string>> out;
-  for (std::string line; std::getline(f, line);) {
-    if (!line.empty() && line[0] == '#') continue;
-    std::vector<std::string> cells;
-    std::size_t at = 0;
-    for (;;) {
-      auto tab = line.find('\t', at);
-      cells.push_back(line.substr(at, tab == std::string::npos ? tab : tab - at));
-      if (tab == std::string::npos) break;
-      at = tab + 1;
-    }
-    out.push_back(cells);
-  }
-  return out;
-}
+using testing_data::rows_of;
 
 }  // namespace
 

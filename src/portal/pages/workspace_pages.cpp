@@ -221,27 +221,12 @@ json rows_from_csv(const std::string& text, const std::string& file_name, const 
   return rows;
 }
 
-// A form's text as the API's field: a whole number as a number (a count), a ';' list as an
-// array; anything else as the text, for the API to refuse with its reason.
+// A form's text as the API's count: a whole number as a number; anything else as the text, for
+// the API to refuse with its reason.
 json whole_or_text(const std::string& v) {
   if (!v.empty() && v.size() < 16 && v.find_first_not_of("0123456789") == std::string::npos)
     return std::stoll(v);
   return v;
-}
-
-json list_of(const std::string& v) {
-  json out = json::array();
-  std::size_t at = 0;
-  while (at <= v.size()) {
-    auto end = v.find(';', at);
-    if (end == std::string::npos) end = v.size();
-    std::string item = v.substr(at, end - at);
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    if (!item.empty()) out.push_back(item);
-    at = end + 1;
-  }
-  return out;
 }
 
 json body_of(const PageContext& c, const std::string& form, const std::string& org) {
@@ -278,7 +263,7 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
     json b = pick({"productId", "name", "category", "unit", "strength", "registrationId",
                    "registrationValidUntil", "classificationScheme", "classificationId"});
     for (const char* k : {"basic", "additional"})
-      if (!c.field(k).empty()) b[k] = list_of(c.field(k));
+      if (!c.field(k).empty()) b[k] = split_list(c.field(k));
     b["enterpriseId"] = org;
     return json::array({b});
   }

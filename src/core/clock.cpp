@@ -50,12 +50,30 @@ std::optional<long long> date_part(const std::string& s) {
 }  // namespace
 
 std::string format_utc(long long seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  // Howard Hinnant's civil_from_days, on the day of `seconds`.
+  long long days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+  long long rest = seconds - days * 86400;
+  days += 719468;
+  const long long era = (days >= 0 ? days : days - 146096) / 146097;
+  const long long doe = days - era * 146097;
+  const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long long mp = (5 * doy + 2) / 153;
+  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const long long y = yoe + era * 400 + (m <= 2);
+  if (y < 0 || y > 9999) return "0000-00-00T00:00:00Z";  // beyond the written form
+  std::string out = "0000-00-00T00:00:00Z";
+  auto put = [&](std::size_t at, long long v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) out[at + i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, y, 4);
+  put(5, m, 2);
+  put(8, d, 2);
+  put(11, rest / 3600, 2);
+  put(14, rest / 60 % 60, 2);
+  put(17, rest % 60, 2);
+  return out;
 }
 
 std::optional<long long> parse_date(const std::string& text) {

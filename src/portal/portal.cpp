@@ -158,7 +158,8 @@ struct Portal::Impl : PortalCore {
     PageHandler handler;
   };
   struct StaticFile {
-    std::string text, type, etag;
+    std::shared_ptr<const std::string> text;
+    std::string type, etag;
   };
 
   Api& api;
@@ -176,7 +177,7 @@ struct Portal::Impl : PortalCore {
     for (const auto& f : builtin_web_files()) {
       const std::string name = f.name;
       if (name.rfind("static/", 0) != 0) continue;
-      statics["/" + name] = {std::string(f.text), content_type_of(name),
+      statics["/" + name] = {std::make_shared<const std::string>(f.text), content_type_of(name),
                              "\"" + blake2b_hex(std::string(f.text)).substr(0, 24) + "\""};
     }
     add_public_pages(*this);
@@ -401,7 +402,10 @@ struct Portal::Impl : PortalCore {
       out.status = 304;
       return out;
     }
-    out.body = it->second.text;
+    if (r.shared_body)
+      out.shared = it->second.text;  // sent as it is kept
+    else
+      out.body = *it->second.text;
     return out;
   }
 

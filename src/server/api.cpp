@@ -238,7 +238,12 @@ ApiResponse Api::Impl::run(const Route& rt, const ApiRequest& r, const Caller& c
     }
     if (rt.spec.method == "GET") {
       ApiResponse out = cached(r, rt.handler(scope, params));
-      if (r.method == "HEAD") out.body.clear();
+      if (r.method == "HEAD") {
+        if (out.shared)
+          out.headers.emplace_back("Content-Length", std::to_string(out.shared->size()));
+        out.body.clear();
+        out.shared.reset();
+      }
       return out;
     }
     if (rt.spec.commits_itself) return rt.handler(scope, params);
@@ -300,19 +305,21 @@ ApiResponse Api::Impl::cached(const ApiRequest& r, ApiResponse out) {
   if (out.gzipped) {
     out.headers.emplace_back("Vary", "Accept-Encoding");
     if (r.accepts_gzip) {
-      out.body = *out.gzipped;
-      out.shared.reset();
+      out.shared = out.gzipped;
       out.headers.emplace_back("Content-Encoding", "gzip");
       for (auto& [name, value] : out.headers)
         if (name == "ETag") value = tag = tag.substr(0, tag.size() - 1) + "-gzip\"";
     }
     out.gzipped.reset();
   }
-  if (out.shared) out.body = *out.shared;
-  out.shared.reset();
   if (!r.if_none_match.empty() && r.if_none_match == tag) {
     out.status = 304;
     out.body.clear();
+    out.shared.reset();
+  }
+  if (out.shared && !r.shared_body) {
+    out.body = *out.shared;
+    out.shared.reset();
   }
   return out;
 }

@@ -33,6 +33,7 @@ struct ApiRequest {
   std::string host;             // the Host header
   std::string source;           // the client's address ("" for requests made in code)
   bool secure = false;          // reached over TLS (directly or through a proxy that says so)
+  bool shared_body = false;     // the answer may hand a kept body over in ApiResponse::shared
 };
 
 // A request made in code (demo data, the portal, tools).
@@ -56,8 +57,8 @@ struct ApiResponse {
   // The body compressed with gzip, kept with bodies that are served often (record packages,
   // published files); sent instead of the body to clients that accept gzip.
   std::shared_ptr<const std::string> gzipped;
-  // A kept body shared between answers (set instead of `body` inside the API; handle() answers
-  // with `body` filled).
+  // A kept body shared between answers, set instead of `body`: handle() answers with `body`
+  // filled, unless the request allowed `shared_body` (the HTTP edge, which sends it as it is).
   std::shared_ptr<const std::string> shared;
 };
 

@@ -119,6 +119,7 @@ std::optional<ApiRequest> admit(RawRequest&& raw, ApiResponse& refusal) {
   ApiRequest r;
   r.method = raw.method;
   r.source = raw.peer;
+  r.shared_body = true;  // kept bodies go out as they are kept
   const auto q = raw.target.find('?');
   r.path = raw.target.substr(0, q);
   const std::string_view query =

@@ -90,7 +90,10 @@ void serve(const RequestHandler& handle, const ServeOptions& o,
         out.status < 400 ? "OK" : "Error"});
     resp.append_header(restinio::http_field::content_type, out.content_type);
     for (const auto& [k, v] : out.headers) resp.append_header(k, v);
-    resp.set_body(std::move(out.body));
+    if (out.shared)
+      resp.set_body(std::move(out.shared));  // a kept body, sent without a copy
+    else
+      resp.set_body(std::move(out.body));
     return resp.done();
   };
   auto handler = [&answer, &writers](const restinio::request_handle_t& req) {

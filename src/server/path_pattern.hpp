@@ -1,6 +1,7 @@
 #pragma once
 // Routes' paths, shared by the API and the portal: a pattern is the path's segments between
 // slashes, where "{name}" takes any non-empty segment; and the decoding of URL text.
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <string_view>
@@ -47,6 +48,8 @@ class PathPattern {
   // to `values` in order.
   bool match(std::string_view path, std::vector<std::string>& values) const {
     values.clear();
+    if (static_cast<std::size_t>(std::count(path.begin(), path.end(), '/')) + 1 != segments_.size())
+      return false;  // not as many segments: no need to look at them
     std::size_t i = 0;
     for (std::size_t at = 0;; ++i) {
       const auto slash = path.find('/', at);

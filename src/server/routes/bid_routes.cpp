@@ -1,6 +1,10 @@
 // Sealed bids: submitted (or replaced) by the product's enterprise while the round is open, sealed
 // to the round's opening key with a commitment published at once, withdrawn by any account of
 // that enterprise before the deadline, and listed for the enterprise itself.
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
 #include "core/money.hpp"
 #include "server/api_support.hpp"
 #include "tender/commitment.hpp"
@@ -94,6 +98,24 @@ class BidRoutes {
     return json_response(201, receipt);
   }
 
+  // The enterprise of a product of a round taking bids. Its tables were fixed when it was
+  // published, so what is read once stays true: kept, for every request after the first.
+  std::optional<std::string> enterprise_of(const std::string& round_id,
+                                           const std::string& product_id) {
+    const std::string key = round_id + "/" + product_id;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = enterprises_.find(key); it != enterprises_.end()) return it->second;
+    }
+    auto product = store_.latest("product", key);
+    if (!product) return std::nullopt;
+    std::string enterprise = json::parse(product->data).value("enterpriseId", "");
+    std::lock_guard lock(mutex_);
+    if (enterprises_.size() > 1000000) enterprises_.clear();
+    enterprises_.emplace(key, enterprise);
+    return enterprise;
+  }
+
   ApiResponse withdraw(RequestScope& s, const std::string& round_id, const std::string& id) {
     const json round = core_.round_doc(round_id);
     if (core_.phase(round, s) != RoundPhase::kBidding)
@@ -128,6 +150,8 @@ class BidRoutes {
 
   ApiCore& core_;
   PlatformStore& store_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::string> enterprises_;  // "round/product" -> enterprise
 };
 
 }  // namespace

@@ -197,9 +197,23 @@ Caller Api::Impl::authenticate(const ApiRequest& r, long long now) {
   const std::string token = r.authorization.substr(prefix.size());
   if (token.size() != 64 || token.find_first_not_of("0123456789abcdef") != std::string::npos)
     throw ApiError(401, "unauthenticated", "the session is unknown or has expired");
-  auto user = store.session_user(token_hash(token), now);
+  // A session read is kept until it expires or the store changes (a sign-out is a change).
+  const std::string hash = token_hash(token);
+  const auto seen = store.changes();
+  {
+    std::lock_guard lock(sessions_mutex);
+    if (auto it = sessions.find(hash);
+        it != sessions.end() && it->second.seen == seen && now < it->second.expires_at)
+      return it->second.caller;
+  }
+  long long expires_at = 0;
+  auto user = store.session_user(hash, now, &expires_at);
   if (!user) throw ApiError(401, "unauthenticated", "the session is unknown or has expired");
-  return {parse_role(user->role).value_or(Role::kPublic), user->id, user->org_id};
+  const Caller caller{parse_role(user->role).value_or(Role::kPublic), user->id, user->org_id};
+  std::lock_guard lock(sessions_mutex);
+  if (sessions.size() > 10000) sessions.clear();
+  sessions[hash] = {caller, expires_at, seen};
+  return caller;
 }
 
 ApiResponse Api::Impl::handle(const ApiRequest& r) {
@@ -327,6 +341,18 @@ ApiResponse Api::Impl::cached(const ApiRequest& r, ApiResponse out) {
 void Api::Impl::put(RequestScope& s, const std::string& kind, const std::string& id,
                     const std::string& context, const json& data, const std::string& sealed,
                     const std::string& owner) {
+  put(s, revision_of(s, kind, id, context, data, sealed, owner));
+}
+
+void Api::Impl::put(RequestScope& s, const ObjectRevision& r) {
+  store.put(r);
+  s.written.push_back({r.kind, r.id, r.context, r.hash});
+}
+
+ObjectRevision Api::Impl::revision_of(const RequestScope& s, const std::string& kind,
+                                      const std::string& id, const std::string& context,
+                                      const json& data, const std::string& sealed,
+                                      const std::string& owner) {
   ObjectRevision r;
   r.kind = kind;
   r.id = id;
@@ -338,8 +364,7 @@ void Api::Impl::put(RequestScope& s, const std::string& kind, const std::string&
   r.at = s.now_utc;
   r.salt = new_record_salt();
   r.hash = record_hash(r);
-  store.put(r);
-  s.written.push_back({kind, id, context, r.hash});
+  return r;
 }
 
 json Api::Impl::round_doc(const std::string& id) {

@@ -1,6 +1,9 @@
 #pragma once
 // The API core's own state (api.cpp), shared with the code that feeds it in process (a round
 // folder's import). Not for route modules: they see ApiCore (api_support.hpp).
+#include <mutex>
+#include <unordered_map>
+
 #include "server/api_support.hpp"
 #include "server/path_pattern.hpp"
 
@@ -30,6 +33,14 @@ struct Api::Impl : ApiCore {
   RoundRepository repository;
   std::vector<Route> routes;
   std::vector<std::shared_ptr<void>> modules;
+  // Sessions read, each valid while the store has not changed since and it has not expired.
+  struct KeptSession {
+    Caller caller;
+    long long expires_at = 0;
+    std::uint64_t seen = 0;
+  };
+  std::mutex sessions_mutex;
+  std::unordered_map<std::string, KeptSession> sessions;
 
   ApiResponse handle(const ApiRequest& r);
   // Runs a route as `caller` (authenticated already), at `now`.
@@ -53,6 +64,11 @@ struct Api::Impl : ApiCore {
   void put(RequestScope& s, const std::string& kind, const std::string& id,
            const std::string& context, const json& data, const std::string& sealed = "",
            const std::string& owner = "") override;
+  ObjectRevision revision_of(const RequestScope& s, const std::string& kind, const std::string& id,
+                             const std::string& context, const json& data,
+                             const std::string& sealed = "",
+                             const std::string& owner = "") override;
+  void put(RequestScope& s, const ObjectRevision& revision) override;
   json round_doc(const std::string& id) override;
   RoundPhase phase(const json& round, const RequestScope& s) override;
   json with_phase(json round, const RequestScope& s) override;

@@ -110,6 +110,13 @@ class ApiCore {
   virtual void put(RequestScope& s, const std::string& kind, const std::string& id,
                    const std::string& context, const json& data, const std::string& sealed = "",
                    const std::string& owner = "") = 0;
+  // The same in two steps: the revision made (canonical data, salt, hash: outside the write
+  // batch), then stored (inside it).
+  virtual ObjectRevision revision_of(const RequestScope& s, const std::string& kind,
+                                     const std::string& id, const std::string& context,
+                                     const json& data, const std::string& sealed = "",
+                                     const std::string& owner = "") = 0;
+  virtual void put(RequestScope& s, const ObjectRevision& revision) = 0;
   // The round's latest document, or a 404.
   virtual json round_doc(const std::string& id) = 0;
   // A round document's phase at the request's time, and the document with it ("phase").

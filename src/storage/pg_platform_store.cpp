@@ -288,13 +288,16 @@ class PgPlatformStore : public PlatformStore {
     return Watchlist{at(r, 0, 0), at(r, 0, 1)};
   }
 
-  std::optional<UserRecord> session_user(const std::string& token_hash, long long now) override {
+  std::optional<UserRecord> session_user(const std::string& token_hash, long long now,
+                                         long long* expires_at) override {
     Lease l(*this);
     auto r = exec(l.c,
-                  "SELECT a.id, a.name, a.role, a.org_id, a.password_hash FROM session s JOIN "
-                  "account a ON a.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+                  "SELECT a.id, a.name, a.role, a.org_id, a.password_hash, s.expires_at FROM "
+                  "session s JOIN account a ON a.id = s.user_id WHERE s.token_hash = $1 AND "
+                  "s.expires_at > $2",
                   {token_hash, std::to_string(now)});
     if (PQntuples(r.get()) == 0) return std::nullopt;
+    if (expires_at) *expires_at = num(r, 0, 5);
     return UserRecord{at(r, 0, 0), at(r, 0, 1), at(r, 0, 2), at(r, 0, 3), at(r, 0, 4)};
   }
 

@@ -78,8 +78,10 @@ class PlatformStore {
   virtual std::optional<UserRecord> user(const std::string& id) = 0;
   virtual void put_session(const std::string& token_hash, const std::string& user_id,
                            long long expires_at) = 0;
-  // The account of a session that has not expired at `now` (seconds since the epoch).
-  virtual std::optional<UserRecord> session_user(const std::string& token_hash, long long now) = 0;
+  // The account of a session that has not expired at `now` (seconds since the epoch), and when
+  // it expires (into `expires_at`, when given).
+  virtual std::optional<UserRecord> session_user(const std::string& token_hash, long long now,
+                                                 long long* expires_at = nullptr) = 0;
   virtual void delete_session(const std::string& token_hash) = 0;
 
   virtual void put_watchlist(const std::string& user_id, const Watchlist& w) = 0;

@@ -262,14 +262,16 @@ class SqlitePlatformStore : public PlatformStore {
     return Watchlist{s.text(0), s.text(1)};
   }
 
-  std::optional<UserRecord> session_user(const std::string& token_hash, long long now) override {
+  std::optional<UserRecord> session_user(const std::string& token_hash, long long now,
+                                         long long* expires_at) override {
     Connection c(*this);
     Statement s = stmt(c.db,
-                       "SELECT u.id, u.name, u.role, u.org_id, u.password_hash FROM session s JOIN "
-                       "account u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at > "
-                       "?2");
+                       "SELECT u.id, u.name, u.role, u.org_id, u.password_hash, s.expires_at FROM "
+                       "session s JOIN account u ON u.id = s.user_id WHERE s.token_hash = ?1 AND "
+                       "s.expires_at > ?2");
     s.bind(1, token_hash).bind(2, static_cast<std::int64_t>(now));
     if (!s.step()) return std::nullopt;
+    if (expires_at) *expires_at = s.integer(5);
     return UserRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
   }
 

@@ -12,6 +12,7 @@
 #include "records/record_hash.hpp"
 #include "server/api_core.hpp"
 #include "server/role_matrix.hpp"
+#include "server/validators.hpp"
 #include "tender/commitment.hpp"
 
 namespace procura {
@@ -185,6 +186,10 @@ void Api::Impl::route(RouteSpec spec, RouteHandler h) {
   // A route names a permission of the matrix and a kind of the catalogue, or fails at start.
   const std::vector<Role>* roles = &roles_for(spec.permission);
   if (!spec.reads.empty()) kind_named(spec.reads.c_str());
+  // Every route under a round's path answers 404 for a round that does not exist, and its
+  // handler reads the round as `s.round`.
+  if (spec.pattern.rfind("/api/rounds/{id}", 0) == 0)
+    spec.validators.insert(spec.validators.begin(), known_round());
   PathPattern path(spec.pattern);
   routes.push_back({std::move(spec), std::move(path), std::move(h), roles});
 }
@@ -240,7 +245,7 @@ ApiResponse Api::Impl::handle(const ApiRequest& r) {
 
 ApiResponse Api::Impl::run(const Route& rt, const ApiRequest& r, const Caller& caller,
                            const Params& params, long long now) {
-  RequestScope scope{r, caller, now, format_utc(now), {}, false};
+  RequestScope scope{r, caller, now, format_utc(now), {}, false, nullptr, std::nullopt};
   try {
     const auto& roles = *rt.roles;
     if (std::find(roles.begin(), roles.end(), caller.role) == roles.end()) {
@@ -250,8 +255,12 @@ ApiResponse Api::Impl::run(const Route& rt, const ApiRequest& r, const Caller& c
           403, "role_not_allowed",
           std::string("the role '") + role_name(caller.role) + "' may not " + rt.spec.summary);
     }
+    auto validated = [&] {
+      for (const auto& v : rt.spec.validators) v(*this, scope, params);
+      return rt.handler(scope, params);
+    };
     if (rt.spec.method == "GET") {
-      ApiResponse out = cached(r, rt.handler(scope, params));
+      ApiResponse out = cached(r, validated());
       if (r.method == "HEAD") {
         if (out.shared)
           out.headers.emplace_back("Content-Length", std::to_string(out.shared->size()));
@@ -260,11 +269,12 @@ ApiResponse Api::Impl::run(const Route& rt, const ApiRequest& r, const Caller& c
       }
       return out;
     }
-    if (rt.spec.commits_itself) return rt.handler(scope, params);
+    if (rt.spec.commits_itself) return validated();
     ApiResponse out;
     store.transaction([&] {
       scope.written.clear();
-      out = rt.handler(scope, params);
+      scope.round = nullptr;  // read again inside the transaction
+      out = validated();
       if (out.status < 400) audit(scope);
     });
     return out;
@@ -368,9 +378,29 @@ ObjectRevision Api::Impl::revision_of(const RequestScope& s, const std::string& 
 }
 
 json Api::Impl::round_doc(const std::string& id) {
+  // Outside a transaction, a round read is kept until the store changes; inside one, the batch's
+  // latest revision is read (cheap: a batch keeps what it read) and parsed only when new.
+  const bool outside = !store.in_transaction();
+  const auto seen = store.changes();
+  if (outside) {
+    std::lock_guard lock(rounds_mutex);
+    if (auto it = rounds_read.find(id); it != rounds_read.end() && it->second.seen == seen)
+      return it->second.doc;
+  }
   auto r = store.latest("round", id);
   if (!r) throw ApiError(404, "not_found", "no round '" + id + "'");
-  return json::parse(r->data);
+  std::lock_guard lock(rounds_mutex);
+  auto& kept = rounds_read[id];
+  if (kept.seq != r->seq) {
+    if (rounds_read.size() > 1000) {
+      rounds_read.clear();
+      return json::parse(r->data);
+    }
+    kept = {r->seq, kNeverSeen, json::parse(r->data)};
+  }
+  // A revision read inside a batch may yet be rolled back: kept only for the batch's reads.
+  kept.seen = outside ? seen : kNeverSeen;
+  return kept.doc;
 }
 
 RoundPhase Api::Impl::phase(const json& round, const RequestScope& s) {

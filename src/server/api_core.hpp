@@ -41,6 +41,15 @@ struct Api::Impl : ApiCore {
   };
   std::mutex sessions_mutex;
   std::unordered_map<std::string, KeptSession> sessions;
+  // Rounds read: each with its revision's feed number and the store's changes when read.
+  static constexpr std::uint64_t kNeverSeen = ~std::uint64_t{0};
+  struct KeptRound {
+    long seq = 0;
+    std::uint64_t seen = kNeverSeen;  // store.changes() when it was read outside a batch
+    json doc;
+  };
+  std::mutex rounds_mutex;
+  std::unordered_map<std::string, KeptRound> rounds_read;
 
   ApiResponse handle(const ApiRequest& r);
   // Runs a route as `caller` (authenticated already), at `now`.

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -69,29 +70,43 @@ struct RequestScope {
   std::string now_utc;
   std::vector<AuditRecord> written;
   bool committed = false;  // the route committed its writes itself (ApiCore::commit)
+  json round;              // the round of the path, read by a validator (null until then)
 
   Reader reader() const { return {caller.role, caller.user_id, caller.org_id}; }
+  // The body as JSON, parsed on first use (400 when it is not JSON; see parse_body).
+  const json& body() {
+    if (!parsed_body_) parsed_body_ = parse_body(request.body);
+    return *parsed_body_;
+  }
+
+  std::optional<json> parsed_body_;  // read through body()
 };
 
 using Params = std::vector<std::string>;
 using RouteHandler = std::function<ApiResponse(RequestScope&, const Params&)>;
+class ApiCore;
+// A check a route declares (validators.hpp): refuses the request with an ApiError, or lets it on.
+using Validator = std::function<void(ApiCore&, RequestScope&, const Params&)>;
 
 // A route as its module declares it: what it needs (a permission of the role matrix), what it
-// serves (a record kind, whose audience the catalogue applies), and how it writes.
+// serves (a record kind, whose audience the catalogue applies), how it writes, and the checks
+// that come before its handler (validators.hpp).
 struct RouteSpec {
   RouteSpec(std::string m, std::string p, std::string perm, std::string what, std::string kind = "",
-            bool commits = false)
+            bool commits = false, std::vector<Validator> checks = {})
       : method(std::move(m)),
         pattern(std::move(p)),
         permission(std::move(perm)),
         summary(std::move(what)),
         reads(std::move(kind)),
-        commits_itself(commits) {}
+        commits_itself(commits),
+        validators(std::move(checks)) {}
   std::string method, pattern;
   std::string permission;  // role_matrix.cpp
   std::string summary;
-  std::string reads;            // the record kind it serves, "" for none
-  bool commits_itself = false;  // writes only inside ApiCore::commit (slow work outside)
+  std::string reads;                  // the record kind it serves, "" for none
+  bool commits_itself = false;        // writes only inside ApiCore::commit (slow work outside)
+  std::vector<Validator> validators;  // run in order before the handler (inside its transaction)
 };
 
 // The API core's services to route modules.

@@ -69,7 +69,7 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
   const std::string round_id = rules.id;
   auto& impl = *impl_;
   const ApiRequest request = make_request("IMPORT", "/api/rounds/" + round_id);
-  RequestScope s{request, system_caller(), impl.clock.now(), "", {}, false};
+  RequestScope s{request, system_caller(), impl.clock.now(), "", {}, false, nullptr, std::nullopt};
   s.now_utc = format_utc(s.now);
   impl.store.transaction([&] {
     if (impl.store.latest("round", round_id))

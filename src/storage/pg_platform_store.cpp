@@ -153,6 +153,7 @@ class PgPlatformStore : public PlatformStore {
   // Write transactions of this server share the writer connection with group commit; each
   // batch holds the advisory write lock.
   void transaction(const std::function<void()>& f) override { commit_.run(f); }
+  bool in_transaction() const override { return commit_.in_request(); }
 
   void put(const ObjectRevision& o) override {
     if (commit_.in_request()) batch_latest_.erase(key(o.kind, o.id));  // read again after it

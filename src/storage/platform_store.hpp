@@ -49,6 +49,8 @@ class PlatformStore {
   // Runs `f` as one transaction: every write inside it is kept, or none (f threw). Returns only
   // once the transaction is durable; throws when it could not be committed.
   virtual void transaction(const std::function<void()>& f) = 0;
+  // Whether this thread is inside a transaction (its reads see its own writes).
+  virtual bool in_transaction() const = 0;
 
   // --- the revision store --------------------------------------------------------------------
   // Appends a revision of (kind, id), numbered by the store (the seq and rev of `r` are not

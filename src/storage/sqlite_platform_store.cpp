@@ -114,6 +114,7 @@ class SqlitePlatformStore : public PlatformStore {
   }
 
   void transaction(const std::function<void()>& f) override { commit_.run(f); }
+  bool in_transaction() const override { return commit_.in_request(); }
 
   void put(const ObjectRevision& r) override {
     sqlite3* w = writer();

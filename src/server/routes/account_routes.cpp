@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "server/api_support.hpp"
+#include "server/validators.hpp"
 
 namespace procura {
 
@@ -57,7 +58,7 @@ class AccountRoutes {
   explicit AccountRoutes(ApiCore& core) : core_(core), store_(core.db()) {}
 
   void add() {
-    core_.route({"POST", "/api/login", "log-in", "log in", "", true},
+    core_.route({"POST", "/api/login", "log-in", "log in", "", true, {json_body()}},
                 [this](auto& s, auto&) { return login(s); });
     core_.route({"POST", "/api/logout", "log-out", "end your session", "", true},
                 [this](auto& s, auto&) { return logout(s); });
@@ -72,14 +73,20 @@ class AccountRoutes {
                                 {"org", s.caller.org_id},
                                 {"watchlist", watchlist_json(store_.watchlist(s.caller.user_id))}});
         });
-    core_.route({"POST", "/api/users", "register-account", "register an account", "", true},
-                [this](auto& s, auto&) { return register_account(s); });
+    core_.route(
+        {"POST", "/api/users", "register-account", "register an account", "", true, {json_body()}},
+        [this](auto& s, auto&) { return register_account(s); });
     core_.route({"GET", "/api/me/watchlist", "keep-watchlist", "read your watchlist", "watchlist"},
                 [this](auto& s, auto&) {
                   return json_response(200, watchlist_json(store_.watchlist(s.caller.user_id)));
                 });
-    core_.route({"PUT", "/api/me/watchlist", "keep-watchlist",
-                 "replace your watchlist (and your last visit)"},
+    core_.route({"PUT",
+                 "/api/me/watchlist",
+                 "keep-watchlist",
+                 "replace your watchlist (and your last visit)",
+                 "",
+                 false,
+                 {json_body()}},
                 [this](auto& s, auto&) { return put_watchlist(s); });
   }
 
@@ -93,7 +100,7 @@ class AccountRoutes {
   }
 
   ApiResponse login(RequestScope& s) {
-    const json body = parse_body(s.request.body);
+    const json& body = s.body();
     known_fields(body, {"user", "password"});
     const std::string user_id = text_field(body, "user", true, 64);
     const std::string password = text_field(body, "password", true, 200);
@@ -142,7 +149,7 @@ class AccountRoutes {
   }
 
   ApiResponse register_account(RequestScope& s) {
-    const json body = parse_body(s.request.body);
+    const json& body = s.body();
     known_fields(body, {"id", "role", "password", "name", "org"});
     const std::string id = text_field(body, "id", true, 64);
     if (!is_id(id) || std::find(kReservedIds.begin(), kReservedIds.end(), id) != kReservedIds.end())
@@ -173,7 +180,7 @@ class AccountRoutes {
   }
 
   ApiResponse put_watchlist(RequestScope& s) {
-    const json body = parse_body(s.request.body);
+    const json& body = s.body();
     known_fields(body, {"items", "seenAt"});
     const json items = checked_items(body);
     auto stored = store_.watchlist(s.caller.user_id);

@@ -7,6 +7,7 @@
 
 #include "core/money.hpp"
 #include "server/api_support.hpp"
+#include "server/validators.hpp"
 #include "tender/commitment.hpp"
 
 namespace procura {
@@ -28,10 +29,21 @@ class BidRoutes {
     core_.route({"GET", "/api/rounds/{id}/bids", "read",
                  "read a round's bids (sealed until the opening)", "bid"},
                 [this](auto& s, auto& p) { return list(s, p[0]); });
-    core_.route(
-        {"POST", "/api/rounds/{id}/bids", "submit-bid", "submit or replace a bid", "", true},
-        [this](auto& s, auto& p) { return submit(s, p[0]); });
-    core_.route({"DELETE", "/api/rounds/{id}/bids/{bid}", "withdraw-bid", "withdraw a bid"},
+    core_.route({"POST",
+                 "/api/rounds/{id}/bids",
+                 "submit-bid",
+                 "submit or replace a bid",
+                 "",
+                 true,
+                 {bidding_, json_body()}},
+                [this](auto& s, auto& p) { return submit(s, p); });
+    core_.route({"DELETE",
+                 "/api/rounds/{id}/bids/{bid}",
+                 "withdraw-bid",
+                 "withdraw a bid",
+                 "",
+                 false,
+                 {bidding_}},
                 [this](auto& s, auto& p) { return withdraw(s, p[0], p[1]); });
     core_.route({"GET", "/api/rounds/{id}/my-bids", "read-own-bids", "read your own bids", "bid"},
                 [this](auto& s, auto& p) { return mine(s, p[0]); });
@@ -39,29 +51,18 @@ class BidRoutes {
 
  private:
   ApiResponse list(RequestScope& s, const std::string& round_id) {
-    core_.round_doc(round_id);
     long total = 0;
     auto bids =
         core_.records().list(kind_named("bid"), round_id, s.reader(), s.now_utc, 0, kAll, total);
     return json_response(200, {{"items", documents(bids)}, {"total", total}});
   }
 
-  void require_bidding(const json& round, const RequestScope& s) {
-    const RoundPhase phase = core_.phase(round, s);
-    if (phase != RoundPhase::kBidding)
-      throw ApiError(409, phase == RoundPhase::kDraft ? "wrong_phase" : "deadline_passed",
-                     std::string("bids are taken while the round is open for bidding (it is ") +
-                         phase_name(phase) + ")");
-  }
-
   // Everything but the write happens before the write batch: the checks, the seal (X25519, the
   // costly part) and the commitment; the batch only checks the round again and stores the bid.
-  ApiResponse submit(RequestScope& s, const std::string& round_id) {
-    const auto round_revision = round_as_read(round_id);
-    if (!round_revision) throw ApiError(404, "not_found", "no round '" + round_id + "'");
-    const json& round = round_revision->second;
-    require_bidding(round, s);
-    const json body = parse_body(s.request.body);
+  ApiResponse submit(RequestScope& s, const Params& p) {
+    const std::string& round_id = p[0];
+    const json round = s.round;
+    const json& body = s.body();
     known_fields(body, {"productId", "price", "nonce"});
     const std::string product_id = text_field(body, "productId", true, 64);
     const std::string price_text = text_field(body, "price", true, 40);
@@ -72,12 +73,11 @@ class BidRoutes {
                      "'nonce' must be 32 to 128 lower-case hex digits (at least 128 bits), or "
                      "left out for the server to choose one",
                      "nonce");
-    auto product =
-        is_id(product_id) ? store_.latest("product", round_id + "/" + product_id) : std::nullopt;
-    if (!product)
+    const auto owner = is_id(product_id) ? enterprise_of(round_id, product_id) : std::nullopt;
+    if (!owner)
       throw ApiError(422, "unknown_product", "no product '" + product_id + "' in this round",
                      "productId");
-    const std::string enterprise = json::parse(product->data).value("enterpriseId", "");
+    const std::string& enterprise = *owner;
     if (enterprise != s.caller.org_id)
       throw ApiError(403, "forbidden", "a bid is made by the product's own enterprise",
                      "productId");
@@ -99,10 +99,8 @@ class BidRoutes {
         core_.revision_of(s, "bid", id, round_id, pub,
                           seal(round["openingPublicKey"], secret.dump()), org_owner(enterprise));
     core_.commit(s, [&] {
-      // The round as the batch sees it: read again only if it changed meanwhile.
-      const auto now = store_.latest("round", round_id);
-      if (!now || now->seq != round_revision->first)
-        require_bidding(now ? json::parse(now->data) : json::object(), s);
+      s.round = nullptr;  // the round as the batch sees it
+      bidding_(core_, s, p);
       core_.put(s, revision);
     });
     // The receipt: what the bidder keeps to check the commitment (the nonce is nowhere else
@@ -113,24 +111,6 @@ class BidRoutes {
     receipt["productId"] = product_id;
     receipt["price"] = format_price(*price);
     return json_response(201, receipt);
-  }
-
-  // The round's latest revision (its feed number and document), read again only after the store
-  // changed: bids arriving together read it once, not once each.
-  std::optional<std::pair<long, json>> round_as_read(const std::string& round_id) {
-    const auto seen = store_.changes();
-    {
-      std::lock_guard lock(mutex_);
-      if (auto it = rounds_.find(round_id); it != rounds_.end() && it->second.first == seen)
-        return it->second.second;
-    }
-    auto r = store_.latest("round", round_id);
-    if (!r) return std::nullopt;
-    std::pair<long, json> read{r->seq, json::parse(r->data)};
-    std::lock_guard lock(mutex_);
-    if (rounds_.size() > 1000) rounds_.clear();
-    rounds_[round_id] = {seen, read};
-    return read;
   }
 
   // The enterprise of a product of a round taking bids. Its tables were fixed when it was
@@ -152,9 +132,6 @@ class BidRoutes {
   }
 
   ApiResponse withdraw(RequestScope& s, const std::string& round_id, const std::string& id) {
-    const json round = core_.round_doc(round_id);
-    if (core_.phase(round, s) != RoundPhase::kBidding)
-      throw ApiError(409, "deadline_passed", "bids may be withdrawn only before the deadline");
     auto b = store_.latest("bid", id);
     if (!b || b->context != round_id) throw ApiError(404, "not_found", "no bid '" + id + "'");
     if (b->owner != org_owner(s.caller.org_id))
@@ -170,7 +147,7 @@ class BidRoutes {
   // The caller's enterprise's own bids (any of its accounts submitted them), with when each
   // last changed: what the history of a bid tells, which its enterprise reads.
   ApiResponse mine(RequestScope& s, const std::string& round_id) {
-    const RoundPhase phase = core_.phase(core_.round_doc(round_id), s);
+    const RoundPhase phase = core_.phase(s.round, s);
     const Reader r = core_.reader_in(s, round_id);
     const RecordKind& kind = kind_named("bid");
     json items = json::array();
@@ -185,10 +162,12 @@ class BidRoutes {
 
   ApiCore& core_;
   PlatformStore& store_;
+  const Validator bidding_ =
+      round_in({RoundPhase::kBidding},
+               "bids are taken, replaced and withdrawn while the round is open for bidding",
+               "wrong_phase", "deadline_passed");
   std::mutex mutex_;
   std::unordered_map<std::string, std::string> enterprises_;  // "round/product" -> enterprise
-  // round -> (store.changes() when read, (its latest revision's feed number, its document))
-  std::unordered_map<std::string, std::pair<std::uint64_t, std::pair<long, json>>> rounds_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "evaluation/complaint.hpp"
 #include "server/api_support.hpp"
+#include "server/validators.hpp"
 
 namespace procura {
 
@@ -23,22 +24,38 @@ class ComplaintRoutes {
   explicit ComplaintRoutes(ApiCore& core) : core_(core), store_(core.db()) {}
 
   void add() {
-    core_.route({"POST", "/api/rounds/{id}/complaints", "complain", "file a complaint"},
+    core_.route({"POST",
+                 "/api/rounds/{id}/complaints",
+                 "complain",
+                 "file a complaint",
+                 "",
+                 false,
+                 {json_body()}},
                 [this](auto& s, auto& p) { return complain(s, p[0]); });
     core_.route(
         {"GET", "/api/rounds/{id}/complaints", "read", "read a round's complaints", "complaint"},
         [this](auto& s, auto& p) { return list(s, p[0]); });
-    core_.route({"POST", "/api/rounds/{id}/complaints/{complaint}/answer", "answer-complaint",
-                 "answer a complaint"},
+    core_.route({"POST",
+                 "/api/rounds/{id}/complaints/{complaint}/answer",
+                 "answer-complaint",
+                 "answer a complaint",
+                 "",
+                 false,
+                 {json_body()}},
                 [this](auto& s, auto& p) { return answer(s, p[0], p[1]); });
-    core_.route({"POST", "/api/rounds/{id}/complaints/{complaint}/override", "override-hold",
-                 "release a complaint's hold on an award"},
+    core_.route({"POST",
+                 "/api/rounds/{id}/complaints/{complaint}/override",
+                 "override-hold",
+                 "release a complaint's hold on an award",
+                 "",
+                 false,
+                 {json_body()}},
                 [this](auto& s, auto& p) { return override_hold(s, p[0], p[1]); });
   }
 
  private:
   ApiResponse list(RequestScope& s, const std::string& round_id) {
-    const json round = core_.round_doc(round_id);
+    const json& round = s.round;
     long total = 0;
     json items = json::array();
     for (const auto& o : core_.records().list(kind_named("complaint"), round_id, s.reader(),
@@ -54,7 +71,7 @@ class ComplaintRoutes {
   }
 
   ApiResponse complain(RequestScope& s, const std::string& round_id) {
-    const json round = core_.round_doc(round_id);
+    const json& round = s.round;
     const auto input = core_.rounds().input(round_id);
     if (s.caller.role == Role::kObserver && !core_.reader_in(s, round_id).observer)
       throw ApiError(403, "not_assigned", "you are not an observer of round '" + round_id + "'");
@@ -63,7 +80,7 @@ class ComplaintRoutes {
                      [&](const Enterprise& e) { return e.id == s.caller.org_id; }))
       throw ApiError(403, "not_participant",
                      "only the round's enterprises and observers file complaints");
-    const json body = parse_body(s.request.body);
+    const json& body = s.body();
     known_fields(body, {"stage", "group", "subject", "grounds", "rule", "remedy", "evidence"});
     ComplaintForm form{
         text_field(body, "stage", false, 20),    text_field(body, "group", false, 64),
@@ -115,7 +132,7 @@ class ComplaintRoutes {
 
   ApiResponse answer(RequestScope& s, const std::string& round_id, const std::string& complaint) {
     auto [doc, stored] = pending(round_id, complaint);
-    const json body = parse_body(s.request.body);
+    const json& body = s.body();
     known_fields(body, {"decision", "reasoning"});
     const std::string decision = text_field(body, "decision", false, 20);
     const std::string reasoning = text_field(body, "reasoning", false, 10000);
@@ -136,7 +153,7 @@ class ComplaintRoutes {
     auto [doc, stored] = pending(round_id, complaint);
     if (doc.contains("holdOverride"))
       throw ApiError(409, "exists", "the hold was already released");
-    const json body = parse_body(s.request.body);
+    const json& body = s.body();
     known_fields(body, {"reason"});
     const std::string reason = text_field(body, "reason", false, 10000);
     const auto problems = check_hold_override(reason);

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "evaluation/panel.hpp"
 #include "server/api_support.hpp"
+#include "server/validators.hpp"
 
 namespace procura {
 
@@ -30,17 +31,32 @@ class ExpertRoutes {
                                                    0, kAll, total);
                   return json_response(200, {{"items", documents(rows)}, {"total", total}});
                 });
-    core_.route(
-        {"POST", "/api/experts", "keep-expert-library", "add or update an expert in the library"},
-        [this](auto& s, auto&) { return put_expert(s); });
-    core_.route({"POST", "/api/experts/{expert}/interests", "declare-interest",
-                 "declare an expert's interest in an enterprise"},
+    core_.route({"POST",
+                 "/api/experts",
+                 "keep-expert-library",
+                 "add or update an expert in the library",
+                 "",
+                 false,
+                 {json_body()}},
+                [this](auto& s, auto&) { return put_expert(s); });
+    core_.route({"POST",
+                 "/api/experts/{expert}/interests",
+                 "declare-interest",
+                 "declare an expert's interest in an enterprise",
+                 "",
+                 false,
+                 {json_body()}},
                 [this](auto& s, auto& p) { return declare_interest(s, p[0]); });
-    core_.route({"POST", "/api/rounds/{id}/panel", "draw-panel", "draw a round's expert panel"},
+    core_.route({"POST",
+                 "/api/rounds/{id}/panel",
+                 "draw-panel",
+                 "draw a round's expert panel",
+                 "",
+                 false,
+                 {json_body()}},
                 [this](auto& s, auto& p) { return draw(s, p[0]); });
     core_.route({"GET", "/api/rounds/{id}/panel", "read", "read a round's expert panel", "panel"},
                 [this](auto& s, auto& p) {
-                  core_.round_doc(p[0]);
                   auto panel =
                       core_.records().latest(kind_named("panel"), p[0], s.reader(), s.now_utc);
                   if (!panel)
@@ -54,7 +70,7 @@ class ExpertRoutes {
 
  private:
   ApiResponse put_expert(RequestScope& s) {
-    const json body = parse_body(s.request.body);
+    const json& body = s.body();
     known_fields(body, {"id", "name", "specialities", "interests"});
     const std::string id = text_field(body, "id", true, 64);
     if (!is_id(id)) throw ApiError(422, "invalid", "'id' must be an expert's id", "id");
@@ -78,7 +94,7 @@ class ExpertRoutes {
       throw ApiError(403, "forbidden", "an expert declares only their own interests");
     auto e = store_.latest("expert", id);
     if (!e) throw ApiError(404, "not_found", "no expert '" + id + "' in the library");
-    const json body = parse_body(s.request.body);
+    const json& body = s.body();
     known_fields(body, {"enterprise"});
     const std::string enterprise = text_field(body, "enterprise", true, 64);
     if (!is_id(enterprise))
@@ -95,13 +111,9 @@ class ExpertRoutes {
   }
 
   ApiResponse draw(RequestScope& s, const std::string& round_id) {
-    const json round = core_.round_doc(round_id);
-    if (core_.phase(round, s) == RoundPhase::kDraft)
-      throw ApiError(409, "wrong_phase",
-                     "a panel is drawn once the round is published (its enterprises are known)");
     if (store_.latest("panel", round_id))
       throw ApiError(409, "exists", "the round's panel is drawn; it is never drawn again");
-    const json body = parse_body(s.request.body);
+    const json& body = s.body();
     known_fields(body, {"size", "specialities", "seed"});
     if (!body.contains("size") || !body["size"].is_number_integer() ||
         body["size"].get<long long>() < 1 || body["size"].get<long long>() > 50)
@@ -151,10 +163,7 @@ class ExpertRoutes {
     return json_response(201, doc);
   }
 
-  ApiResponse groups(RequestScope& s, const std::string& round_id) {
-    const json round = core_.round_doc(round_id);
-    if (core_.phase(round, s) == RoundPhase::kDraft)
-      throw ApiError(409, "wrong_phase", "groups are fixed when the round is published");
+  ApiResponse groups(RequestScope&, const std::string& round_id) {
     auto input = core_.rounds().input(round_id);
     auto result = core_.rounds().groups(round_id);
     json out = json::array();

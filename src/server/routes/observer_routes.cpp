@@ -3,6 +3,7 @@
 // auditors and the panel: the audience of access prices) and publishing one final report each.
 #include "report/report.hpp"
 #include "server/api_support.hpp"
+#include "server/validators.hpp"
 #include "tender/commitment.hpp"
 
 namespace procura {
@@ -22,41 +23,64 @@ class ObserverRoutes {
     core_.route(
         {"GET", "/api/rounds/{id}/observers", "read", "read a round's observers", "observer"},
         [this](auto& s, auto& p) { return list(s, "observer", p[0]); });
-    core_.route({"POST", "/api/rounds/{id}/observations", "observe", "file an observation"},
+    core_.route({"POST",
+                 "/api/rounds/{id}/observations",
+                 "observe",
+                 "file an observation",
+                 "",
+                 false,
+                 {assigned(), round_published("observations start when the round is published"),
+                  json_body()}},
                 [this](auto& s, auto& p) { return observe(s, p[0]); });
     core_.route({"GET", "/api/rounds/{id}/observations", "read", "read a round's observations",
                  "observation"},
                 [this](auto& s, auto& p) { return list(s, "observation", p[0]); });
-    core_.route({"POST", "/api/rounds/{id}/observer-reports", "report",
-                 "publish an observer's final report"},
+    core_.route({"POST",
+                 "/api/rounds/{id}/observer-reports",
+                 "report",
+                 "publish an observer's final report",
+                 "",
+                 false,
+                 {assigned(),
+                  round_in({RoundPhase::kOpened, RoundPhase::kAwarded},
+                           "a final report follows the evaluation (after the opening)"),
+                  json_body()}},
                 [this](auto& s, auto& p) { return report(s, p[0]); });
     core_.route({"GET", "/api/rounds/{id}/observer-reports", "read",
                  "read a round's observer reports", "observer-report"},
                 [this](auto& s, auto& p) { return list(s, "observer-report", p[0]); });
-    core_.route({"GET", "/api/rounds/{id}/evaluation", "read-evaluation",
-                 "read a round's evaluation record", "access-price"},
+    core_.route({"GET",
+                 "/api/rounds/{id}/evaluation",
+                 "read-evaluation",
+                 "read a round's evaluation record",
+                 "access-price",
+                 false,
+                 {evaluator(), round_in({RoundPhase::kOpened, RoundPhase::kAwarded},
+                                        "the evaluation record begins when the bids are opened")}},
                 [this](auto& s, auto& p) { return evaluation(s, p[0]); });
   }
 
  private:
   ApiResponse list(RequestScope& s, const char* kind, const std::string& round_id) {
-    core_.round_doc(round_id);
     long total = 0;
     auto rows =
         core_.records().list(kind_named(kind), round_id, s.reader(), s.now_utc, 0, kAll, total);
     return json_response(200, {{"items", documents(rows)}, {"total", total}});
   }
 
-  void require_assigned(RequestScope& s, const std::string& round_id) {
-    if (!core_.reader_in(s, round_id).observer)
-      throw ApiError(
-          403, "not_assigned",
-          "you are not an observer of round '" + round_id + "'; the office assigns them");
+  // The caller is one of the round's assigned observers.
+  static Validator assigned() {
+    return [](ApiCore& core, RequestScope& s, const Params& p) {
+      known_round()(core, s, p);
+      if (!core.reader_in(s, p.at(0)).observer)
+        throw ApiError(
+            403, "not_assigned",
+            "you are not an observer of round '" + p.at(0) + "'; the office assigns them");
+    };
   }
 
   ApiResponse assign(RequestScope& s, const std::string& round_id) {
-    core_.round_doc(round_id);
-    const json body = parse_body(s.request.body);
+    const json& body = s.body();
     known_fields(body, {"user"});
     const std::string user = text_field(body, "user", true, 64);
     auto u = is_id(user) ? store_.user(user) : std::nullopt;
@@ -74,11 +98,7 @@ class ObserverRoutes {
   }
 
   ApiResponse observe(RequestScope& s, const std::string& round_id) {
-    const json round = core_.round_doc(round_id);
-    require_assigned(s, round_id);
-    if (core_.phase(round, s) == RoundPhase::kDraft)
-      throw ApiError(409, "wrong_phase", "observations start when the round is published");
-    const json body = parse_body(s.request.body);
+    const json& body = s.body();
     known_fields(body, {"text", "stage", "group"});
     const std::string text = text_field(body, "text", true, 5000);
     if (text.size() < 10)
@@ -106,15 +126,10 @@ class ObserverRoutes {
   }
 
   ApiResponse report(RequestScope& s, const std::string& round_id) {
-    const json round = core_.round_doc(round_id);
-    require_assigned(s, round_id);
-    const RoundPhase phase = core_.phase(round, s);
-    if (phase != RoundPhase::kOpened && phase != RoundPhase::kAwarded)
-      throw ApiError(409, "wrong_phase", "a final report follows the evaluation (after opening)");
     const std::string id = round_id + "/" + s.caller.user_id;
     if (store_.latest("observer-report", id))
       throw ApiError(409, "exists", "your final report is published; it is never replaced");
-    const json body = parse_body(s.request.body);
+    const json& body = s.body();
     known_fields(body, {"opinion", "summary", "findings", "recommendations"});
     std::vector<std::pair<std::string, std::string>> problems;
     const std::string opinion = text_field(body, "opinion", false, 40);
@@ -147,17 +162,7 @@ class ObserverRoutes {
   // by the audience of access prices before the award: the office, auditors, the round's panel
   // and its observers.
   ApiResponse evaluation(RequestScope& s, const std::string& round_id) {
-    const json round = core_.round_doc(round_id);
-    const Reader r = core_.reader_in(s, round_id);
-    AudienceRule evaluators = kind_named("access-price").content;
-    evaluators.never_public = true;  // who reads access prices before they are disclosed
-    if (!reads_all(evaluators, r, RoundPhase::kDraft))
-      throw ApiError(403, s.caller.role == Role::kObserver ? "not_assigned" : "not_on_panel",
-                     "the evaluation record is read by the office, the auditors, the round's "
-                     "panel and its assigned observers");
-    const RoundPhase phase = core_.phase(round, s);
-    if (phase != RoundPhase::kOpened && phase != RoundPhase::kAwarded)
-      throw ApiError(409, "wrong_phase", "the evaluation record begins when the bids are opened");
+    const json& round = s.round;
     auto rows = [&](const char* kind) {
       long total = 0;
       return documents(

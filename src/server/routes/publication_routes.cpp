@@ -6,6 +6,7 @@
 #include "io/ocds_compile.hpp"
 #include "ocds/merge.hpp"
 #include "server/api_core.hpp"
+#include "server/validators.hpp"
 
 namespace procura {
 
@@ -59,8 +60,13 @@ class PublicationRoutes {
     core_.route({"GET", "/api/reference-prices", "read", "read the reference price list",
                  "reference-price"},
                 [this](auto& s, auto&) { return reference_prices(s); });
-    core_.route({"POST", "/api/reference-prices", "add-reference-prices",
-                 "add rows to the reference price list"},
+    core_.route({"POST",
+                 "/api/reference-prices",
+                 "add-reference-prices",
+                 "add rows to the reference price list",
+                 "",
+                 false,
+                 {json_body()}},
                 [this](auto& s, auto&) { return post_reference_prices(s); });
   }
 
@@ -281,7 +287,7 @@ class PublicationRoutes {
 
   // A row replaces the row of the same classification, unit and currency.
   ApiResponse post_reference_prices(RequestScope& s) {
-    json body = parse_body(s.request.body);
+    json body = s.body();
     if (body.is_object()) body = json::array({body});
     if (!body.is_array() || body.empty() || body.size() > 10000)
       throw ApiError(422, "invalid", "expected a row object or an array of 1 to 10000 rows");

@@ -9,6 +9,7 @@
 #include "ocds/round_releases.hpp"
 #include "report/report.hpp"
 #include "server/api_support.hpp"
+#include "server/validators.hpp"
 #include "tender/commitment.hpp"
 
 namespace procura {
@@ -27,16 +28,28 @@ class RoundRoutes {
   void add() {
     core_.route({"GET", "/api/rounds", "read", "list rounds", "round"},
                 [this](auto& s, auto&) { return list(s); });
-    core_.route({"POST", "/api/rounds", "create-round", "create a round"},
+    core_.route({"POST", "/api/rounds", "create-round", "create a round", "", false, {json_body()}},
                 [this](auto& s, auto&) { return create(s); });
     core_.route({"GET", "/api/rounds/{id}", "read", "read a round", "round"},
-                [this](auto& s, auto& p) {
-                  return json_response(200, versioned(core_.with_phase(core_.round_doc(p[0]), s)));
+                [this](auto& s, auto&) {
+                  return json_response(200, versioned(core_.with_phase(s.round, s)));
                 });
-    core_.route(
-        {"POST", "/api/rounds/{id}/publish", "publish-round", "publish a round for bidding"},
-        [this](auto& s, auto& p) { return publish(s, p[0]); });
-    core_.route({"POST", "/api/rounds/{id}/open", "open-bids", "open the bids"},
+    core_.route({"POST",
+                 "/api/rounds/{id}/publish",
+                 "publish-round",
+                 "publish a round for bidding",
+                 "",
+                 false,
+                 {round_in({RoundPhase::kDraft}, "only a draft round is published")}},
+                [this](auto& s, auto& p) { return publish(s, p[0]); });
+    core_.route({"POST",
+                 "/api/rounds/{id}/open",
+                 "open-bids",
+                 "open the bids",
+                 "",
+                 false,
+                 {round_in({RoundPhase::kAwaitingOpening},
+                           "bids are opened once the opening time has come, after the deadline")}},
                 [this](auto& s, auto& p) { return open(s, p[0]); });
     core_.route({"POST", "/api/rounds/{id}/award", "award-round", "run the award"},
                 [this](auto& s, auto& p) { return award(s, p[0]); });
@@ -62,7 +75,7 @@ class RoundRoutes {
   }
 
   ApiResponse create(RequestScope& s) {
-    json body = parse_body(s.request.body);
+    const json& body = s.body();
     if (!body.is_object()) throw ApiError(422, "invalid", "expected a round object (round.json)");
     for (const auto& [k, v] : body.items())
       if (std::find_if(kRoundFields.begin(), kRoundFields.end(),
@@ -88,10 +101,7 @@ class RoundRoutes {
   }
 
   ApiResponse publish(RequestScope& s, const std::string& round_id) {
-    json round = core_.round_doc(round_id);
-    if (core_.phase(round, s) != RoundPhase::kDraft)
-      throw ApiError(409, "wrong_phase",
-                     std::string("the round is already ") + phase_name(core_.phase(round, s)));
+    json round = s.round;
     if (s.now_utc >= round["timeline"].value("bidDeadline", ""))
       throw ApiError(409, "deadline_passed", "the bid deadline has passed; set a later one");
     for (const char* kind : {"region", "institution", "enterprise", "product", "demand-line"})
@@ -105,12 +115,7 @@ class RoundRoutes {
   }
 
   ApiResponse open(RequestScope& s, const std::string& round_id) {
-    json round = core_.round_doc(round_id);
-    if (core_.phase(round, s) != RoundPhase::kAwaitingOpening)
-      throw ApiError(409, "wrong_phase",
-                     "bids open at " + round["timeline"].value("bidOpening", "") +
-                         " after the deadline (the round is " + phase_name(core_.phase(round, s)) +
-                         ")");
+    json round = s.round;
     const KeyPair opening = core_.keys().opening(round_id);
     for (const auto& b : store_.list("bid", round_id, 0, kAll)) {
       auto text = unseal(opening, b.sealed);

@@ -6,6 +6,7 @@
 #include "core/byte_cache.hpp"
 #include "records/round_tables.hpp"
 #include "server/api_support.hpp"
+#include "server/validators.hpp"
 
 namespace procura {
 
@@ -34,14 +35,25 @@ class TableRoutes {
       const RecordKind* k = &kind;
       core_.route({"GET", pattern, "read", "read a round's " + kind.table, kind.name},
                   [this, k](auto& s, auto& p) { return read(s, *k, p[0]); });
-      core_.route({"POST", pattern, "add-" + kind.table, "add rows to a round's " + kind.table},
+      const Validator phase =
+          kind.negotiation
+              ? round_in({RoundPhase::kOpened},
+                         kind.table + " are taken after the bids are opened and before the award")
+              : round_in({RoundPhase::kDraft},
+                         "a round's tables change while it is a draft, not after its publication");
+      core_.route({"POST",
+                   pattern,
+                   "add-" + kind.table,
+                   "add rows to a round's " + kind.table,
+                   "",
+                   false,
+                   {phase, json_body()}},
                   [this, k](auto& s, auto& p) { return post(s, *k, p[0]); });
     }
   }
 
  private:
   ApiResponse read(RequestScope& s, const RecordKind& kind, const std::string& round_id) {
-    core_.round_doc(round_id);
     const long offset = query_number(s.request, "offset", 0, kAll),
                limit = query_number(s.request, "limit", 1000, 10000);
     // Any other query key filters rows on that field (?enterpriseId=E01); total counts the
@@ -128,23 +140,10 @@ class TableRoutes {
   }
 
   ApiResponse post(RequestScope& s, const RecordKind& kind, const std::string& round_id) {
-    const json round = core_.round_doc(round_id);
-    const RoundPhase phase = core_.phase(round, s);
-    if (kind.negotiation) {
-      if (!takes_negotiation(phase))
-        throw ApiError(409, "wrong_phase",
-                       kind.table +
-                           " are taken after the bids are opened and before the award "
-                           "(the round is " +
-                           phase_name(phase) + ")");
-      if (kind.name == "offer" && s.now_utc >= round["timeline"].value("negotiationEnd", ""))
-        throw ApiError(409, "deadline_passed", "the negotiation has ended");
-    } else if (!takes_round_tables(phase)) {
-      throw ApiError(
-          409, "wrong_phase",
-          std::string("the round is ") + phase_name(phase) + ": its tables no longer change");
-    }
-    json body = parse_body(s.request.body);
+    const json& round = s.round;
+    if (kind.name == "offer" && s.now_utc >= round["timeline"].value("negotiationEnd", ""))
+      throw ApiError(409, "deadline_passed", "the negotiation has ended");
+    json body = s.body();
     if (body.is_object()) body = json::array({body});
     if (!body.is_array() || body.empty() || body.size() > kMostRows)
       throw ApiError(

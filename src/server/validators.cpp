@@ -1,0 +1,47 @@
+#include "server/validators.hpp"
+
+#include <algorithm>
+
+namespace procura {
+
+Validator known_round() {
+  return [](ApiCore& core, RequestScope& s, const Params& p) {
+    if (s.round.is_null()) s.round = core.round_doc(p.at(0));
+  };
+}
+
+Validator round_in(std::vector<RoundPhase> phases, std::string what, std::string early,
+                   std::string late) {
+  return [phases = std::move(phases), what = std::move(what), early = std::move(early),
+          late = std::move(late)](ApiCore& core, RequestScope& s, const Params& p) {
+    known_round()(core, s, p);
+    const RoundPhase phase = core.phase(s.round, s);
+    if (std::find(phases.begin(), phases.end(), phase) != phases.end()) return;
+    throw ApiError(409, phase < phases.front() ? early : late,
+                   what + " (the round is " + phase_name(phase) + ")");
+  };
+}
+
+Validator round_published(std::string what) {
+  return round_in({RoundPhase::kBidding, RoundPhase::kSealed, RoundPhase::kAwaitingOpening,
+                   RoundPhase::kOpened, RoundPhase::kAwarded},
+                  std::move(what));
+}
+
+Validator json_body() {
+  return [](ApiCore&, RequestScope& s, const Params&) { s.body(); };
+}
+
+Validator evaluator() {
+  return [](ApiCore& core, RequestScope& s, const Params& p) {
+    known_round()(core, s, p);
+    AudienceRule before = kind_named("access-price").content;
+    before.never_public = true;  // who reads access prices before they are disclosed
+    if (!reads_all(before, core.reader_in(s, p.at(0)), RoundPhase::kDraft))
+      throw ApiError(403, s.caller.role == Role::kObserver ? "not_assigned" : "not_on_panel",
+                     "the evaluation record is read by the office, the auditors, the round's "
+                     "panel and its assigned observers");
+  };
+}
+
+}  // namespace procura

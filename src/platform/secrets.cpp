@@ -104,8 +104,15 @@ std::string seal(const std::string& public_hex, const std::string& plaintext) {
   auto pk = from_hex(public_hex);
   if (!pk || pk->size() != crypto_box_PUBLICKEYBYTES)
     throw std::invalid_argument("not an X25519 public key");
-  std::vector<unsigned char> out(plaintext.size() + crypto_box_SEALBYTES);
-  crypto_box_seal(out.data(), bytes(plaintext), plaintext.size(), bytes(*pk));
+  // Padded to a whole number of blocks (ISO/IEC 7816-4, as libsodium pads): the box's length
+  // tells the block count, not how many digits a price has.
+  std::vector<unsigned char> padded(plaintext.begin(), plaintext.end());
+  padded.resize((plaintext.size() / kSealBlock + 1) * kSealBlock);
+  std::size_t padded_size = 0;
+  if (sodium_pad(&padded_size, padded.data(), plaintext.size(), kSealBlock, padded.size()) != 0)
+    throw std::logic_error("sodium_pad: no room for the padding");
+  std::vector<unsigned char> out(padded_size + crypto_box_SEALBYTES);
+  crypto_box_seal(out.data(), padded.data(), padded_size, bytes(*pk));
   return to_hex(out.data(), out.size());
 }
 
@@ -119,6 +126,12 @@ std::optional<std::string> unseal(const KeyPair& keys, const std::string& sealed
   if (crypto_box_seal_open(reinterpret_cast<unsigned char*>(out.data()), bytes(*box), box->size(),
                            bytes(*pk), bytes(*sk)) != 0)
     return std::nullopt;
+  std::size_t size = 0;
+  if (out.empty() || out.size() % kSealBlock != 0 ||
+      sodium_unpad(&size, reinterpret_cast<const unsigned char*>(out.data()), out.size(),
+                   kSealBlock) != 0)
+    return std::nullopt;
+  out.resize(size);
   return out;
 }
 

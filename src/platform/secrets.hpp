@@ -1,6 +1,7 @@
 #pragma once
 // The platform's cryptography, on libsodium: Argon2id password hashes, session tokens, sealed
 // bids (X25519 sealed boxes, readable only with the round's opening key) and Ed25519 signatures.
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -26,9 +27,14 @@ KeyPair new_opening_keys();
 // The opening keys of a published secret key (the public key is derived from it); nothing when
 // it is not an X25519 secret key in hex.
 std::optional<KeyPair> opening_keys_from_secret(const std::string& secret_hex);
-// `plaintext` sealed to `public_hex` (hex of the sealed box).
+// The block that sealed plaintexts are padded to a whole number of.
+constexpr std::size_t kSealBlock = 256;
+// `plaintext` padded to a whole number of kSealBlock bytes and sealed to `public_hex` (hex of
+// the sealed box): boxes of plaintexts within one block are all of one length. Throws
+// std::invalid_argument when `public_hex` is not an X25519 public key.
 std::string seal(const std::string& public_hex, const std::string& plaintext);
-// The plaintext, or nothing when the keys do not open the box (wrong key, altered box).
+// The plaintext, or nothing when the keys do not open the box (wrong key, altered box, no
+// valid padding).
 std::optional<std::string> unseal(const KeyPair& keys, const std::string& sealed_hex);
 
 // Ed25519 signing keys, and detached signatures in hex.

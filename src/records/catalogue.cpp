@@ -97,7 +97,8 @@ const Codec kReferencePrice({text("classificationScheme", true, 40),
                             {"classificationScheme", "classificationId", "unit", "currency"});
 
 RecordKind table(std::string name, std::string segment, const Codec& codec,
-                 std::vector<Role> writers, std::string summary, std::string owner_field = "") {
+                 std::vector<Role> writers, std::string summary, std::string owner_field = "",
+                 Role owner_role = Role::kPublic) {
   RecordKind k;
   k.name = std::move(name);
   k.table = std::move(segment);
@@ -105,6 +106,7 @@ RecordKind table(std::string name, std::string segment, const Codec& codec,
   k.writers = std::move(writers);
   k.summary = std::move(summary);
   k.owner_field = std::move(owner_field);
+  k.owner_role = owner_role;
   return k;
 }
 
@@ -131,11 +133,13 @@ std::vector<RecordKind> make_kinds() {
   out.push_back(table("enterprise", "enterprises", kEnterprise, {Role::kOffice},
                       "a participating enterprise and its attestations"));
   out.push_back(table("product", "products", kProduct, {Role::kOffice, Role::kEnterprise},
-                      "a specification model declared by its enterprise", "enterpriseId"));
+                      "a specification model declared by its enterprise", "enterpriseId",
+                      Role::kEnterprise));
   out.push_back(table("history-line", "history", kHistoryLine, {Role::kOffice},
                       "base-period purchases of a product in a region"));
   out.push_back(table("demand-line", "demand", kDemandLine, {Role::kOffice, Role::kInstitution},
-                      "an institution's reported demand for a product", "institutionId"));
+                      "an institution's reported demand for a product", "institutionId",
+                      Role::kInstitution));
   out.push_back(table("ceiling", "ceilings", kCeiling, {Role::kOffice},
                       "the highest valid declared price of a product"));
   RecordKind access = table("access-price", "access-prices", kAccessPrice, {Role::kExpert},
@@ -146,10 +150,18 @@ std::vector<RecordKind> make_kinds() {
   RecordKind offer = table("offer", "offers", kOffer, {Role::kEnterprise},
                            "an enterprise's negotiation offer for its product");
   offer.content = offer.history = sealed_until(RoundPhase::kAwarded, evaluators | kOwner);
+  offer.owner_role = Role::kEnterprise;  // the product's enterprise
   offer.negotiation = true;
   out.push_back(offer);
-  out.push_back(document("bid", Context::kRound, kPublic, sealed_until(RoundPhase::kOpened, kOwner),
-                         "a sealed bid: its commitment, then at the opening its price"));
+  // Until the deadline a bid is its enterprise's alone (that it exists, and each replacement or
+  // withdrawal, would tell rivals who bids); at the deadline its commitment is published, at the
+  // opening its price and its history.
+  RecordKind bid = document("bid", Context::kRound, sealed_until(RoundPhase::kSealed, kOwner),
+                            sealed_until(RoundPhase::kOpened, kOwner),
+                            "a sealed bid: its commitment from the deadline, its price from the "
+                            "opening");
+  bid.owner_role = Role::kEnterprise;
+  out.push_back(bid);
   out.push_back(document("panel", Context::kRound, kPublic, kPublic,
                          "a round's expert panel, drawn reproducibly"));
   out.push_back(
@@ -203,8 +215,9 @@ const RecordKind* table_kind(std::string_view segment) {
   return nullptr;
 }
 
-std::string org_owner(const std::string& org) {
-  return org.empty() ? "" : "org:" + org;
+std::string org_owner(Role role, const std::string& org) {
+  if (org.empty() || role == Role::kPublic) return "";
+  return std::string(role_name(role)) + ":" + org;
 }
 
 std::string user_owner(const std::string& user) {
@@ -213,7 +226,7 @@ std::string user_owner(const std::string& user) {
 
 bool owns(const Reader& r, const std::string& owner) {
   if (owner.empty() || r.role == Role::kPublic) return false;
-  return owner == org_owner(r.org) || owner == user_owner(r.user);
+  return owner == org_owner(r.role, r.org) || owner == user_owner(r.user);
 }
 
 bool reads_all(const AudienceRule& rule, const Reader& r, RoundPhase phase) {

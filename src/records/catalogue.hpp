@@ -67,6 +67,9 @@ struct RecordKind {
   const Codec* codec = nullptr;
   std::vector<Role> writers;
   std::string owner_field;
+  // The role of the organisation that owns a record of the kind (an enterprise owns its products,
+  // offers and bids; an institution its demand): kPublic for kinds no organisation owns.
+  Role owner_role = Role::kPublic;
   bool negotiation = false;
 };
 
@@ -90,9 +93,12 @@ struct Reader {
   bool observer = false;
 };
 
-// The owner of a record as stored: "org:<id>" or "user:<id>" ("" for none).
-std::string org_owner(const std::string& org);
+// The owner of a record as stored: "<role>:<organisation>" ("enterprise:E01") or "user:<id>"
+// ("" for none). An organisation is owned by its role as well as its id: an observer's or an
+// institution's account whose organisation is named E01 owns nothing of enterprise E01.
+std::string org_owner(Role role, const std::string& org);
 std::string user_owner(const std::string& user);
+// Whether `r` is (an account of) the owner.
 bool owns(const Reader& r, const std::string& owner);
 
 // Whether `r` reads what `rule` guards, in a context at `phase` (ignored for kinds outside

@@ -1,5 +1,6 @@
 #include "records/reader.hpp"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -87,7 +88,10 @@ Access RecordReader::access(const RecordKind& kind, const Reader& r, RoundPhase 
                             bool history) {
   const AudienceRule& rule = history ? kind.history : kind.content;
   if (reads_all(rule, r, phase)) return Access::kAll;
-  if ((rule.readers & kOwner) && r.role != Role::kPublic) return Access::kOwn;
+  // Its own records, for a reader of a role that owns records of the kind.
+  if ((rule.readers & kOwner) && r.role != Role::kPublic &&
+      (kind.owner_role == Role::kPublic || kind.owner_role == r.role))
+    return Access::kOwn;
   return Access::kNone;
 }
 
@@ -108,17 +112,22 @@ std::vector<ObjectRevision> RecordReader::list(const RecordKind& kind, const std
   const RoundPhase p = phase(context, now).value_or(RoundPhase::kDraft);
   const Access a = access(kind, r, p, false);
   if (a == Access::kNone) withhold(kind, kind.content, false);
-  if (a == Access::kAll) {
+  // The store lists records in the order they came, which is history: a reader who may not read
+  // the history (the public at a bid deadline) gets them in the order of their ids.
+  const bool order_is_history = access(kind, r, p, true) != Access::kAll;
+  if (a == Access::kAll && !order_is_history) {
     total = store_.count(kind.name, context);
     return store_.list(kind.name, context, offset, limit);
   }
-  std::vector<ObjectRevision> own;
+  std::vector<ObjectRevision> read;
   for (auto& rev : store_.list(kind.name, context, 0, kAll))
-    if (owns(r, rev.owner)) own.push_back(std::move(rev));
-  total = static_cast<long>(own.size());
+    if (a == Access::kAll || owns(r, rev.owner)) read.push_back(std::move(rev));
+  if (order_is_history)
+    std::sort(read.begin(), read.end(), [](const auto& x, const auto& y) { return x.id < y.id; });
+  total = static_cast<long>(read.size());
   std::vector<ObjectRevision> page;
   for (long i = offset; i < total && static_cast<long>(page.size()) < limit; ++i)
-    page.push_back(std::move(own[static_cast<std::size_t>(i)]));
+    page.push_back(std::move(read[static_cast<std::size_t>(i)]));
   return page;
 }
 

@@ -245,7 +245,7 @@ ApiResponse Api::Impl::handle(const ApiRequest& r) {
 
 ApiResponse Api::Impl::run(const Route& rt, const ApiRequest& r, const Caller& caller,
                            const Params& params, long long now) {
-  RequestScope scope{r, caller, now, format_utc(now), {}, false, nullptr, std::nullopt};
+  RequestScope scope{r, caller, now, format_utc(now), {}, false, false, nullptr, std::nullopt};
   try {
     const auto& roles = *rt.roles;
     if (std::find(roles.begin(), roles.end(), caller.role) == roles.end()) {
@@ -260,14 +260,7 @@ ApiResponse Api::Impl::run(const Route& rt, const ApiRequest& r, const Caller& c
       return rt.handler(scope, params);
     };
     if (rt.spec.method == "GET") {
-      ApiResponse out = cached(r, validated());
-      if (r.method == "HEAD") {
-        if (out.shared)
-          out.headers.emplace_back("Content-Length", std::to_string(out.shared->size()));
-        out.body.clear();
-        out.shared.reset();
-      }
-      return out;
+      return cached(r, validated());  // HEAD too: the HTTP edge sends its headers only
     }
     if (rt.spec.commits_itself) return validated();
     ApiResponse out;
@@ -312,6 +305,7 @@ void Api::Impl::commit(RequestScope& s, const std::function<void()>& f) {
 }
 
 void Api::Impl::audit(const RequestScope& s) {
+  if (s.written.empty() && !s.audit_without_records) return;
   auto last = store.last_audit();
   store.append_audit(next_audit_entry(last ? &*last : nullptr, s.now_utc, s.caller.user_id,
                                       s.request.method + " " + s.request.path, s.written));

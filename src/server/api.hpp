@@ -60,6 +60,7 @@ struct ApiResponse {
   // A kept body shared between answers, set instead of `body`: handle() answers with `body`
   // filled, unless the request allowed `shared_body` (the HTTP edge, which sends it as it is).
   std::shared_ptr<const std::string> shared;
+  bool close = false;  // the connection closes after this answer
 };
 
 struct RouteInfo {

@@ -70,7 +70,11 @@ struct RequestScope {
   std::string now_utc;
   std::vector<AuditRecord> written;
   bool committed = false;  // the route committed its writes itself (ApiCore::commit)
-  json round;              // the round of the path, read by a validator (null until then)
+  // A write that stores no record is audited only when it says so (an account registered):
+  // sign-ins, sign-outs and watchlists touch private tables, and an entry of theirs next to a
+  // withheld one would name who wrote it.
+  bool audit_without_records = false;
+  json round;  // the round of the path, read by a validator (null until then)
 
   Reader reader() const { return {caller.role, caller.user_id, caller.org_id}; }
   // The body as JSON, parsed on first use (400 when it is not JSON; see parse_body).

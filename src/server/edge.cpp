@@ -34,12 +34,6 @@ bool escapes_well_formed(std::string_view s) {
   return true;
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // Whether `a` is `lower_b` (lower case) whatever the case of `a`.
 bool same_name(std::string_view a, std::string_view lower_b) {
   if (a.size() != lower_b.size()) return false;
@@ -151,6 +145,11 @@ std::optional<ApiRequest> admit(RawRequest&& raw, ApiResponse& refusal) {
       return std::nullopt;
     }
     auto is = [&](std::string_view want) { return same_name(name, want); };
+    if (is(kBadFramingHeader)) {
+      refusal = refuse(400, "bad_request", "the request's body cannot be told apart: " + value);
+      refusal.close = true;  // nothing after it on the connection can be read
+      return std::nullopt;
+    }
     if (is(kRefusedBodyHeader)) {
       refusal = refuse(413, "too_large",
                        "the body is larger than " + std::to_string(kMaxBody) + " bytes");
@@ -209,86 +208,6 @@ ApiResponse serve_request(RawRequest&& raw, const RequestHandler& handle) {
     out = refuse(500, "internal", "the server failed");
   }
   finish(out);
-  return out;
-}
-
-std::string BodyLimit::feed(std::string_view in) {
-  std::string out;
-  while (!in.empty()) {
-    switch (state_) {
-      case State::kThrough:
-        out.append(in);
-        return out;
-      case State::kBody:
-      case State::kDrop: {
-        const auto n = static_cast<std::size_t>(std::min<unsigned long long>(left_, in.size()));
-        if (state_ == State::kBody) out.append(in.substr(0, n));
-        in.remove_prefix(n);
-        left_ -= n;
-        if (left_ == 0) state_ = State::kHead;
-        break;
-      }
-      case State::kHead: {
-        const std::size_t before = head_.size();
-        head_.append(in);
-        const auto end = head_.find("\r\n\r\n");
-        if (end == std::string::npos) {
-          if (head_.size() > 65536) {  // not a head we can read: the parser refuses it
-            out += head_;
-            head_.clear();
-            state_ = State::kThrough;
-          }
-          return out;
-        }
-        const std::size_t head_end = end + 4;
-        in.remove_prefix(head_end - before);
-        std::string head = head_.substr(0, head_end);
-        head_.clear();
-        // Its Content-Length and Transfer-Encoding, read line by line.
-        unsigned long long length = 0;
-        bool chunked = false, has_length = false;
-        std::size_t length_line = std::string::npos, length_line_end = 0;
-        for (std::size_t at = head.find("\r\n") + 2; at + 2 < head.size();) {
-          const auto eol = head.find("\r\n", at);
-          const std::string line = head.substr(at, eol - at);
-          const auto colon = line.find(':');
-          if (colon != std::string::npos) {
-            const std::string name = lower(line.substr(0, colon));
-            std::string value = line.substr(colon + 1);
-            value.erase(0, value.find_first_not_of(" \t"));
-            if (name == "content-length" && !value.empty() && value.size() <= 19 &&
-                value.find_first_not_of("0123456789") == std::string::npos) {
-              length = std::stoull(value);
-              has_length = true;
-              length_line = at;
-              length_line_end = eol + 2;
-            }
-            if (name == "transfer-encoding" && lower(value).find("chunked") != std::string::npos)
-              chunked = true;
-          }
-          at = eol + 2;
-        }
-        if (chunked) {
-          out += head;
-          state_ = State::kThrough;
-          break;
-        }
-        if (has_length && length > limit_) {
-          head.erase(length_line, length_line_end - length_line);
-          head.insert(head.find("\r\n") + 2,
-                      std::string(kRefusedBodyHeader) + ": " + std::to_string(length) + "\r\n");
-          out += head;
-          left_ = length;
-          state_ = State::kDrop;
-          break;
-        }
-        out += head;
-        left_ = has_length ? length : 0;
-        state_ = left_ > 0 ? State::kBody : State::kHead;
-        break;
-      }
-    }
-  }
   return out;
 }
 

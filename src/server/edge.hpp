@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "server/api.hpp"
+#include "server/body_limit.hpp"
 
 namespace procura {
 
@@ -27,12 +28,6 @@ struct RawRequest {
 };
 
 using RequestHandler = std::function<ApiResponse(const ApiRequest&)>;
-
-inline constexpr std::size_t kMaxBody = 1 << 20;  // larger bodies get 413
-
-// The header the connection's BodyLimit adds to a request whose body it dropped for being over
-// the limit (the value is the announced length).
-inline constexpr const char* kRefusedBodyHeader = "procura-refused-body";
 
 // A query string parsed strictly: '&'-separated key=value pairs of RFC 3986 query characters,
 // percent escapes well formed, the decoded text valid UTF-8 without control characters, each
@@ -51,24 +46,5 @@ void finish(ApiResponse& response);
 
 // admit, `handle`, finish: never throws.
 ApiResponse serve_request(RawRequest&& raw, const RequestHandler& handle);
-
-// On one connection's incoming bytes, before the HTTP library parses them: a request announcing
-// a body over the limit (Content-Length) reaches the parser without it and with the
-// kRefusedBodyHeader header instead, and its body is dropped as it arrives, never held; so the
-// server answers 413 rather than resetting the connection. Everything else passes unchanged.
-// Requests with a chunked body are passed on as they are, and so is the rest of that connection.
-class BodyLimit {
- public:
-  explicit BodyLimit(std::size_t limit = kMaxBody) : limit_(limit) {}
-  // The bytes to give the parser for `in` (possibly fewer, more, or none).
-  std::string feed(std::string_view in);
-
- private:
-  enum class State { kHead, kBody, kDrop, kThrough };
-  std::string head_;
-  State state_ = State::kHead;
-  unsigned long long left_ = 0;  // body bytes still to pass or drop
-  std::size_t limit_;
-};
 
 }  // namespace procura

@@ -85,11 +85,23 @@ void serve(const RequestHandler& handle, const ServeOptions& o,
   asio::thread_pool writers(std::max(1u, o.writers));
   auto answer = [&handle](const restinio::request_handle_t& req) {
     ApiResponse out = serve_request(raw_of(req), handle);  // a temporary: its body is moved
-    auto resp = req->create_response(restinio::http_status_line_t{
+    const restinio::http_status_line_t status{
         restinio::http_status_code_t{static_cast<std::uint16_t>(out.status)},
-        out.status < 400 ? "OK" : "Error"});
-    resp.append_header(restinio::http_field::content_type, out.content_type);
-    for (const auto& [k, v] : out.headers) resp.append_header(k, v);
+        out.status < 400 ? "OK" : "Error"};
+    auto head = [&](auto& resp) {
+      resp.append_header(restinio::http_field::content_type, out.content_type);
+      for (const auto& [k, v] : out.headers) resp.append_header(k, v);
+      if (out.close) resp.connection_close();
+    };
+    if (req->header().method() == restinio::http_method_head()) {
+      // GET's headers and length, without the body (RFC 9110 9.3.2).
+      auto resp = req->create_response<restinio::user_controlled_output_t>(status);
+      head(resp);
+      resp.set_content_length(out.shared ? out.shared->size() : out.body.size());
+      return resp.done();
+    }
+    auto resp = req->create_response(status);
+    head(resp);
     if (out.shared)
       resp.set_body(std::move(out.shared));  // a kept body, sent without a copy
     else

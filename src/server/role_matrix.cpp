@@ -18,7 +18,8 @@ std::vector<Permission> make_matrix() {
       {"log-out", accounts},
       {"read-own-account", accounts},
       {"keep-watchlist", accounts},
-      {"register-account", office},
+      {"register-account",
+       {R::kOffice, R::kEnterprise, R::kInstitution}},  // an organisation its own
       // A round's life.
       {"create-round", office},
       {"publish-round", office},

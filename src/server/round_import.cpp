@@ -69,7 +69,8 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
   const std::string round_id = rules.id;
   auto& impl = *impl_;
   const ApiRequest request = make_request("IMPORT", "/api/rounds/" + round_id);
-  RequestScope s{request, system_caller(), impl.clock.now(), "", {}, false, nullptr, std::nullopt};
+  RequestScope s{request, system_caller(), impl.clock.now(), "",          {},
+                 false,   false,           nullptr,          std::nullopt};
   s.now_utc = format_utc(s.now);
   impl.store.transaction([&] {
     if (impl.store.latest("round", round_id))
@@ -107,7 +108,8 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
       }
       for (const auto& r : rows) {
         std::string owner;
-        if (!kind.owner_field.empty()) owner = org_owner(r.data.value(kind.owner_field, ""));
+        if (!kind.owner_field.empty())
+          owner = org_owner(kind.owner_role, r.data.value(kind.owner_field, ""));
         impl.put(s, kind.name, round_id + "/" + r.key, round_id, r.data, "", owner);
       }
     }
@@ -137,7 +139,7 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
                           {"commitment", at("commitment")},
                           {"status", "submitted"}};
         impl.put(s, "bid", bid, round_id, pub, seal(opening.public_hex, secret.dump()),
-                 org_owner(enterprise));
+                 org_owner(Role::kEnterprise, enterprise));
       }
     }
     impl.audit(s);

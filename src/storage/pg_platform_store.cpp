@@ -215,6 +215,21 @@ class PgPlatformStore : public PlatformStore {
     return static_cast<long>(num(r, 0, 0));
   }
 
+  long context_version(const std::string& context, const std::vector<std::string>& kinds) override {
+    if (kinds.empty()) return 0;
+    // One index probe a kind (revision_kind_context), not a scan of the context's revisions.
+    std::string sql = "SELECT GREATEST(0";
+    std::vector<std::string> params{context};
+    for (const auto& k : kinds) {
+      params.push_back(k);
+      sql += ", (SELECT MAX(seq) FROM revision WHERE kind = $" + std::to_string(params.size()) +
+             " AND context = $1)";
+    }
+    Lease l(*this);
+    auto r = exec(l.c, sql + ")", params);
+    return static_cast<long>(num(r, 0, 0));
+  }
+
   long kind_version(const std::string& kind) override {
     Lease l(*this);
     auto r = exec(l.c, "SELECT COALESCE(MAX(seq), 0) FROM head WHERE kind = $1", {kind});
@@ -265,6 +280,12 @@ class PgPlatformStore : public PlatformStore {
         exec(l.c, "SELECT id, name, role, org_id, password_hash FROM account WHERE id = $1", {id});
     if (PQntuples(r.get()) == 0) return std::nullopt;
     return UserRecord{at(r, 0, 0), at(r, 0, 1), at(r, 0, 2), at(r, 0, 3), at(r, 0, 4)};
+  }
+
+  long accounts_of(const std::string& role, const std::string& org) override {
+    Lease l(*this);
+    auto r = exec(l.c, "SELECT COUNT(*) FROM account WHERE role = $1 AND org_id = $2", {role, org});
+    return static_cast<long>(num(r, 0, 0));
   }
 
   void put_session(const std::string& token_hash, const std::string& user_id,

@@ -67,6 +67,10 @@ class PlatformStore {
   virtual long last_seq(const std::string& kind, const std::string& context) = 0;
   // The feed number of the newest revision of any kind in a context (0 for none).
   virtual long context_version(const std::string& context) = 0;
+  // The feed number of the newest revision of any of `kinds` in a context (0 for none): the
+  // version of what a reader who reads those kinds' histories sees of the context.
+  virtual long context_version(const std::string& context,
+                               const std::vector<std::string>& kinds) = 0;
   // The feed number of the newest revision of a kind in any context (0 for none).
   virtual long kind_version(const std::string& kind) = 0;
   virtual std::vector<ObjectRevision> revisions(const std::string& kind, const std::string& id) = 0;
@@ -78,6 +82,8 @@ class PlatformStore {
   // --- accounts and sessions -----------------------------------------------------------------
   virtual void put_user(const UserRecord& u) = 0;
   virtual std::optional<UserRecord> user(const std::string& id) = 0;
+  // How many accounts of `role` the organisation `org` has.
+  virtual long accounts_of(const std::string& role, const std::string& org) = 0;
   virtual void put_session(const std::string& token_hash, const std::string& user_id,
                            long long expires_at) = 0;
   // The account of a session that has not expired at `now` (seconds since the epoch), and when

@@ -177,6 +177,21 @@ class SqlitePlatformStore : public PlatformStore {
     return static_cast<long>(s.integer(0));
   }
 
+  long context_version(const std::string& context, const std::vector<std::string>& kinds) override {
+    if (kinds.empty()) return 0;
+    // One index probe a kind (revision_kind_context), not a scan of the context's revisions.
+    std::string sql = "SELECT MAX(0";
+    for (std::size_t i = 0; i < kinds.size(); ++i)
+      sql += ", COALESCE((SELECT MAX(seq) FROM revision WHERE kind = ?" + std::to_string(i + 2) +
+             " AND context = ?1), 0)";
+    Connection c(*this);
+    Statement s = stmt(c.db, sql + ")");
+    s.bind(1, context);
+    for (std::size_t i = 0; i < kinds.size(); ++i) s.bind(static_cast<int>(i + 2), kinds[i]);
+    s.step();
+    return static_cast<long>(s.integer(0));
+  }
+
   long kind_version(const std::string& kind) override {
     Connection c(*this);
     Statement s = stmt(c.db, "SELECT COALESCE(MAX(seq), 0) FROM head WHERE kind = ?1");
@@ -238,6 +253,14 @@ class SqlitePlatformStore : public PlatformStore {
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return UserRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
+  }
+
+  long accounts_of(const std::string& role, const std::string& org) override {
+    Connection c(*this);
+    Statement s = stmt(c.db, "SELECT COUNT(*) FROM account WHERE role = ?1 AND org_id = ?2");
+    s.bind(1, role).bind(2, org);
+    s.step();
+    return static_cast<long>(s.integer(0));
   }
 
   void put_session(const std::string& token_hash, const std::string& user_id,

@@ -137,17 +137,30 @@ const LAUNCH = {
     await page.reload();
     assert.strictEqual(await page.locator('[data-receipt="commitment"]').innerText(), commitment);
     assert.strictEqual(await auditSeq(), submitted, 'a reload submits no bid');
-    const bids = (await call('GET', '/api/rounds/3n-iol-2021/bids')).json.items;
-    const published = bids.find((b) => b.commitment === commitment);
-    assert.ok(published, 'the commitment is in the public data at once');
-    assert.strictEqual(published.price, undefined, 'and the price is not');
+    // Until the deadline the bid is its enterprise's alone: the public lists none.
+    const enterpriseToken = (await call('POST', '/api/login', { body: { user: 'enterprise', password: 'demo-enterprise' } })).json.token;
+    const ownBids = async () => (await call('GET', '/api/rounds/3n-iol-2021/my-bids', { token: enterpriseToken })).json.items;
+    assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2021/bids')).json.error.code, 'sealed');
+    const published = (await ownBids()).find((b) => b.commitment === commitment);
+    assert.ok(published, 'its enterprise reads the commitment at once');
+    assert.strictEqual(published.price, undefined, 'and not the price');
     await page.goto('/workspace');
     const row = page.locator('tr', { hasText: commitment });
     await row.getByRole('button', { name: 'Withdraw' }).click();
     await page.waitForURL('**done=withdraw**');
     assert.match(await page.locator('[role=status]').first().innerText(), /withdrawn/);
-    const after = (await call('GET', '/api/rounds/3n-iol-2021/bids')).json.items.find((b) => b.commitment === commitment);
+    const after = (await ownBids()).find((b) => b.commitment === commitment);
     assert.strictEqual(after.status, 'withdrawn');
+    // The receipt (its price and nonce) is its account's: another account signed in on this
+    // browser, or given the cookie, does not see it.
+    const receiptCookie = (await page.context().cookies()).find((x) => x.name === 'procura_receipt');
+    assert.ok(receiptCookie, 'the receipt is kept for its page');
+    const office = (await call('POST', '/api/login', { body: { user: 'office', password: 'demo-office' } })).json.token;
+    const stolen = await fetch(server.base + '/workspace/receipt', { headers: { Cookie: `procura_session=${office}; procura_receipt=${receiptCookie.value}` } });
+    assert.strictEqual(stolen.status, 404);
+    assert(!(await stolen.text()).includes(commitment));
+    await signIn(page, 'office');
+    assert(!(await page.context().cookies()).some((x) => x.name === 'procura_receipt'), 'signing in drops a receipt');
     await page.context().close();
   });
 
@@ -496,8 +509,9 @@ const LAUNCH = {
     const signin = await fetch(server.base + '/login', { method: 'POST', body: `user=enterprise&password=demo-enterprise&csrf=${token}`, headers: { ...form, Cookie: jar }, redirect: 'manual' });
     assert.strictEqual(signin.status, 303);
     const session = /procura_session=[^;]+/.exec(signin.headers.get('set-cookie'))[0];
-    const bids = async () => (await call('GET', '/api/rounds/3n-iol-2021/bids')).json.items.filter((b) => b.status === 'withdrawn').length;
-    const mine = (await call('GET', '/api/rounds/3n-iol-2021/my-bids', { token: /=(.*)/.exec(session)[1] })).json.items.filter((b) => b.status === 'submitted');
+    const own = async () => (await call('GET', '/api/rounds/3n-iol-2021/my-bids', { token: /=(.*)/.exec(session)[1] })).json.items;
+    const bids = async () => (await own()).filter((b) => b.status === 'withdrawn').length;
+    const mine = (await own()).filter((b) => b.status === 'submitted');
     const withdrawnBefore = await bids();
     // A page of another site posting a withdrawal with the victim's cookies: refused.
     if (mine.length) {

@@ -108,8 +108,9 @@ function sql(query) {
   const bids = {};
 
   await check('6. an enterprise cannot take over another\'s product; a second account of an enterprise manages the same bids', async () => {
-    for (const [id, org] of [['e02', 'E02'], ['e03', 'E03'], ['e04', 'E04'], ['e01b', 'E01']]) {
-      assert.strictEqual((await call('POST', '/api/users', { token: office, body: { id, role: 'enterprise', org, password: `pass-${id}-1` } })).status, 201);
+    // The office opens each enterprise's first account; E01 adds its second itself.
+    for (const [id, org, by] of [['e02', 'E02', office], ['e03', 'E03', office], ['e04', 'E04', office], ['e01b', 'E01', tokens.enterprise]]) {
+      assert.strictEqual((await call('POST', '/api/users', { token: by, body: { id, role: 'enterprise', org, password: `pass-${id}-1` } })).status, 201);
       await login(id, `pass-${id}-1`);
     }
     assert.strictEqual((await call('POST', '/api/rounds', { token: office, body: round })).status, 201);
@@ -185,14 +186,20 @@ function sql(query) {
 
   await check('3. before the opening nobody but its enterprise reads a bid\'s history, on any path', async () => {
     const id = bids.P1.id;
-    for (const who of [null, office, tokens.auditor, tokens.e02, tokens.observer]) {
+    const readers = [null, office, tokens.auditor, tokens.e02, tokens.observer];
+    for (const who of readers) {
+      assert.strictEqual((await call('GET', `/api/objects/bid/${id}/revisions`, { token: who })).status, 403);
+      assert.strictEqual((await call('GET', `/api/objects/bid/${id}`, { token: who })).status, 403, 'not even the bid before the deadline');
+      const feed = await wholeFeed(call, who);
+      const others = feed.filter((x) => x.kind === 'bid' && x.context === R && !(who === tokens.e02 && x.owner === 'enterprise:E02'));
+      assert.deepStrictEqual(others, [], 'the feed withholds the round\'s bid revisions (but a bidder\'s own)');
+    }
+    clock.set(round.timeline.bidDeadline);  // from the deadline, the commitment without its history
+    for (const who of readers) {
       assert.strictEqual((await call('GET', `/api/objects/bid/${id}/revisions`, { token: who })).status, 403);
       const latest = (await call('GET', `/api/objects/bid/${id}`, { token: who })).json;
       assert.deepStrictEqual(Object.keys(latest.data).sort(), ['commitment', 'id', 'round', 'status']);
       assert(!('actor' in latest) && !('at' in latest) && !('rev' in latest), 'no account, time or count');
-      const feed = await wholeFeed(call, who);
-      const others = feed.filter((x) => x.kind === 'bid' && x.context === R && !(who === tokens.e02 && x.owner === 'org:E02'));
-      assert.deepStrictEqual(others, [], 'the feed withholds the round\'s bid revisions (but a bidder\'s own)');
     }
     const own = (await call('GET', `/api/objects/bid/${id}/revisions`, { token: tokens.enterprise })).json.revisions;
     assert.deepStrictEqual(own.map((r) => r.actor), ['enterprise', 'e01b']);

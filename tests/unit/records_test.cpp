@@ -16,6 +16,7 @@
 #include "io/csv_reader.hpp"
 #include "records/catalogue.hpp"
 #include "records/codec.hpp"
+#include "records/reader.hpp"
 #include "tender/phase.hpp"
 #include "test_data.hpp"
 
@@ -211,13 +212,27 @@ TEST(Audience, SealedUntilAnEventThenPublic) {
   const Reader owner{Role::kEnterprise, "e", "E01", false, false};
   const Reader second{Role::kEnterprise, "e2", "E01", false, false};
   const Reader rival{Role::kEnterprise, "r", "E02", false, false};
-  EXPECT_TRUE(may_read(bid.content, citizen, RoundPhase::kBidding, "org:E01"));
-  EXPECT_FALSE(may_read(bid.history, citizen, RoundPhase::kSealed, "org:E01"));
-  EXPECT_FALSE(may_read(bid.history, office, RoundPhase::kSealed, "org:E01"));
-  EXPECT_TRUE(may_read(bid.history, owner, RoundPhase::kBidding, "org:E01"));
-  EXPECT_TRUE(may_read(bid.history, second, RoundPhase::kBidding, "org:E01"));
-  EXPECT_FALSE(may_read(bid.history, rival, RoundPhase::kBidding, "org:E01"));
-  EXPECT_TRUE(may_read(bid.history, rival, RoundPhase::kOpened, "org:E01"));
+  const Reader observer_e01{Role::kObserver, "o2", "E01", false, false};
+  const std::string e01 = "enterprise:E01";
+  EXPECT_EQ(org_owner(Role::kEnterprise, "E01"), e01);
+  // Before the deadline a bid (even that it exists) is its enterprise's; at the deadline its
+  // commitment is public; its history (who, when, how often) at the opening.
+  EXPECT_FALSE(may_read(bid.content, citizen, RoundPhase::kBidding, e01));
+  EXPECT_FALSE(may_read(bid.content, office, RoundPhase::kBidding, e01));
+  EXPECT_TRUE(may_read(bid.content, owner, RoundPhase::kBidding, e01));
+  EXPECT_TRUE(may_read(bid.content, citizen, RoundPhase::kSealed, e01));
+  EXPECT_FALSE(may_read(bid.history, citizen, RoundPhase::kSealed, e01));
+  EXPECT_FALSE(may_read(bid.history, office, RoundPhase::kSealed, e01));
+  EXPECT_TRUE(may_read(bid.history, owner, RoundPhase::kBidding, e01));
+  EXPECT_TRUE(may_read(bid.history, second, RoundPhase::kBidding, e01));
+  EXPECT_FALSE(may_read(bid.history, rival, RoundPhase::kBidding, e01));
+  EXPECT_TRUE(may_read(bid.history, rival, RoundPhase::kOpened, e01));
+  // An organisation owns by its role and its id: an observer's account named E01 owns nothing.
+  EXPECT_FALSE(may_read(bid.history, observer_e01, RoundPhase::kBidding, e01));
+  EXPECT_FALSE(owns(observer_e01, e01));
+  EXPECT_EQ(RecordReader::access(bid, observer_e01, RoundPhase::kBidding, false), Access::kNone);
+  EXPECT_EQ(RecordReader::access(bid, rival, RoundPhase::kBidding, false), Access::kOwn);
+  EXPECT_EQ(RecordReader::access(bid, office, RoundPhase::kBidding, false), Access::kNone);
   const RecordKind& watchlist = *record_kind("watchlist");
   EXPECT_FALSE(may_read(watchlist.content, office, RoundPhase::kAwarded, "user:e"));
   EXPECT_TRUE(may_read(watchlist.content, owner, RoundPhase::kAwarded, "user:e"));

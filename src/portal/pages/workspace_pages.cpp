@@ -274,8 +274,9 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
   return nullptr;
 }
 
-// A bid receipt kept in the bidder's browser only (an HttpOnly cookie for the receipt page), so
-// that the page can be reloaded and printed without submitting the bid again.
+// A bid receipt kept in the bidder's browser only (an HttpOnly cookie for the receipt page, for an
+// hour, dropped at sign-in and sign-out, shown to the account that bid), so that the page can be
+// reloaded and printed without submitting the bid again.
 std::string receipt_cookie_value(const json& receipt) {
   const std::string text = receipt.dump();
   std::string out(sodium_base64_encoded_len(text.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
@@ -336,8 +337,9 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
                             {"nonce", answer.value("nonce", "")},
                             {"submittedAt", answer.value("submittedAt", "")},
                             {"product", answer.value("productId", "")},
-                            {"price", answer.value("price", "")}};
-      std::string set = cookie(c, "procura_receipt", receipt_cookie_value(receipt), 86400, true);
+                            {"price", answer.value("price", "")},
+                            {"account", c.me.value("user", "")}};
+      std::string set = cookie(c, "procura_receipt", receipt_cookie_value(receipt), 3600, true);
       return redirect("/workspace/receipt", {{"Set-Cookie", set}});
     }
     if (form == "demand" || form == "demand-csv") {
@@ -381,7 +383,9 @@ ApiResponse receipt_page(PortalCore& core, PageContext& c) {
     at = end + 1;
   }
   json receipt = receipt_of_cookie(value);
-  if (receipt.is_null()) throw PageError(404, c.t("error_no_receipt"));
+  // Its price and nonce are its account's: not shown to another signed in on this browser.
+  if (receipt.is_null() || receipt.value("account", "") != c.me.value("user", ""))
+    throw PageError(404, c.t("error_no_receipt"));
   receipt["roundHref"] = "/rounds/" + url_part(receipt.value("round", ""));
   receipt["submittedAtText"] = c.date(receipt.value("submittedAt", ""));
   return core.html(c, "receipt", {{"receipt", receipt}, {"title", c.t("receipt_title")}});
@@ -414,7 +418,8 @@ ApiResponse login(PortalCore& core, PageContext& c) {
       }
     }
     return redirect(next, {{"Set-Cookie", cookie(c, "procura_session", answer.value("token", ""),
-                                                 answer.value("expiresIn", 3600L), true)}});
+                                                 answer.value("expiresIn", 3600L), true)},
+                           {"Set-Cookie", cookie(c, "procura_receipt", "", 0, true)}});
   } catch (const FormError& e) {
     return login_page(core, c, e.status == 429 ? c.t("login_too_many") : c.t("login_failed"),
                       e.status);

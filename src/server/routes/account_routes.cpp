@@ -167,16 +167,41 @@ class AccountRoutes {
     const std::string password = text_field(body, "password", true, 200);
     if (password.size() < 8)
       throw ApiError(422, "invalid", "'password' must have at least 8 characters", "password");
-    const std::string name = text_field(body, "name", false), org = text_field(body, "org", false);
+    const std::string name = text_field(body, "name", false);
+    std::string org = text_field(body, "org", false);
     if (!org.empty() && !is_id(org))
       throw ApiError(422, "invalid", "'org' must be an organisation's id", "org");
-    if (store_.user(id)) throw ApiError(409, "exists", "the account '" + id + "' exists");
+    if (s.caller.role != Role::kOffice) {
+      // An organisation adds its own accounts, of its own role.
+      if (*parsed != s.caller.role || (!org.empty() && org != s.caller.org_id))
+        throw ApiError(403, "forbidden",
+                       "an organisation adds accounts of its own role and organisation (" +
+                           std::string(role_name(s.caller.role)) + " " + s.caller.org_id + ")",
+                       org.empty() ? "role" : "org");
+      org = s.caller.org_id;
+    }
+    const bool organisation = *parsed == Role::kEnterprise || *parsed == Role::kInstitution;
+    if (organisation && org.empty())
+      throw ApiError(422, "invalid", "an enterprise's or an institution's account names its 'org'",
+                     "org");
+    // The office opens an organisation's first account, not a further one: it would act as the
+    // organisation (bid, withdraw, read its sealed records).
+    auto check = [&] {
+      if (store_.user(id)) throw ApiError(409, "exists", "the account '" + id + "' exists");
+      if (s.caller.role == Role::kOffice && organisation && store_.accounts_of(role, org) > 0)
+        throw ApiError(403, "organisation_has_accounts",
+                       "the " + role + " " + org +
+                           " has accounts; its further accounts are added by one of them",
+                       "org");
+    };
+    check();
     const std::string hash = hash_password(password, core_.keys().pepper());  // outside the batch
     core_.commit(s, [&] {
-      if (store_.user(id)) throw ApiError(409, "exists", "the account '" + id + "' exists");
+      check();
       store_.put_user({id, name, role, org, hash});
+      s.audit_without_records = true;
     });
-    return json_response(201, {{"user", id}, {"role", role}});
+    return json_response(201, {{"user", id}, {"role", role}, {"org", org}});
   }
 
   ApiResponse put_watchlist(RequestScope& s) {

@@ -95,9 +95,9 @@ class BidRoutes {
     const std::string id = core_.bid_id(round_id, product_id);
     json pub = {
         {"id", id}, {"round", round_id}, {"commitment", commitment}, {"status", "submitted"}};
-    const ObjectRevision revision =
-        core_.revision_of(s, "bid", id, round_id, pub,
-                          seal(round["openingPublicKey"], secret.dump()), org_owner(enterprise));
+    const ObjectRevision revision = core_.revision_of(
+        s, "bid", id, round_id, pub, seal(round["openingPublicKey"], secret.dump()),
+        org_owner(Role::kEnterprise, enterprise));
     core_.commit(s, [&] {
       s.round = nullptr;  // the round as the batch sees it
       bidding_(core_, s, p);
@@ -134,7 +134,7 @@ class BidRoutes {
   ApiResponse withdraw(RequestScope& s, const std::string& round_id, const std::string& id) {
     auto b = store_.latest("bid", id);
     if (!b || b->context != round_id) throw ApiError(404, "not_found", "no bid '" + id + "'");
-    if (b->owner != org_owner(s.caller.org_id))
+    if (!owns(s.reader(), b->owner))
       throw ApiError(403, "forbidden", "only its enterprise withdraws a bid");
     json pub = json::parse(b->data);
     if (pub.value("status", "") == "withdrawn")

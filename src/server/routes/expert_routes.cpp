@@ -47,14 +47,19 @@ class ExpertRoutes {
                  false,
                  {json_body()}},
                 [this](auto& s, auto& p) { return declare_interest(s, p[0]); });
-    core_.route({"POST",
-                 "/api/rounds/{id}/panel",
-                 "draw-panel",
-                 "draw a round's expert panel",
-                 "",
-                 false,
-                 {json_body()}},
-                [this](auto& s, auto& p) { return draw(s, p[0]); });
+    core_.route(
+        {"POST",
+         "/api/rounds/{id}/panel",
+         "draw-panel",
+         "draw a round's expert panel",
+         "",
+         false,
+         // Once its enterprises are fixed (conflicts of interest are known), and before
+         // the bids are known: a panel drawn after the opening could be drawn to suit them.
+         {round_in({RoundPhase::kBidding, RoundPhase::kSealed, RoundPhase::kAwaitingOpening},
+                   "a panel is drawn after the publication and before the opening"),
+          json_body()}},
+        [this](auto& s, auto& p) { return draw(s, p[0]); });
     core_.route({"GET", "/api/rounds/{id}/panel", "read", "read a round's expert panel", "panel"},
                 [this](auto& s, auto& p) {
                   auto panel =

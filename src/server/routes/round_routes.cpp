@@ -32,7 +32,7 @@ class RoundRoutes {
                 [this](auto& s, auto&) { return create(s); });
     core_.route({"GET", "/api/rounds/{id}", "read", "read a round", "round"},
                 [this](auto& s, auto&) {
-                  return json_response(200, versioned(core_.with_phase(s.round, s)));
+                  return json_response(200, versioned(core_.with_phase(s.round, s), s));
                 });
     core_.route({"POST",
                  "/api/rounds/{id}/publish",
@@ -58,8 +58,18 @@ class RoundRoutes {
  private:
   // A round as read: with its version, the number of the newest revision of any of its records
   // (it changes whenever anything of the round does).
-  json versioned(json round) {
-    round["version"] = store_.context_version(round.value("id", ""));
+  // The round with its version: the newest revision in the round of the kinds whose history the
+  // reader reads (a bid before the opening does not move the version anyone else sees).
+  json versioned(json round, const RequestScope& s) {
+    const std::string id = round.value("id", "");
+    const Reader r = core_.reader_in(s, id);
+    const RoundPhase phase = core_.phase(round, s);
+    std::vector<std::string> kinds;
+    for (const auto& k : record_kinds())
+      if (k.context == Context::kRound && k.backing == Backing::kRevisions &&
+          RecordReader::access(k, r, phase, true) == Access::kAll)
+        kinds.push_back(k.name);
+    round["version"] = store_.context_version(id, kinds);
     return round;
   }
 
@@ -70,7 +80,7 @@ class RoundRoutes {
     json items = json::array();
     for (const auto& o :
          core_.records().list(kind_named("round"), "", s.reader(), s.now_utc, offset, limit, total))
-      items.push_back(versioned(core_.with_phase(json::parse(o.data), s)));
+      items.push_back(versioned(core_.with_phase(json::parse(o.data), s), s));
     return json_response(200, page_of(items, offset, limit, total));
   }
 

@@ -186,7 +186,7 @@ class TableRoutes {
       org = p ? json::parse(p->data).value("enterpriseId", "") : "";
       if (!office && org != s.caller.org_id)
         refuse("productId", "offers are made by the product's own enterprise");
-      return org_owner(org);
+      return org_owner(kind.owner_role, org);
     }
     if (kind.owner_field.empty()) return "";
     org = row.data.value(kind.owner_field, "");
@@ -194,12 +194,12 @@ class TableRoutes {
       refuse(kind.owner_field,
              "'" + kind.owner_field + "' must be your own (" + s.caller.org_id + ")");
     if (auto stored = store_.latest(kind.name, round_id + "/" + row.key);
-        stored && !office && stored->owner != org_owner(s.caller.org_id))
+        stored && !office && !owns(s.reader(), stored->owner))
       refuse(kind.codec->key().front(),
              "this " + kind.name +
                  " belongs to another organisation; only it or the office "
                  "changes it");
-    return org_owner(org);
+    return org_owner(kind.owner_role, org);
   }
 
   // Demand far above the base period, over the stored demand with the posted lines.

@@ -339,6 +339,11 @@ int main(int argc, char** argv) {
                    "which it shares with the others waiting")
       ->capture_default_str()
       ->check(CLI::Range(1u, 256u));
+  serve
+      ->add_option("--max-connections", serve_cmd.max_connections,
+                   "Connections open at once (more wait until one closes); default: what the "
+                   "open-file limit allows, at most 10,000")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
   serve->add_flag("--demo", serve_cmd.demo,
                   "Into an empty database, load demo accounts for every role, the 2020 demo "
                   "round (awarded) and a 2021 round open for bids");

@@ -101,7 +101,13 @@ void keep_pages_warm(Portal& portal, Api& api, const std::stop_token& stop) {
   std::condition_variable_any wake;
   std::string warmed_for;
   while (!stop.stop_requested()) {
-    const std::string now = rounds_signature(api);
+    std::string now;
+    try {
+      now = rounds_signature(api);
+    } catch (const std::exception& e) {  // tried again at the next turn
+      std::cerr << "portal: the pages were not computed: " << e.what() << "\n";
+      now = warmed_for;
+    }
     if (now != warmed_for) {
       const auto start = std::chrono::steady_clock::now();
       for (const char* path : {"/", "/flags", "/data"}) portal.handle(make_request("GET", path));
@@ -144,6 +150,7 @@ int run_serve(const ServeCommand& c) {
   o.port = c.port;
   o.threads = c.threads;
   o.writers = c.writers;
+  o.max_connections = connection_limit(c.max_connections);
   Portal portal(api);
   portal.set_log(log);
   auto handle = [&](const ApiRequest& r) {
@@ -155,8 +162,10 @@ int run_serve(const ServeCommand& c) {
   std::jthread warm_up;
   serve(handle, o, [&] {
     warm_up = std::jthread([&](std::stop_token stop) { keep_pages_warm(portal, api, stop); });
-    std::cout << fmt::format("Procura is serving on http://{}:{}/ (API at /api, database {})\n",
-                             c.address, c.port, c.db);
+    std::cout << fmt::format(
+        "Procura is serving on http://{}:{}/ (API at /api, database {}, at most {} connections "
+        "at once)\n",
+        c.address, c.port, c.db, o.max_connections);
     if (c.demo) {
       std::cout << "Demo accounts (user / password, role, organization):\n";
       for (const auto& a : kDemoAccounts)

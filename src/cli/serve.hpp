@@ -1,5 +1,6 @@
 #pragma once
 // The `serve` and `audit verify` commands.
+#include <cstddef>
 #include <string>
 
 namespace procura {
@@ -11,7 +12,8 @@ struct ServeCommand {
   unsigned short port = 8080;
   unsigned threads = 2;   // connection threads (reads)
   unsigned writers = 32;  // threads for state-changing requests (each waits for its commit)
-  bool demo = false;      // load the demo rounds and accounts into an empty database
+  std::size_t max_connections = 0;  // 0: from the open-file limit (ServeOptions)
+  bool demo = false;                // load the demo rounds and accounts into an empty database
   std::string demo_dir;
   std::string clock_file;  // tests: the time is read from this file (FileClock)
 };

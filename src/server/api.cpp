@@ -222,8 +222,8 @@ Caller Api::Impl::authenticate(const ApiRequest& r, long long now) {
 }
 
 ApiResponse Api::Impl::handle(const ApiRequest& r) {
-  const long long now = clock.now();
   try {
+    const long long now = clock.now();  // may throw (a clock file that cannot be read)
     bool path_known = false;
     Params params;
     const std::string& method = r.method == "HEAD" ? std::string("GET") : r.method;
@@ -420,12 +420,11 @@ ApiResponse Api::Impl::run_as(const Caller& caller, const std::string& method,
                               const std::string& path, const std::string& body,
                               const std::map<std::string, std::string>& query) {
   const ApiRequest r = make_request(method, path, query, body);
-  const long long now = clock.now();
   Params params;
   for (const auto& rt : routes)
     if (rt.spec.method == method && rt.path.match(path, params)) {
       try {
-        return run(rt, r, caller, params, now);
+        return run(rt, r, caller, params, clock.now());
       } catch (const std::exception& e) {
         return failure(r, e);
       }

@@ -28,6 +28,18 @@ bool named(std::string_view line, std::string_view lower_name, std::string_view&
   return true;
 }
 
+// A field line: a token (RFC 9110 5.6.2), a colon, a value; no space before the colon, no
+// folded continuation.
+bool field_line(std::string_view line) {
+  const auto colon = line.find(':');
+  if (colon == 0 || colon == std::string_view::npos) return false;
+  for (char c : line.substr(0, colon))
+    if (!std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos)
+      return false;
+  return true;
+}
+
 std::optional<unsigned long long> decimal(std::string_view v) {
   if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string_view::npos)
     return std::nullopt;
@@ -56,7 +68,9 @@ std::string rebuilt(std::string_view head, const std::string& extra) {
   out.append(lines[0]).append("\r\n").append(extra);
   for (std::size_t i = 1; i < lines.size(); ++i) {
     std::string_view v;
-    if (named(lines[i], "content-length", v) || named(lines[i], "transfer-encoding", v)) continue;
+    if (!field_line(lines[i]) || named(lines[i], "content-length", v) ||
+        named(lines[i], "transfer-encoding", v))
+      continue;
     out.append(lines[i]).append("\r\n");
   }
   return out + "\r\n";
@@ -146,6 +160,8 @@ void BodyLimit::on_head(std::string head, std::string& out) {
   const auto lines = lines_of(head_);
   for (std::size_t i = 1; i < lines.size(); ++i) {
     std::string_view v;
+    if (!field_line(lines[i]))
+      return bad_framing("a header line that is not a field name, a colon and a value", out);
     if (named(lines[i], "content-length", v)) {
       const auto n = decimal(v);
       if (!n) return bad_framing("a Content-Length that is not a number", out);

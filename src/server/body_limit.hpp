@@ -26,8 +26,10 @@ inline constexpr const char* kBadFramingHeader = "procura-bad-framing";
 //   next request on the connection passes;
 // - a chunked body is read here (chunk sizes, extensions, trailers) and passed on with a
 //   Content-Length, or refused as above once its chunks pass the limit;
-// - differing Content-Length headers, a Content-Length that is not a number, Content-Length with
-//   Transfer-Encoding, a transfer coding other than chunked, or malformed chunks: the request
+// - a header line that is not a field name, a colon and a value (a space before the colon, a
+//   folded line), differing Content-Length headers, a Content-Length that is not a number,
+//   Content-Length with Transfer-Encoding, a transfer coding other than chunked, or malformed
+//   chunks: the request
 //   reaches the parser without a body and with kBadFramingHeader, and the rest of the connection
 //   is dropped (where the next request would start is not known).
 // A head over 64 KiB passes as it is, with the rest of the connection, for the parser to refuse.

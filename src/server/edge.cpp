@@ -137,7 +137,9 @@ std::optional<ApiRequest> admit(RawRequest&& raw, ApiResponse& refusal) {
     return std::nullopt;
   }
   r.query = std::move(*parsed);
-  for (const auto& [name, value] : raw.headers) {
+  for (const auto& header : raw.headers) {
+    const std::string& name = header.first;  // not a structured binding: lambdas capture it
+    const std::string& value = header.second;
     if (!clean_header_text(value) || !is_clean_text(value, false)) {
       refusal =
           refuse(400, "bad_header",

@@ -6,7 +6,9 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <asio/post.hpp>
 #include <asio/thread_pool.hpp>
 #include <restinio/all.hpp>
@@ -75,13 +77,40 @@ RawRequest raw_of(const restinio::request_handle_t& req) {
   return r;
 }
 
+// RESTinio's traits with its connection count limiter: at the limit it stops accepting until a
+// connection closes. Without it, an accept failing for want of a file descriptor (EMFILE) ends
+// RESTinio's accepting for good: anyone opening that many idle connections stopped the server.
+template <class Base>
+struct LimitedTraits : Base {
+  static constexpr bool use_connection_count_limiter = true;
+};
+
 }  // namespace
+
+std::size_t connection_limit(std::size_t wanted) {
+  constexpr std::size_t kOwnFiles = 128;  // the database, its readers, logs, keys, the clock
+  constexpr std::size_t kMost = 10000;
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0) return wanted ? wanted : 1000;
+  if (files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+    getrlimit(RLIMIT_NOFILE, &files);
+  }
+  const std::size_t available = files.rlim_cur == RLIM_INFINITY
+                                    ? kMost
+                                    : static_cast<std::size_t>(files.rlim_cur) -
+                                          std::min<std::size_t>(files.rlim_cur / 2, kOwnFiles);
+  return std::clamp<std::size_t>(wanted ? std::min(wanted, available) : std::min(available, kMost),
+                                 1, available);
+}
 
 void serve(const RequestHandler& handle, const ServeOptions& o,
            const std::function<void()>& ready) {
-  using traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t,
-                                    restinio::default_request_handler_t, restinio::default_strand_t,
-                                    GuardedSocket>;
+  using traits =
+      LimitedTraits<restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t,
+                                       restinio::default_request_handler_t,
+                                       restinio::default_strand_t, GuardedSocket>>;
   asio::thread_pool writers(std::max(1u, o.writers));
   auto answer = [&handle](const restinio::request_handle_t& req) {
     ApiResponse out = serve_request(raw_of(req), handle);  // a temporary: its body is moved
@@ -128,6 +157,7 @@ void serve(const RequestHandler& handle, const ServeOptions& o,
           .port(o.port)
           .incoming_http_msg_limits(
               restinio::incoming_http_msg_limits_t{}.max_body_size(kMaxBody + 1))
+          .max_parallel_connections(connection_limit(o.max_connections))
           .request_handler(handler),
       o.threads);
   ready();

@@ -301,7 +301,7 @@ const LAUNCH = {
     await post(`/api/rounds/${R}/demand`, products.map((p) => ({ institutionId: 'BJ-H1', productId: p.productId, quantity: 100 })));
     await post(`/api/rounds/${R}/publish`);
     const panel = await post(`/api/rounds/${R}/panel`, { size: 2, seed: 'portal1-seed' });
-    await post('/api/users', { id: 'panelist', role: 'expert', org: panel.members[0].id, password: 'panelist-1' });
+    await post('/api/users', { id: 'panelist', role: 'expert', org: panel.members.find((m) => m.id !== 'X03').id, password: 'panelist-1' });
     const bid = await call('POST', `/api/rounds/${R}/bids`, { token: enterprise, body: { productId: 'P1', price: '900' } });
     assert.strictEqual(bid.status, 201, bid.text);
     clock.set(round.timeline.bidOpening);

@@ -3,15 +3,18 @@
 // an enterprise's records; polling that told bids, replacements and withdrawals before the
 // deadline; audit entries next to a sealed bid naming its bidder; HEAD answered with a body or a
 // wrong length; bodies the limit did not see (chunked, a padded or a doubled Content-Length); a
-// sealed price whose length tells its digits; a panel drawn after the award. Run on SQLite and
-// on PostgreSQL (PGURL).
+// sealed price whose length tells its digits; a panel drawn after the award. And what a third
+// found: the office adding a second account to a panel expert; an access price credited to
+// another; account ids that differ only in case; a header name with a space before its colon;
+// a server that stopped accepting connections once its files ran out. Run on SQLite and on
+// PostgreSQL (PGURL).
 // Usage: node attack_test.js PROCURA SOURCE_DIR WORK_DIR
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, testClock, client, startServer: start, database, wholeFeed, rawRequest } = require('./lib');
+const { checks, testClock, client, startServer: start, database, wholeFeed, rawRequest, waitFor } = require('./lib');
 
 const [procura, , work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
@@ -208,6 +211,57 @@ function sql(query) {
     assert.deepStrictEqual([early.status, early.json.error.code], [409, 'wrong_phase'], early.text);
   });
 
+  await check('the office cannot add a second account to an expert, nor an account whose id differs only in case', async () => {
+    const r = await addAccount(office, { id: 'fake-x03', role: 'expert', org: 'X03', password: 'fake-x03-pass' }, 403);
+    assert.strictEqual(r.json.error.code, 'organisation_has_accounts');
+    for (const id of ['SYSTEM', 'Public', 'Enterprise', 'E01-second']) {
+      const refused = await addAccount(office, { id, role: 'observer', password: 'password-1' }, 422);
+      assert.strictEqual(refused.json.error.field, 'id', id);
+    }
+  });
+
+  await check('a panel member sets access prices in its own name only', async () => {
+    const R21 = '3n-iol-2021';
+    const round21 = (await call('GET', `/api/rounds/${R21}`)).json;
+    clock.set(round21.timeline.bidOpening);  // a month on: the sessions have expired
+    const office21 = await login('office');
+    assert.strictEqual((await call('POST', `/api/rounds/${R21}/open`, { token: office21 })).status, 200);
+    const expert = await login('expert');
+    const product = (await call('GET', `/api/rounds/${R21}/products?limit=1`)).json.items[0].productId;
+    let r = await call('POST', `/api/rounds/${R21}/access-prices`, { token: expert, body: [{ productId: product, accessPrice: '651.00', panel: 'X99' }] });
+    assert.deepStrictEqual([r.status, r.json.error && r.json.error.field], [422, 'panel'], r.text);
+    r = await call('POST', `/api/rounds/${R21}/access-prices`, { token: expert, body: [{ productId: product, accessPrice: '651.00' }] });
+    assert.strictEqual(r.status, 201, r.text);
+    const stored = (await call('GET', `/api/rounds/${R21}/access-prices?productId=${product}`, { token: office21 })).json.items;
+    assert.deepStrictEqual(stored.map((x) => x.panel), ['X03'], 'in the name of the member who set it');
+  });
+
+  await check('a header name with a space before its colon is refused and the connection closed', async () => {
+    const r = await rawRequest(server.port, 'POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\nhelloGET /api HTTP/1.1\r\nHost: x\r\n\r\n', { timeout: 5000 });
+    assert.strictEqual(r.status, 400, r.head || r.error);
+    assert.strictEqual(JSON.parse(r.body).error.code, 'bad_request');
+    assert(!/HTTP\/1\.1 200/.test(r.body), 'the body was not read as a request');
+  });
+
   await server.stop();
+
+  await check('a server whose open files run out accepts connections again once they close', async () => {
+    // 256 files at most: more connections than that are opened and closed at once.
+    const small = await start(procura, db, keys, [], {}, ['/bin/sh', '-c', 'ulimit -n 256 && exec "$@"', 'sh']);
+    const sockets = [];
+    let connected = 0;
+    for (let i = 0; i < 600; i++) {
+      const s = require('net').connect(small.port, '127.0.0.1');
+      s.on('connect', () => { connected++; });
+      s.on('error', () => {});
+      sockets.push(s);
+    }
+    assert(await waitFor(() => connected >= 400, 20000), `${connected} connections made`);
+    for (const s of sockets) s.destroy();
+    const r = await rawRequest(small.port, 'GET /api HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { timeout: 10000 });
+    assert.strictEqual(r.status, 200, `after the flood: ${r.error || r.head}`);
+    await small.stop();
+  });
+
   finish();
 })();

@@ -36,7 +36,8 @@ const spec = lines.slice(1).map((l) => {
     return r.json.token;
   };
   const office = await login('office', 'demo-office');
-  const accounts = { rival: ['enterprise', 'E02'], panel: ['expert', 'X03'], expert: ['expert', 'X01'], outsider: ['observer', 'NGO-9'] };
+  // The panel's expert is X03, whose account is the demo's 'expert' (an organisation's first account).
+  const accounts = { rival: ['enterprise', 'E02'], expert: ['expert', 'X01'], outsider: ['observer', 'NGO-9'] };
   for (const [id, [role, org]] of Object.entries(accounts)) {
     const r = await call('POST', '/api/users', { token: office, body: { id: `aud-${id}`, role, org, password: `pass-${id}-1` } });
     assert.strictEqual(r.status, 201, r.text);
@@ -48,7 +49,7 @@ const spec = lines.slice(1).map((l) => {
     institution: await login('hospital', 'demo-hospital'),
     owner: await login('enterprise', 'demo-enterprise'),
     rival: await login('aud-rival', 'pass-rival-1'),
-    panel: await login('aud-panel', 'pass-panel-1'),
+    panel: await login('expert', 'demo-expert'),
     expert: await login('aud-expert', 'pass-expert-1'),
     observer: await login('observer', 'demo-observer'),
     outsider: await login('aud-outsider', 'pass-outsider-1'),

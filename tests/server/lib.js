@@ -48,9 +48,11 @@ async function waitFor(ready, ms = 20000) {
   return ready();
 }
 
-async function startServer(procura, db, keys, extra = [], env = {}) {
+// `wrap` runs the server through another command (['/bin/sh', '-c', 'ulimit -n 256 && exec "$@"', 'sh']).
+async function startServer(procura, db, keys, extra = [], env = {}, wrap = []) {
   const port = await freePort();
-  const child = spawn(procura, ['serve', '--db', db, '--keys', keys, '--port', String(port), ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const argv = [...wrap, procura, 'serve', '--db', db, '--keys', keys, '--port', String(port), ...extra];
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });

@@ -7,10 +7,14 @@
 #include <fstream>
 
 #include "award/engine.hpp"
+#include "core/clock.hpp"
 #include "io/round_files.hpp"
+#include "io/temp_dir.hpp"
 #include "records/round_repository.hpp"
 #include "report/report.hpp"
+#include "server/api.hpp"
 #include "server/edge.hpp"
+#include "storage/platform_store.hpp"
 #include "test_data.hpp"
 
 using namespace procura;
@@ -142,6 +146,40 @@ TEST(BodyLimit, ABodyOverTheLimitIsDroppedAsItArrives) {
   std::string out = limit.feed("POST / HTTP/1.1\r\nContent-Length: 1000000000\r\n\r\n");
   for (int i = 0; i < 1000; ++i) out += limit.feed(std::string(1 << 16, 'x'));
   EXPECT_EQ(out, "POST / HTTP/1.1\r\nprocura-refused-body: 1000000000\r\n\r\n");
+}
+
+// A clock that cannot be read (its file gone, or no file descriptor left to open it) fails the
+// request with a 500, never the caller: the server's background work calls handle() too.
+TEST(Api, AClockThatCannotBeReadFailsTheRequestNotTheServer) {
+  TempDir dir("", "procura-clock-test");
+  auto store = open_sqlite_platform_store((dir.path() / "db").string(), 1);
+  KeyStore keys((dir.path() / "keys").string());
+  const fs::path file = dir.path() / "clock";
+  std::ofstream(file) << "2026-06-01T08:00:00Z\n";
+  FileClock clock(file.string());
+  Api api(*store, keys, clock);
+  api.add_user("office", "Office", Role::kOffice, "CN", "office-password");
+  fs::remove(file);
+  ApiResponse r;
+  EXPECT_NO_THROW(r = api.handle(make_request("GET", "/api/rounds")));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body.find("clock"), std::string::npos) << "the reason stays in the log";
+  EXPECT_NO_THROW(r = api.act_as("office", "GET", "/api/rounds", ""));
+  EXPECT_EQ(r.status, 500);
+}
+
+// Found by fuzzing: a caller acting in process has no Bearer token, and signing out read past
+// the end of an empty Authorization header (a 500). It is a 400 that names what is missing.
+TEST(Api, SigningOutWithoutASessionTokenIsABadRequest) {
+  TempDir dir("", "procura-logout-test");
+  auto store = open_sqlite_platform_store((dir.path() / "db").string(), 1);
+  KeyStore keys((dir.path() / "keys").string());
+  FixedClock clock(1780300800);
+  Api api(*store, keys, clock);
+  api.add_user("office", "Office", Role::kOffice, "CN", "office-password");
+  const ApiResponse r = api.act_as("office", "POST", "/api/logout", "");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("\"no_session\""), std::string::npos) << r.body;
 }
 
 // The repository's input and the round folder's give the engine the same results.

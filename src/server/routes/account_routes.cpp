@@ -2,6 +2,7 @@
 // and by account from that source, so that a rival cannot lock an account's owner out), sign-out,
 // the caller's own account, registration by the office, and each account's private watchlist.
 #include <algorithm>
+#include <cctype>
 
 #include "server/api_support.hpp"
 #include "server/validators.hpp"
@@ -143,7 +144,11 @@ class AccountRoutes {
   }
 
   ApiResponse logout(RequestScope& s) {
-    const std::string token = s.request.authorization.substr(std::string("Bearer ").size());
+    // A caller acting in process (the CLI, act_as) has no session to end.
+    const std::string_view prefix = "Bearer ";
+    if (s.request.authorization.rfind(prefix, 0) != 0)
+      throw ApiError(400, "no_session", "signing out needs the session's Bearer token");
+    const std::string token = s.request.authorization.substr(prefix.size());
     core_.commit(s, [&] { store_.delete_session(token_hash(token)); });
     return json_response(200, {{"user", s.caller.user_id}, {"signedOut", true}});
   }
@@ -152,10 +157,14 @@ class AccountRoutes {
     const json& body = s.body();
     known_fields(body, {"id", "role", "password", "name", "org"});
     const std::string id = text_field(body, "id", true, 64);
-    if (!is_id(id) || std::find(kReservedIds.begin(), kReservedIds.end(), id) != kReservedIds.end())
+    // Lower case only: two accounts never differ by case alone, nor one from a reserved name.
+    const bool lower_case =
+        std::none_of(id.begin(), id.end(), [](unsigned char c) { return std::isupper(c); });
+    if (!is_id(id) || !lower_case ||
+        std::find(kReservedIds.begin(), kReservedIds.end(), id) != kReservedIds.end())
       throw ApiError(422, "invalid",
-                     "'id' must be an id (1 to 64 letters, digits, '.', '_' or '-') and not one "
-                     "of public, system, anonymous, admin",
+                     "'id' must be an account id (1 to 64 lower-case letters, digits, '.', '_' "
+                     "or '-') and not one of public, system, anonymous, admin",
                      "id");
     const std::string role = text_field(body, "role");
     auto parsed = parse_role(role);
@@ -180,12 +189,16 @@ class AccountRoutes {
                        org.empty() ? "role" : "org");
       org = s.caller.org_id;
     }
-    const bool organisation = *parsed == Role::kEnterprise || *parsed == Role::kInstitution;
+    // An enterprise, an institution and an expert of the library act as their organisation (an
+    // expert's is its id in the library).
+    const bool organisation =
+        *parsed == Role::kEnterprise || *parsed == Role::kInstitution || *parsed == Role::kExpert;
     if (organisation && org.empty())
-      throw ApiError(422, "invalid", "an enterprise's or an institution's account names its 'org'",
+      throw ApiError(422, "invalid",
+                     "an enterprise's, an institution's or an expert's account names its 'org'",
                      "org");
     // The office opens an organisation's first account, not a further one: it would act as the
-    // organisation (bid, withdraw, read its sealed records).
+    // organisation (bid, withdraw, read its sealed records, set a panel member's prices).
     auto check = [&] {
       if (store_.user(id)) throw ApiError(409, "exists", "the account '" + id + "' exists");
       if (s.caller.role == Role::kOffice && organisation && store_.accounts_of(role, org) > 0)

@@ -87,10 +87,12 @@ class RoundRoutes {
   ApiResponse create(RequestScope& s) {
     const json& body = s.body();
     if (!body.is_object()) throw ApiError(422, "invalid", "expected a round object (round.json)");
-    for (const auto& [k, v] : body.items())
+    for (const auto& item : body.items()) {
+      const std::string& k = item.key();
       if (std::find_if(kRoundFields.begin(), kRoundFields.end(),
                        [&](const char* f) { return k == f; }) == kRoundFields.end())
         throw ApiError(422, "unknown_field", "unknown field '" + k + "'", k);
+    }
     try {
       RoundInput probe;
       rules_from_json(body, "round", probe);

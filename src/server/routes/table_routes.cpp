@@ -150,12 +150,9 @@ class TableRoutes {
           422, "invalid",
           "expected a row object or an array of 1 to " + std::to_string(kMostRows) + " rows");
     const RoundInput rules = RoundRepository::rules_of(round);
-    const auto rows = check_rows(kind, std::vector<json>(body.begin(), body.end()), rules,
-                                 core_.rounds(), round_id);
-    if (kind.name == "access-price" && !core_.reader_in(s, round_id).on_panel)
-      throw ApiError(403, "not_on_panel",
-                     "access prices are set by the round's drawn expert panel, and you are not "
-                     "on it");
+    auto rows = check_rows(kind, std::vector<json>(body.begin(), body.end()), rules, core_.rounds(),
+                           round_id);
+    if (kind.name == "access-price") in_members_name(s, round_id, rows);
     std::vector<std::string> owners;
     for (std::size_t i = 0; i < rows.size(); ++i)
       owners.push_back(owner_of(s, kind, round_id, rows[i], i));
@@ -169,6 +166,25 @@ class TableRoutes {
     json out = {{"stored", stored}};
     if (!flags.empty()) out["flags"] = flags;
     return json_response(201, out);
+  }
+
+  // Access prices are set by the round's panel, each in the name of the member who sets it.
+  void in_members_name(const RequestScope& s, const std::string& round_id,
+                       std::vector<CheckedRow>& rows) {
+    if (!core_.reader_in(s, round_id).on_panel)
+      throw ApiError(403, "not_on_panel",
+                     "access prices are set by the round's drawn expert panel, and you are not "
+                     "on it");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::string named = rows[i].data.value("panel", "");
+      if (!named.empty() && named != s.caller.org_id)
+        throw ApiError(422, "invalid",
+                       "row " + std::to_string(i) +
+                           ": an access price is set in the name of the member who sets it (" +
+                           s.caller.org_id + ")",
+                       "panel");
+      rows[i].data["panel"] = s.caller.org_id;
+    }
   }
 
   // Who a posted row belongs to, refusing a row the caller may not write: a product is its

@@ -397,6 +397,27 @@ json Api::Impl::round_doc(const std::string& id) {
   return kept.doc;
 }
 
+long Api::Impl::round_version(const std::string& id, const std::vector<std::string>& kinds) {
+  if (store.in_transaction()) return store.context_version(id, kinds);
+  std::string key = id;
+  for (const auto& k : kinds) key += "|" + k;
+  const auto seen = store.changes();
+  {
+    std::lock_guard lock(versions_mutex);
+    if (versions_seen != seen) {
+      versions.clear();
+      versions_seen = seen;
+    }
+    if (auto it = versions.find(key); it != versions.end()) return it->second;
+  }
+  const long version = store.context_version(id, kinds);
+  std::lock_guard lock(versions_mutex);
+  // Kept only if nothing was committed meanwhile (else the version may be older than `seen`).
+  if (versions_seen == seen && store.changes() == seen && versions.size() < 10000)
+    versions[key] = version;
+  return version;
+}
+
 RoundPhase Api::Impl::phase(const json& round, const RequestScope& s) {
   const json& t = round.contains("timeline") ? round["timeline"] : json::object();
   return round_phase(round.value("status", "draft"), t.value("bidDeadline", ""),

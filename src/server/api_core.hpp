@@ -50,6 +50,10 @@ struct Api::Impl : ApiCore {
   };
   std::mutex rounds_mutex;
   std::unordered_map<std::string, KeptRound> rounds_read;
+  // Round versions read outside a batch, by round and kinds, while the store has not changed.
+  std::mutex versions_mutex;
+  std::uint64_t versions_seen = kNeverSeen;
+  std::unordered_map<std::string, long> versions;
 
   ApiResponse handle(const ApiRequest& r);
   // Runs a route as `caller` (authenticated already), at `now`.
@@ -79,6 +83,7 @@ struct Api::Impl : ApiCore {
                              const std::string& owner = "") override;
   void put(RequestScope& s, const ObjectRevision& revision) override;
   json round_doc(const std::string& id) override;
+  long round_version(const std::string& id, const std::vector<std::string>& kinds) override;
   RoundPhase phase(const json& round, const RequestScope& s) override;
   json with_phase(json round, const RequestScope& s) override;
   Reader reader_in(const RequestScope& s, const std::string& context) override;

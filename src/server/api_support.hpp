@@ -138,6 +138,9 @@ class ApiCore {
   virtual void put(RequestScope& s, const ObjectRevision& revision) = 0;
   // The round's latest document, or a 404.
   virtual json round_doc(const std::string& id) = 0;
+  // The newest revision number among `kinds` in the round `id` (PlatformStore::context_version),
+  // kept until the store changes. Any thread.
+  virtual long round_version(const std::string& id, const std::vector<std::string>& kinds) = 0;
   // A round document's phase at the request's time, and the document with it ("phase").
   virtual RoundPhase phase(const json& round, const RequestScope& s) = 0;
   virtual json with_phase(json round, const RequestScope& s) = 0;

@@ -13,35 +13,22 @@
 const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
-const { spawnSync } = require('child_process');
-const { checks, testClock, client, startServer: start, database, wholeFeed, rawRequest, waitFor } = require('./lib');
+const { checks, testClock, client, startServer: start, database, wholeFeed, rawRequest, waitFor, sqlOn, signer } = require('./lib');
 
 const [procura, , work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 const { check, finish } = checks();
-const pg = process.env.PGURL;
 const db = database(work, 'attack.db');
 const keys = path.join(work, 'keys');
 const clock = testClock(work);
-function sql(query) {
-  const out = pg
-    ? spawnSync('/usr/lib/postgresql/15/bin/psql', [pg, '-At', '-c', query], { encoding: 'utf8' })
-    : spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
-  assert.strictEqual(out.status, 0, out.stderr);
-  return out.stdout.trim();
-}
+const sql = (query) => sqlOn(db, query);
 
 (async () => {
   const server = await start(procura, db, keys, ['--demo', '--clock-file', clock.file]);
   const call = client(server.base);
   const tokens = {};
-  const login = async (user, password = `demo-${user}`) => {
-    const r = await call('POST', '/api/login', { body: { user, password } });
-    assert.strictEqual(r.status, 200, `${user}: ${r.text}`);
-    tokens[user] = r.json.token;
-    return r.json.token;
-  };
+  const login = signer(call, tokens);
   for (const user of ['office', 'enterprise', 'auditor']) await login(user);
   const office = tokens.office;
   const addAccount = async (token, body, status = 201) => {

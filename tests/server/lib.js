@@ -4,7 +4,7 @@
 const net = require('net');
 const path = require('path');
 const assert = require('assert');
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 
 function checks() {
   const state = { passed: 0, failed: 0 };
@@ -138,4 +138,23 @@ async function wholeFeed(call, token) {
 // The database of a test: PGURL when set (a fresh PostgreSQL per test), else a file in `work`.
 const database = (work, name) => process.env.PGURL || path.join(work, name);
 
-module.exports = { checks, freePort, sleep, waitFor, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom };
+// One SQL query on a test's database (PGURL when set, else the SQLite file `db`); its rows as text.
+function sqlOn(db, query) {
+  const out = process.env.PGURL
+    ? spawnSync('/usr/lib/postgresql/15/bin/psql', [process.env.PGURL, '-At', '-c', query], { encoding: 'utf8' })
+    : spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
+  assert.strictEqual(out.status, 0, out.stderr);
+  return out.stdout.trim();
+}
+
+// A sign-in helper: `login(user, password = 'demo-<user>')` returns the token and keeps it in `tokens`.
+function signer(call, tokens) {
+  return async (user, password = `demo-${user}`) => {
+    const r = await call('POST', '/api/login', { body: { user, password } });
+    assert.strictEqual(r.status, 200, `${user}: ${r.text}`);
+    tokens[user] = r.json.token;
+    return r.json.token;
+  };
+}
+
+module.exports = { checks, freePort, sleep, waitFor, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom, sqlOn, signer };

@@ -12,7 +12,7 @@ const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, waitFor, testClock, client, startServer: start, database, wholeFeed, rawRequest, callFrom } = require('./lib');
+const { checks, waitFor, testClock, client, startServer: start, database, wholeFeed, rawRequest, callFrom, sqlOn, signer } = require('./lib');
 
 const [procura, , work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
@@ -34,24 +34,13 @@ function databaseText() {
   }
   return spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
 }
-function sql(query) {
-  const out = pg
-    ? spawnSync('/usr/lib/postgresql/15/bin/psql', [pg, '-At', '-c', query], { encoding: 'utf8' })
-    : spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
-  assert.strictEqual(out.status, 0, out.stderr);
-  return out.stdout.trim();
-}
+const sql = (query) => sqlOn(db, query);
 
 (async () => {
   let server = await start(procura, db, keys, ['--demo', '--clock-file', clock.file], { TMPDIR: tmp });
   let call = client(server.base);
   const tokens = {};
-  const login = async (user, password = `demo-${user}`) => {
-    const r = await call('POST', '/api/login', { body: { user, password } });
-    assert.strictEqual(r.status, 200, `${user}: ${r.text}`);
-    tokens[user] = r.json.token;
-    return r.json.token;
-  };
+  let login = signer(call, tokens);
   for (const user of ['office', 'enterprise', 'hospital', 'expert', 'observer', 'auditor', 'insurer']) await login(user);
   const office = tokens.office;
 
@@ -377,6 +366,7 @@ function sql(query) {
     sql(`UPDATE revision SET data = replace(data, '${opened.commitment}', '${'0'.repeat(64)}') WHERE kind = 'bid' AND id = '${opened.id}'`);
     server = await start(procura, db, keys, ['--clock-file', clock.file], { TMPDIR: tmp });
     call = client(server.base);
+    login = signer(call, tokens);
     await login('auditor');
     await save();
     v = spawnSync(procura, ['audit', 'verify', files.log, '--records', files.records], { encoding: 'utf8' });

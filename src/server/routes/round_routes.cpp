@@ -69,7 +69,7 @@ class RoundRoutes {
       if (k.context == Context::kRound && k.backing == Backing::kRevisions &&
           RecordReader::access(k, r, phase, true) == Access::kAll)
         kinds.push_back(k.name);
-    round["version"] = store_.context_version(id, kinds);
+    round["version"] = core_.round_version(id, kinds);
     return round;
   }
 

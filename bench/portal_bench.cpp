@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     KeyStore keys(dir + "/demo.keys");
     Api api(*store, keys, clock);
     api.import_round_folder(example, "", "", "", "", true);
-    api.open_and_award("3n-iol-2020");
+    api.award_imported("3n-iol-2020");
     Portal portal(api);
     report("demo data (3n-iol-2020: 91 products, 36 institutions)", portal,
            {"/", "/rounds/3n-iol-2020", "/rounds/3n-iol-2020/groups/G003", "/products/IOL-041",
@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
   KeyStore keys(dir + "/national.keys");
   Api api(*store, keys, clock);
   api.import_round_folder(dir + "/national", "national", "", "", "", true);
-  api.open_and_award("national");
+  api.award_imported("national");
   std::printf(
       "\nnational-scale round: %d groups, %d products, %d enterprises, %d institutions, "
       "%ld demand lines; generated, imported, opened and awarded in %.1f s\n",

@@ -60,6 +60,10 @@ const Target kTargets[] = {
     {"GET", "/api/feed", true},
     {"GET", "/api/rounds/3n-iol-2020/products", true},
     {"GET", "/api/audit/log", true},
+    {"PUT", "/api/me/keyholder-key"},
+    {"POST", "/api/rounds/open/shares"},
+    {"GET", "/api/rounds/#/keyholders"},
+    {"GET", "/api/rounds/#/shares/mine"},
 };
 
 }  // namespace

@@ -26,8 +26,11 @@ struct FuzzPlatform {
         keys((dir.path() / "keys").string()),
         api(*store, keys, clock) {
     for (const auto& [id, role] : users()) api.add_user(id, id, role, org_of(id), "password");
+    for (const char* keyholder : {"office", "auditor"})  // the open round's opening keyholders
+      api.act_as(keyholder, "PUT", "/api/me/keyholder-key",
+                 R"({"passphrase": "keyholder-passphrase"})");
     api.import_round_folder(demo_dir(), "", "", "", "", true);
-    api.open_and_award("3n-iol-2020");
+    api.award_imported("3n-iol-2020");
     api.import_round_folder(demo_dir(), "open", in_days(30), in_days(31), in_days(40), false);
   }
 

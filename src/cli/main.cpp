@@ -13,6 +13,7 @@
 #include "award/index.hpp"
 #include "cli/input.hpp"
 #include "cli/integrity_commands.hpp"
+#include "cli/keyholder_commands.hpp"
 #include "cli/serve.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -178,6 +179,9 @@ int main(int argc, char** argv) {
   std::string secret_key;
   bid_open->add_option("--secret-key", secret_key, "The round's openingSecretKey (hex)")
       ->required();
+
+  KeyholderCommands keyholder;
+  add_keyholder_commands(app, keyholder);
 
   auto* ocds =
       app.add_subcommand("ocds", "Tools for anyone's OCDS data: compile, validate, convert");
@@ -425,6 +429,8 @@ int main(int argc, char** argv) {
         std::cout << *text << "\n";
       }
       return failures ? 1 : 0;
+    } else if (keyholder.key->parsed() || keyholder.unseal->parsed()) {
+      return run_keyholder(keyholder);
     } else if (compile->parsed()) {
       if (inputs.empty()) inputs.push_back("-");
       if (copt.versioned) copt.package = true;

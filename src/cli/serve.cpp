@@ -41,23 +41,34 @@ const DemoAccount kDemoAccounts[] = {
 void load_demo(Api& api, const std::string& dir) {
   const long long now = api.clock().now();
   auto utc_in = [&](long long seconds) { return format_utc(now + seconds); };
-  for (const auto& a : kDemoAccounts)
-    api.add_user(a.id, a.name, a.role, a.org, std::string("demo-") + a.id);
-  // The 2020 round, finished: bids opened, awarded, published.
-  api.import_round_folder(dir, "", "", "", "", true);
-  api.open_and_award("3n-iol-2020");
-  // The same alliance's next round, open for bids for 30 days, and the one after it still
-  // collecting demand and product declarations (a draft).
-  api.import_round_folder(dir, "3n-iol-2021", utc_in(30 * 86400), utc_in(30 * 86400 + 3600),
-                          utc_in(40 * 86400), false);
-  api.import_round_folder(dir, "3n-iol-2022", utc_in(90 * 86400), utc_in(90 * 86400 + 3600),
-                          utc_in(100 * 86400), false, true);
-  // The expert library, the 2021 panel (X03 and two others, drawn with a published seed), and
-  // the observer assigned to both rounds.
-  auto must = [&](const char* method, const std::string& path, const std::string& body) {
-    ApiResponse r = api.act_as("office", method, path, body);
+  auto must_as = [&](const char* user, const char* method, const std::string& path,
+                     const std::string& body) {
+    ApiResponse r = api.act_as(user, method, path, body);
     if (r.status >= 300) throw std::runtime_error("demo data: " + path + ": " + r.body);
   };
+  auto must = [&](const char* method, const std::string& path, const std::string& body) {
+    must_as("office", method, path, body);
+  };
+  for (const auto& a : kDemoAccounts)
+    api.add_user(a.id, a.name, a.role, a.org, std::string("demo-") + a.id);
+  // The keyholders of the demo's opening keys, each with the passphrase demo-<account>-keyholder.
+  for (const char* keyholder : {"office", "observer", "auditor"})
+    must_as(keyholder, "PUT", "/api/me/keyholder-key",
+            fmt::format(R"({{"passphrase": "demo-{}-keyholder"}})", keyholder));
+  // The 2020 round, finished: bids opened, awarded, published.
+  api.import_round_folder(dir, "", "", "", "", true);
+  api.award_imported("3n-iol-2020");
+  // The same alliance's next round, open for bids for 30 days (its observer assigned before it
+  // is published, so that it holds a share of the opening key with the office and the auditor),
+  // and the one after it still collecting demand and product declarations (a draft).
+  api.import_round_folder(dir, "3n-iol-2021", utc_in(30 * 86400), utc_in(30 * 86400 + 3600),
+                          utc_in(40 * 86400), false, true);
+  for (const char* round : {"3n-iol-2020", "3n-iol-2021"})
+    must("POST", std::string("/api/rounds/") + round + "/observers", R"({"user": "observer"})");
+  must("POST", "/api/rounds/3n-iol-2021/publish", "");
+  api.import_round_folder(dir, "3n-iol-2022", utc_in(90 * 86400), utc_in(90 * 86400 + 3600),
+                          utc_in(100 * 86400), false, true);
+  // The expert library and the 2021 panel (X03 and two others, drawn with a published seed).
   const char* experts[][3] = {
       {"X01", "Ophthalmologist, Beijing", R"(["ophthalmology"], "interests": ["E02"])"},
       {"X02", "Hospital pharmacist, Tianjin", R"(["pharmacy", "ophthalmology"], "interests": [])"},
@@ -69,8 +80,6 @@ void load_demo(Api& api, const std::string& dir) {
   for (const auto& e : experts)
     must("POST", "/api/experts",
          fmt::format(R"({{"id": "{}", "name": "{}", "specialities": {}}})", e[0], e[1], e[2]));
-  for (const char* round : {"3n-iol-2020", "3n-iol-2021"})
-    must("POST", std::string("/api/rounds/") + round + "/observers", R"({"user": "observer"})");
   must("POST", "/api/rounds/3n-iol-2021/panel", R"({"size": 3, "seed": "3n-iol-2021-demo"})");
   // A reference price list (synthetic international medians) for median price ratios.
   must("POST", "/api/reference-prices",

@@ -162,6 +162,11 @@ std::vector<RecordKind> make_kinds() {
                             "opening");
   bid.owner_role = Role::kEnterprise;
   out.push_back(bid);
+  // The opening key's holders are public, with each share's hash and when it was handed back
+  // (and the share itself once the bids are opened); a share sealed to its keyholder is its own.
+  out.push_back(document("keyholder", Context::kRound, kPublic, kPublic,
+                         "a keyholder of a round's opening key: its share's number and hash, "
+                         "when it handed the share back, and the share after the opening"));
   out.push_back(document("panel", Context::kRound, kPublic, kPublic,
                          "a round's expert panel, drawn reproducibly"));
   out.push_back(
@@ -178,6 +183,10 @@ std::vector<RecordKind> make_kinds() {
                          "an expert of the library with declared interests"));
   out.push_back(document("reference-price", Context::kPlatform, kPublic, kPublic,
                          "a reference unit price by item classification"));
+  out.push_back(document("keyholder-key", Context::kPlatform,
+                         never_published(kOwner | kOffice | kAuditor),
+                         never_published(kOwner | kOffice | kAuditor),
+                         "an account's keyholder public key (its passphrase is never kept)"));
   out.push_back(document("account", Context::kAccount, never_published(kOwner | kOffice),
                          never_published(0), "an account: name, role, organisation",
                          Backing::kTable));
@@ -186,6 +195,9 @@ std::vector<RecordKind> make_kinds() {
                          Backing::kTable));
   out.push_back(document("session", Context::kAccount, never_published(0), never_published(0),
                          "a signed-in session (kept as the hash of its token)", Backing::kTable));
+  out.push_back(
+      document("opening-share", Context::kRound, never_published(kOwner), never_published(0),
+               "a keyholder's share of a round's opening key, sealed to its key", Backing::kTable));
   out.push_back(document("audit-entry", Context::kPlatform, never_published(kOffice | kAuditor),
                          never_published(0), "an entry of the hash-chained audit log",
                          Backing::kTable));

@@ -180,6 +180,7 @@ Api::Impl::Impl(PlatformStore& s, KeyStore& k, const Clock& c)
   add_observer_routes(*this);
   add_complaint_routes(*this);
   add_audit_routes(*this);
+  add_opening_routes(*this);
 }
 
 void Api::Impl::route(RouteSpec spec, RouteHandler h) {
@@ -520,14 +521,9 @@ void Api::add_user(const std::string& id, const std::string& name, Role role,
   });
 }
 
-void Api::open_and_award(const std::string& round_id) {
-  for (const char* step : {"open", "award"}) {
-    ApiResponse r =
-        impl_->run_as(system_caller(), "POST", "/api/rounds/" + round_id + "/" + step, "");
-    if (r.status >= 300)
-      throw std::runtime_error("cannot " + std::string(step) + " round " + round_id + ": " +
-                               r.body);
-  }
+void Api::award_imported(const std::string& round_id) {
+  ApiResponse r = impl_->run_as(system_caller(), "POST", "/api/rounds/" + round_id + "/award", "");
+  if (r.status >= 300) throw std::runtime_error("cannot award round " + round_id + ": " + r.body);
 }
 
 Caller system_caller() {

@@ -76,17 +76,16 @@ struct RouteInfo {
 // "institution:<id>", an id without commas, at most 200 characters in all.
 bool is_followable_item(const std::string& item);
 
-// Where the server keeps its keys: the audit signing key, the bid-id salt, the password pepper
-// and each round's opening key until the round is opened (then the key is published). Not in
-// the database. Throws std::runtime_error naming a key file that cannot be read or written.
+// Where the server keeps its keys: the audit signing key, the bid-id salt and the password
+// pepper. Not in the database. No round's opening key is kept here, nor anywhere whole: its
+// keyholders hold it in shares (server/opening.hpp). Throws std::runtime_error naming a key file
+// that cannot be read or written.
 class KeyStore {
  public:
   explicit KeyStore(std::string dir);
   const KeyPair& signing() const { return signing_; }
   const std::string& salt() const { return salt_; }
   const std::string& pepper() const { return pepper_; }
-  void put_opening(const std::string& round_id, const KeyPair& keys);
-  KeyPair opening(const std::string& round_id) const;
 
  private:
   std::string dir_;
@@ -110,16 +109,18 @@ class Api {
   // Creates an account (demo accounts, tests); returns nothing secret.
   void add_user(const std::string& id, const std::string& name, Role role,
                 const std::string& org_id, const std::string& password);
-  // Imports a round folder (round.json and CSV tables) as one office action, bids included
-  // (sealed as if submitted). `id` and timeline shifts replace the folder's when given. A round
-  // imported as a draft still takes demand and products; otherwise it is published. Throws
-  // InputError naming the file, line and field; nothing is stored then.
+  // Imports a round folder (round.json and CSV tables) as one office action; with its bids, a
+  // past round: sealed and opened at once. `id` and timeline shifts replace the folder's when
+  // given. A round imported as a draft still takes demand and products; otherwise it is
+  // published, its opening key split among the office and auditor accounts that have keyholder
+  // keys. Throws InputError naming the file, line and field, or ApiError when the round cannot
+  // be published; nothing is stored then.
   void import_round_folder(const std::string& dir, const std::string& id,
                            const std::string& bid_deadline, const std::string& bid_opening,
                            const std::string& negotiation_end, bool with_bids,
                            bool as_draft = false);
-  // Opens and awards a round as the office would (demo at start-up).
-  void open_and_award(const std::string& round_id);
+  // Awards a round imported with its bids (opened at import) as the office would (demo data).
+  void award_imported(const std::string& round_id);
   // Handles a request as the account `user_id` (demo data at start-up, tools).
   ApiResponse act_as(const std::string& user_id, const std::string& method, const std::string& path,
                      const std::string& body, const std::map<std::string, std::string>& query = {});

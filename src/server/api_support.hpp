@@ -165,6 +165,7 @@ void add_expert_routes(ApiCore& core);       // the expert library, panels, grou
 void add_observer_routes(ApiCore& core);     // observers, observations, reports, evaluation
 void add_complaint_routes(ApiCore& core);    // complaints, answers, hold overrides
 void add_audit_routes(ApiCore& core);        // the audit head and log
+void add_opening_routes(ApiCore& core);      // keyholders, their keys and shares, the opening
 
 // Shared by modules.
 // The record kind named `name` (the catalogue's), which must exist.

@@ -54,7 +54,7 @@ bool is_hex(const std::string& s, std::size_t size) {
 }  // namespace
 
 KeyStore::KeyStore(std::string dir) : dir_(std::move(dir)) {
-  fs::create_directories(fs::path(dir_) / "rounds");
+  fs::create_directories(dir_);
   ::chmod(dir_.c_str(), 0700);
   const fs::path sk = fs::path(dir_) / "audit-signing.key",
                  pk = fs::path(dir_) / "audit-signing.pub";
@@ -70,22 +70,6 @@ KeyStore::KeyStore(std::string dir) : dir_(std::move(dir)) {
   pepper_ = key_file(fs::path(dir_) / "password.pepper", [] { return new_token(); });
   if (!is_hex(salt_, 64) || !is_hex(pepper_, 64))
     throw std::runtime_error("the salt or pepper files in " + dir_ + " are not 64 hex digits");
-}
-
-void KeyStore::put_opening(const std::string& round_id, const KeyPair& keys) {
-  if (!is_id(round_id)) throw std::invalid_argument("not a round id: " + round_id);
-  write_key(fs::path(dir_) / "rounds" / (round_id + ".opening"),
-            keys.public_hex + "\n" + keys.secret_hex);
-}
-
-KeyPair KeyStore::opening(const std::string& round_id) const {
-  if (!is_id(round_id)) throw std::invalid_argument("not a round id: " + round_id);
-  const auto text = read_key(fs::path(dir_) / "rounds" / (round_id + ".opening"));
-  const auto nl = text.find('\n');
-  if (nl == std::string::npos || !is_hex(text.substr(0, nl), 64) ||
-      !is_hex(text.substr(nl + 1), 64))
-    throw std::runtime_error("the opening key of round " + round_id + " is damaged");
-  return {text.substr(0, nl), text.substr(nl + 1)};
 }
 
 }  // namespace procura

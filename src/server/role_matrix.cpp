@@ -23,7 +23,6 @@ std::vector<Permission> make_matrix() {
       // A round's life.
       {"create-round", office},
       {"publish-round", office},
-      {"open-bids", office},
       {"award-round", office},
       // A round's tables, by who supplies each.
       {"add-regions", office},
@@ -35,6 +34,9 @@ std::vector<Permission> make_matrix() {
       {"add-ceilings", office},
       {"add-access-prices", {R::kExpert}},
       {"add-offers", {R::kEnterprise}},
+      // The opening key, held by the round's keyholders.
+      {"set-keyholder-key", {R::kOffice, R::kObserver, R::kAuditor}},
+      {"hold-opening-share", {R::kOffice, R::kObserver, R::kAuditor}},
       // Bids.
       {"submit-bid", {R::kEnterprise}},
       {"withdraw-bid", {R::kEnterprise}},

@@ -9,6 +9,7 @@
 #include "io/round_files.hpp"
 #include "records/round_tables.hpp"
 #include "server/api_core.hpp"
+#include "server/opening.hpp"
 
 namespace procura {
 
@@ -75,14 +76,11 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
   impl.store.transaction([&] {
     if (impl.store.latest("round", round_id))
       throw std::runtime_error("round " + round_id + " exists");
-    const KeyPair opening = new_opening_keys();
-    impl.keys_.put_opening(round_id, opening);
     json doc = json::object();
     for (const char* k :
          {"id", "title", "ocidPrefix", "currency", "buyer", "attributes", "profile", "timeline"})
       if (round.contains(k)) doc[k] = round[k];
     doc["status"] = as_draft ? "draft" : "published";
-    doc["openingPublicKey"] = opening.public_hex;
     doc["createdAt"] = s.now_utc;
     if (!as_draft) doc["publishedAt"] = s.now_utc;
     doc["importedFrom"] = fs::path(dir).filename().string();
@@ -113,6 +111,17 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
         impl.put(s, kind.name, round_id + "/" + r.key, round_id, r.data, "", owner);
       }
     }
+    // A past round imported with its bids was never sealed from whoever holds its bids.csv: its
+    // bids are sealed and opened at once, with a key of its own that is published. A round
+    // imported to take bids has its opening key split among its keyholders, as at publication.
+    const KeyPair opening = new_opening_keys();
+    if (!as_draft && !with_bids) {
+      const int threshold = opening_threshold(doc);
+      split_opening_key(impl, s, round_id, doc, keyholders_for(impl, s, round_id, threshold),
+                        threshold);
+      impl.put(s, "round", round_id, round_id, doc);
+    }
+    if (with_bids) doc["openingPublicKey"] = opening.public_hex;
     if (with_bids && fs::exists(fs::path(dir) / "bids.csv")) {
       const fs::path file = fs::path(dir) / "bids.csv";
       FileRows bids = read_table(file, nullptr);
@@ -142,6 +151,7 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
                  org_owner(Role::kEnterprise, enterprise));
       }
     }
+    if (with_bids) open_bids(impl, s, round_id, doc, opening);
     impl.audit(s);
   });
 }

@@ -58,6 +58,11 @@ CREATE TABLE audit (seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NUL
   action TEXT NOT NULL, records TEXT NOT NULL, salt TEXT NOT NULL, body_hash TEXT NOT NULL,
   prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE file (key TEXT PRIMARY KEY, content TEXT NOT NULL);
+)sql",
+    R"sql(
+CREATE TABLE opening_share (round TEXT NOT NULL, account TEXT NOT NULL, number INTEGER NOT NULL,
+  public_key TEXT NOT NULL, sealed TEXT NOT NULL, share TEXT NOT NULL,
+  PRIMARY KEY (round, account));
 )sql"};
 
 constexpr long long kWriteLock = 0x70726f637572;  // advisory lock taken by every write transaction
@@ -301,6 +306,29 @@ class PgPlatformStore : public PlatformStore {
                "INSERT INTO watchlist (user_id, items, seen_at) VALUES ($1, $2, $3) ON CONFLICT "
                "(user_id) DO UPDATE SET items = excluded.items, seen_at = excluded.seen_at",
                {user_id, w.items, w.seen_at});
+  }
+
+  void put_opening_share(const OpeningShare& o) override {
+    Lease l(*this);
+    exec_later(l.c,
+               "INSERT INTO opening_share (round, account, number, public_key, sealed, share) "
+               "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (round, account) DO UPDATE SET "
+               "share = excluded.share",
+               {o.round, o.account, std::to_string(o.number), o.public_key, o.sealed, o.share});
+  }
+
+  std::vector<OpeningShare> opening_shares(const std::string& round,
+                                           const std::string& account) override {
+    Lease l(*this);
+    auto r = exec(l.c,
+                  "SELECT round, account, number, public_key, sealed, share FROM opening_share "
+                  "WHERE round = $1 AND ($2 = '' OR account = $2) ORDER BY number",
+                  {round, account});
+    std::vector<OpeningShare> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i)
+      out.push_back({at(r, i, 0), at(r, i, 1), static_cast<int>(num(r, i, 2)), at(r, i, 3),
+                     at(r, i, 4), at(r, i, 5)});
+    return out;
   }
 
   std::optional<Watchlist> watchlist(const std::string& user_id) override {

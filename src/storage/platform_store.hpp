@@ -43,6 +43,16 @@ struct Watchlist {
   std::string seen_at;  // the account's last visit of its watchlist (RFC 3339, "" for never)
 };
 
+// A keyholder's share of a round's opening key: sealed to the keyholder's key, and the share
+// itself once the keyholder hands it back (then "" no longer). Private: read by the opening only.
+struct OpeningShare {
+  std::string round, account;
+  int number = 0;
+  std::string public_key;  // the keyholder key it is sealed to
+  std::string sealed;      // the sealed share (hex)
+  std::string share;       // the share handed back (hex), "" until then
+};
+
 class PlatformStore {
  public:
   virtual ~PlatformStore() = default;
@@ -94,6 +104,18 @@ class PlatformStore {
 
   virtual void put_watchlist(const std::string& user_id, const Watchlist& w) = 0;
   virtual std::optional<Watchlist> watchlist(const std::string& user_id) = 0;
+
+  // --- opening shares ------------------------------------------------------------------------
+  // Stores a share (inserted, or replaced when handed back).
+  virtual void put_opening_share(const OpeningShare& s) = 0;
+  // The shares of a round, by number: every one, or the one of `account`.
+  virtual std::vector<OpeningShare> opening_shares(const std::string& round,
+                                                   const std::string& account = "") = 0;
+  std::optional<OpeningShare> opening_share(const std::string& round, const std::string& account) {
+    auto one = opening_shares(round, account);
+    if (one.empty()) return std::nullopt;
+    return one.front();
+  }
 
   // --- the login throttle: failures counted per key in windows, shared by servers ------------
   // Adds a failure to `key`'s window starting at `window`; returns the window's failures.

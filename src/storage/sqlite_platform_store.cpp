@@ -48,6 +48,11 @@ CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NU
   action TEXT NOT NULL, records TEXT NOT NULL, salt TEXT NOT NULL, body_hash TEXT NOT NULL,
   prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE file (key TEXT PRIMARY KEY, content BLOB NOT NULL);
+)sql",
+    R"sql(
+CREATE TABLE opening_share (round TEXT NOT NULL, account TEXT NOT NULL, number INTEGER NOT NULL,
+  public_key TEXT NOT NULL, sealed TEXT NOT NULL, share TEXT NOT NULL,
+  PRIMARY KEY (round, account));
 )sql"};
 
 const char* const kRevisionColumns =
@@ -276,6 +281,32 @@ class SqlitePlatformStore : public PlatformStore {
          "INSERT INTO watchlist (user_id, items, seen_at) VALUES (?1, ?2, ?3) ON CONFLICT "
          "(user_id) DO UPDATE SET items = excluded.items, seen_at = excluded.seen_at")
         .insert(user_id, wl.items, wl.seen_at);
+  }
+
+  void put_opening_share(const OpeningShare& o) override {
+    sqlite3* w = writer();
+    stmt(w,
+         "INSERT INTO opening_share (round, account, number, public_key, sealed, share) VALUES "
+         "(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (round, account) DO UPDATE SET share = "
+         "excluded.share")
+        .insert(o.round, o.account, static_cast<std::int64_t>(o.number), o.public_key, o.sealed,
+                o.share);
+  }
+
+  std::vector<OpeningShare> opening_shares(const std::string& round,
+                                           const std::string& account) override {
+    Connection c(*this);
+    Statement s = stmt(c.db,
+                       "SELECT round, account, number, public_key, sealed, share FROM "
+                       "opening_share WHERE round = ?1 AND (?2 = '' OR account = ?2) ORDER BY "
+                       "number");
+    s.bind(1, round);
+    s.bind(2, account);
+    std::vector<OpeningShare> out;
+    while (s.step())
+      out.push_back(
+          {s.text(0), s.text(1), static_cast<int>(s.integer(2)), s.text(3), s.text(4), s.text(5)});
+    return out;
   }
 
   std::optional<Watchlist> watchlist(const std::string& user_id) override {

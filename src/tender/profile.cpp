@@ -64,6 +64,7 @@ void visit_fields(P& p, F&& f) {
   f("priceDecimals", p.price_decimals);
   f("complaintDays", p.complaint_days);
   f("complaintAnswerDays", p.complaint_answer_days);
+  f("openingThreshold", p.opening_threshold);
 }
 
 template <class E>
@@ -288,6 +289,9 @@ RuleProfile profile_from_json(const nlohmann::json& j, const std::string& source
     throw InputError(source, 0, "profile.complaintDays", "expected 0 to 365 days");
   if (p.complaint_answer_days < 1 || p.complaint_answer_days > 365)
     throw InputError(source, 0, "profile.complaintAnswerDays", "expected 1 to 365 days");
+  if (p.opening_threshold < 2 || p.opening_threshold > 255)
+    throw InputError(source, 0, "profile.openingThreshold",
+                     "expected 2 to 255 keyholders' shares to open the bids");
   for (int bp : p.volume_ratio_bp_by_winners)
     if (bp <= 0 || bp > 10'000)
       throw InputError(source, 0, "profile.volumeRatioBpByWinners",
@@ -342,6 +346,10 @@ std::vector<std::string> explain_profile(const RuleProfile& p) {
       "Enterprises and observers may complain about a stage within {} days of its publication; "
       "the alliance office answers within {} days.",
       p.complaint_days, p.complaint_answer_days));
+  s.push_back(fmt::format(
+      "The bids are opened when {} of the round's keyholders (the office, its observers, the "
+      "auditors) hand back their shares of its opening key, after the opening time.",
+      p.opening_threshold));
   return s;
 }
 

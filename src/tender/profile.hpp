@@ -71,6 +71,9 @@ struct RuleProfile {
   int complaint_days = 10;
   int complaint_answer_days = 7;
 
+  // Opening: the shares of the round's opening key needed to open its bids (of one per keyholder).
+  int opening_threshold = 2;
+
   int volume_ratio_bp(int winners) const;
   int term_months(int winners) const;
 };

@@ -306,11 +306,31 @@ const LAUNCH = {
     assert.strictEqual(bid.status, 201, bid.text);
     clock.set(round.timeline.bidOpening);
 
+    // The keyholders (the office and the auditor) hand back their shares in their workspaces; the
+    // second opens the bids. A wrong passphrase is refused in the form.
     const page = await newPage();
     await signIn(page, 'office');
-    await page.locator(`#round-${R}`).getByRole('button', { name: 'Open the bids' }).click();
-    await page.waitForURL('**done=open**');
+    const share = (p) => p.locator(`#round-${R} form`, { hasText: 'Hand back your share' });
+    await share(page).getByLabel('Keyholder passphrase').fill('not the passphrase');
+    await share(page).getByRole('button', { name: 'Hand back my share' }).click();
+    assert.match(await page.locator(`#round-${R} .field-error`).first().innerText(), /does not open your share/);
+    await share(page).getByLabel('Keyholder passphrase').fill('demo-office-keyholder');
+    await share(page).getByRole('button', { name: 'Hand back my share' }).click();
+    await page.waitForURL('**done=share**');
+    assert.match(await page.locator(`#round-${R}`).innerText(), /You handed your share back/);
+    assert.strictEqual((await call('GET', `/api/rounds/${R}`)).json.status, 'published', 'one share opens nothing');
+    const auditor = await newPage();
+    await signIn(auditor, 'auditor');
+    await share(auditor).getByLabel('Keyholder passphrase').fill('demo-auditor-keyholder');
+    await share(auditor).getByRole('button', { name: 'Hand back my share' }).click();
+    await auditor.waitForURL('**done=share**');
+    await auditor.context().close();
     assert.strictEqual((await call('GET', `/api/rounds/${R}`)).json.status, 'opened');
+    await page.goto(`/rounds/${R}`);
+    const holders = await page.locator('#keyholders-h + p + .table-wrap').innerText();
+    assert.match(holders, /office/);
+    assert.match(holders, /auditor/);
+    await page.goto('/workspace');
 
     const expert = await newPage();
     await signIn(expert, 'panelist', 'panelist-1');

@@ -12,7 +12,7 @@ const source = path.resolve(sourceArg);
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 
-const { checks, waitFor, testClock, client, startServer: start, wholeFeed } = require('./lib');
+const { checks, waitFor, testClock, client, startServer: start, wholeFeed, openByKeyholders } = require('./lib');
 const { check, finish } = checks();
 
 const pg = process.env.PGURL;
@@ -217,7 +217,8 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.strictEqual((await call('GET', `/api/objects/bid/${bids.P1.id}/revisions`)).status, 403);
     const own = (await call('GET', `/api/objects/bid/${bids.P1.id}/revisions`, { token: tokens.enterprise })).json.revisions;
     assert.strictEqual(own.length, 2, 'its enterprise reads its bid\'s history');
-    assert.strictEqual((await call('POST', `/api/rounds/${R}/open`, { token: office })).status, 409);
+    r = await call('POST', `/api/rounds/${R}/shares`, { token: office, body: { passphrase: 'demo-office-keyholder' } });
+    assert.deepStrictEqual([r.status, r.json.error.code], [409, 'too_early'], 'a share before the opening time');
 
     clock.set(round.timeline.bidDeadline);
     // From the deadline until the opening, the public reads the commitments only, and no history.
@@ -230,8 +231,8 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.strictEqual(r.json.error.code, 'deadline_passed');
     assert.strictEqual((await call('GET', `/api/rounds/${R}`)).json.phase, 'sealed');
     clock.set(round.timeline.bidOpening);
-    r = await call('POST', `/api/rounds/${R}/open`, { token: office });
-    assert.strictEqual(r.status, 200, r.text);
+    r = await openByKeyholders(call, R, tokens);
+    assert.strictEqual(r.json.opened, true, r.text);
     const opened = (await call('GET', `/api/rounds/${R}/bids`)).json.items;
     const p1 = opened.find((b) => b.productId === 'P1');
     assert.deepStrictEqual([p1.price, p1.enterpriseId, p1.commitmentValid, p1.commitment], ['600.0000', 'E01', true, bids.P1.commitment]);
@@ -353,7 +354,8 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     const file = path.join(work, 'audit.jsonl');
     const records = path.join(work, 'records.jsonl');
     fs.writeFileSync(file, log.text);
-    fs.writeFileSync(records, (await wholeFeed(call)).map((i) => JSON.stringify(i)).join('\n') + '\n');
+    // The records as the same reader sees them (the auditor also reads the keyholders' keys).
+    fs.writeFileSync(records, (await wholeFeed(call, tokens.auditor)).map((i) => JSON.stringify(i)).join('\n') + '\n');
     const lines = log.text.trim().split('\n');
     assert.strictEqual(JSON.parse(lines[lines.length - 1]).seq, head.seq);
     const verify = (...args) => spawnSync(procura, ['audit', 'verify', ...args], { encoding: 'utf8' });

@@ -8,7 +8,7 @@
 const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
-const { checks, testClock, client, startServer, database, wholeFeed } = require('./lib');
+const { checks, testClock, client, startServer, database, wholeFeed, openByKeyholders } = require('./lib');
 
 const [procura, sourceArg, work] = process.argv.slice(2);
 const source = path.resolve(sourceArg);
@@ -85,6 +85,7 @@ const spec = lines.slice(1).map((l) => {
         'history-line': `${R}/P1/N`, 'demand-line': `${R}/BJ-H1/P1`, ceiling: `${R}/P1` });
       if (phase === 'draft') continue;
       ok(await as('office', 'POST', `/api/rounds/${R}/publish`), `${R} publish`);
+      Object.assign(p, { keyholder: `${R}/office` });
       ok(await as('office', 'POST', `/api/rounds/${R}/observers`, { user: 'observer' }), `${R} observer`);
       const panel = ok(await as('office', 'POST', `/api/rounds/${R}/panel`, { size: 5, seed: `${R}-seed` }), `${R} panel`);
       assert(panel.members.some((m) => m.id === 'X03') && !panel.members.some((m) => m.id === 'X01'), 'X03 on the panel, X01 excluded');
@@ -100,7 +101,7 @@ const spec = lines.slice(1).map((l) => {
     clock.set(hours(2));
     for (const phase of ['opened', 'awarded']) {
       const R = `aud-${phase}`;
-      ok(await as('office', 'POST', `/api/rounds/${R}/open`), `${R} open`);
+      await openByKeyholders(call, R, tokens);
       ok(await as('panel', 'POST', `/api/rounds/${R}/access-prices`, { productId: 'P5', accessPrice: '800' }), `${R} access price`);
       ok(await as('owner', 'POST', `/api/rounds/${R}/offers`, { productId: 'P5', round: 1, price: '790' }), `${R} offer`);
       ok(await as('observer', 'POST', `/api/rounds/${R}/observer-reports`, { opinion: 'compliant', summary: 'The opening followed the rules and every bid was checked.' }), `${R} report`);
@@ -110,7 +111,7 @@ const spec = lines.slice(1).map((l) => {
     ok(await as('office', 'POST', '/api/rounds/aud-awarded/award'), 'award');
     const releases = (await call('GET', '/api/ocds/releases.jsonl')).text.trim().split('\n').map(JSON.parse);
     ids.awarded.release = releases.find((r) => r.ocid.endsWith('aud-awarded')).id;
-    ids['-'] = { expert: 'X03', 'reference-price': (await call('GET', '/api/reference-prices')).json.items.map((x) => `${x.classificationScheme}/${x.classificationId}/${x.unit}/${x.currency}`)[0] };
+    ids['-'] = { 'keyholder-key': 'office', expert: 'X03', 'reference-price': (await call('GET', '/api/reference-prices')).json.items.map((x) => `${x.classificationScheme}/${x.classificationId}/${x.unit}/${x.currency}`)[0] };
     for (const [phase, round] of Object.entries({ draft: 'draft', bidding: 'bidding', sealed: 'sealed', opened: 'opened', awarded: 'awarded' }))
       assert.strictEqual((await call('GET', `/api/rounds/aud-${round}`)).json.phase, phase);
   });

@@ -9,7 +9,7 @@ const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, waitFor, testClock, client, startServer, database, wholeFeed } = require('./lib');
+const { checks, waitFor, testClock, client, startServer, database, wholeFeed, openByKeyholders } = require('./lib');
 
 const [procura, , work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
@@ -152,7 +152,7 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
       assert.strictEqual(r.status, 201, r.text);
     }
     clock.set(round.timeline.bidOpening);
-    assert.strictEqual((await call('POST', `/api/rounds/${R}/open`, { token: office })).status, 200);
+    await openByKeyholders(call, R, tokens);
 
     // Access prices: set by the panel only, sealed from the public until the award.
     r = await call('POST', `/api/rounds/${R}/access-prices`, { token: tokens.panelist, body: { productId: 'P5', accessPrice: '800' } });

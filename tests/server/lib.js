@@ -157,4 +157,19 @@ function signer(call, tokens) {
   };
 }
 
-module.exports = { checks, freePort, sleep, waitFor, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom, sqlOn, signer };
+// Opens round `round` as its keyholders do: each keyholder signed in (`tokens`, by account) hands
+// back its share with its passphrase (`passphrase(account)`, the demo's by default) until the
+// bids open. Returns the last answer.
+async function openByKeyholders(call, round, tokens, passphrase = (account) => `demo-${account}-keyholder`) {
+  const holders = (await call('GET', `/api/rounds/${round}/keyholders`)).json.items;
+  let last;
+  for (const h of holders) {
+    if (!tokens[h.account] || h.submittedAt) continue;
+    last = await call('POST', `/api/rounds/${round}/shares`, { token: tokens[h.account], body: { passphrase: passphrase(h.account) } });
+    assert.strictEqual(last.status, 201, `${h.account}: ${last.text}`);
+    if (last.json.opened) return last;
+  }
+  assert.fail(`round ${round} did not open: ${last ? last.text : 'no keyholder signed in'}`);
+}
+
+module.exports = { checks, freePort, sleep, waitFor, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom, sqlOn, signer, openByKeyholders };

@@ -12,7 +12,7 @@ const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, waitFor, testClock, client, startServer: start, database, wholeFeed, rawRequest, callFrom, sqlOn, signer } = require('./lib');
+const { checks, waitFor, testClock, client, startServer: start, database, wholeFeed, rawRequest, callFrom, sqlOn, signer, openByKeyholders } = require('./lib');
 
 const [procura, , work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
@@ -198,7 +198,7 @@ const sql = (query) => sqlOn(db, query);
 
   await check('3. access prices and negotiation offers are sealed on every path until the award', async () => {
     clock.set(round.timeline.bidOpening);
-    assert.strictEqual((await call('POST', `/api/rounds/${R}/open`, { token: office })).status, 200);
+    await openByKeyholders(call, R, tokens);
     const opened = (await call('GET', `/api/rounds/${R}/bids`)).json.items;
     const p4 = opened.find((b) => b.productId === 'P4');
     assert.deepStrictEqual([p4.status, p4.commitmentValid, p4.price], ['withdrawn', true, '900.0000'], 'item 7: published as withdrawn, its sealed price matching its commitment');
@@ -278,21 +278,26 @@ const sql = (query) => sqlOn(db, query);
     assert.strictEqual(csv.status, 200, csv.text.slice(0, 200));
     assert(csv.text.includes(`"'=HYPERLINK(""http://evil.example"",""Click"")"`), 'the formula is written as text');
     assert(!/(^|,)=HYPERLINK/m.test(csv.text));
-    // The opening key of a round is damaged: the opening fails with an incident number only.
+    // A share handed back is damaged in the database: the opening fails with an incident number
+    // only, and nothing of it is stored.
     const R2 = 'sec2';
     assert.strictEqual((await call('POST', '/api/rounds', { token: office, body: { ...round, id: R2, timeline: { ...round.timeline, bidDeadline: clock.at(60), bidOpening: clock.at(120), negotiationEnd: clock.at(180) } } })).status, 201);
     for (const [table, body] of [['regions', [{ regionId: 'N' }]], ['institutions', [{ institutionId: 'H', regionId: 'N' }]], ['enterprises', [{ enterpriseId: 'E01' }]],
       ['products', [{ productId: 'Q1', enterpriseId: 'E01', category: 'IOL', basic: ['acrylic'] }]], ['demand', [{ institutionId: 'H', productId: 'Q1', quantity: 5 }]]])
       assert.strictEqual((await call('POST', `/api/rounds/${R2}/${table}`, { token: office, body })).status, 201);
     assert.strictEqual((await call('POST', `/api/rounds/${R2}/publish`, { token: office })).status, 200);
-    fs.writeFileSync(path.join(keys, 'rounds', `${R2}.opening`), 'garbage');
     clock.advance(200);
-    const r = await call('POST', `/api/rounds/${R2}/open`, { token: office });
-    assert.strictEqual(r.status, 500);
+    const first = await call('POST', `/api/rounds/${R2}/shares`, { token: office, body: { passphrase: 'demo-office-keyholder' } });
+    assert.deepStrictEqual([first.status, first.json.opened], [201, false], first.text);
+    sql(`UPDATE opening_share SET share = '${'0'.repeat(64)}' WHERE round = '${R2}' AND account = 'office'`);
+    const r = await call('POST', `/api/rounds/${R2}/shares`, { token: tokens.auditor, body: { passphrase: 'demo-auditor-keyholder' } });
+    assert.strictEqual(r.status, 500, r.text);
     assert.match(r.json.error.message, /^the server failed; quote incident [0-9a-f]{12}$/);
-    assert(!r.text.includes('damaged') && !r.text.includes(keys), 'the reason stays in the server\'s log');
-    assert.match(server.output(), new RegExp(`internal error ${r.json.error.incident}: POST /api/rounds/${R2}/open: .*damaged`));
+    assert(!r.text.includes('rebuild'), 'the reason stays in the server\'s log');
+    assert.match(server.output(), new RegExp(`internal error ${r.json.error.incident}: POST /api/rounds/${R2}/shares: .*do not rebuild`));
     assert.strictEqual((await call('GET', `/api/rounds/${R2}`)).json.status, 'published', 'nothing changed');
+    const holders = (await call('GET', `/api/rounds/${R2}/keyholders`)).json.items;
+    assert.deepStrictEqual(holders.map((h) => [h.account, Boolean(h.submittedAt)]), [['office', true], ['auditor', false]]);
   });
 
   await check('12. an anonymous caller cannot make the server repeat heavy work', async () => {

@@ -187,6 +187,20 @@ json complaints_view(PortalCore& core, const PageContext& c, const std::string& 
   return out;
 }
 
+// The keyholders of the round's opening key: who holds which share, and when each handed it back.
+json keyholders_view(PortalCore& core, const PageContext& c, const json& round) {
+  json out = json::array();
+  if (!round.contains("opening")) return out;
+  for (const auto& k :
+       core.items(c, "/api/rounds/" + url_part(round.value("id", "")) + "/keyholders"))
+    out.push_back({{"account", k.value("account", "")},
+                   {"role", c.t("role_" + k.value("role", ""))},
+                   {"number", k.value("number", 0)},
+                   {"handedBack", k.contains("submittedAt") ? c.date(k.value("submittedAt", ""))
+                                                            : std::string()}});
+  return out;
+}
+
 ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) {
   auto d = core.round_data(c, id);
   const json& round = d->round;
@@ -209,7 +223,13 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
                  {"atom", "/atom/rounds/" + url_part(id)}}},
                {"observations", observations_view(core, c, id)},
                {"reports", reports_view(core, c, id)},
-               {"complaints", complaints_view(core, c, id)}};
+               {"complaints", complaints_view(core, c, id)},
+               {"keyholders", keyholders_view(core, c, round)}};
+  if (round.contains("opening"))
+    view["keyholdersNote"] = c.t(
+        "round_keyholders_note",
+        {{"threshold", std::to_string(round["opening"].value("threshold", 2))},
+         {"count", std::to_string(round["opening"].value("keyholders", json::array()).size())}});
   view.update(followable(c, "round", id));
   view["counts"] = {{"products", c.count(static_cast<long long>(d->products.size()))},
                     {"enterprises", c.count(static_cast<long long>(d->enterprises.size()))},

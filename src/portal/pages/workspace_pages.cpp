@@ -50,6 +50,38 @@ bool observer_of(PortalCore& core, const PageContext& c, const std::string& roun
   return false;
 }
 
+// The caller's place among the round's keyholders (null when it holds no share): its share's
+// number, the threshold, and when it handed the share back.
+json keyholder_of(PortalCore& core, const PageContext& c, const json& round) {
+  if (round.value("status", "draft") == "draft" || !round.contains("opening")) return nullptr;
+  const std::string me = c.me.value("user", c.me.value("id", ""));
+  for (const auto& k : core.items(c, round_path(round.value("id", "")) + "/keyholders"))
+    if (k.value("account", "") == me)
+      return {{"number", k.value("number", 0)},
+              {"threshold", round["opening"].value("threshold", 2)},
+              {"submittedAt", k.value("submittedAt", "")}};
+  return nullptr;
+}
+
+// What a keyholder does in a round: hand its share back from the opening time, once.
+void keyholder_work(PortalCore& core, const PageContext& c, const json& r, json& w,
+                    const FailedForm* failed) {
+  const json k = keyholder_of(core, c, r);
+  if (k.is_null()) return;
+  const std::string phase = r.value("phase", "draft"), id = r.value("id", "");
+  w["notes"].push_back(
+      c.t("keyholder_note", {{"number", std::to_string(k.value("number", 0))},
+                             {"threshold", std::to_string(k["threshold"].get<int>())}}));
+  if (!k.value("submittedAt", "").empty())
+    w["notes"].push_back(
+        c.t("keyholder_handed_back", {{"at", c.date(k.value("submittedAt", ""))}}));
+  else if (phase == "awaiting-opening")
+    w["forms"]["share"] = form_view(id, "share", failed);
+  else if (phase == "bidding" || phase == "sealed")
+    w["notes"].push_back(
+        c.t("keyholder_at_opening", {{"at", c.date(r["timeline"].value("bidOpening", ""))}}));
+}
+
 bool on_panel(PortalCore& core, const PageContext& c, const std::string& round_id) {
   try {
     const json panel = core.get(c, round_path(round_id) + "/panel");
@@ -80,7 +112,6 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
   json& forms = w["forms"];
   if (role == "office") {
     if (status == "draft") forms["publish"] = form_view(id, "publish", failed);
-    if (phase == "awaiting-opening") forms["open"] = form_view(id, "open", failed);
     if (status == "opened" ||
         (status == "awarded" && !r.value("heldGroups", json::array()).empty()))
       forms["award"] = form_view(id, "award", failed);
@@ -164,6 +195,8 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
       }
     }
   }
+  if (role == "office" || role == "observer" || role == "auditor")
+    keyholder_work(core, c, r, w, failed);
   w["hasForms"] = !forms.empty() || !w["notes"].empty() || w.contains("record") ||
                   w.contains("myBids") || w.contains("demandLines");
   return w;
@@ -183,6 +216,15 @@ ApiResponse workspace(PortalCore& core, PageContext& c, const FailedForm* failed
                {"is_" + c.role(), true},
                {"done", done.empty() ? "" : c.t("done_" + done)},
                {"title", c.t("nav_workspace")}};
+  if (c.role() == "office" || c.role() == "observer" || c.role() == "auditor") {
+    json key = form_view("platform", "keyholder-key", failed);
+    key["action"] = "/workspace/keyholder-key";
+    try {
+      key["publicKey"] = core.get(c, "/api/me/keyholder-key").value("publicKey", "");
+    } catch (const PageError&) {  // none set yet
+    }
+    view["keyholderKey"] = key;
+  }
   if (c.role() == "office") {
     json form = form_view("platform", "reference-prices", failed);
     form["action"] = "/workspace/reference-prices";
@@ -242,6 +284,7 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
     return b;
   }
   if (form == "observer") return pick({"user"});
+  if (form == "share" || form == "keyholder-key") return pick({"passphrase"});
   if (form == "demand") {
     json b = pick({"productId"});
     if (!c.field("quantity").empty()) b["quantity"] = whole_or_text(c.field("quantity"));
@@ -302,7 +345,7 @@ json receipt_of_cookie(const std::string& value) {
 // The API route each form posts to.
 std::string target_of(const std::string& round_id, const std::string& form) {
   static const std::map<std::string, std::string> kTargets = {{"publish", "/publish"},
-                                                              {"open", "/open"},
+                                                              {"share", "/shares"},
                                                               {"award", "/award"},
                                                               {"panel", "/panel"},
                                                               {"observer", "/observers"},
@@ -314,6 +357,7 @@ std::string target_of(const std::string& round_id, const std::string& form) {
                                                               {"observation", "/observations"},
                                                               {"report", "/observer-reports"}};
   if (form == "reference-prices") return "/api/reference-prices";  // the platform's, not a round's
+  if (form == "keyholder-key") return "/api/me/keyholder-key";
   auto it = kTargets.find(form);
   return it == kTargets.end() ? "" : round_path(round_id) + it->second;
 }
@@ -329,7 +373,8 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
     }
     const std::string target = target_of(round_id, form);
     if (target.empty()) throw PageError(404, c.t("error_no_page"));
-    const json answer = core.send(c, "POST", target, body_of(c, form, org));
+    const json answer =
+        core.send(c, form == "keyholder-key" ? "PUT" : "POST", target, body_of(c, form, org));
     if (form == "bid") {  // post, then redirect: the receipt page reloads without bidding again
       const json receipt = {{"round", round_id},
                             {"id", answer.value("id", "")},
@@ -353,9 +398,8 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
                          {{"done", c.t("done_demand")}, {"demandFlags", flags}});
       }
     }
-    return redirect(
-        "/workspace?done=" + form +
-        (form == "reference-prices" ? "#reference-prices" : "#round-" + url_part(round_id)));
+    return redirect("/workspace?done=" + form +
+                    (round_id == "platform" ? "#" + form : "#round-" + url_part(round_id)));
   } catch (const FormError& e) {
     // The API's reasons are English; other languages get the reason's kind in their words first.
     auto local = [&](const std::string& text) {
@@ -447,9 +491,9 @@ void add_workspace_pages(PortalCore& core) {
   core.page("GET", "/workspace", [p](PageContext& c, const Params&) { return workspace(*p, c); });
   core.page("POST", "/workspace/rounds/{id}/{form}",
             [p](PageContext& c, const Params& a) { return act(*p, c, a[0], a[1]); });
-  core.page("POST", "/workspace/reference-prices", [p](PageContext& c, const Params&) {
-    return act(*p, c, "platform", "reference-prices");
-  });
+  for (const char* form : {"reference-prices", "keyholder-key"})
+    core.page("POST", std::string("/workspace/") + form,
+              [p, form](PageContext& c, const Params&) { return act(*p, c, "platform", form); });
 }
 
 }  // namespace procura

@@ -9,6 +9,7 @@
 #include "ocds/round_releases.hpp"
 #include "report/report.hpp"
 #include "server/api_support.hpp"
+#include "server/opening.hpp"
 #include "server/validators.hpp"
 #include "tender/commitment.hpp"
 
@@ -42,22 +43,11 @@ class RoundRoutes {
                  false,
                  {round_in({RoundPhase::kDraft}, "only a draft round is published")}},
                 [this](auto& s, auto& p) { return publish(s, p[0]); });
-    core_.route({"POST",
-                 "/api/rounds/{id}/open",
-                 "open-bids",
-                 "open the bids",
-                 "",
-                 false,
-                 {round_in({RoundPhase::kAwaitingOpening},
-                           "bids are opened once the opening time has come, after the deadline")}},
-                [this](auto& s, auto& p) { return open(s, p[0]); });
     core_.route({"POST", "/api/rounds/{id}/award", "award-round", "run the award"},
                 [this](auto& s, auto& p) { return award(s, p[0]); });
   }
 
  private:
-  // A round as read: with its version, the number of the newest revision of any of its records
-  // (it changes whenever anything of the round does).
   // The round with its version: the newest revision in the round of the kinds whose history the
   // reader reads (a bid before the opening does not move the version anyone else sees).
   json versioned(json round, const RequestScope& s) {
@@ -102,11 +92,9 @@ class RoundRoutes {
     const std::string id = body["id"].get<std::string>();
     if (store_.latest("round", id))
       throw ApiError(409, "exists", "round '" + id + "' exists; rounds are never replaced");
-    const KeyPair opening = new_opening_keys();
-    core_.keys().put_opening(id, opening);
+    // The opening key is made at publication, when the keyholders are known (server/opening.hpp).
     json doc = body;
     doc["status"] = "draft";
-    doc["openingPublicKey"] = opening.public_hex;
     doc["createdAt"] = s.now_utc;
     core_.put(s, "round", id, id, doc);
     return json_response(201, core_.with_phase(doc, s));
@@ -120,36 +108,11 @@ class RoundRoutes {
       if (store_.count(kind, round_id) == 0)
         throw ApiError(409, "incomplete",
                        std::string("the round has no ") + kind_named(kind).table + " yet");
+    const int threshold = opening_threshold(round);
+    split_opening_key(core_, s, round_id, round, keyholders_for(core_, s, round_id, threshold),
+                      threshold);
     round["status"] = "published";
     round["publishedAt"] = s.now_utc;
-    core_.put(s, "round", round_id, round_id, round);
-    return json_response(200, core_.with_phase(round, s));
-  }
-
-  ApiResponse open(RequestScope& s, const std::string& round_id) {
-    json round = s.round;
-    const KeyPair opening = core_.keys().opening(round_id);
-    for (const auto& b : store_.list("bid", round_id, 0, kAll)) {
-      auto text = unseal(opening, b.sealed);
-      const json secret = text ? json::parse(*text, nullptr, false) : json();
-      if (!secret.is_object())
-        throw std::runtime_error("bid " + b.id + " cannot be opened with the round's key");
-      json pub = json::parse(b.data);
-      const std::string price = secret.value("price", "");
-      Bid bid{secret.value("productId", ""), parse_price(price).value_or(0),
-              secret.value("submittedAt", ""), secret.value("nonce", ""), ""};
-      pub["productId"] = bid.product_id;
-      pub["enterpriseId"] = secret.value("enterpriseId", "");
-      pub["price"] = price;
-      pub["nonce"] = bid.nonce;
-      pub["submittedAt"] = bid.submitted_at;
-      pub["commitmentValid"] = bid_commitment(round_id, bid) == pub.value("commitment", "");
-      pub["sealed"] = b.sealed;
-      core_.put(s, "bid", b.id, round_id, pub, b.sealed, b.owner);
-    }
-    round["status"] = "opened";
-    round["openedAt"] = s.now_utc;
-    round["openingSecretKey"] = opening.secret_hex;  // anyone can now open the sealed bids
     core_.put(s, "round", round_id, round_id, round);
     return json_response(200, core_.with_phase(round, s));
   }

@@ -1,0 +1,122 @@
+#include "server/opening.hpp"
+
+#include <algorithm>
+
+#include "platform/opening_shares.hpp"
+#include "records/round_repository.hpp"
+#include "tender/commitment.hpp"
+
+namespace procura {
+
+namespace {
+
+constexpr long kAll = 1L << 40;
+
+// The keyholder key an account has set ("" for none).
+std::string key_of(PlatformStore& store, const std::string& account) {
+  auto r = store.latest("keyholder-key", account);
+  return r ? json::parse(r->data).value("publicKey", "") : "";
+}
+
+}  // namespace
+
+int opening_threshold(const json& round) {
+  return RoundRepository::rules_of(round).profile.opening_threshold;
+}
+
+std::vector<Keyholder> keyholders_for(ApiCore& core, const RequestScope& s,
+                                      const std::string& round_id, int threshold) {
+  PlatformStore& store = core.db();
+  std::vector<Keyholder> out;
+  std::vector<std::string> missing;
+  auto add = [&](const std::string& account, const std::string& role, bool must_have_key) {
+    const std::string key = key_of(store, account);
+    if (key.empty()) {
+      if (must_have_key) missing.push_back(account);
+      return;
+    }
+    out.push_back({account, role, 0, "", key, ""});
+  };
+  // Every keyholder key set, by role: the platform's office accounts and its auditors.
+  std::vector<std::pair<std::string, std::string>> with_keys;
+  for (const auto& r : store.list("keyholder-key", "", 0, kAll)) {
+    const json d = json::parse(r.data);
+    with_keys.emplace_back(d.value("role", ""), d.value("account", ""));
+  }
+  std::sort(with_keys.begin(), with_keys.end());
+  if (s.caller.role == Role::kOffice && store.user(s.caller.user_id))
+    add(s.caller.user_id, "office", true);
+  else
+    for (const auto& [role, account] : with_keys)
+      if (role == "office") add(account, "office", false);
+  for (const auto& o : store.list("observer", round_id, 0, kAll))
+    add(json::parse(o.data).value("user", ""), "observer", true);
+  for (const auto& [role, account] : with_keys)
+    if (role == "auditor") add(account, "auditor", false);
+  if (!missing.empty()) {
+    std::string names;
+    for (const auto& m : missing) names += (names.empty() ? "'" : ", '") + m + "'";
+    throw ApiError(409, "keyholder_without_key",
+                   "the round's keyholders " + names +
+                       " have set no keyholder key (PUT /api/me/keyholder-key, or the workspace)");
+  }
+  if (static_cast<int>(out.size()) < threshold)
+    throw ApiError(409, "too_few_keyholders",
+                   "the round needs at least " + std::to_string(threshold) +
+                       " keyholders with keys (the office, its observers, the auditors); it has " +
+                       std::to_string(out.size()));
+  for (std::size_t i = 0; i < out.size(); ++i) out[i].number = static_cast<int>(i + 1);
+  return out;
+}
+
+void split_opening_key(ApiCore& core, RequestScope& s, const std::string& round_id, json& round,
+                       const std::vector<Keyholder>& keyholders, int threshold) {
+  const KeyPair opening = new_opening_keys();
+  const auto shares =
+      split_secret(opening.secret_hex, threshold, static_cast<int>(keyholders.size()));
+  json names = json::array();
+  for (std::size_t i = 0; i < keyholders.size(); ++i) {
+    const Keyholder& k = keyholders[i];
+    const std::string id = round_id + "/" + k.account;
+    const std::string hash = share_hash(round_id, shares[i]);
+    core.db().put_opening_share({round_id, k.account, shares[i].number, k.public_key,
+                                 seal(k.public_key, shares[i].hex), ""});
+    core.put(s, "keyholder", id, round_id,
+             {{"round", round_id},
+              {"account", k.account},
+              {"role", k.role},
+              {"number", shares[i].number},
+              {"shareHash", hash}});
+    names.push_back(k.account);
+  }
+  round["openingPublicKey"] = opening.public_hex;
+  round["opening"] = {{"threshold", threshold}, {"keyholders", names}};
+}
+
+void open_bids(ApiCore& core, RequestScope& s, const std::string& round_id, json round,
+               const KeyPair& opening) {
+  for (const auto& b : core.db().list("bid", round_id, 0, kAll)) {
+    auto text = unseal(opening, b.sealed);
+    const json secret = text ? json::parse(*text, nullptr, false) : json();
+    if (!secret.is_object())
+      throw std::runtime_error("bid " + b.id + " cannot be opened with the round's key");
+    json pub = json::parse(b.data);
+    const std::string price = secret.value("price", "");
+    Bid bid{secret.value("productId", ""), parse_price(price).value_or(0),
+            secret.value("submittedAt", ""), secret.value("nonce", ""), ""};
+    pub["productId"] = bid.product_id;
+    pub["enterpriseId"] = secret.value("enterpriseId", "");
+    pub["price"] = price;
+    pub["nonce"] = bid.nonce;
+    pub["submittedAt"] = bid.submitted_at;
+    pub["commitmentValid"] = bid_commitment(round_id, bid) == pub.value("commitment", "");
+    pub["sealed"] = b.sealed;
+    core.put(s, "bid", b.id, round_id, pub, b.sealed, b.owner);
+  }
+  round["status"] = "opened";
+  round["openedAt"] = s.now_utc;
+  round["openingSecretKey"] = opening.secret_hex;  // anyone can now open the sealed bids
+  core.put(s, "round", round_id, round_id, round);
+}
+
+}  // namespace procura

@@ -1,0 +1,49 @@
+#pragma once
+// A round's opening, held by its keyholders: the opening key made at publication and split among
+// them (platform/opening_shares.hpp), and the bids opened once enough of them hand their shares
+// back after the opening time. Not for use outside src/server. Every function writes through
+// ApiCore::put and must be called inside the request's transaction.
+#include <string>
+#include <vector>
+
+#include "platform/secrets.hpp"
+#include "server/api_support.hpp"
+
+namespace procura {
+
+// A keyholder of a round, as published (kind "keyholder").
+struct Keyholder {
+  std::string account, role;
+  int number = 0;            // its share's number
+  std::string share_hash;    // what its share must hash to (share_hash())
+  std::string public_key;    // the keyholder key its share was sealed to
+  std::string submitted_at;  // "" until it hands its share back
+};
+
+// The accounts that hold a round's opening key, in the order of their share numbers: the
+// publishing office account (every office account with a keyholder key when the platform itself
+// publishes an imported round), each observer assigned to the round, and every auditor account
+// with a keyholder key. 409 `keyholder_without_key` naming an office or observer keyholder that
+// has set no key, 409 `too_few_keyholders` when there are fewer than the profile's threshold.
+std::vector<Keyholder> keyholders_for(ApiCore& core, const RequestScope& s,
+                                      const std::string& round_id, int threshold);
+
+// Makes the round's opening key, splits its secret among `keyholders` (any `threshold` of them
+// open the bids), stores each share sealed to its keyholder's key (the store's opening shares,
+// a table no read path serves but the keyholder's own) and publishes each keyholder with its
+// share's hash (kind "keyholder"). Sets the round's `openingPublicKey` and `opening` ({threshold,
+// keyholders}). The secret key is kept nowhere.
+void split_opening_key(ApiCore& core, RequestScope& s, const std::string& round_id, json& round,
+                       const std::vector<Keyholder>& keyholders, int threshold);
+
+// Opens every sealed bid of the round with `opening` and publishes it (price, nonce, time and
+// whether its commitment checks); sets the round opened, with `openingSecretKey` so that anyone
+// can open the stored boxes, and stores the round. Throws std::runtime_error when a bid cannot
+// be opened with the key (a damaged store).
+void open_bids(ApiCore& core, RequestScope& s, const std::string& round_id, json round,
+               const KeyPair& opening);
+
+// The opening threshold of a round's profile (2 unless its profile says otherwise).
+int opening_threshold(const json& round);
+
+}  // namespace procura

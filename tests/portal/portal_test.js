@@ -5,6 +5,7 @@
 // phone's width, and bad input. Screenshots of the key pages are saved in WORK_DIR/screenshots.
 // Usage: node portal_test.js PROCURA SOURCE_DIR WORK_DIR
 'use strict';
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
@@ -351,6 +352,23 @@ const LAUNCH = {
     await page.goto(`/rounds/${R}`);
     assert.strictEqual(await page.locator('#metrics-h').count(), 1, 'the results are published');
     assert.match(await page.locator('#neg-h + .table-wrap').innerText(), /P5/);
+    await page.context().close();
+  });
+
+  await check('a keyholder sets its key from a passphrase in its workspace; a short one is refused at the field', async () => {
+    const page = await newPage();
+    await signIn(page, 'auditor');
+    const form = page.locator('#keyholder-key form');
+    assert.match(await page.locator('#keyholder-key').innerText(), /Your keyholder public key:/);
+    await form.getByLabel('Keyholder passphrase').fill('too short');
+    await form.getByRole('button', { name: 'Replace my keyholder key' }).click();
+    assert.match(await page.locator('#keyholder-key .field-error').innerText(), /at least 12 characters/);
+    await form.getByLabel('Keyholder passphrase').fill('the auditor\'s new passphrase');
+    await form.getByRole('button', { name: 'Replace my keyholder key' }).click();
+    await page.waitForURL('**done=keyholder-key**');
+    const made = spawnSync(procura, ['keyholder', 'key', '--account', 'auditor'], { input: 'the auditor\'s new passphrase\n', encoding: 'utf8' });
+    assert.strictEqual(made.status, 0, made.stderr);
+    assert.match(await page.locator('#keyholder-key').innerText(), new RegExp(made.stdout.trim()));
     await page.context().close();
   });
 

@@ -1,6 +1,9 @@
 // Keyholders: each sets a keyholder key (from a passphrase, or a public key made elsewhere),
 // reads its share of a round's opening key sealed to that key, and hands the share back from the
 // opening time; the share that completes the threshold opens the bids (server/opening.hpp).
+#include <algorithm>
+#include <cctype>
+
 #include "platform/opening_shares.hpp"
 #include "server/api_support.hpp"
 #include "server/opening.hpp"
@@ -148,6 +151,8 @@ class OpeningRoutes {
         throw ApiError(422, "invalid", "this passphrase does not open your share", "passphrase");
       share = *opened;
     }
+    std::transform(share.begin(), share.end(), share.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     const KeyShare given{published.value("number", 0), share};
     if (share_hash(round_id, given) != published.value("shareHash", ""))
       throw ApiError(422, "invalid",
@@ -173,7 +178,7 @@ class OpeningRoutes {
   // Opens the bids when the shares handed back reach the threshold, and publishes those shares.
   json open_if_enough(RequestScope& s, const std::string& round_id) {
     const json round = s.round;
-    const int threshold = round["opening"].value("threshold", 2);
+    const int threshold = round.value("opening", json::object()).value("threshold", 2);
     std::vector<KeyShare> shares;
     for (const auto& o : store_.opening_shares(round_id))
       if (!o.share.empty()) shares.push_back({o.number, o.share});

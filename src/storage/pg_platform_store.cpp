@@ -121,6 +121,7 @@ class PgPlatformStore : public PlatformStore {
                    writer().queue("NOTIFY " + std::string(kChannel));  // to the other servers
                    writer().exec("COMMIT");
                    ++changes_;
+                   noticed();
                  },
                  [this] {
                    writer().recover();
@@ -146,6 +147,10 @@ class PgPlatformStore : public PlatformStore {
     idle_.pop_back();
     pipeline_.emplace(writer_);
     listener_ = std::jthread([this, url](std::stop_token stop) { listen(url, stop); });
+    // Opened once it hears the other servers' commits (or after 10 s without: then nothing is
+    // kept, as while the listening connection is down).
+    std::unique_lock lock(notice_mutex_);
+    notice_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return listening_.load(); });
   }
   ~PgPlatformStore() override {
     if (listener_.joinable()) {
@@ -429,6 +434,11 @@ class PgPlatformStore : public PlatformStore {
   // While the notices are not heard, every call is a change: nothing is kept on trust.
   std::uint64_t changes() const override { return listening_ ? changes_.load() : ++changes_; }
 
+  bool wait_for_changes(std::uint64_t seen, std::chrono::milliseconds most) override {
+    std::unique_lock lock(notice_mutex_);
+    return notice_cv_.wait_for(lock, most, [&] { return changes() != seen; });
+  }
+
  private:
   // `run` with the connection's prepared statements (the writer's through its pipeline).
   Result exec(PGconn* c, const std::string& sql, const std::vector<std::string>& params = {}) {
@@ -494,6 +504,7 @@ class PgPlatformStore : public PlatformStore {
                                             : nullptr);
       listening_ = r && PQresultStatus(r.get()) == PGRES_COMMAND_OK;
       ++changes_;  // notices may have been missed until now
+      noticed();
       while (listening_ && !stop.stop_requested() && PQstatus(c) == CONNECTION_OK) {
         pollfd p{PQsocket(c), POLLIN, 0};
         if (poll(&p, 1, 200) < 0 || !PQconsumeInput(c)) break;
@@ -502,7 +513,10 @@ class PgPlatformStore : public PlatformStore {
           noticed = true;
           PQfreemem(n);
         }
-        if (noticed) ++changes_;
+        if (noticed) {
+          ++changes_;
+          this->noticed();
+        }
       }
       listening_ = false;
       PQfinish(c);
@@ -540,6 +554,13 @@ class PgPlatformStore : public PlatformStore {
   PGconn* writer_ = nullptr;
   std::unordered_map<PGconn*, Prepared> prepared_;
   mutable std::atomic<std::uint64_t> changes_{0};
+  // Wakes whoever waits for changes_ (wait_for_changes) or for the listener (the constructor).
+  std::mutex notice_mutex_;
+  std::condition_variable notice_cv_;
+  void noticed() {
+    { std::lock_guard lock(notice_mutex_); }
+    notice_cv_.notify_all();
+  }
   std::atomic<bool> listening_{false};
   std::jthread listener_;                  // counts other servers' commits into changes_
   std::optional<Pipeline> pipeline_;       // the writer's

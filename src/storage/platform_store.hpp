@@ -8,6 +8,7 @@
 //    watchlists, and the audit chain.
 // The store decides nothing about who may read what: the catalogue does, above it.
 // Thread safety: every method may be called from any thread; writes only inside transaction().
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -139,6 +140,9 @@ class PlatformStore {
   // notice arrives (milliseconds). An answer computed from reads made while it had a value
   // needs no new read while it keeps that value.
   virtual std::uint64_t changes() const = 0;
+  // Blocks until changes() differs from `seen`, at most `most`; returns whether it does. For
+  // whoever waits for a commit, this server's or another's, to be noticed (tools, tests).
+  virtual bool wait_for_changes(std::uint64_t seen, std::chrono::milliseconds most) = 0;
 };
 
 // SQLite: one file, WAL, synchronous=FULL (an acknowledged write survives a crash); one writer

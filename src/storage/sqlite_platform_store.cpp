@@ -94,7 +94,11 @@ class SqlitePlatformStore : public PlatformStore {
                  [this] { sqlite_exec(writer_, "RELEASE request"); },
                  [this] {
                    sqlite_exec(writer_, "COMMIT");
-                   ++changes_;
+                   {
+                     std::lock_guard lock(notice_mutex_);
+                     ++changes_;
+                   }
+                   notice_cv_.notify_all();
                  },
                  [this] { sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr); }}) {
     writer_ = open_sqlite(path, 10000);
@@ -406,6 +410,11 @@ class SqlitePlatformStore : public PlatformStore {
   // One server per database file: its own commits are all the changes.
   std::uint64_t changes() const override { return changes_.load(); }
 
+  bool wait_for_changes(std::uint64_t seen, std::chrono::milliseconds most) override {
+    std::unique_lock lock(notice_mutex_);
+    return notice_cv_.wait_for(lock, most, [&] { return changes_.load() != seen; });
+  }
+
  private:
   // The statement for `sql` on `db`, prepared once per connection (a connection is used by one
   // thread at a time, so its cache needs no lock).
@@ -474,6 +483,8 @@ class SqlitePlatformStore : public PlatformStore {
 
   sqlite3* writer_ = nullptr;
   std::atomic<std::uint64_t> changes_{0};
+  std::mutex notice_mutex_;  // wait_for_changes
+  std::condition_variable notice_cv_;
   GroupCommit commit_;
 
   std::vector<sqlite3*> readers_, idle_;

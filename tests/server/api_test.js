@@ -12,7 +12,7 @@ const source = path.resolve(sourceArg);
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 
-const { checks, waitFor, testClock, client, startServer: start, wholeFeed, openByKeyholders } = require('./lib');
+const { checks, testClock, client, startServer: start, wholeFeed, openByKeyholders } = require('./lib');
 const { check, finish } = checks();
 
 const pg = process.env.PGURL;
@@ -244,7 +244,8 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     r = await call('POST', `/api/rounds/${R}/award`, { token: office });
     assert.strictEqual(r.status, 200, r.text);
     // The portal's pages over whole rounds are computed again in the background, not by a visitor.
-    assert(await waitFor(() => recomputed() > recomputedBefore), 'the award made the server compute the portal pages again');
+    await demo.until(() => recomputed() > recomputedBefore);
+    assert(recomputed() > recomputedBefore, 'the award made the server compute the portal pages again');
     const results = (await call('GET', `/api/rounds/${R}/results`)).json;
     assert(results.awards.length >= 1);
     assert(results.awards.every((a) => a.stage === 'bidding'));

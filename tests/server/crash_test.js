@@ -10,7 +10,7 @@ const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, client, startServer, database, sleep, testClock, signer, openByKeyholders } = require('./lib');
+const { checks, client, startServer, database, testClock, signer, openByKeyholders } = require('./lib');
 
 const [procura, , work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
@@ -69,10 +69,17 @@ function storedBidRevisions() {
     for (const e of ents) tokens[e] = await token(e.toLowerCase(), `pass-${e}`);
     const killAt = [1, 2, 3, 4].map(() => Math.floor(50 + random() * (TARGET - 100))).sort((a, b) => a - b);
     let restarting = null, n = 0;
+    // The kill comes once a number of further submissions, drawn from the seed, have started: a
+    // moment with requests in flight, the same for the same seed.
+    let killWhen = null;  // {at: submissions started, resolve}
     const submitOne = async () => {
       const e = ents[Math.floor(random() * ENTERPRISES)];
       const price = (100 + Math.floor(random() * 900000) / 1000).toFixed(3);
       const nonce = (n++).toString(16).padStart(16, '0') + seed.toString(16).padStart(16, '0');  // 128 bits, hex
+      if (killWhen && n >= killWhen.at) {
+        killWhen.resolve();
+        killWhen = null;
+      }
       attempts.set(nonce, { product: `P${e}`, price });
       try {
         const r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens[e], body: { productId: `P${e}`, price, nonce } });
@@ -81,12 +88,13 @@ function storedBidRevisions() {
       } catch (err) {
         if (err instanceof assert.AssertionError) throw err;
         if (restarting) await restarting;  // the server was killed: wait for it, then go on
-        else await sleep(20);
+        else if (server.child.exitCode !== null || server.child.signalCode !== null) assert.fail(`the server died by itself: ${server.output()}`);
+        // else the answer to a request sent before the restart was lost: submit the next one
       }
       if (killAt.length && acked.length >= killAt[0] && !restarting) {
         killAt.shift();
         restarting = (async () => {
-          await sleep(Math.floor(random() * 30));  // a random moment, with requests in flight
+          await new Promise((resolve) => { killWhen = { at: n + 1 + Math.floor(random() * IN_FLIGHT), resolve }; });
           await server.stop('SIGKILL');
           kills++;
           server = await startServer(procura, db, keys, ['--threads', '4']);

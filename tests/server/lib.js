@@ -21,9 +21,8 @@ function checks() {
 const freePort = () => new Promise((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
 });
-// Waits for the server's own work (a child process starting, a background thread); tests never
-// wait for time to pass: they move the server's clock (testClock) instead.
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Tests never wait for time to pass: they move the server's clock (testClock) instead, and wait
+// for events (what the server prints, a socket connecting), never for a while.
 const iso = (msFromNow) => new Date(Date.now() + msFromNow).toISOString().replace(/\.\d+Z$/, 'Z');
 
 // The time a test gives its server (procura serve --clock-file): set, moved, read.
@@ -42,29 +41,34 @@ function testClock(work, start = '2026-06-01T08:00:00Z') {
   };
 }
 
-// Waits until `ready()` holds (the server's own work done), at most `ms`.
-async function waitFor(ready, ms = 20000) {
-  for (const end = Date.now() + ms; !(await ready()) && Date.now() < end;) await sleep(25);
-  return ready();
-}
-
 // `wrap` runs the server through another command (['/bin/sh', '-c', 'ulimit -n 256 && exec "$@"', 'sh']).
 async function startServer(procura, db, keys, extra = [], env = {}, wrap = []) {
   const port = await freePort();
   const argv = [...wrap, procura, 'serve', '--db', db, '--keys', keys, '--port', String(port), ...extra];
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
-  child.on('exit', () => { out += '\n[exited]'; });
-  await waitFor(() => out.includes('serving') || out.includes('[exited]'));
+  // What the server printed, and the waits for what it will print (each ends when its test holds
+  // of the output, or when the server exits).
+  let out = '', exited = false;
+  const waiters = [];
+  const settle = () => {
+    for (const w of [...waiters]) {
+      if (!exited && !w.test(out)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  const until = (test) => new Promise((resolve) => { waiters.push({ test, resolve }); settle(); });
+  child.stdout.on('data', (d) => { out += d; settle(); });
+  child.stderr.on('data', (d) => { out += d; settle(); });
+  child.on('exit', () => { out += '\n[exited]'; exited = true; settle(); });
+  await until((o) => o.includes('serving'));
   assert(out.includes('serving'), `the server did not start: ${out}`);
   const stop = async (signal = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill(signal);
     await new Promise((r) => child.on('exit', r));
   };
-  return { child, port, base: `http://127.0.0.1:${port}`, output: () => out, stop };
+  return { child, port, base: `http://127.0.0.1:${port}`, output: () => out, until, stop };
 }
 
 function client(base) {
@@ -172,4 +176,4 @@ async function openByKeyholders(call, round, tokens, passphrase = (account) => `
   assert.fail(`round ${round} did not open: ${last ? last.text : 'no keyholder signed in'}`);
 }
 
-module.exports = { checks, freePort, sleep, waitFor, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom, sqlOn, signer, openByKeyholders };
+module.exports = { checks, freePort, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom, sqlOn, signer, openByKeyholders };

@@ -12,7 +12,7 @@ const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, waitFor, testClock, client, startServer: start, database, wholeFeed, rawRequest, callFrom, sqlOn, signer, openByKeyholders } = require('./lib');
+const { checks, testClock, client, startServer: start, database, wholeFeed, rawRequest, callFrom, sqlOn, signer, openByKeyholders } = require('./lib');
 
 const [procura, , work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });

@@ -114,7 +114,7 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
     // A past round imported with its bids was never sealed from whoever holds its bids.csv: its
     // bids are sealed and opened at once, with a key of its own that is published. A round
     // imported to take bids has its opening key split among its keyholders, as at publication.
-    const KeyPair opening = new_opening_keys();
+    const KeyPair opening = with_bids ? new_opening_keys() : KeyPair{};
     if (!as_draft && !with_bids) {
       const int threshold = opening_threshold(doc);
       split_opening_key(impl, s, round_id, doc, keyholders_for(impl, s, round_id, threshold),

@@ -151,6 +151,17 @@ function sqlOn(db, query) {
   return out.stdout.trim();
 }
 
+// The database as someone with a copy of it reads it: every row of every table, as text
+// (PostgreSQL when PGURL is set, else the SQLite file `db`).
+function databaseText(db) {
+  const run = (args) => spawnSync(args[0], args.slice(1), { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
+  if (!process.env.PGURL) return run(['sqlite3', db, '.dump']);
+  const psql = (q) => run(['/usr/lib/postgresql/15/bin/psql', process.env.PGURL, '-At', '-c', q]);
+  const tables = psql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").trim().split('\n');
+  assert(tables.includes('revision') && tables.includes('opening_share'), tables.join(', '));
+  return tables.map((t) => psql(`SELECT * FROM ${t}`)).join('\n');
+}
+
 // A sign-in helper: `login(user, password = 'demo-<user>')` returns the token and keeps it in `tokens`.
 function signer(call, tokens) {
   return async (user, password = `demo-${user}`) => {
@@ -176,4 +187,4 @@ async function openByKeyholders(call, round, tokens, passphrase = (account) => `
   assert.fail(`round ${round} did not open: ${last ? last.text : 'no keyholder signed in'}`);
 }
 
-module.exports = { checks, freePort, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom, sqlOn, signer, openByKeyholders };
+module.exports = { checks, freePort, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom, sqlOn, databaseText, signer, openByKeyholders };

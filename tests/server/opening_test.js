@@ -14,7 +14,7 @@ const path = require('path');
 const crypto = require('crypto');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, testClock, client, startServer, database, signer, sqlOn } = require('./lib');
+const { checks, testClock, client, startServer, database, signer, sqlOn, databaseText } = require('./lib');
 
 const [procura, , work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
@@ -23,7 +23,6 @@ const { check, finish } = checks();
 const db = database(work, 'opening.db');
 const keys = path.join(work, 'keys');
 const clock = testClock(work);
-const pg = process.env.PGURL;
 
 // GF(2^8) modulo x^8+x^4+x^3+x^2+1, bit by bit, and the secret at x = 0 of (number, hex) shares.
 const mul = (a, b) => { let r = 0; for (; b; b >>= 1) { if (b & 1) r ^= a; a <<= 1; if (a & 0x100) a ^= 0x11d; } return r; };
@@ -49,13 +48,7 @@ function publicKeyOf(secretHex) {
   return Buffer.from(jwk.x, 'base64url').toString('hex');
 }
 // Everything an attacker with a copy of the database and of the key folder has, as text.
-function stolenText() {
-  const tables = pg
-    ? ['revision', 'head', 'account', 'session', 'audit', 'file', 'opening_share'].map((t) => spawnSync('/usr/lib/postgresql/15/bin/psql', [pg, '-At', '-c', `SELECT * FROM ${t}`], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout).join('\n')
-    : spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
-  const folder = fs.readdirSync(keys).map((f) => fs.readFileSync(path.join(keys, f), 'utf8')).join('\n');
-  return tables + '\n' + folder;
-}
+const stolenText = () => databaseText(db) + '\n' + fs.readdirSync(keys).map((f) => fs.readFileSync(path.join(keys, f), 'utf8')).join('\n');
 
 (async () => {
   const server = await startServer(procura, db, keys, ['--demo', '--clock-file', clock.file]);

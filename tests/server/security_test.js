@@ -12,13 +12,12 @@ const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, testClock, client, startServer: start, database, wholeFeed, rawRequest, callFrom, sqlOn, signer, openByKeyholders } = require('./lib');
+const { checks, testClock, client, startServer: start, database, wholeFeed, rawRequest, callFrom, sqlOn, databaseText, signer, openByKeyholders } = require('./lib');
 
 const [procura, , work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 const { check, finish } = checks();
-const pg = process.env.PGURL;
 const db = database(work, 'security.db');
 const keys = path.join(work, 'keys');
 const tmp = path.join(work, 'tmp');
@@ -26,14 +25,6 @@ fs.mkdirSync(tmp);
 const clock = testClock(work);
 const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, encoding: 'utf8' }).stdout.split(' ')[0];
 
-// The database as someone with a copy of it reads it: every table's rows as text.
-function databaseText() {
-  if (pg) {
-    const tables = ['revision', 'head', 'account', 'session', 'throttle', 'watchlist', 'audit', 'file'];
-    return tables.map((t) => spawnSync('/usr/lib/postgresql/15/bin/psql', [pg, '-At', '-c', `SELECT * FROM ${t}`], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout).join('\n');
-  }
-  return spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
-}
 const sql = (query) => sqlOn(db, query);
 
 (async () => {
@@ -149,7 +140,7 @@ const sql = (query) => sqlOn(db, query);
     const bodies = [JSON.stringify({ productId: 'P1', price: '612.5' }), JSON.stringify({ user: 'enterprise', password: 'demo-enterprise' }),
       JSON.stringify({ id: 'e02', role: 'enterprise', org: 'E02', password: 'pass-e02-1' })];
     const log = (await call('GET', '/api/audit/log?limit=100000', { token: tokens.auditor })).text;
-    const dump = databaseText();
+    const dump = databaseText(db);
     for (const body of bodies) {
       const h = blake2b256(body);
       assert(!log.includes(h) && !dump.includes(h), `the hash of ${body} is stored`);

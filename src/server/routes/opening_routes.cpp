@@ -15,6 +15,24 @@ namespace {
 
 constexpr long kAll = 1L << 40;
 
+// Exactly one of two alternative text fields of `body`: which was given and its text. 422 naming
+// the first when neither is given, the second when both are, saying `expected`.
+std::pair<std::string, std::string> one_of(const json& body, const char* first,
+                                           std::size_t first_max, const char* second,
+                                           std::size_t second_max, const std::string& expected) {
+  const std::string a = text_field(body, first, false, first_max);
+  const std::string b = text_field(body, second, false, second_max);
+  if (a.empty() == b.empty()) throw ApiError(422, "invalid", expected, a.empty() ? first : second);
+  return a.empty() ? std::pair{std::string(second), b} : std::pair{std::string(first), a};
+}
+
+// The caller's keyholder keys from its passphrase (Argon2id: never inside the write batch); 422
+// on the passphrase field, saying `refusal`, when it is too short to be one.
+KeyPair keys_of(const RequestScope& s, const std::string& passphrase, const std::string& refusal) {
+  if (passphrase.size() < kMinPassphrase) throw ApiError(422, "invalid", refusal, "passphrase");
+  return keyholder_keys(s.caller.user_id, passphrase);
+}
+
 class OpeningRoutes {
  public:
   explicit OpeningRoutes(ApiCore& core) : core_(core), store_(core.db()) {}
@@ -56,22 +74,16 @@ class OpeningRoutes {
   ApiResponse set_key(RequestScope& s) {
     const json& body = s.body();
     known_fields(body, {"passphrase", "publicKey"});
-    const std::string passphrase = text_field(body, "passphrase", false, 1000);
-    std::string key = text_field(body, "publicKey", false, 64);
-    if (passphrase.empty() == key.empty())
-      throw ApiError(422, "invalid",
-                     "give a 'passphrase' (at least " + std::to_string(kMinPassphrase) +
-                         " characters; the server derives your key from it and keeps only the "
-                         "public key) or a 'publicKey' (64 hex digits, made with `procura "
-                         "keyholder key`)",
-                     passphrase.empty() ? "passphrase" : "publicKey");
-    if (!passphrase.empty()) {
-      if (passphrase.size() < kMinPassphrase)
-        throw ApiError(422, "invalid",
-                       "a keyholder's passphrase has at least " + std::to_string(kMinPassphrase) +
-                           " characters",
-                       "passphrase");
-      key = keyholder_keys(s.caller.user_id, passphrase).public_hex;  // Argon2id: outside a batch
+    auto [field, key] = one_of(body, "passphrase", 1000, "publicKey", 64,
+                               "give a 'passphrase' (at least " + std::to_string(kMinPassphrase) +
+                                   " characters; the server derives your key from it and keeps "
+                                   "only the public key) or a 'publicKey' (64 hex digits, made "
+                                   "with `procura keyholder key`)");
+    if (field == "passphrase") {
+      key = keys_of(s, key,
+                    "a keyholder's passphrase has at least " + std::to_string(kMinPassphrase) +
+                        " characters")
+                .public_hex;
     } else if (!is_public_key(key)) {
       throw ApiError(422, "invalid", "'publicKey' must be 64 lower-case hex digits (X25519)",
                      "publicKey");
@@ -135,17 +147,14 @@ class OpeningRoutes {
     json published = json::parse(holder->data);
     const json& body = s.body();
     known_fields(body, {"share", "passphrase"});
-    const std::string passphrase = text_field(body, "passphrase", false, 1000);
-    std::string share = text_field(body, "share", false, 200);
-    if (passphrase.empty() == share.empty())
-      throw ApiError(422, "invalid",
-                     "give your 'share' (hex, unsealed with `procura keyholder unseal`) or your "
-                     "keyholder 'passphrase' (the server unseals the share with it)",
-                     passphrase.empty() ? "share" : "passphrase");
-    if (!passphrase.empty()) {
-      if (passphrase.size() < kMinPassphrase)
-        throw ApiError(422, "invalid", "this passphrase does not open your share", "passphrase");
-      const KeyPair keys = keyholder_keys(s.caller.user_id, passphrase);
+    // Not a structured binding: the share is used in the commit's lambda (clang 14).
+    const auto given_as = one_of(body, "share", 200, "passphrase", 1000,
+                                 "give your 'share' (hex, unsealed with `procura keyholder "
+                                 "unseal`) or your keyholder 'passphrase' (the server unseals "
+                                 "the share with it)");
+    std::string share = given_as.second;
+    if (given_as.first == "passphrase") {
+      const KeyPair keys = keys_of(s, share, "this passphrase does not open your share");
       auto opened = keys.public_hex == mine->public_key ? unseal(keys, mine->sealed) : std::nullopt;
       if (!opened)
         throw ApiError(422, "invalid", "this passphrase does not open your share", "passphrase");

@@ -11,6 +11,7 @@
 
 #include "award/engine.hpp"
 #include "award/index.hpp"
+#include "cli/draw_commands.hpp"
 #include "cli/input.hpp"
 #include "cli/integrity_commands.hpp"
 #include "cli/keyholder_commands.hpp"
@@ -182,6 +183,8 @@ int main(int argc, char** argv) {
 
   KeyholderCommands keyholder;
   add_keyholder_commands(app, keyholder);
+  DrawCommands draw;
+  add_draw_commands(app, draw);
 
   auto* ocds =
       app.add_subcommand("ocds", "Tools for anyone's OCDS data: compile, validate, convert");
@@ -431,6 +434,8 @@ int main(int argc, char** argv) {
       return failures ? 1 : 0;
     } else if (keyholder.key->parsed() || keyholder.unseal->parsed()) {
       return run_keyholder(keyholder);
+    } else if (draw.secret->parsed() || draw.verify->parsed()) {
+      return run_draw(draw);
     } else if (compile->parsed()) {
       if (inputs.empty()) inputs.push_back("-");
       if (copt.versioned) copt.package = true;

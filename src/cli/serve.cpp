@@ -68,7 +68,8 @@ void load_demo(Api& api, const std::string& dir) {
   must("POST", "/api/rounds/3n-iol-2021/publish", "");
   api.import_round_folder(dir, "3n-iol-2022", utc_in(90 * 86400), utc_in(90 * 86400 + 3600),
                           utc_in(100 * 86400), false, true);
-  // The expert library and the 2021 panel (X03 and two others, drawn with a published seed).
+  // The expert library (the 2021 panel is drawn after its bid deadline, from the secret the
+  // round committed to at publication and its bids' commitments).
   const char* experts[][3] = {
       {"X01", "Ophthalmologist, Beijing", R"(["ophthalmology"], "interests": ["E02"])"},
       {"X02", "Hospital pharmacist, Tianjin", R"(["pharmacy", "ophthalmology"], "interests": [])"},
@@ -80,7 +81,6 @@ void load_demo(Api& api, const std::string& dir) {
   for (const auto& e : experts)
     must("POST", "/api/experts",
          fmt::format(R"({{"id": "{}", "name": "{}", "specialities": {}}})", e[0], e[1], e[2]));
-  must("POST", "/api/rounds/3n-iol-2021/panel", R"({"size": 3, "seed": "3n-iol-2021-demo"})");
   // A reference price list (synthetic international medians) for median price ratios.
   must("POST", "/api/reference-prices",
        R"json({"classificationScheme": "GMDN", "classificationId": "35658", "unit": "piece",

@@ -119,4 +119,70 @@ void open_bids(ApiCore& core, RequestScope& s, const std::string& round_id, json
   core.put(s, "round", round_id, round_id, round);
 }
 
+KeyPair keyholder_keys_of(const RequestScope& s, const std::string& passphrase,
+                          const std::string& refusal) {
+  if (passphrase.size() < kMinPassphrase) throw ApiError(422, "invalid", refusal, "passphrase");
+  return keyholder_keys(s.caller.user_id, passphrase);
+}
+
+void commit_panel_draw(json& round, const std::vector<Keyholder>& keyholders,
+                       const std::string& commitment) {
+  if (!commitment.empty()) {
+    if (!is_draw_secret(commitment))  // a BLAKE2b-256 is 64 hex digits, as a secret is
+      throw ApiError(422, "invalid",
+                     "'drawCommitment' must be the 64 lower-case hex digits of BLAKE2b-256 of "
+                     "your secret (procura draw secret makes one)",
+                     "drawCommitment");
+    round["draws"]["panel"] = {
+        {"commitment", commitment}, {"secretBy", "office"}, {"sealedSecrets", json::array()}};
+    return;
+  }
+  const std::string secret = new_token();  // 256 fresh bits, kept only sealed
+  json sealed = json::array();
+  for (const auto& k : keyholders)
+    if (k.role == "office")
+      sealed.push_back({{"account", k.account}, {"sealedSecret", seal(k.public_key, secret)}});
+  round["draws"]["panel"] = {
+      {"commitment", draw_commitment(secret)}, {"secretBy", "platform"}, {"sealedSecrets", sealed}};
+}
+
+std::string revealed_panel_secret(const RequestScope& s, const json& round,
+                                  const std::string& secret, const std::string& passphrase) {
+  const json draw = round.value("draws", json::object()).value("panel", json::object());
+  const std::string commitment = draw.value("commitment", "");
+  if (commitment.empty())
+    throw ApiError(409, "no_commitment",
+                   "the round committed to no draw secret when it was published: its panel "
+                   "cannot be drawn unsteered");
+  if (secret.empty() == passphrase.empty())
+    throw ApiError(422, "invalid",
+                   "give the draw's 'secret' (64 hex digits) or your keyholder 'passphrase' "
+                   "(the server unseals the secret sealed to your key at publication)",
+                   secret.empty() ? "secret" : "passphrase");
+  std::string revealed = secret;
+  if (!passphrase.empty()) {
+    const KeyPair keys =
+        keyholder_keys_of(s, passphrase, "this passphrase does not open the draw's secret");
+    for (const auto& box : draw.value("sealedSecrets", json::array()))
+      if (box.value("account", "") == s.caller.user_id)
+        if (auto opened = unseal(keys, box.value("sealedSecret", ""))) revealed = *opened;
+    if (revealed.empty())
+      throw ApiError(422, "invalid", "this passphrase does not open the draw's secret",
+                     "passphrase");
+  }
+  if (draw_commitment(revealed) != commitment)
+    throw ApiError(422, "wrong_secret",
+                   "this is not the secret the round committed to (its BLAKE2b-256 differs from "
+                   "the published commitment)",
+                   "secret");
+  return revealed;
+}
+
+std::vector<DrawValue> panel_draw_values(ApiCore& core, const std::string& round_id) {
+  std::vector<DrawValue> out;
+  for (const auto& b : core.db().list("bid", round_id, 0, kAll))
+    out.push_back({b.id, json::parse(b.data).value("commitment", "")});
+  return out;
+}
+
 }  // namespace procura

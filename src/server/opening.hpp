@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "evaluation/draw.hpp"
 #include "platform/secrets.hpp"
 #include "server/api_support.hpp"
 
@@ -42,6 +43,30 @@ void split_opening_key(ApiCore& core, RequestScope& s, const std::string& round_
 // be opened with the key (a damaged store).
 void open_bids(ApiCore& core, RequestScope& s, const std::string& round_id, json round,
                const KeyPair& opening);
+
+// The caller's keyholder keys from its passphrase (Argon2id: never inside the write batch); 422
+// on the field "passphrase", saying `refusal`, when it is too short to be one.
+KeyPair keyholder_keys_of(const RequestScope& s, const std::string& passphrase,
+                          const std::string& refusal);
+
+// Commits the round to the secret of its panel draw (evaluation/draw.hpp) at publication: to
+// `commitment` when the office made its own secret (64 hex digits; 422 otherwise), or to a fresh
+// secret made here, sealed to the key of each office keyholder and kept nowhere else. Sets the
+// round's `draws.panel` = {commitment, secretBy ("office" or "platform"), sealedSecrets
+// [{account, sealedSecret}]}.
+void commit_panel_draw(json& round, const std::vector<Keyholder>& keyholders,
+                       const std::string& commitment);
+
+// The secret of the round's panel draw, revealed by the caller: given as `secret`, or unsealed
+// from the round's sealed secrets with the caller's keyholder `passphrase` (exactly one of the
+// two). 422 when it is not the committed secret, or the passphrase does not open it; 409
+// `no_commitment` when the round committed to none. Slow with a passphrase: outside the batch.
+std::string revealed_panel_secret(const RequestScope& s, const json& round,
+                                  const std::string& secret, const std::string& passphrase);
+
+// The public values a panel draw's seed is fixed by: every bid of the round (at the deadline
+// they can no longer change) as its id and commitment.
+std::vector<DrawValue> panel_draw_values(ApiCore& core, const std::string& round_id);
 
 // The opening threshold of a round's profile (2 unless its profile says otherwise).
 int opening_threshold(const json& round);

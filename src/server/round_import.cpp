@@ -117,8 +117,9 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
     const KeyPair opening = with_bids ? new_opening_keys() : KeyPair{};
     if (!as_draft && !with_bids) {
       const int threshold = opening_threshold(doc);
-      split_opening_key(impl, s, round_id, doc, keyholders_for(impl, s, round_id, threshold),
-                        threshold);
+      const auto keyholders = keyholders_for(impl, s, round_id, threshold);
+      commit_panel_draw(doc, keyholders, "");
+      split_opening_key(impl, s, round_id, doc, keyholders, threshold);
       impl.put(s, "round", round_id, round_id, doc);
     }
     if (with_bids) doc["openingPublicKey"] = opening.public_hex;

@@ -44,4 +44,13 @@ Validator evaluator() {
   };
 }
 
+std::pair<std::string, std::string> one_of(const json& body, const char* first,
+                                           std::size_t first_max, const char* second,
+                                           std::size_t second_max, const std::string& expected) {
+  const std::string a = text_field(body, first, false, first_max);
+  const std::string b = text_field(body, second, false, second_max);
+  if (a.empty() == b.empty()) throw ApiError(422, "invalid", expected, a.empty() ? first : second);
+  return a.empty() ? std::pair{std::string(second), b} : std::pair{std::string(first), a};
+}
+
 }  // namespace procura

@@ -30,4 +30,11 @@ Validator json_body();
 // disclosed (the office, auditors, the round's panel and its observers); 403 otherwise.
 Validator evaluator();
 
+// Exactly one of two alternative text fields of `body` (fields read by text_field, at most
+// `first_max` and `second_max` bytes): which was given and its text. 422 saying `expected`,
+// naming the first field when neither is given and the second when both are.
+std::pair<std::string, std::string> one_of(const json& body, const char* first,
+                                           std::size_t first_max, const char* second,
+                                           std::size_t second_max, const std::string& expected);
+
 }  // namespace procura

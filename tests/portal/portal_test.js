@@ -185,7 +185,8 @@ const LAUNCH = {
     await page.context().close();
     const expert = await newPage();
     await signIn(expert, 'expert');
-    assert.match(await expert.locator('#round-3n-iol-2021').innerText(), /You are on this round's panel/);
+    await expert.goto('/workspace');
+    assert.strictEqual(await expert.locator('#round-3n-iol-2021').count(), 0, 'no panel, so nothing to do, before the deadline');
     await expert.context().close();
   });
 
@@ -301,16 +302,29 @@ const LAUNCH = {
     await post(`/api/rounds/${R}/ceilings`, products.map((p) => ({ productId: p.productId, maxPrice: '1000.00' })));
     await post(`/api/rounds/${R}/demand`, products.map((p) => ({ institutionId: 'BJ-H1', productId: p.productId, quantity: 100 })));
     await post(`/api/rounds/${R}/publish`);
-    const panel = await post(`/api/rounds/${R}/panel`, { size: 2, seed: 'portal1-seed' });
-    await post('/api/users', { id: 'panelist', role: 'expert', org: panel.members.find((m) => m.id !== 'X03').id, password: 'panelist-1' });
     const bid = await call('POST', `/api/rounds/${R}/bids`, { token: enterprise, body: { productId: 'P1', price: '900' } });
     assert.strictEqual(bid.status, 201, bid.text);
+
+    // After the deadline the office draws the panel in its workspace, unsealing the round's draw
+    // secret with its keyholder passphrase.
+    clock.set(round.timeline.bidDeadline);
+    const page = await newPage();
+    await signIn(page, 'office');
+    const draw = () => page.locator(`#round-${R} form`, { hasText: 'Draw' });
+    await draw().getByLabel('Keyholder passphrase').fill('not the passphrase');
+    await draw().getByRole('button', { name: 'Draw' }).click();
+    assert.match(await page.locator(`#round-${R} .field-error`).first().innerText(), /does not open the draw's secret/);
+    await draw().getByLabel('Keyholder passphrase').fill('demo-office-keyholder');
+    await draw().getByRole('button', { name: 'Draw' }).click();
+    await page.waitForURL('**done=panel**');
+    const panel = (await call('GET', `/api/rounds/${R}/panel`)).json;
+    assert.strictEqual(panel.size, 3);
+    await post('/api/users', { id: 'panelist', role: 'expert', org: panel.members.find((m) => m.id !== 'X03').id, password: 'panelist-1' });
     clock.set(round.timeline.bidOpening);
 
     // The keyholders (the office and the auditor) hand back their shares in their workspaces; the
     // second opens the bids. A wrong passphrase is refused in the form.
-    const page = await newPage();
-    await signIn(page, 'office');
+    await page.goto('/workspace');
     const share = (p) => p.locator(`#round-${R} form`, { hasText: 'Hand back your share' });
     await share(page).getByLabel('Keyholder passphrase').fill('not the passphrase');
     await share(page).getByRole('button', { name: 'Hand back my share' }).click();

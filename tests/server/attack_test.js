@@ -3,7 +3,7 @@
 // an enterprise's records; polling that told bids, replacements and withdrawals before the
 // deadline; audit entries next to a sealed bid naming its bidder; HEAD answered with a body or a
 // wrong length; bodies the limit did not see (chunked, a padded or a doubled Content-Length); a
-// sealed price whose length tells its digits; a panel drawn after the award. And what a third
+// sealed price whose length tells its digits; a panel drawn after the opening. And what a third
 // found: the office adding a second account to a panel expert; an access price credited to
 // another; account ids that differ only in case; a header name with a space before its colon;
 // a server that stopped accepting connections once its files ran out. Run on SQLite and on
@@ -188,15 +188,15 @@ const sql = (query) => sqlOn(db, query);
     assert.strictEqual((await call('GET', '/api')).status, 200, 'the server is up');
   });
 
-  await check('a panel is drawn while the round takes or keeps its bids, never after the opening', async () => {
+  await check('a panel is drawn after the bid deadline and before the opening, never after', async () => {
     clock.set(round.timeline.bidOpening);
     await openByKeyholders(call, R, tokens);
-    const r = await call('POST', `/api/rounds/${R}/panel`, { token: office, body: { size: 2, seed: 'late' } });
+    const r = await call('POST', `/api/rounds/${R}/panel`, { token: office, body: { size: 2, passphrase: 'demo-office-keyholder' } });
     assert.deepStrictEqual([r.status, r.json.error.code], [409, 'wrong_phase'], r.text);
     const draft = await call('POST', '/api/rounds', { token: office, body: { ...round, id: 'atk2' } });
     assert.strictEqual(draft.status, 201);
-    const early = await call('POST', '/api/rounds/atk2/panel', { token: office, body: { size: 2, seed: 'early' } });
-    assert.deepStrictEqual([early.status, early.json.error.code], [409, 'wrong_phase'], early.text);
+    const early = await call('POST', '/api/rounds/atk2/panel', { token: office, body: { size: 2, passphrase: 'demo-office-keyholder' } });
+    assert.deepStrictEqual([early.status, early.json.error.code], [409, 'too_early'], early.text);
   });
 
   await check('the office cannot add a second account to an expert, nor an account whose id differs only in case', async () => {
@@ -211,8 +211,15 @@ const sql = (query) => sqlOn(db, query);
   await check('a panel member sets access prices in its own name only', async () => {
     const R21 = '3n-iol-2021';
     const round21 = (await call('GET', `/api/rounds/${R21}`)).json;
-    clock.set(round21.timeline.bidOpening);  // a month on: the sessions have expired
+    clock.set(round21.timeline.bidDeadline);  // a month on: the sessions have expired
     for (const keyholder of ['office', 'auditor']) await login(keyholder);
+    // The panel, drawn after the deadline: every expert without an interest in a participant.
+    const participants = (await call('GET', `/api/rounds/${R21}/enterprises?limit=1000`)).json.items.map((e) => e.enterpriseId);
+    const eligible = (await call('GET', '/api/experts')).json.items.filter((e) => !e.interests.some((i) => participants.includes(i)));
+    const drawn = await call('POST', `/api/rounds/${R21}/panel`, { token: tokens.office, body: { size: eligible.length, passphrase: 'demo-office-keyholder' } });
+    assert.strictEqual(drawn.status, 201, drawn.text);
+    assert(drawn.json.members.some((m) => m.id === 'X03'));
+    clock.set(round21.timeline.bidOpening);
     await openByKeyholders(call, R21, tokens);
     const expert = await login('expert');
     const product = (await call('GET', `/api/rounds/${R21}/products?limit=1`)).json.items[0].productId;

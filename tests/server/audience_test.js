@@ -87,8 +87,6 @@ const spec = lines.slice(1).map((l) => {
       ok(await as('office', 'POST', `/api/rounds/${R}/publish`), `${R} publish`);
       Object.assign(p, { keyholder: `${R}/office` });
       ok(await as('office', 'POST', `/api/rounds/${R}/observers`, { user: 'observer' }), `${R} observer`);
-      const panel = ok(await as('office', 'POST', `/api/rounds/${R}/panel`, { size: 5, seed: `${R}-seed` }), `${R} panel`);
-      assert(panel.members.some((m) => m.id === 'X03') && !panel.members.some((m) => m.id === 'X01'), 'X03 on the panel, X01 excluded');
       const observation = ok(await as('observer', 'POST', `/api/rounds/${R}/observations`, { text: `The ${phase} round was published as announced.` }), `${R} observation`);
       const complaint = ok(await as('owner', 'POST', `/api/rounds/${R}/complaints`, { stage: 'rules', subject: 'A rule', grounds: 'The rules of this round do not say how ties are broken between equal bids.', rule: 'tie rule', remedy: 'Publish the tie rule' }), `${R} complaint`);
       // Withdraw the complaint's hold, so that the award goes on.
@@ -96,9 +94,17 @@ const spec = lines.slice(1).map((l) => {
       const bid = ok(await as('owner', 'POST', `/api/rounds/${R}/bids`, { productId: 'P1', price: '600' }), `${R} bid`);
       ok(await as('owner', 'POST', `/api/rounds/${R}/bids`, { productId: 'P1', price: '590' }), `${R} bid again`);
       ok(await as('rival', 'POST', `/api/rounds/${R}/bids`, { productId: 'P2', price: '700' }), `${R} rival bid`);
-      Object.assign(p, { bid: bid.id, panel: R, observer: `${R}/observer`, observation: observation.id, complaint: complaint.id });
+      Object.assign(p, { bid: bid.id, observer: `${R}/observer`, observation: observation.id, complaint: complaint.id });
     }
-    clock.set(hours(2));
+    // Panels are drawn after the deadline, before the opening.
+    clock.advance(3600);
+    for (const phase of ['sealed', 'opened', 'awarded']) {
+      const R = `aud-${phase}`;
+      const panel = ok(await as('office', 'POST', `/api/rounds/${R}/panel`, { size: 5, passphrase: 'demo-office-keyholder' }), `${R} panel`);
+      assert(panel.members.some((m) => m.id === 'X03') && !panel.members.some((m) => m.id === 'X01'), 'X03 on the panel, X01 excluded');
+      ids[phase].panel = R;
+    }
+    clock.advance(3600);
     for (const phase of ['opened', 'awarded']) {
       const R = `aud-${phase}`;
       await openByKeyholders(call, R, tokens);

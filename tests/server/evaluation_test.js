@@ -34,21 +34,17 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
   const office = tokens.office;
   const feedLength = async () => (await wholeFeed(call)).length;
 
-  await check('the demo panel is reproducible from its published inputs and excludes declared interests', async () => {
-    const panel = (await call('GET', '/api/rounds/3n-iol-2021/panel')).json;
+  await check('the demo\'s open round committed to its panel draw\'s secret; its panel waits for the deadline', async () => {
+    const round = (await call('GET', '/api/rounds/3n-iol-2021')).json;
+    const draw = round.draws.panel;
+    assert.match(draw.commitment, /^[0-9a-f]{64}$/);
+    assert.strictEqual(draw.secretBy, 'platform');
+    assert.deepStrictEqual(draw.sealedSecrets.map((x) => x.account), ['office'], 'sealed to the office keyholder only');
+    const early = await call('POST', '/api/rounds/3n-iol-2021/panel', { token: office, body: { size: 3, passphrase: 'demo-office-keyholder' } });
+    assert.deepStrictEqual([early.status, early.json.error.code], [409, 'too_early'], early.text);
+    assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2021/panel')).status, 404);
     const library = (await call('GET', '/api/experts')).json.items;
-    assert.strictEqual(library.length, 6);
-    // Recomputed outside the server: eligible experts sorted by BLAKE2b-256 of the published text.
-    const excluded = library.filter((e) => e.interests.some((i) => panel.participants.includes(i))).map((e) => e.id);
-    assert.deepStrictEqual(panel.excluded.map((x) => x.expert).sort(), excluded.sort());
-    const draws = library.filter((e) => !excluded.includes(e.id))
-      .map((e) => ({ id: e.id, drawKey: blake2b256(`procura-panel-v1|${panel.seed}|${e.id}`) }))
-      .sort((a, b) => (a.drawKey < b.drawKey ? -1 : 1));
-    assert.deepStrictEqual(panel.draws, draws);
-    assert.deepStrictEqual(panel.members, draws.slice(0, panel.size));
-    assert(panel.members.some((m) => m.id === 'X03'), 'the demo expert sits on the 2021 panel');
-    const again = await call('POST', '/api/rounds/3n-iol-2021/panel', { token: office, body: { size: 3 } });
-    assert.strictEqual(again.status, 409, 'a panel is never redrawn');
+    assert.deepStrictEqual(library.map((e) => e.id), ['X01', 'X02', 'X03', 'X04', 'X05', 'X06']);
   });
 
   await check('experts declare their own interests only; the library keeps every revision', async () => {
@@ -125,12 +121,6 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     assert.match(r.json.error.message, /not been published yet/);
     assert.strictEqual((await call('POST', `/api/rounds/${R}/publish`, { token: office })).status, 200);
     assert.strictEqual((await call('POST', `/api/rounds/${R}/observers`, { token: office, body: { user: 'observer' } })).status, 201);
-    r = await call('POST', `/api/rounds/${R}/panel`, { token: office, body: { size: 2, seed: 'eval1-seed', specialities: ['ophthalmology'] } });
-    assert.strictEqual(r.status, 201, r.text);
-    assert(!r.json.members.some((m) => m.id === 'X04'), 'no ophthalmology speciality');
-    const member = r.json.members.find((m) => m.id !== 'X03').id; // X03 has the demo's account
-    assert.strictEqual((await call('POST', '/api/users', { token: office, body: { id: 'panelist', role: 'expert', org: member, password: 'panelist-1' } })).status, 201);
-    await login('panelist', 'panelist-1');
     const groups = (await call('GET', `/api/rounds/${R}/groups`)).json.items;
     // Groups are numbered in the order of their keys: 'IOL|PMMA' before 'IOL|acrylic'.
     assert.deepStrictEqual(groups.map((g) => [g.id, g.products, g.route]), [['G001', ['P5'], 'negotiation'], ['G002', ['P1', 'P2', 'P3', 'P4'], 'bidding']]);
@@ -151,6 +141,15 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
       r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens[who], body: { productId: product, price } });
       assert.strictEqual(r.status, 201, r.text);
     }
+    // The panel, drawn after the deadline (its seed fixed by the bids' commitments).
+    clock.set(round.timeline.bidDeadline);
+    r = await call('POST', `/api/rounds/${R}/panel`, { token: office, body: { size: 2, passphrase: 'demo-office-keyholder', specialities: ['ophthalmology'] } });
+    assert.strictEqual(r.status, 201, r.text);
+    const panel = r.json;
+    assert(!panel.members.some((m) => m.id === 'X04'), 'no ophthalmology speciality');
+    const member = panel.members.find((m) => m.id !== 'X03').id; // X03 has the demo's account
+    assert.strictEqual((await call('POST', '/api/users', { token: office, body: { id: 'panelist', role: 'expert', org: member, password: 'panelist-1' } })).status, 201);
+    await login('panelist', 'panelist-1');
     clock.set(round.timeline.bidOpening);
     await openByKeyholders(call, R, tokens);
 
@@ -168,7 +167,7 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     assert.strictEqual((await call('GET', `/api/rounds/${R}/access-prices`, { token: tokens.enterprise })).status, 403);
     assert.strictEqual((await call('GET', `/api/rounds/${R}/access-prices`, { token: tokens.observer })).json.items.length, 1);
     const record = (await call('GET', `/api/rounds/${R}/evaluation`, { token: tokens.panelist })).json;
-    assert.strictEqual(record.panel.seed, 'eval1-seed');
+    assert.deepStrictEqual(record.panel.members, panel.members, 'the evaluation record carries the drawn panel');
     assert.strictEqual(record.evaluation.groups.length, 2);
 
     const complaint = { stage: 'opening', group: G, subject: 'P4 bid opened late',

@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "evaluation/complaint.hpp"
+#include "evaluation/draw.hpp"
 #include "evaluation/panel.hpp"
 
 using namespace procura;
@@ -177,4 +178,46 @@ TEST(Complaint, PendingComplaintsHoldTheirGroups) {
       {{{"C1", "", true, false}}, all},  // the rules: every group
   };
   for (const auto& c : cases) EXPECT_EQ(held_groups(c.complaints, all), c.held);
+}
+
+// The draw's seed: its text as docs/verification.md defines it, hashed as coreutils' b2sum -l 256
+// hashes it (the expected hashes printed by b2sum over the same text and over the secret).
+TEST(DrawSeed, IsBlake2bOfTheDocumentedTextWithValuesSorted) {
+  const std::string secret(64, 'a');
+  const DrawInput input{"r1", "panel", secret, {{"b2", "c2"}, {"b1", "c1"}}};
+  EXPECT_EQ(draw_seed_text(input), "procura-draw-v1\nround r1\ndraw panel\nsecret " + secret +
+                                       "\nvalue b1 c1\nvalue b2 c2\n");
+  EXPECT_EQ(draw_seed(input), "b2c9882befb2327f90efb3d88cb63db90d8cf0376ec3dfdee8de0b43aa1931a4");
+  EXPECT_EQ(draw_commitment(secret),
+            "b1e70fb5c59f0727f1c099e3ddccadc0857c8d21a4b5cd9b637ef964e94c2b29");
+}
+
+TEST(DrawSeed, EveryValueAndTheSecretMoveTheSeed) {
+  const DrawInput base{"r1", "panel", std::string(64, 'a'), {{"b1", "c1"}, {"b2", "c2"}}};
+  DrawInput other_value = base, other_secret = base, other_round = base, fewer = base;
+  other_value.values[1].value = "c3";
+  other_secret.secret[63] = 'b';
+  other_round.round = "r2";
+  fewer.values.pop_back();
+  for (const auto& changed : {other_value, other_secret, other_round, fewer})
+    EXPECT_NE(draw_seed(changed), draw_seed(base));
+}
+
+TEST(DrawSeed, RefusesWhatCouldMakeTwoTextsAlike) {
+  struct Case {
+    const char* what;
+    DrawInput input;
+  };
+  const std::string s(64, 'a');
+  const std::vector<Case> cases = {
+      {"short secret", {"r1", "panel", std::string(63, 'a'), {}}},
+      {"upper-case secret", {"r1", "panel", std::string(64, 'A'), {}}},
+      {"space in a value", {"r1", "panel", s, {{"b1", "c1 value b2 c2"}}}},
+      {"line break in a name", {"r1", "panel", s, {{"b1\nvalue", "c1"}}}},
+      {"empty value", {"r1", "panel", s, {{"b1", ""}}}},
+      {"space in the round", {"r 1", "panel", s, {}}},
+  };
+  for (const auto& c : cases) EXPECT_THROW(draw_seed(c.input), RuleError) << c.what;
+  EXPECT_FALSE(is_draw_secret(std::string(64, 'g')));
+  EXPECT_TRUE(is_draw_secret(s));
 }

@@ -115,15 +115,17 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
     if (status == "opened" ||
         (status == "awarded" && !r.value("heldGroups", json::array()).empty()))
       forms["award"] = form_view(id, "award", failed);
-    if (status != "awarded" && status != "opened") {
+    // The panel is drawn after the deadline, its seed fixed by the bids' commitments and the
+    // secret the round committed to at publication (unsealed with the keyholder passphrase).
+    if (phase == "bidding") w["notes"].push_back(c.t("note_panel_after_deadline"));
+    if (phase == "sealed" || phase == "awaiting-opening") {
       bool drawn = true;
       try {
         core.get(c, round_path(id) + "/panel");
       } catch (const PageError&) {
         drawn = false;
       }
-      if (!drawn)
-        forms["panel"] = form_view(id, "panel", failed, {{"size", "3"}, {"seed", id + "-panel"}});
+      if (!drawn) forms["panel"] = form_view(id, "panel", failed, {{"size", "3"}});
     }
     forms["observer"] = form_view(id, "observer", failed);
   } else if (role == "institution") {
@@ -279,7 +281,7 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
     return b;
   };
   if (form == "panel") {
-    json b = pick({"seed"});
+    json b = pick({"passphrase"});
     b["size"] = whole_or_text(c.field("size"));
     return b;
   }

@@ -3,8 +3,10 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "evaluation/draw.hpp"
 #include "evaluation/panel.hpp"
 #include "server/api_support.hpp"
+#include "server/opening.hpp"
 #include "server/validators.hpp"
 
 namespace procura {
@@ -12,6 +14,9 @@ namespace procura {
 namespace {
 
 constexpr long kAll = 1L << 40;
+constexpr const char* kDrawWhen =
+    "a panel is drawn after the bid deadline (the bids' commitments then fix its seed) and "
+    "before the opening";
 
 Expert expert_of(const json& d) {
   return {d.value("id", ""), d.value("name", ""),
@@ -47,19 +52,19 @@ class ExpertRoutes {
                  false,
                  {json_body()}},
                 [this](auto& s, auto& p) { return declare_interest(s, p[0]); });
-    core_.route(
-        {"POST",
-         "/api/rounds/{id}/panel",
-         "draw-panel",
-         "draw a round's expert panel",
-         "",
-         false,
-         // Once its enterprises are fixed (conflicts of interest are known), and before
-         // the bids are known: a panel drawn after the opening could be drawn to suit them.
-         {round_in({RoundPhase::kBidding, RoundPhase::kSealed, RoundPhase::kAwaitingOpening},
-                   "a panel is drawn after the publication and before the opening"),
-          json_body()}},
-        [this](auto& s, auto& p) { return draw(s, p[0]); });
+    core_.route({"POST",
+                 "/api/rounds/{id}/panel",
+                 "draw-panel",
+                 "draw a round's expert panel",
+                 "",
+                 true,
+                 // After the deadline, when the bids' commitments that fix its seed can no longer
+                 // change, and before the opening: a panel drawn once the bids are known could
+                 // be drawn to suit them.
+                 {round_in({RoundPhase::kSealed, RoundPhase::kAwaitingOpening}, kDrawWhen,
+                           "too_early", "wrong_phase"),
+                  json_body()}},
+                [this](auto& s, auto& p) { return draw(s, p); });
     core_.route({"GET", "/api/rounds/{id}/panel", "read", "read a round's expert panel", "panel"},
                 [this](auto& s, auto& p) {
                   auto panel =
@@ -115,11 +120,10 @@ class ExpertRoutes {
     return json_response(201, doc);
   }
 
-  ApiResponse draw(RequestScope& s, const std::string& round_id) {
-    if (store_.latest("panel", round_id))
-      throw ApiError(409, "exists", "the round's panel is drawn; it is never drawn again");
+  ApiResponse draw(RequestScope& s, const Params& p) {
+    const std::string& round_id = p[0];
     const json& body = s.body();
-    known_fields(body, {"size", "specialities", "seed"});
+    known_fields(body, {"size", "specialities", "secret", "passphrase"});
     if (!body.contains("size") || !body["size"].is_number_integer() ||
         body["size"].get<long long>() < 1 || body["size"].get<long long>() > 50)
       throw ApiError(422, "invalid", "'size' must be a whole number of members from 1 to 50",
@@ -127,8 +131,31 @@ class ExpertRoutes {
     PanelRequest request;
     request.size = body["size"].get<int>();
     request.specialities = string_list(body, "specialities", false);
-    request.seed = text_field(body, "seed", false, 64);
-    if (request.seed.empty()) request.seed = new_token().substr(0, 32);
+    const DrawInput seed_of{round_id,
+                            "panel",
+                            revealed_panel_secret(s, s.round, text_field(body, "secret", false, 64),
+                                                  text_field(body, "passphrase", false, 1000)),
+                            {}};
+    json doc;
+    core_.commit(s, [&] {
+      s.round = nullptr;  // the round and its bids as the batch sees them
+      round_in({RoundPhase::kSealed, RoundPhase::kAwaitingOpening}, kDrawWhen, "too_early",
+               "wrong_phase")(core_, s, p);
+      if (store_.latest("panel", round_id))
+        throw ApiError(409, "exists", "the round's panel is drawn; it is never drawn again");
+      DrawInput input = seed_of;
+      input.values = panel_draw_values(core_, round_id);
+      request.seed = draw_seed(input);
+      doc = panel_doc(s, round_id, request, input);
+      core_.put(s, "panel", round_id, round_id, doc);
+    });
+    return json_response(201, doc);
+  }
+
+  // The panel drawn with `request` (its seed made from `input`), with everything needed to draw
+  // it again: the secret, the values, the seed's text, each eligible expert's ticket.
+  json panel_doc(const RequestScope& s, const std::string& round_id, PanelRequest& request,
+                 const DrawInput& input) {
     for (const auto& e : core_.rounds().input(round_id)->enterprises)
       request.participants.push_back(e.id);
     std::vector<Expert> library;
@@ -143,29 +170,36 @@ class ExpertRoutes {
     } catch (const RuleError& e) {
       throw ApiError(409, "too_few_experts", e.what(), "size");
     }
-    json members = json::array(), excluded = json::array(), draws = json::array();
+    json members = json::array(), excluded = json::array(), draws = json::array(),
+         values = json::array();
     for (const auto& m : panel.members)
       members.push_back({{"id", m}, {"drawKey", panel_draw_key(request.seed, m)}});
     for (const auto& m : panel.order)
       draws.push_back({{"id", m}, {"drawKey", panel_draw_key(request.seed, m)}});
     for (const auto& x : panel.excluded)
       excluded.push_back({{"expert", x.expert}, {"reason", x.reason}});
-    json doc = {{"round", round_id},
-                {"seed", request.seed},
-                {"size", request.size},
-                {"specialities", request.specialities},
-                {"participants", request.participants},
-                {"library", library_ids},
-                {"eligible", panel.eligible},
-                {"members", members},
-                {"excluded", excluded},
-                {"draws", draws},
-                {"method",
-                 "members are the eligible experts with the smallest "
-                 "BLAKE2b-256(\"procura-panel-v1|\" + seed + \"|\" + expert id)"},
-                {"drawnAt", s.now_utc}};
-    core_.put(s, "panel", round_id, round_id, doc);
-    return json_response(201, doc);
+    for (const auto& v : input.values) values.push_back({{"bid", v.name}, {"commitment", v.value}});
+    return {{"round", round_id},
+            {"secret", input.secret},
+            {"commitment", draw_commitment(input.secret)},
+            {"bids", values},
+            {"seedText", draw_seed_text(input)},
+            {"seed", request.seed},
+            {"size", request.size},
+            {"specialities", request.specialities},
+            {"participants", request.participants},
+            {"library", library_ids},
+            {"eligible", panel.eligible},
+            {"members", members},
+            {"excluded", excluded},
+            {"draws", draws},
+            {"method",
+             "seed = BLAKE2b-256(seedText), seedText naming the round, the draw, the secret "
+             "committed to at publication (BLAKE2b-256(secret) = commitment) and every bid's "
+             "commitment at the deadline; each eligible expert's ticket (drawKey) is "
+             "BLAKE2b-256(\"procura-panel-v1|\" + seed + \"|\" + expert id); members are "
+             "the eligible experts with the smallest tickets"},
+            {"drawnAt", s.now_utc}};
   }
 
   ApiResponse groups(RequestScope&, const std::string& round_id) {

@@ -15,24 +15,6 @@ namespace {
 
 constexpr long kAll = 1L << 40;
 
-// Exactly one of two alternative text fields of `body`: which was given and its text. 422 naming
-// the first when neither is given, the second when both are, saying `expected`.
-std::pair<std::string, std::string> one_of(const json& body, const char* first,
-                                           std::size_t first_max, const char* second,
-                                           std::size_t second_max, const std::string& expected) {
-  const std::string a = text_field(body, first, false, first_max);
-  const std::string b = text_field(body, second, false, second_max);
-  if (a.empty() == b.empty()) throw ApiError(422, "invalid", expected, a.empty() ? first : second);
-  return a.empty() ? std::pair{std::string(second), b} : std::pair{std::string(first), a};
-}
-
-// The caller's keyholder keys from its passphrase (Argon2id: never inside the write batch); 422
-// on the passphrase field, saying `refusal`, when it is too short to be one.
-KeyPair keys_of(const RequestScope& s, const std::string& passphrase, const std::string& refusal) {
-  if (passphrase.size() < kMinPassphrase) throw ApiError(422, "invalid", refusal, "passphrase");
-  return keyholder_keys(s.caller.user_id, passphrase);
-}
-
 class OpeningRoutes {
  public:
   explicit OpeningRoutes(ApiCore& core) : core_(core), store_(core.db()) {}
@@ -80,9 +62,9 @@ class OpeningRoutes {
                                    "only the public key) or a 'publicKey' (64 hex digits, made "
                                    "with `procura keyholder key`)");
     if (field == "passphrase") {
-      key = keys_of(s, key,
-                    "a keyholder's passphrase has at least " + std::to_string(kMinPassphrase) +
-                        " characters")
+      key = keyholder_keys_of(s, key,
+                              "a keyholder's passphrase has at least " +
+                                  std::to_string(kMinPassphrase) + " characters")
                 .public_hex;
     } else if (!is_public_key(key)) {
       throw ApiError(422, "invalid", "'publicKey' must be 64 lower-case hex digits (X25519)",
@@ -154,7 +136,7 @@ class OpeningRoutes {
                                  "the share with it)");
     std::string share = given_as.second;
     if (given_as.first == "passphrase") {
-      const KeyPair keys = keys_of(s, share, "this passphrase does not open your share");
+      const KeyPair keys = keyholder_keys_of(s, share, "this passphrase does not open your share");
       auto opened = keys.public_hex == mine->public_key ? unseal(keys, mine->sealed) : std::nullopt;
       if (!opened)
         throw ApiError(422, "invalid", "this passphrase does not open your share", "passphrase");

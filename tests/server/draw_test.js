@@ -1,0 +1,181 @@
+// Draws nobody can steer (issue 13): a round commits to its panel draw's secret when it is
+// published (the office's own secret, or one the platform makes and seals to the office's
+// keyholder key); the panel is drawn after the bid deadline, its seed the BLAKE2b-256 of a text
+// naming the round, the secret and every bid's commitment. Everything here is recomputed
+// outside the server, with coreutils' b2sum and the formula of docs/verification.md: the
+// commitment, the seed's text (written by this test from the published bids), the seed, every
+// ticket, the eligible experts and the members; a secret that is not the committed one is
+// refused and stores nothing; `procura draw verify` passes on the published panel and names the
+// item changed in a tampered copy. Run on SQLite and on PostgreSQL (PGURL).
+// Usage: node draw_test.js PROCURA SOURCE_DIR WORK_DIR
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const assert = require('assert');
+const { spawnSync } = require('child_process');
+const { checks, testClock, client, startServer, database, signer, wholeFeed } = require('./lib');
+
+const [procura, , work] = process.argv.slice(2);
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+const { check, finish } = checks();
+const clock = testClock(work);
+
+const b2sum = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, encoding: 'utf8' }).stdout.split(' ')[0];
+// The seed's text as docs/verification.md defines it, written from the published bids.
+const seedText = (round, secret, bids) => ['procura-draw-v1', `round ${round}`, 'draw panel', `secret ${secret}`,
+  ...bids.map((b) => `value ${b.id} ${b.commitment}`).sort()].join('\n') + '\n';
+const procuraRun = (args, env = {}) => spawnSync(procura, args, { encoding: 'utf8', env: { ...process.env, ...env } });
+
+(async () => {
+  const server = await startServer(procura, database(work, 'draw.db'), path.join(work, 'keys'), ['--demo', '--clock-file', clock.file]);
+  const call = client(server.base);
+  const tokens = {};
+  const login = signer(call, tokens);
+  for (const user of ['office', 'enterprise', 'auditor']) await login(user);
+  const office = tokens.office;
+  const ok = (r, what) => {
+    assert(r.status < 300, `${what}: ${r.status} ${r.text}`);
+    return r.json;
+  };
+  const timeline = { basePeriod: '2025', bidDeadline: clock.at(3600), bidOpening: clock.at(7200), negotiationEnd: clock.at(14400), contractStart: '2027-01-01' };
+  // A small round with E01's two bids (the demo's enterprise account), published with `publish`.
+  const makeRound = async (R, publish) => {
+    const post = async (table, body) => ok(await call('POST', `/api/rounds/${R}/${table}`, { token: office, body }), `${R} ${table}`);
+    ok(await call('POST', '/api/rounds', { token: office, body: { id: R, title: `Draw test ${R}`, currency: 'CNY', buyer: { id: 'ALLIANCE', name: 'Alliance' }, attributes: ['material'], profile: 'alliance-3n-iol-2020', timeline } }), R);
+    await post('regions', [{ regionId: 'N' }]);
+    await post('institutions', [{ institutionId: 'BJ-H1', regionId: 'N' }]);
+    await post('enterprises', ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterpriseId: e })));
+    const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ productId: `P${i + 1}`, enterpriseId: e, category: 'IOL', basic: ['acrylic'], registrationId: `R${i}` }));
+    products.push({ productId: 'P5', enterpriseId: 'E01', category: 'IOL', basic: ['PMMA'], registrationId: 'R5' });
+    await post('products', products);
+    await post('history', products.map((p) => ({ productId: p.productId, regionId: 'N', price: '1000', quantity: 100 })));
+    await post('ceilings', products.map((p) => ({ productId: p.productId, maxPrice: '1000.00' })));
+    await post('demand', products.map((p) => ({ institutionId: 'BJ-H1', productId: p.productId, quantity: 100 })));
+    const published = ok(await call('POST', `/api/rounds/${R}/publish`, { token: office, body: publish }), `${R} publish`);
+    for (const [product, price] of [['P1', '600'], ['P5', '950']])
+      ok(await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { productId: product, price } }), `${R} bid`);
+    return published;
+  };
+
+  const secret = crypto.randomBytes(32).toString('hex');
+  const D1 = 'draw1', D2 = 'draw2';
+  let platformRound;
+  await check('a round publishes its commitment to the draw secret; the panel waits for the bid deadline', async () => {
+    const r = await makeRound(D1, { drawCommitment: b2sum(secret) });
+    assert.deepStrictEqual(r.draws.panel, { commitment: b2sum(secret), secretBy: 'office', sealedSecrets: [] });
+    const bad = await call('POST', '/api/rounds', { token: office, body: { id: 'draw0', title: 'Draw test draw0', currency: 'CNY', buyer: { id: 'ALLIANCE', name: 'Alliance' }, attributes: ['material'], profile: 'alliance-3n-iol-2020', timeline } });
+    assert.strictEqual(bad.status, 201, bad.text);
+    const short = await call('POST', '/api/rounds/draw0/publish', { token: office, body: { drawCommitment: 'abc' } });
+    assert.deepStrictEqual([short.status, short.json.error.field], [422, 'drawCommitment'], short.text);
+    platformRound = await makeRound(D2, undefined);
+    const early = await call('POST', `/api/rounds/${D1}/panel`, { token: office, body: { size: 2, secret } });
+    assert.deepStrictEqual([early.status, early.json.error.code], [409, 'too_early'], early.text);
+    const round = (await call('GET', `/api/rounds/${D1}`)).json;
+    assert.strictEqual(round.draws.panel.commitment, b2sum(secret));
+  });
+
+  await check('a secret that is not the committed one is refused and nothing is stored', async () => {
+    clock.set(timeline.bidDeadline);
+    const before = (await wholeFeed(call)).length;
+    const wrong = crypto.randomBytes(32).toString('hex');
+    for (const body of [{ size: 2, secret: wrong }, { size: 2, secret: secret.toUpperCase() }, { size: 2, secret: secret.slice(1) }]) {
+      const r = await call('POST', `/api/rounds/${D1}/panel`, { token: office, body });
+      assert.deepStrictEqual([r.status, r.json.error.code, r.json.error.field], [422, 'wrong_secret', 'secret'], r.text);
+    }
+    const seeded = await call('POST', `/api/rounds/${D1}/panel`, { token: office, body: { size: 2, seed: 'chosen' } });
+    assert.deepStrictEqual([seeded.status, seeded.json.error.field], [422, 'seed'], 'the office no longer chooses a seed');
+    const both = await call('POST', `/api/rounds/${D1}/panel`, { token: office, body: { size: 2 } });
+    assert.strictEqual(both.status, 422);
+    assert.strictEqual((await call('GET', `/api/rounds/${D1}/panel`)).status, 404);
+    assert.strictEqual((await wholeFeed(call)).length, before);
+  });
+
+  let panel, round, bids, experts;
+  await check('the panel is reproduced from the published values alone (b2sum and the documented formula)', async () => {
+    panel = ok(await call('POST', `/api/rounds/${D1}/panel`, { token: office, body: { size: 2, secret, specialities: ['ophthalmology'] } }), 'draw');
+    round = (await call('GET', `/api/rounds/${D1}`)).json;
+    bids = (await call('GET', `/api/rounds/${D1}/bids`)).json;
+    experts = (await call('GET', '/api/experts')).json;
+    assert.strictEqual(bids.items.length, 2);
+    assert.strictEqual(b2sum(panel.secret), round.draws.panel.commitment);
+    const text = seedText(D1, secret, bids.items);
+    assert.strictEqual(panel.seedText, text);
+    const seed = b2sum(text);
+    assert.strictEqual(panel.seed, seed);
+    const participants = (await call('GET', `/api/rounds/${D1}/enterprises`)).json.items.map((e) => e.enterpriseId);
+    const eligible = experts.items.filter((e) => !e.interests.some((i) => participants.includes(i)) && e.specialities.includes('ophthalmology'));
+    assert.deepStrictEqual(eligible.map((e) => e.id).sort(), ['X02', 'X03', 'X05', 'X06'], 'X01 declared E02, X04 is no ophthalmologist');
+    const tickets = eligible.map((e) => ({ id: e.id, drawKey: b2sum(`procura-panel-v1|${seed}|${e.id}`) })).sort((a, b) => (a.drawKey < b.drawKey ? -1 : 1));
+    assert.deepStrictEqual(panel.draws, tickets, 'every candidate\'s ticket is published');
+    assert.deepStrictEqual(panel.members, tickets.slice(0, 2));
+    assert.deepStrictEqual(panel.excluded.map((x) => x.expert).sort(), ['X01', 'X04']);
+    const again = await call('POST', `/api/rounds/${D1}/panel`, { token: office, body: { size: 2, secret } });
+    assert.deepStrictEqual([again.status, again.json.error.code], [409, 'exists']);
+  });
+
+  await check('a changed bid commitment changes the seed and every ticket', async () => {
+    const changed = bids.items.map((b, i) => (i === 0 ? { ...b, commitment: b2sum('another bid') } : b));
+    const seed = b2sum(seedText(D1, secret, changed));
+    assert.notStrictEqual(seed, panel.seed);
+    for (const t of panel.draws) assert.notStrictEqual(b2sum(`procura-panel-v1|${seed}|${t.id}`), t.drawKey);
+  });
+
+  await check('procura draw verify passes on the published panel and names what a tampered copy changed', async () => {
+    const files = { panel, round, bids, experts };
+    const write = (name, value) => {
+      const f = path.join(work, `${name}.json`);
+      fs.writeFileSync(f, JSON.stringify(value));
+      return f;
+    };
+    const verify = (over = {}) => {
+      const f = { ...files, ...over };
+      return procuraRun(['draw', 'verify', '--panel', write('panel', f.panel), '--round', write('round', f.round), '--bids', write('bids', f.bids), '--experts', write('experts', f.experts)]);
+    };
+    let out = verify();
+    assert.strictEqual(out.status, 0, out.stdout + out.stderr);
+    assert.match(out.stdout, /the panel is the draw of its published values/);
+    assert.doesNotMatch(out.stdout, /DIFFERS/);
+    const tampered = [
+      ['another secret', { panel: { ...panel, secret: crypto.randomBytes(32).toString('hex') } }, /DIFFERS  BLAKE2b-256 of the revealed secret is the commitment/],
+      ['a member swapped', { panel: { ...panel, members: [panel.members[0], panel.draws[3]] } }, /DIFFERS  the members \(the smallest tickets\): published [^,]+,X\d\d, recomputed/],
+      ['a bid\'s commitment in the panel', { panel: { ...panel, bids: [{ ...panel.bids[0], commitment: b2sum('x') }, panel.bids[1]] } }, /DIFFERS  the bids' commitments are the round's published bids/],
+      ['the round\'s commitment', { round: { ...round, draws: { panel: { ...round.draws.panel, commitment: b2sum('y') } } } }, /DIFFERS  the round's published commitment is the panel's/],
+      ['a ticket', { panel: { ...panel, draws: [{ ...panel.draws[0], drawKey: b2sum('z') }, ...panel.draws.slice(1)] } }, new RegExp(`DIFFERS  the ticket of ${panel.draws[0].id}`)],
+      ['an expert\'s declared interest', { experts: { items: experts.items.map((e) => (e.id === panel.members[0].id ? { ...e, interests: ['E01'] } : e)) } }, /DIFFERS  the eligible experts in ticket order, from the library/],
+    ];
+    for (const [what, over, named] of tampered) {
+      out = verify(over);
+      assert.strictEqual(out.status, 1, `${what}: ${out.stdout}`);
+      assert.match(out.stdout, named, what);
+    }
+    out = procuraRun(['draw', 'verify', '--panel', path.join(work, 'missing.json'), '--round', write('round', round)]);
+    assert.notStrictEqual(out.status, 0);
+    assert.match(out.stderr, /missing\.json/);
+  });
+
+  await check('the platform\'s own secret is sealed to the office\'s key: unsealed offline or with the passphrase', async () => {
+    const r = platformRound;
+    assert.strictEqual(r.draws.panel.secretBy, 'platform');
+    const boxes = r.draws.panel.sealedSecrets;
+    assert.deepStrictEqual(boxes.map((b) => b.account), ['office']);
+    const unsealed = procuraRun(['keyholder', 'unseal', '--account', 'office', '--sealed', boxes[0].sealedSecret], { PROCURA_PASSPHRASE: 'demo-office-keyholder' });
+    assert.strictEqual(unsealed.status, 0, unsealed.stderr);
+    const platformSecret = unsealed.stdout.trim();
+    assert.strictEqual(b2sum(platformSecret), r.draws.panel.commitment);
+    let d = await call('POST', `/api/rounds/${D2}/panel`, { token: office, body: { size: 2, passphrase: 'not the office passphrase' } });
+    assert.deepStrictEqual([d.status, d.json.error.field], [422, 'passphrase'], d.text);
+    d = await call('POST', `/api/rounds/${D2}/panel`, { token: tokens.auditor, body: { size: 2, passphrase: 'demo-auditor-keyholder' } });
+    assert.strictEqual(d.status, 403, 'the auditor does not draw panels');
+    d = ok(await call('POST', `/api/rounds/${D2}/panel`, { token: office, body: { size: 2, passphrase: 'demo-office-keyholder' } }), 'draw with passphrase');
+    assert.strictEqual(d.secret, platformSecret);
+    assert.strictEqual(d.seed, b2sum(seedText(D2, platformSecret, (await call('GET', `/api/rounds/${D2}/bids`)).json.items)));
+  });
+
+  await server.stop();
+  finish();
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

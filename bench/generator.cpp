@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <unordered_set>
 
 #include "ocds/round_releases.hpp"
 #include "tender/commitment.hpp"
@@ -84,11 +85,17 @@ RoundInput generate_round(const GeneratorSpec& s) {
   std::vector<int> lines(static_cast<std::size_t>(s.institutions), 0);
   for (long d = 0; d < s.demand_lines; ++d)
     ++lines[static_cast<std::size_t>(uniform(0, s.institutions - 1))];
-  for (int i = 0; i < s.institutions; ++i)
-    for (int k = 0; k < lines[static_cast<std::size_t>(i)]; ++k)
-      in.demand.push_back({"I" + std::to_string(i),
-                           "P" + std::to_string(uniform(0, s.products - 1)), uniform(1, 5'000),
-                           uniform(0, 19) == 0});
+  // An institution states each product once (a second line for it is refused at import).
+  for (int i = 0; i < s.institutions; ++i) {
+    const int wanted = std::min(lines[static_cast<std::size_t>(i)], s.products);
+    std::unordered_set<long> listed;
+    while (static_cast<int>(listed.size()) < wanted) {
+      const long product = uniform(0, s.products - 1);
+      if (!listed.insert(product).second) continue;
+      in.demand.push_back({"I" + std::to_string(i), "P" + std::to_string(product),
+                           uniform(1, 5'000), uniform(0, 19) == 0});
+    }
+  }
   return in;
 }
 

@@ -15,6 +15,7 @@
 #include "cli/input.hpp"
 #include "cli/integrity_commands.hpp"
 #include "cli/keyholder_commands.hpp"
+#include "cli/round_verify.hpp"
 #include "cli/serve.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -153,6 +154,15 @@ int main(int argc, char** argv) {
                    : std::string("expected a UTC time such as 2020-07-11T00:00:00Z");
       });
 
+  std::string open_data;
+  std::size_t most_shown = 50;
+  auto* verify_cmd = round->add_subcommand(
+      "verify",
+      "Recompute an awarded round from its open data (GET /api/rounds/{id}/open-data); exit 1 on "
+      "any difference");
+  verify_cmd->add_option("open-data", open_data, "The round's open data (JSON; - for stdin)")
+      ->required();
+  verify_cmd->add_option("--most", most_shown, "Differences shown per document (default 50)");
   auto* list = round->add_subcommand("list", "List the rounds in a database");
   list->add_option("--db", db, "SQLite database file")->capture_default_str();
 
@@ -397,6 +407,8 @@ int main(int argc, char** argv) {
     } else if (run->parsed()) {
       auto report = run_stored(db, round_id, out, quiet, now);
       std::cout << "\nreport: " << report.string() << "\n";
+    } else if (verify_cmd->parsed()) {
+      return verify_round(open_data, most_shown);
     } else if (list->parsed()) {
       SqliteStore store(db);
       for (const auto& r : store.rounds())

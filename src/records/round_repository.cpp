@@ -50,21 +50,14 @@ std::vector<std::string> sorted_set(std::vector<std::string> v) {
   return v;
 }
 
-std::vector<json> rows(PlatformStore& store, const char* kind, const std::string& round_id) {
-  std::vector<json> out;
-  for (const auto& r : store.list(kind, round_id, 0, kAll)) out.push_back(json::parse(r.data));
-  return out;
-}
+}  // namespace
 
-RoundInput assemble(PlatformStore& store, const std::string& round_id) {
-  auto doc = store.latest("round", round_id);
-  if (!doc) throw RuleError("no round '" + round_id + "'");
-  RoundInput in = RoundRepository::rules_of(json::parse(doc->data));
-  for (const auto& r : rows(store, "region", round_id))
-    in.regions.push_back({text(r, "regionId"), text(r, "name")});
-  for (const auto& r : rows(store, "institution", round_id))
+RoundInput round_input_of(const json& round_doc, const RecordRows& rows) {
+  RoundInput in = RoundRepository::rules_of(round_doc);
+  for (const auto& r : rows("region")) in.regions.push_back({text(r, "regionId"), text(r, "name")});
+  for (const auto& r : rows("institution"))
     in.institutions.push_back({text(r, "institutionId"), text(r, "name"), text(r, "regionId")});
-  for (const auto& r : rows(store, "enterprise", round_id)) {
+  for (const auto& r : rows("enterprise")) {
     Enterprise e;
     e.id = text(r, "enterpriseId");
     e.name = text(r, "name");
@@ -75,7 +68,7 @@ RoundInput assemble(PlatformStore& store, const std::string& round_id) {
     e.manufacturer_id = text(r, "manufacturerId");
     in.enterprises.push_back(std::move(e));
   }
-  for (const auto& r : rows(store, "product", round_id)) {
+  for (const auto& r : rows("product")) {
     Product p;
     p.id = text(r, "productId");
     p.enterprise_id = text(r, "enterpriseId");
@@ -94,23 +87,23 @@ RoundInput assemble(PlatformStore& store, const std::string& round_id) {
     p.classification_id = text(r, "classificationId");
     in.products.push_back(std::move(p));
   }
-  for (const auto& r : rows(store, "history-line", round_id))
+  for (const auto& r : rows("history-line"))
     in.history.push_back(
         {text(r, "productId"), text(r, "regionId"), money(r, "price"), count(r, "quantity")});
-  for (const auto& r : rows(store, "demand-line", round_id))
+  for (const auto& r : rows("demand-line"))
     in.demand.push_back({text(r, "institutionId"), text(r, "productId"), count(r, "quantity"),
                          flag(r, "byBrand", false)});
-  for (const auto& r : rows(store, "ceiling", round_id))
+  for (const auto& r : rows("ceiling"))
     in.ceilings.push_back({text(r, "productId"), money(r, "maxPrice")});
-  for (const auto& r : rows(store, "access-price", round_id))
+  for (const auto& r : rows("access-price"))
     in.access_prices.push_back({text(r, "productId"), money(r, "accessPrice"), text(r, "panel")});
-  for (const auto& r : rows(store, "offer", round_id))
+  for (const auto& r : rows("offer"))
     in.offers.push_back(
         {text(r, "productId"), static_cast<int>(count(r, "round")), money(r, "price")});
   // Bids enter once opened: each with its price, time, nonce and published commitment; a
   // withdrawn bid as a withdrawal (price 0), which is not checked against the commitment of the
   // price it withdrew.
-  for (const auto& b : rows(store, "bid", round_id)) {
+  for (const auto& b : rows("bid")) {
     if (!b.contains("productId")) continue;  // still sealed
     const bool withdrawn = b.value("status", "") == "withdrawn";
     in.bids.push_back({text(b, "productId"), withdrawn ? 0 : money(b, "price"),
@@ -118,6 +111,18 @@ RoundInput assemble(PlatformStore& store, const std::string& round_id) {
                        withdrawn ? "" : text(b, "commitment")});
   }
   return in;
+}
+
+namespace {
+
+RoundInput assemble(PlatformStore& store, const std::string& round_id) {
+  auto doc = store.latest("round", round_id);
+  if (!doc) throw RuleError("no round '" + round_id + "'");
+  return round_input_of(json::parse(doc->data), [&](const std::string& kind) {
+    std::vector<json> out;
+    for (const auto& r : store.list(kind, round_id, 0, kAll)) out.push_back(json::parse(r.data));
+    return out;
+  });
 }
 
 }  // namespace

@@ -19,6 +19,14 @@
 
 namespace procura {
 
+// The rows of one kind of a round's records (their data), by kind name ("product").
+using RecordRows = std::function<std::vector<nlohmann::json>(const std::string& kind)>;
+
+// A round's engine input from its round document and its records' data, wherever they were read
+// (the store, or the round's open data as published): rules, tables, and the bids that carry a
+// price (opened; a withdrawn bid as a withdrawal). Throws InputError naming a rule's field.
+RoundInput round_input_of(const nlohmann::json& round_doc, const RecordRows& rows);
+
 class RoundRepository {
  public:
   explicit RoundRepository(PlatformStore& store) : store_(store) {}

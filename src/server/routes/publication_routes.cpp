@@ -48,6 +48,9 @@ class PublicationRoutes {
     core_.route({"GET", "/api/rounds/{id}/allocations", "read",
                  "read a round's agreed volumes by institution", "round"},
                 [this](auto& s, auto& p) { return allocations(s, p[0]); });
+    core_.route({"GET", "/api/rounds/{id}/open-data", "read",
+                 "download a round's open data in one document (procura round verify)", "round"},
+                [this](auto& s, auto& p) { return open_data(s, p[0]); });
     core_.route({"GET", "/api/ocds/releases.jsonl", "read", "download every release (JSON lines)",
                  "release"},
                 [this](auto&, auto&) { return bulk_releases(); });
@@ -282,6 +285,34 @@ class PublicationRoutes {
                                      offset, limit, total);
     json out = page_of(documents(rows), offset, limit, total);
     out["version"] = store_.last_seq("reference-price", "");  // changes with any row
+    return json_response(200, out);
+  }
+
+  // Everything a round publishes that its engine reads or writes, as the reader may read it now:
+  // the round, each kind's records (a kind the reader reads none of is listed as withheld, with
+  // when it is disclosed), and once awarded the results, allocations and release package.
+  ApiResponse open_data(RequestScope& s, const std::string& round_id) {
+    json tables = json::object(), withheld = json::array();
+    for (const char* k : {"region", "institution", "enterprise", "product", "history-line",
+                          "demand-line", "ceiling", "bid", "access-price", "offer"}) {
+      long total = 0;
+      try {
+        tables[k] = documents(
+            core_.records().list(kind_named(k), round_id, s.reader(), s.now_utc, 0, kAll, total));
+      } catch (const Withheld& w) {
+        withheld.push_back({{"kind", k}, {"disclosed", w.disclosed}});
+      }
+    }
+    const json round = core_.with_phase(core_.round_doc(round_id), s);
+    json out = {{"round", round}, {"records", tables}, {"withheld", withheld}};
+    for (const auto& [field, name] : {std::pair{"resultsFile", "results"},
+                                      {"allocationsFile", "allocations"},
+                                      {"ocdsFile", "releasePackage"}}) {
+      const std::string key = round.value(field, "");
+      if (key.empty()) continue;
+      auto f = store_.file(key);
+      if (f) out[name] = json::parse(*f);
+    }
     return json_response(200, out);
   }
 

@@ -1,0 +1,117 @@
+// Every round recomputed from its open data (issue 13): `procura round verify` takes a round's
+// open data as the public downloads it (GET /api/rounds/{id}/open-data) and nothing else, opens
+// every bid with the published key, reruns steps 0-7 and compares every published item. It
+// passes on the demo's rounds (the 2020 round awarded at start, the 2021 round taken through
+// its deadline, opening, negotiation and award here); it fails, naming the item with both
+// values, on copies where one opened bid, one published price, one allocation or one contract
+// was changed; it refuses a round that is not awarded or whose download still withholds a table.
+// The national-scale round is verified in tests/unit/round_verify_test.cpp. Run on SQLite and on
+// PostgreSQL (PGURL).
+// Usage: node verify_test.js PROCURA SOURCE_DIR WORK_DIR
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const assert = require('assert');
+const { spawnSync } = require('child_process');
+const { checks, testClock, client, startServer, database, signer, openByKeyholders } = require('./lib');
+
+const [procura, , work] = process.argv.slice(2);
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+const { check, finish } = checks();
+const clock = testClock(work);
+
+// Runs `procura round verify` on `data` written to a file; returns its exit code and output.
+let files = 0;
+function verify(data) {
+  const file = path.join(work, `open-data-${++files}.json`);
+  fs.writeFileSync(file, typeof data === 'string' ? data : JSON.stringify(data));
+  const out = spawnSync(procura, ['round', 'verify', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return { status: out.status, stdout: out.stdout, stderr: out.stderr };
+}
+const copy = (x) => JSON.parse(JSON.stringify(x));
+
+(async () => {
+  const server = await startServer(procura, database(work, 'verify.db'), path.join(work, 'keys'), ['--demo', '--clock-file', clock.file]);
+  const call = client(server.base);
+  const tokens = {};
+  const login = signer(call, tokens);
+  for (const user of ['office', 'enterprise', 'auditor']) await login(user);
+
+  let data2020;
+  await check('the demo\'s 2020 round is recomputed from its open data alone', async () => {
+    const r = await call('GET', '/api/rounds/3n-iol-2020/open-data');
+    assert.strictEqual(r.status, 200, r.text);
+    data2020 = r.json;
+    assert.deepStrictEqual(data2020.withheld, []);
+    assert(data2020.records.bid.length > 40 && data2020.records['demand-line'].length > 0);
+    const out = verify(data2020);
+    assert.strictEqual(out.status, 0, out.stdout + out.stderr);
+    assert.doesNotMatch(out.stdout, /DIFFERS/);
+    assert.match(out.stdout, new RegExp(`${data2020.records.bid.length} bids opened and checked`));
+    assert.match(out.stdout, /every published item recomputed/);
+  });
+
+  await check('a copy with one thing changed fails, naming the item with both values', async () => {
+    const bid = data2020.records.bid.find((b) => b.status === 'submitted');
+    const award = data2020.results.awards[3];
+    const allocation = data2020.allocations[5];
+    const cases = [
+      ['an opened bid\'s price', (d) => { d.records.bid.find((b) => b.id === bid.id).price = '1.0000'; }, new RegExp(`DIFFERS  records\\.bid\\[${bid.id}\\]\\.price: published 1\\.0000, recomputed ${bid.price.replace('.', '\\.')}`)],
+      ['an award\'s published price', (d) => { d.results.awards[3].price = '1.0000'; }, new RegExp(`DIFFERS  results\\.awards\\[${award.id}\\]\\.price: published "1\\.0000", recomputed "${award.price.replace('.', '\\.')}"`)],
+      ['a table row the engine reads', (d) => { d.records['demand-line'][0].quantity += 1000; }, /DIFFERS  (results|allocations)\./],
+      ['a release\'s contract', (d) => { const c = d.releasePackage.releases.find((x) => x.contracts); c.contracts[0].value.amount += 1; }, /DIFFERS  releasePackage\.releases\[[^\]]+\]\.contracts\[[^\]]+\]\.value\.amount/],
+    ];
+    cases.push(['an allocation', (d) => { d.allocations[5].units += 1; }, new RegExp(`DIFFERS  allocations\\[(${allocation.institution}/${allocation.product}|${allocation.award}/${allocation.institution})\\]\\.units: published ${allocation.units + 1}, recomputed ${allocation.units}`)]);
+    for (const [what, change, named] of cases) {
+      const d = copy(data2020);
+      change(d);
+      const out = verify(d);
+      assert.strictEqual(out.status, 1, `${what}: ${out.stdout}${out.stderr}`);
+      assert.match(out.stdout, named, `${what}: ${out.stdout.slice(0, 2000)}`);
+    }
+  });
+
+  await check('a round that is not awarded, or a download that withholds a table, is refused with a reason', async () => {
+    let out = verify((await call('GET', '/api/rounds/3n-iol-2022/open-data')).json);
+    assert.strictEqual(out.status, 1);
+    assert.match(out.stderr, /round\.status.*not awarded/);
+    const d = copy(data2020);
+    d.withheld = [{ kind: 'access-price', disclosed: 'at the award' }];
+    out = verify(d);
+    assert.match(out.stderr, /withheld.*access-price/);
+    out = verify('{"not": "open data"}');
+    assert.match(out.stderr, /expected a round's open data/);
+    const bidding = (await call('GET', '/api/rounds/3n-iol-2021/open-data')).json;
+    assert.deepStrictEqual(bidding.withheld.map((w) => w.kind).sort(), ['access-price', 'bid', 'offer'], 'sealed parts withheld before their event');
+    assert(!('bid' in bidding.records) && !('results' in bidding));
+  });
+
+  await check('the demo\'s 2021 round, bid on, opened, negotiated and awarded here, is recomputed', async () => {
+    const R = '3n-iol-2021';
+    const round = (await call('GET', `/api/rounds/${R}`)).json;
+    const mine = (await call('GET', `/api/rounds/${R}/products?enterpriseId=E01&limit=1000`)).json.items;
+    assert(mine.length > 0);
+    for (const [i, p] of mine.entries()) {
+      const r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { productId: p.productId, price: String(500 + i) } });
+      assert.strictEqual(r.status, 201, r.text);
+    }
+    clock.set(round.timeline.bidOpening);
+    for (const user of ['office', 'auditor']) await login(user);
+    await openByKeyholders(call, R, tokens);
+    clock.set(round.timeline.negotiationEnd);
+    await login('office');
+    const awarded = await call('POST', `/api/rounds/${R}/award`, { token: tokens.office });
+    assert.strictEqual(awarded.status, 200, awarded.text);
+    const data = (await call('GET', `/api/rounds/${R}/open-data`)).json;
+    const out = verify(data);
+    assert.strictEqual(out.status, 0, out.stdout + out.stderr);
+    assert.match(out.stdout, new RegExp(`${mine.length} bids opened and checked`));
+  });
+
+  await server.stop();
+  finish();
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -50,10 +50,13 @@ class Publisher {
 
   json planning_release() { return planning(); }
   json tender_release() { return tender(); }
+  json opening_release() { return opening(); }
   json award_release() { return awards(); }
   // The contract release without its contracts (the "contracts" array is empty).
   json contract_shell() {
-    json rel = base("contract", day_start(in_.timeline.contract_start), "contract");
+    json rel =
+        base("contract", dated(in_.publication.awarded_at, day_start(in_.timeline.contract_start)),
+             "contract");
     rel["parties"] = parties(true);
     rel["contracts"] = json::array();
     return rel;
@@ -156,7 +159,7 @@ class Publisher {
   }
 
   json planning() {
-    json rel = base("planning", in_.timeline.bid_deadline, "planning");
+    json rel = base("planning", published_date(), "planning");
     rel["parties"] = parties(false);
     rel["planning"] = {{"rationale", "Joint volume-based procurement: annual demand reported by " +
                                          std::to_string(in_.institutions.size()) +
@@ -232,7 +235,7 @@ class Publisher {
     return t;
   }
 
-  json bids_section(bool opened) const {
+  json bids_section() const {
     json details = json::array();
     for (const auto& b : r_.bids) {
       if (b.bid < 0) continue;
@@ -244,31 +247,27 @@ class Publisher {
                 {"relatedLots", {r_.groups[b.group].id}}};
       json ext = {{"productId", bid.product_id}};
       if (!bid.commitment.empty()) ext["commitment"] = bid.commitment;
-      if (!opened) {
-        d["status"] = "pending";
-      } else {
-        d["status"] = b.status == BidStatus::kWithdrawn ? "withdrawn"
-                      : (b.status == BidStatus::kWon || b.status == BidStatus::kEliminated)
-                          ? "valid"
-                          : "disqualified";
-        d["value"] = unit_value(bid.price);
-        ext["nonce"] = bid.nonce;
-        ext["outcome"] = bid_status_name(b.status);
-        if (b.rank > 0) ext["rank"] = b.rank;
-        if (b.comparable > 0) ext["comparablePrice"] = amount_json(b.comparable, kPriceDecimals);
-        if (!b.reason.empty()) ext["reason"] = b.reason;
-      }
+      d["status"] = b.status == BidStatus::kWithdrawn ? "withdrawn"
+                    : (b.status == BidStatus::kWon || b.status == BidStatus::kEliminated)
+                        ? "valid"
+                        : "disqualified";
+      d["value"] = unit_value(bid.price);
+      ext["nonce"] = bid.nonce;
+      ext["outcome"] = bid_status_name(b.status);
+      if (b.rank > 0) ext["rank"] = b.rank;
+      if (b.comparable > 0) ext["comparablePrice"] = amount_json(b.comparable, kPriceDecimals);
+      if (!b.reason.empty()) ext["reason"] = b.reason;
       d["procura"] = ext;
       details.push_back(d);
     }
     return {{"details", details}};
   }
 
+  // Published with the round: what is bought and how, before any bid.
   json tender() {
-    json rel = base("tender", in_.timeline.bid_deadline, "tender");
+    json rel = base("tender", published_date(), "tender");
     rel["parties"] = parties(false);
     rel["tender"] = tender_section(false);
-    rel["bids"] = bids_section(false);
     json rejections = json::array();
     for (const auto& x : r_.rejections)
       rejections.push_back({{"productId", product(x.product).id},
@@ -280,16 +279,57 @@ class Publisher {
     return rel;
   }
 
+  // The platform's publication time when it has one, else the timeline's date.
+  static std::string dated(const std::string& published, const std::string& timeline) {
+    return published.empty() ? timeline : published;
+  }
+  std::string published_date() const {
+    return dated(in_.publication.published_at, in_.timeline.bid_deadline);
+  }
   std::string award_date() const {
-    return in_.timeline.negotiation_end.empty() ? in_.timeline.bid_opening
-                                                : in_.timeline.negotiation_end;
+    return dated(in_.publication.awarded_at, in_.timeline.negotiation_end.empty()
+                                                 ? in_.timeline.bid_opening
+                                                 : in_.timeline.negotiation_end);
+  }
+
+  // Published when the bids are opened: every bid with its commitment, price and nonce (a
+  // withdrawn bid as withdrawn), before any is evaluated.
+  json opening() {
+    json rel =
+        base("opening", dated(in_.publication.opened_at, in_.timeline.bid_opening), "tenderUpdate");
+    std::unordered_map<std::string, int> pos;
+    for (std::size_t p = 0; p < in_.products.size(); ++p)
+      pos[in_.products[p].id] = static_cast<int>(p);
+    json details = json::array();
+    for (const auto& bid : in_.bids) {
+      auto at = pos.find(bid.product_id);
+      if (at == pos.end()) continue;
+      const Enterprise& e = enterprise_of(at->second);
+      const bool withdrawn = bid.commitment.empty() && bid.price == 0;
+      json d = {{"id", in_.ocid() + "-bid-" + bid.product_id},
+                {"date", bid.submitted_at},
+                {"status", withdrawn ? "withdrawn" : "pending"},
+                {"tenderers", {org_ref(e.id, e.name.empty() ? e.id : e.name)}}};
+      if (r_.group_of.size() > static_cast<std::size_t>(at->second) && r_.group_of[at->second] >= 0)
+        d["relatedLots"] = {r_.groups[r_.group_of[at->second]].id};
+      json ext = {{"productId", bid.product_id}};
+      if (!withdrawn) {
+        d["value"] = unit_value(bid.price);
+        ext["nonce"] = bid.nonce;
+      }
+      if (!bid.commitment.empty()) ext["commitment"] = bid.commitment;
+      d["procura"] = ext;
+      details.push_back(d);
+    }
+    rel["bids"] = {{"details", details}};
+    return rel;
   }
 
   json awards() {
     json rel = base("award", award_date(), "award");
     rel["parties"] = parties(true);
     rel["tender"] = tender_section(true);
-    rel["bids"] = bids_section(true);
+    rel["bids"] = bids_section();
     json list = json::array();
     for (const auto& a : r_.awards) {
       const Enterprise& e = enterprise_of(a.product);
@@ -376,9 +416,10 @@ void write_round_ocds(const RoundInput& in, const RoundResult& r, std::ostream& 
                {"extensions", round_extensions()},
                {"releases", json::array()}};
   std::vector<std::string> texts;
-  for (int stage = 0; stage < 3; ++stage) {
+  for (int stage = 0; stage < 4; ++stage) {
     json rel = stage == 0   ? pub.planning_release()
                : stage == 1 ? pub.tender_release()
+               : stage == 2 ? pub.opening_release()
                             : pub.award_release();
     published = std::max(published, rel["date"].get<std::string>());
     texts.push_back(rel.dump());
@@ -408,6 +449,18 @@ void write_round_ocds(const RoundInput& in, const RoundResult& r, std::ostream& 
   both << "]" << shell_text.substr(contracts_at + std::string("\"contracts\":[]").size());
   lines << '\n';
   package << "]" << head_text.substr(releases_at + std::string("\"releases\":[]").size()) << '\n';
+}
+
+json planning_release(const RoundInput& in, const RoundResult& groups) {
+  return Publisher(in, groups).planning_release();
+}
+
+json tender_release(const RoundInput& in, const RoundResult& groups) {
+  return Publisher(in, groups).tender_release();
+}
+
+json opening_release(const RoundInput& in, const RoundResult& groups) {
+  return Publisher(in, groups).opening_release();
 }
 
 }  // namespace procura

@@ -134,6 +134,8 @@ RoundInput RoundRepository::rules_of(const json& doc) {
     if (doc.contains(k)) fields[k] = doc[k];
   RoundInput in;
   rules_from_json(fields, "round " + doc.value("id", std::string()), in);
+  in.publication = {doc.value("publishedAt", ""), doc.value("openedAt", ""),
+                    doc.value("completedAt", doc.value("awardedAt", ""))};
   return in;
 }
 

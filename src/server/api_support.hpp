@@ -181,5 +181,8 @@ std::vector<std::string> round_group_ids(ApiCore& core, const std::string& round
 json page_of(json items, long offset, long limit, long total);
 // The documents of stored revisions.
 json documents(const std::vector<ObjectRevision>& revisions);
+// The audit log's head, signed with the server's key: {seq, hash, signature, publicKey}
+// (procura audit verify checks an export against it).
+json signed_audit_head(ApiCore& core);
 
 }  // namespace procura

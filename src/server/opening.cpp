@@ -4,6 +4,7 @@
 
 #include "platform/opening_shares.hpp"
 #include "records/round_repository.hpp"
+#include "server/stage_releases.hpp"
 #include "tender/commitment.hpp"
 
 namespace procura {
@@ -95,6 +96,7 @@ void split_opening_key(ApiCore& core, RequestScope& s, const std::string& round_
 
 void open_bids(ApiCore& core, RequestScope& s, const std::string& round_id, json round,
                const KeyPair& opening) {
+  std::vector<Bid> opened;  // as the engine reads them (round_repository.hpp)
   for (const auto& b : core.db().list("bid", round_id, 0, kAll)) {
     auto text = unseal(opening, b.sealed);
     const json secret = text ? json::parse(*text, nullptr, false) : json();
@@ -112,11 +114,15 @@ void open_bids(ApiCore& core, RequestScope& s, const std::string& round_id, json
     pub["commitmentValid"] = bid_commitment(round_id, bid) == pub.value("commitment", "");
     pub["sealed"] = b.sealed;
     core.put(s, "bid", b.id, round_id, pub, b.sealed, b.owner);
+    const bool withdrawn = pub.value("status", "") == "withdrawn";
+    opened.push_back({bid.product_id, withdrawn ? 0 : bid.price, bid.submitted_at, bid.nonce,
+                      withdrawn ? "" : pub.value("commitment", "")});
   }
   round["status"] = "opened";
   round["openedAt"] = s.now_utc;
   round["openingSecretKey"] = opening.secret_hex;  // anyone can now open the sealed bids
   core.put(s, "round", round_id, round_id, round);
+  publish_opening_release(core, s, round_id, round, std::move(opened));
 }
 
 KeyPair keyholder_keys_of(const RequestScope& s, const std::string& passphrase,

@@ -10,6 +10,7 @@
 #include "records/round_tables.hpp"
 #include "server/api_core.hpp"
 #include "server/opening.hpp"
+#include "server/stage_releases.hpp"
 
 namespace procura {
 
@@ -111,6 +112,7 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
         impl.put(s, kind.name, round_id + "/" + r.key, round_id, r.data, "", owner);
       }
     }
+    if (!as_draft) publish_tender_releases(impl, s, round_id, doc);
     // A past round imported with its bids was never sealed from whoever holds its bids.csv: its
     // bids are sealed and opened at once, with a key of its own that is published. A round
     // imported to take bids has its opening key split among its keyholders, as at publication.

@@ -18,6 +18,15 @@ struct Timeline {
   std::string contract_start;  // ISO date
 };
 
+// When the platform published each stage of the round (ISO 8601, UTC): its releases are dated
+// then, not back-dated to the timeline. Empty for a round run from files, whose releases take
+// the timeline's dates.
+struct Publication {
+  std::string published_at;  // the tender: planning and tender releases
+  std::string opened_at;     // the bids opened: the opening release
+  std::string awarded_at;    // the award (or its completion): award and contract releases
+};
+
 // A ceiling (maximum valid declared price) for one specification model.
 struct Ceiling {
   std::string product_id;
@@ -70,6 +79,7 @@ struct RoundInput {
   std::vector<std::string> attribute_names;  // names of the basic attributes, in order
   RuleProfile profile;
   Timeline timeline;
+  Publication publication;
   std::vector<Region> regions;
   std::vector<Institution> institutions;
   std::vector<Enterprise> enterprises;

@@ -87,6 +87,23 @@ const copy = (x) => JSON.parse(JSON.stringify(x));
     assert(!('bid' in bidding.records) && !('results' in bidding));
   });
 
+  // The releases of a round, by tag, with their dates, from its record package.
+  const staged = async (R) => {
+    const r = await call('GET', `/api/rounds/${R}/ocds/records`);
+    assert.strictEqual(r.status, 200, r.text);
+    return r.json.records[0].releases.map((x) => [x.tag[0], x.date]).sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  };
+  await check('an open round\'s tender is published with it, dated when it was published', async () => {
+    const round = (await call('GET', '/api/rounds/3n-iol-2021')).json;
+    assert.deepStrictEqual(await staged('3n-iol-2021'), [['planning', round.publishedAt], ['tender', round.publishedAt]]);
+    assert(round.publishedAt < round.timeline.bidDeadline, 'not back-dated to the deadline');
+    const pkg = (await call('GET', '/api/rounds/3n-iol-2021/ocds/releases')).json;
+    const tender = pkg.releases.find((x) => x.tag[0] === 'tender').tender;
+    assert.strictEqual(tender.tenderPeriod.endDate, round.timeline.bidDeadline);
+    assert(tender.lots.length > 0 && tender.items.every((i) => i.quantity > 0 && i.unit && i.unit.value), 'lots, items with quantities and ceilings');
+    assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2022/ocds/records')).status, 404, 'a draft publishes nothing');
+  });
+
   await check('the demo\'s 2021 round, bid on, opened, negotiated and awarded here, is recomputed', async () => {
     const R = '3n-iol-2021';
     const round = (await call('GET', `/api/rounds/${R}`)).json;
@@ -104,9 +121,42 @@ const copy = (x) => JSON.parse(JSON.stringify(x));
     const awarded = await call('POST', `/api/rounds/${R}/award`, { token: tokens.office });
     assert.strictEqual(awarded.status, 200, awarded.text);
     const data = (await call('GET', `/api/rounds/${R}/open-data`)).json;
+    // Each stage's releases dated when it happened: the tender at publication, the opening when
+    // the quorum opened the bids, the award and contracts at the award.
+    assert.deepStrictEqual(await staged(R), [['planning', round.publishedAt], ['tender', round.publishedAt],
+      ['tenderUpdate', data.round.openedAt], ['award', data.round.awardedAt], ['contract', data.round.awardedAt]]);
+    assert.strictEqual(data.round.openedAt, round.timeline.bidOpening);
+    const opening = data.releasePackage.releases.find((x) => x.tag[0] === 'tenderUpdate');
+    assert.deepStrictEqual(opening.bids.details.map((b) => b.procura.commitment).sort(), data.records.bid.map((b) => b.commitment).sort());
     const out = verify(data);
     assert.strictEqual(out.status, 0, out.stdout + out.stderr);
     assert.match(out.stdout, new RegExp(`${mine.length} bids opened and checked`));
+  });
+
+  await check('the feed\'s last page carries the signed audit head, which an export of the log verifies against', async () => {
+    let page, offset = 0;
+    for (;;) {
+      page = (await call('GET', `/api/feed?offset=${offset}&limit=1000`)).json;
+      if (page.items.length < 1000) break;
+      assert(!('auditHead' in page), 'a full page (kept, the same for everyone) carries no head');
+      offset = page.items[page.items.length - 1].offset;
+    }
+    const head = page.auditHead;
+    assert.deepStrictEqual(head, (await call('GET', '/api/audit/head')).json, 'the head as it is now');
+    await login('auditor');  // the clock has moved on a month: a new session
+    const log = await call('GET', '/api/audit/log?limit=100000', { token: tokens.auditor });
+    assert.strictEqual(log.status, 200);
+    const file = path.join(work, 'audit.jsonl');
+    fs.writeFileSync(file, log.text);
+    assert.strictEqual(log.text.trim().split('\n').length, head.seq);
+    let out = spawnSync(procura, ['audit', 'verify', file, '--public-key', head.publicKey, '--signature', head.signature], { encoding: 'utf8' });
+    assert.strictEqual(out.status, 0, out.stdout + out.stderr);
+    assert.match(out.stdout, /head signature: valid/);
+    // The same export under a head of another moment (one entry fewer) does not verify.
+    fs.writeFileSync(file, log.text.trim().split('\n').slice(0, -1).join('\n') + '\n');
+    out = spawnSync(procura, ['audit', 'verify', file, '--public-key', head.publicKey, '--signature', head.signature], { encoding: 'utf8' });
+    assert.strictEqual(out.status, 1, out.stdout);
+    assert.match(out.stdout, /BROKEN head/);
   });
 
   await server.stop();

@@ -4,6 +4,16 @@
 
 namespace procura {
 
+json signed_audit_head(ApiCore& core) {
+  auto last = core.db().last_audit();
+  const long seq = last ? last->seq : 0;
+  const std::string hash = last ? last->hash : std::string(64, '0');
+  return {{"seq", seq},
+          {"hash", hash},
+          {"signature", sign(core.keys().signing().secret_hex, audit_head_text(seq, hash))},
+          {"publicKey", core.keys().signing().public_hex}};
+}
+
 namespace {
 
 class AuditRoutes {
@@ -19,16 +29,7 @@ class AuditRoutes {
   }
 
  private:
-  ApiResponse head() {
-    auto last = store_.last_audit();
-    const long seq = last ? last->seq : 0;
-    const std::string hash = last ? last->hash : std::string(64, '0');
-    return json_response(
-        200, {{"seq", seq},
-              {"hash", hash},
-              {"signature", sign(core_.keys().signing().secret_hex, audit_head_text(seq, hash))},
-              {"publicKey", core_.keys().signing().public_hex}});
-  }
+  ApiResponse head() { return json_response(200, signed_audit_head(core_)); }
 
   ApiResponse log(const RequestScope& s) {
     const long after = query_number(s.request, "after", 0, 1L << 60),

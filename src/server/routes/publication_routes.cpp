@@ -5,6 +5,7 @@
 #include "core/byte_cache.hpp"
 #include "io/ocds_compile.hpp"
 #include "ocds/merge.hpp"
+#include "ocds/round_releases.hpp"
 #include "server/api_core.hpp"
 #include "server/validators.hpp"
 
@@ -40,7 +41,8 @@ class PublicationRoutes {
     core_.route({"GET", "/api/rounds/{id}/ocds/releases", "read", "read a round's release package",
                  "release"},
                 [this](auto&, auto& p) {
-                  return file(core_.round_doc(p[0]).value("ocdsFile", ""), "releases");
+                  const std::string key = core_.round_doc(p[0]).value("ocdsFile", "");
+                  return key.empty() ? stage_package(p[0]) : file(key, "releases");
                 });
     core_.route({"GET", "/api/rounds/{id}/ocds/records", "read", "read a round's record package",
                  "release"},
@@ -105,7 +107,7 @@ class PublicationRoutes {
       return out;
     }();
     if (releases.empty())
-      throw ApiError(404, "not_found", "records are published when the round is awarded");
+      throw ApiError(404, "not_found", "records are published from the round's publication");
     static const ocds::MergeRules rules = ocds::MergeRules::from_schema(load_release_schema(""));
     std::map<std::string, std::vector<ocds::Json>> by_ocid;
     std::vector<std::string> order;
@@ -114,10 +116,12 @@ class PublicationRoutes {
       if (!by_ocid.count(ocid)) order.push_back(ocid);
       by_ocid[ocid].push_back(ocds::Json::parse(r.dump()));
     }
+    std::string published;
+    for (const auto& r : releases) published = std::max(published, r.value("date", ""));
     ocds::Json package = {{"uri", "/api/rounds/" + round_id + "/ocds/records"},
                           {"version", "1.1"},
                           {"publisher", {{"name", "Procura"}}},
-                          {"publishedDate", round.value("awardedAt", "")},
+                          {"publishedDate", published},
                           {"records", ocds::Json::array()}};
     for (const auto& ocid : order) {
       auto& rel = by_ocid[ocid];
@@ -212,11 +216,15 @@ class PublicationRoutes {
         b += "{\"offset\":" + std::to_string(item.seq) + ",\"withheld\":true}";
       next = item.seq;
     }
-    b += "],\"next\":" +
-         json("/api/feed?offset=" + std::to_string(next) + "&limit=" + std::to_string(limit))
-             .dump() +
-         "}";
-    if (!shared || static_cast<long>(items.size()) < limit) return out;  // the last page grows
+    b +=
+        "],\"next\":" +
+        json("/api/feed?offset=" + std::to_string(next) + "&limit=" + std::to_string(limit)).dump();
+    // The last page, which grows with every batch, carries the signed audit head as it is now:
+    // whoever follows the feed keeps a signed head for every batch it saw.
+    const bool last = static_cast<long>(items.size()) < limit;
+    if (last) b += ",\"auditHead\":" + signed_audit_head(core_).dump();
+    b += "}";
+    if (!shared || last) return out;  // the last page grows
     ApiResponse kept = kept_answer(std::move(out.body));
     feed_pages_.put(key, {disclosure, kept}, size_of(kept) + key.size());
     return kept;
@@ -286,6 +294,24 @@ class PublicationRoutes {
     json out = page_of(documents(rows), offset, limit, total);
     out["version"] = store_.last_seq("reference-price", "");  // changes with any row
     return json_response(200, out);
+  }
+
+  // Before the award: the releases published so far, as a release package.
+  ApiResponse stage_package(const std::string& round_id) {
+    json releases = json::array();
+    std::string published;
+    for (const auto& r : store_.list("release", round_id, 0, kAll)) {
+      releases.push_back(json::parse(r.data));
+      published = std::max(published, releases.back().value("date", ""));
+    }
+    if (releases.empty())
+      throw ApiError(404, "not_found", "releases are published from the round's publication");
+    return json_response(200, {{"uri", "/api/rounds/" + round_id + "/ocds/releases"},
+                               {"version", "1.1"},
+                               {"publisher", {{"name", "Procura"}}},
+                               {"publishedDate", published},
+                               {"extensions", round_extensions()},
+                               {"releases", releases}});
   }
 
   // Everything a round publishes that its engine reads or writes, as the reader may read it now:

@@ -11,6 +11,7 @@
 #include "report/report.hpp"
 #include "server/api_support.hpp"
 #include "server/opening.hpp"
+#include "server/stage_releases.hpp"
 #include "server/validators.hpp"
 #include "tender/commitment.hpp"
 
@@ -127,6 +128,7 @@ class RoundRoutes {
     round["status"] = "published";
     round["publishedAt"] = s.now_utc;
     core_.put(s, "round", round_id, round_id, round);
+    publish_tender_releases(core_, s, round_id, round);
     return json_response(200, core_.with_phase(round, s));
   }
 
@@ -155,6 +157,7 @@ class RoundRoutes {
     auto input = core_.rounds().input(round_id);
     RoundInput in = *input;
     in.held_groups = held;
+    in.publication.awarded_at = s.now_utc;  // the award's releases are dated now
     const auto result = core_.rounds().evaluation(round_id, held);
     const int run = round.value("awardRuns", 0) + 1;
     const std::string suffix = run == 1 ? "" : "/" + std::to_string(run);

@@ -85,6 +85,13 @@ const LAUNCH = {
     const [xlsx] = await Promise.all([page.waitForEvent('download'),
       page.getByRole('link', { name: 'XLSX' }).first().click()]);
     assert.strictEqual(fs.readFileSync(await xlsx.path()).subarray(0, 2).toString(), 'PK');  // a zip
+    // The open data page says how to verify a round, and each round's open data downloads.
+    assert.match(await page.locator('#verify-h + p').innerText(), /recomputes it/);
+    assert.match(await page.locator('section[aria-labelledby="verify-h"] pre').first().innerText(), /procura round verify open-data\.json/);
+    const [openData] = await Promise.all([page.waitForEvent('download'),
+      page.locator('a[href="/api/rounds/3n-iol-2020/open-data"]').click()]);
+    const verified = spawnSync(procura, ['round', 'verify', await openData.path()], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    assert.strictEqual(verified.status, 0, verified.stdout + verified.stderr);
     const csv = await call('GET', '/data/rounds/3n-iol-2020/csv/awards.csv');
     assert.strictEqual(csv.status, 200);
     assert.match(csv.text.split('\n')[0], /^ocid,id,awards\/0\/date,awards\/0\/id,/);
@@ -345,6 +352,14 @@ const LAUNCH = {
     const holders = await page.locator('#keyholders-h + p + .table-wrap').innerText();
     assert.match(holders, /office/);
     assert.match(holders, /auditor/);
+    // The verification the round page makes from the published data: the draw against its
+    // commitment and the bids' commitments, the opened bid against its commitment, the releases.
+    const checks = await page.locator('section[aria-labelledby="verification-h"] li').allInnerTexts();
+    assert.strictEqual(checks.length, 4, checks.join('\n'));
+    assert.match(checks[0], new RegExp(`✓ .*committed to when the round was published.*${panel.commitment}`));
+    assert.match(checks[1], /✓ The panel drawn on .*its seed recomputes from the 1 bids' commitments/);
+    assert.match(checks[2], /✓ 1 of 1 opened bids match their published commitments/);
+    assert.match(checks[3], /✓ OCDS releases published: planning .*; tender .*; opening /);
     await page.goto('/workspace');
 
     const expert = await newPage();

@@ -71,6 +71,7 @@ ApiResponse data_page(PortalCore& core, PageContext& c) {
                 {"releases", "/api/rounds/" + url_part(id) + "/ocds/releases"},
                 {"records", "/api/rounds/" + url_part(id) + "/ocds/records"},
                 {"results", "/api/rounds/" + url_part(id) + "/results"},
+                {"openData", "/api/rounds/" + url_part(id) + "/open-data"},
                 {"xlsx", "/data/rounds/" + url_part(id) + "/releases.xlsx"}};
     if (awarded) {
       json csv = json::array();

@@ -62,4 +62,8 @@ inline std::string comparable_unit(const PageContext& c, const json& product) {
   return c.t("per_unit_strength", {{"unit", unit_text}, {"strength", c.number(strength)}});
 }
 
+// A round page's verification section: the checks the page makes from the round's published
+// data ({ok, text} each) and the link to its open data for `procura round verify`.
+json verification_view(PortalCore& core, const PageContext& c, const json& round);
+
 }  // namespace procura::pages

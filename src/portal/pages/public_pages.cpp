@@ -224,7 +224,8 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
                {"observations", observations_view(core, c, id)},
                {"reports", reports_view(core, c, id)},
                {"complaints", complaints_view(core, c, id)},
-               {"keyholders", keyholders_view(core, c, round)}};
+               {"keyholders", keyholders_view(core, c, round)},
+               {"verification", verification_view(core, c, round)}};
   if (round.contains("opening"))
     view["keyholdersNote"] = c.t(
         "round_keyholders_note",

@@ -1,6 +1,5 @@
 #include "server/stage_releases.hpp"
 
-#include "award/engine.hpp"
 #include "ocds/round_releases.hpp"
 #include "records/round_repository.hpp"
 
@@ -27,16 +26,16 @@ void publish_tender_releases(ApiCore& core, RequestScope& s, const std::string& 
                              const json& round) {
   RoundInput in = input_as_published(core, round_id, round);
   in.bids.clear();
-  const RoundResult groups = group_round(in);
-  publish(core, s, round_id, planning_release(in, groups));
-  publish(core, s, round_id, tender_release(in, groups));
+  const auto groups = core.rounds().groups(round_id);  // steps 0-2, kept: no bid enters them
+  publish(core, s, round_id, planning_release(in, *groups));
+  publish(core, s, round_id, tender_release(in, *groups));
 }
 
 void publish_opening_release(ApiCore& core, RequestScope& s, const std::string& round_id,
                              const json& round, std::vector<Bid> opened) {
   RoundInput in = input_as_published(core, round_id, round);
   in.bids = std::move(opened);
-  publish(core, s, round_id, opening_release(in, group_round(in)));
+  publish(core, s, round_id, opening_release(in, *core.rounds().groups(round_id)));
 }
 
 }  // namespace procura

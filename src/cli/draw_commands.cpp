@@ -24,11 +24,6 @@ json read_json(const std::string& path, const char* expected) {
   return j;
 }
 
-// A page of items ({"items": [...]}) or a bare list, as the API serves lists.
-json items_of(const json& j) {
-  return j.contains("items") ? j["items"] : j;
-}
-
 std::vector<std::string> ids_of(const json& list) {
   std::vector<std::string> out;
   for (const auto& x : list) out.push_back(x.value("id", ""));
@@ -59,40 +54,53 @@ class Report {
   int differences_ = 0;
 };
 
-std::vector<Expert> library_of(const json& experts) {
-  std::vector<Expert> out;
-  for (const auto& e : items_of(experts))
-    out.push_back({e.value("id", ""), e.value("name", ""),
-                   e.value("specialities", std::vector<std::string>{}),
-                   e.value("interests", std::vector<std::string>{})});
-  return out;
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
 }
 
 int verify(const DrawCommands& d) {
   const json panel = read_json(d.panel, "a panel (GET /api/rounds/{id}/panel)");
-  const json round = read_json(d.round, "a round (GET /api/rounds/{id})");
+  const json data = read_json(d.open_data, "a round's open data (GET /api/rounds/{id}/open-data)");
+  if (!data.contains("round") || !data.contains("records"))
+    throw InputError(d.open_data, 0, "",
+                     "expected a round's open data (GET /api/rounds/{id}/open-data)");
+  const json& round = data["round"];
+  const json& records = data["records"];
+  if (!records.contains("bid") || !records.contains("enterprise"))
+    throw InputError(d.open_data, 0, "withheld",
+                     "the open data withholds the bids or the enterprises: download it again "
+                     "after the bid deadline");
   Report report;
+  const json committed = round.value("draws", json::object()).value("panel", json::object());
   const std::string secret = panel.value("secret", "");
-  const std::string committed =
-      round.value("draws", json::object()).value("panel", json::object()).value("commitment", "");
-  report.check("the round's published commitment is the panel's", committed,
+  report.check("the round's published commitment is the panel's", committed.value("commitment", ""),
                panel.value("commitment", ""));
-  report.check("BLAKE2b-256 of the revealed secret is the commitment", committed,
+  report.check("BLAKE2b-256 of the revealed secret is the round's commitment",
+               committed.value("commitment", ""),
                is_draw_secret(secret) ? draw_commitment(secret) : "(not a secret)");
+  // What the round fixed at publication and at the deadline, taken from the round's open data,
+  // never from the panel: the size, the specialities, the participants, the bids.
+  const int size = committed.value("size", 0);
+  const auto specialities = committed.value("specialities", std::vector<std::string>{});
+  std::vector<std::string> participants;
+  for (const auto& e : records["enterprise"]) participants.push_back(e.value("enterpriseId", ""));
+  report.check("the size fixed at publication", std::to_string(panel.value("size", 0)),
+               std::to_string(size));
+  report.check("the specialities fixed at publication",
+               joined(sorted(panel.value("specialities", std::vector<std::string>{}))),
+               joined(sorted(specialities)));
+  report.check("the participants are the round's enterprises",
+               joined(sorted(panel.value("participants", std::vector<std::string>{}))),
+               joined(sorted(participants)));
   DrawInput input{round.value("id", ""), "panel", secret, {}};
+  for (const auto& b : records["bid"])
+    input.values.push_back({b.value("id", ""), b.value("commitment", "")});
+  std::vector<DrawValue> in_panel;
   for (const auto& b : panel.value("bids", json::array()))
-    input.values.push_back({b.value("bid", ""), b.value("commitment", "")});
-  if (!d.bids.empty()) {
-    std::vector<DrawValue> published;
-    for (const auto& b :
-         items_of(read_json(d.bids, "the round's bids (GET /api/rounds/{id}/bids)")))
-      published.push_back({b.value("id", ""), b.value("commitment", "")});
-    auto text = [&](std::vector<DrawValue> v) {
-      return draw_seed_text({input.round, "panel", secret, std::move(v)});
-    };
-    report.check("the bids' commitments are the round's published bids", text(published),
-                 text(input.values));
-  }
+    in_panel.push_back({b.value("bid", ""), b.value("commitment", "")});
+  report.check("the bids' commitments are the round's published bids",
+               draw_seed_text({input.round, "panel", secret, in_panel}), draw_seed_text(input));
   std::string seed;
   try {
     seed = draw_seed(input);
@@ -101,36 +109,35 @@ int verify(const DrawCommands& d) {
   }
   report.check("the seed's text", panel.value("seedText", ""), draw_seed_text(input));
   report.check("the seed", panel.value("seed", ""), seed);
-  std::vector<std::pair<std::string, std::string>> tickets;
-  for (const auto& t : panel.value("draws", json::array())) {
-    const std::string id = t.value("id", "");
-    report.check("the ticket of " + id, t.value("drawKey", ""), panel_draw_key(seed, id));
-    tickets.emplace_back(panel_draw_key(seed, id), id);
+  // The library as the panel says it stood at the deadline (each expert with the revision it
+  // names, which GET /api/objects/expert/{id}/revisions shows), drawn again here.
+  std::vector<Expert> library;
+  for (const auto& e : panel.value("library", json::array()))
+    library.push_back({e.value("id", ""), "", e.value("specialities", std::vector<std::string>{}),
+                       e.value("interests", std::vector<std::string>{})});
+  std::string order, drawn, excluded;
+  std::string eligible;
+  try {
+    const Panel again = draw_panel(library, {seed, size, specialities, participants});
+    order = joined(again.order);
+    drawn = joined(again.members);
+    eligible = std::to_string(again.eligible);
+    for (const auto& x : again.excluded) excluded += (excluded.empty() ? "" : ",") + x.expert;
+  } catch (const RuleError& e) {
+    order = drawn = std::string("(") + e.what() + ")";
   }
-  std::sort(tickets.begin(), tickets.end());
-  const auto size = static_cast<std::size_t>(std::max(0, panel.value("size", 0)));
-  std::vector<std::string> members;
-  for (std::size_t i = 0; i < tickets.size() && i < size; ++i) members.push_back(tickets[i].second);
+  for (const auto& t : panel.value("draws", json::array()))
+    report.check("the ticket of " + t.value("id", ""), t.value("drawKey", ""),
+                 panel_draw_key(seed, t.value("id", "")));
+  std::string published_excluded;
+  for (const auto& x : panel.value("excluded", json::array()))
+    published_excluded += (published_excluded.empty() ? "" : ",") + x.value("expert", "");
+  report.check("the excluded experts", published_excluded, excluded);
+  report.check("the eligible experts", std::to_string(panel.value("eligible", 0)), eligible);
+  report.check("the eligible experts in ticket order",
+               joined(ids_of(panel.value("draws", json::array()))), order);
   report.check("the members (the smallest tickets)",
-               joined(ids_of(panel.value("members", json::array()))), joined(members));
-  if (!d.experts.empty()) {
-    PanelRequest request{seed, static_cast<int>(size),
-                         panel.value("specialities", std::vector<std::string>{}),
-                         panel.value("participants", std::vector<std::string>{})};
-    std::string order, drawn;
-    try {
-      const Panel again = draw_panel(
-          library_of(read_json(d.experts, "the expert library (GET /api/experts)")), request);
-      order = joined(again.order);
-      drawn = joined(again.members);
-    } catch (const RuleError& e) {
-      order = drawn = std::string("(") + e.what() + ")";
-    }
-    report.check("the eligible experts in ticket order, from the library",
-                 joined(ids_of(panel.value("draws", json::array()))), order);
-    report.check("the members, from the library",
-                 joined(ids_of(panel.value("members", json::array()))), drawn);
-  }
+               joined(ids_of(panel.value("members", json::array()))), drawn);
   std::cout << (report.differences() ? std::to_string(report.differences()) + " difference(s)"
                                      : std::string("the panel is the draw of its published values"))
             << "\n";
@@ -148,9 +155,10 @@ DrawCommands& add_draw_commands(CLI::App& app, DrawCommands& out) {
       "verify", "Recompute a round's panel draw from its published values; exit 1 on a difference");
   out.verify->add_option("--panel", out.panel, "The panel (GET /api/rounds/{id}/panel)")
       ->required();
-  out.verify->add_option("--round", out.round, "The round (GET /api/rounds/{id})")->required();
-  out.verify->add_option("--bids", out.bids, "The round's bids (GET /api/rounds/{id}/bids)");
-  out.verify->add_option("--experts", out.experts, "The expert library (GET /api/experts)");
+  out.verify
+      ->add_option("--open-data", out.open_data,
+                   "The round's open data (GET /api/rounds/{id}/open-data, after the deadline)")
+      ->required();
   return out;
 }
 

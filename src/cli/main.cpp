@@ -163,6 +163,10 @@ int main(int argc, char** argv) {
   verify_cmd->add_option("open-data", open_data, "The round's open data (JSON; - for stdin)")
       ->required();
   verify_cmd->add_option("--most", most_shown, "Differences shown per document (default 50)");
+  std::string deadline_bids;
+  verify_cmd->add_option("--bids-at-deadline", deadline_bids,
+                         "The round's bids as you saved them after the deadline (GET "
+                         "/api/rounds/{id}/bids): their commitments must be the opened bids'");
   auto* list = round->add_subcommand("list", "List the rounds in a database");
   list->add_option("--db", db, "SQLite database file")->capture_default_str();
 
@@ -408,7 +412,7 @@ int main(int argc, char** argv) {
       auto report = run_stored(db, round_id, out, quiet, now);
       std::cout << "\nreport: " << report.string() << "\n";
     } else if (verify_cmd->parsed()) {
-      return verify_round(open_data, most_shown);
+      return verify_round(open_data, most_shown, deadline_bids);
     } else if (list->parsed()) {
       SqliteStore store(db);
       for (const auto& r : store.rounds())

@@ -1,6 +1,7 @@
 #include "cli/round_verify.hpp"
 
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -44,6 +45,7 @@ void check_bids(const json& round, const json& bids, Tally& t) {
   if (keys->public_hex != round.value("openingPublicKey", ""))
     differs(t, "round.openingPublicKey", round.value("openingPublicKey", ""), keys->public_hex);
   const std::string id = round.value("id", "");
+  const bool imported_with_bids = round.value("importedWithBids", false);
   for (const auto& b : bids) {
     ++t.checked;
     const std::string at = "records.bid[" + b.value("id", "") + "]";
@@ -63,13 +65,34 @@ void check_bids(const json& round, const json& bids, Tally& t) {
     const Bid bid{opened.value("productId", ""), parse_price(price).value_or(0),
                   opened.value("submittedAt", ""), opened.value("nonce", ""), ""};
     const std::string commitment = bid_commitment(id, bid);
-    if (b.value("commitment", "").empty()) {
+    if (b.value("commitment", "").empty() && imported_with_bids) {
       ++t.uncommitted;  // a past round imported with its bids: they were never committed to
       continue;
     }
     if (b.value("commitment", "") != commitment)
       differs(t, at + ".commitment", b.value("commitment", ""), commitment);
   }
+}
+
+// The bids as someone saved them after the deadline (their commitments, public from then) are
+// the bids opened: none added, none dropped, no commitment changed since.
+void check_deadline_bids(const json& saved, const json& opened, Tally& t) {
+  std::map<std::string, std::string> now;
+  for (const auto& b : opened) now[b.value("id", "")] = b.value("commitment", "");
+  for (const auto& b : saved) {
+    ++t.checked;
+    const std::string id = b.value("id", "");
+    auto it = now.find(id);
+    if (it == now.end())
+      differs(t, "records.bid[" + id + "]", b.value("commitment", ""), "");
+    else if (it->second != b.value("commitment", ""))
+      differs(t, "records.bid[" + id + "].commitment (saved at the deadline)",
+              b.value("commitment", ""), it->second);
+    if (it != now.end()) now.erase(it);
+  }
+  for (const auto& [id, commitment] : now)
+    differs(t, "records.bid[" + id + "] (not among the bids saved at the deadline)", "",
+            commitment);
 }
 
 void compare(const json& published, const json& recomputed, const std::string& what,
@@ -86,7 +109,19 @@ void compare(const json& published, const json& recomputed, const std::string& w
 
 }  // namespace
 
-int verify_round(const std::string& path, std::size_t most_shown) {
+int verify_round(const std::string& path, std::size_t most_shown,
+                 const std::string& deadline_bids_path) {
+  json deadline_bids;
+  if (!deadline_bids_path.empty()) {
+    Input saved(deadline_bids_path);
+    deadline_bids = json::parse(saved.stream(), nullptr, false);
+    if (deadline_bids.is_object() && deadline_bids.contains("items"))
+      deadline_bids = deadline_bids["items"];
+    if (!deadline_bids.is_array())
+      throw InputError(saved.name(), 0, "",
+                       "expected the round's bids as saved after the deadline (GET "
+                       "/api/rounds/{id}/bids)");
+  }
   Input in(path);
   const json data = json::parse(in.stream(), nullptr, false);
   if (data.is_discarded() || !data.is_object() || !data.contains("round") ||
@@ -97,6 +132,10 @@ int verify_round(const std::string& path, std::size_t most_shown) {
   if (round.value("status", "") != "awarded" || !data.contains("results"))
     throw InputError(in.name(), 0, "round.status",
                      "the round is not awarded: there are no results to recompute yet");
+  for (const char* part : {"allocations", "releasePackage"})
+    if (!data.contains(part))
+      throw InputError(in.name(), 0, part,
+                       std::string("the open data of an awarded round has its ") + part);
   if (!data.value("withheld", json::array()).empty())
     throw InputError(in.name(), 0, "withheld",
                      "the open data withholds " + data["withheld"].dump() +
@@ -115,15 +154,14 @@ int verify_round(const std::string& path, std::size_t most_shown) {
   input.held_groups = round.value("heldGroups", std::vector<std::string>{});
   Tally t;
   check_bids(round, records.value("bid", json::array()), t);
+  if (!deadline_bids.empty())
+    check_deadline_bids(deadline_bids, records.value("bid", json::array()), t);
   const RoundResult result = run_round(input);
   compare(data["results"], result_json(input, result), "results", most_shown, t);
-  if (data.contains("allocations"))
-    compare(data["allocations"], allocations_json(input, result), "allocations", most_shown, t);
-  if (data.contains("releasePackage")) {
-    std::ostringstream package, lines;
-    write_round_ocds(input, result, package, lines);
-    compare(data["releasePackage"], json::parse(package.str()), "releasePackage", most_shown, t);
-  }
+  compare(data["allocations"], allocations_json(input, result), "allocations", most_shown, t);
+  std::ostringstream package, lines;
+  write_round_ocds(input, result, package, lines);
+  compare(data["releasePackage"], json::parse(package.str()), "releasePackage", most_shown, t);
   std::cout << "round " << input.id << ": " << records.value("bid", json::array()).size()
             << " bids opened and checked, steps 0-7 rerun on " << input.products.size()
             << " products, " << input.demand.size() << " demand lines; "

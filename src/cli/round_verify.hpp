@@ -8,11 +8,17 @@
 // prices, agreed volumes, institution allocations, contracts and the headline metrics — printing
 // each difference with the published and the recomputed value. Returns 0 when everything
 // matches, 1 on any difference; throws InputError when the file is not a round's open data, or
-// the round is not awarded or still withholds a table.
+// the round is not awarded, lacks a part or still withholds a table. What it proves: that the
+// published results follow from the published inputs by the published rules. That the inputs
+// are the ones fixed at their time (bids at the deadline, rules at publication) is shown by
+// copies saved then (`deadline_bids_path`, the feed, the signed audit heads).
 #include <string>
 
 namespace procura {
 
-int verify_round(const std::string& open_data_path, std::size_t most_shown);
+// `deadline_bids_path` (optional): the round's bids as someone saved them after the deadline
+// (GET /api/rounds/{id}/bids), whose commitments must be those of the bids opened.
+int verify_round(const std::string& open_data_path, std::size_t most_shown,
+                 const std::string& deadline_bids_path);
 
 }  // namespace procura

@@ -90,6 +90,7 @@ struct Api::Impl : ApiCore {
   void keep(std::shared_ptr<void> module) override { modules.push_back(std::move(module)); }
   std::string bid_id(const std::string& round_id, const std::string& product_id) override;
   std::vector<RouteInfo> route_infos() const override;
+  long long clock_now() const override { return clock.now(); }
 };
 
 }  // namespace procura

@@ -152,6 +152,9 @@ class ApiCore {
   virtual std::string bid_id(const std::string& round_id, const std::string& product_id) = 0;
   // Every route with its roles.
   virtual std::vector<RouteInfo> route_infos() const = 0;
+  // The clock's time now (seconds), for the one check that must use the time a write batch
+  // runs rather than the request's (a bid stored after the deadline, though asked before it).
+  virtual long long clock_now() const = 0;
 };
 
 // The route modules (src/server/routes/), each for one context of the platform.

@@ -131,16 +131,33 @@ KeyPair keyholder_keys_of(const RequestScope& s, const std::string& passphrase,
   return keyholder_keys(s.caller.user_id, passphrase);
 }
 
+PanelCommitment panel_commitment_of(const json& body) {
+  PanelCommitment out;
+  out.commitment = text_field(body, "drawCommitment", false, 64);
+  if (!out.commitment.empty() && !is_draw_secret(out.commitment))  // a BLAKE2b-256: 64 hex
+    throw ApiError(422, "invalid",
+                   "'drawCommitment' must be the 64 lower-case hex digits of BLAKE2b-256 of "
+                   "your secret (procura draw secret makes one)",
+                   "drawCommitment");
+  if (body.contains("panelSize")) {
+    const json& size = body["panelSize"];
+    if (!size.is_number_integer() || size.get<long long>() < 1 || size.get<long long>() > 50)
+      throw ApiError(422, "invalid", "'panelSize' must be a whole number of members from 1 to 50",
+                     "panelSize");
+    out.size = size.get<int>();
+  }
+  out.specialities = string_list(body, "panelSpecialities", false);
+  return out;
+}
+
 void commit_panel_draw(json& round, const std::vector<Keyholder>& keyholders,
-                       const std::string& commitment) {
-  if (!commitment.empty()) {
-    if (!is_draw_secret(commitment))  // a BLAKE2b-256 is 64 hex digits, as a secret is
-      throw ApiError(422, "invalid",
-                     "'drawCommitment' must be the 64 lower-case hex digits of BLAKE2b-256 of "
-                     "your secret (procura draw secret makes one)",
-                     "drawCommitment");
-    round["draws"]["panel"] = {
-        {"commitment", commitment}, {"secretBy", "office"}, {"sealedSecrets", json::array()}};
+                       const PanelCommitment& panel) {
+  json draw = {{"size", panel.size}, {"specialities", panel.specialities}};
+  if (!panel.commitment.empty()) {
+    draw.update({{"commitment", panel.commitment},
+                 {"secretBy", "office"},
+                 {"sealedSecrets", json::array()}});
+    round["draws"]["panel"] = draw;
     return;
   }
   const std::string secret = new_token();  // 256 fresh bits, kept only sealed
@@ -148,8 +165,14 @@ void commit_panel_draw(json& round, const std::vector<Keyholder>& keyholders,
   for (const auto& k : keyholders)
     if (k.role == "office")
       sealed.push_back({{"account", k.account}, {"sealedSecret", seal(k.public_key, secret)}});
-  round["draws"]["panel"] = {
-      {"commitment", draw_commitment(secret)}, {"secretBy", "platform"}, {"sealedSecrets", sealed}};
+  if (sealed.empty())
+    throw ApiError(409, "no_draw_holder",
+                   "no office keyholder has a key to hold the panel draw's secret: set one, or "
+                   "publish with your own 'drawCommitment'");
+  draw.update({{"commitment", draw_commitment(secret)},
+               {"secretBy", "platform"},
+               {"sealedSecrets", sealed}});
+  round["draws"]["panel"] = draw;
 }
 
 std::string revealed_panel_secret(const RequestScope& s, const json& round,

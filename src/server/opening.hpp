@@ -49,13 +49,26 @@ void open_bids(ApiCore& core, RequestScope& s, const std::string& round_id, json
 KeyPair keyholder_keys_of(const RequestScope& s, const std::string& passphrase,
                           const std::string& refusal);
 
-// Commits the round to the secret of its panel draw (evaluation/draw.hpp) at publication: to
-// `commitment` when the office made its own secret (64 hex digits; 422 otherwise), or to a fresh
-// secret made here, sealed to the key of each office keyholder and kept nowhere else. Sets the
-// round's `draws.panel` = {commitment, secretBy ("office" or "platform"), sealedSecrets
-// [{account, sealedSecret}]}.
+// What a round fixes of its panel draw when it is published: the secret's commitment (the
+// office's own, or "" for one made here), the panel's size and the specialities asked for.
+struct PanelCommitment {
+  std::string commitment;
+  int size = 3;
+  std::vector<std::string> specialities;
+};
+
+// Commits the round to its panel draw (evaluation/draw.hpp) at publication: to the office's own
+// commitment (64 hex digits; 422 otherwise), or to a fresh secret made here, sealed to the key of
+// each office keyholder and kept nowhere else (409 `no_draw_holder` when no office keyholder has
+// a key), with the panel's size and specialities, which nobody changes later. Sets the round's
+// `draws.panel` = {commitment, secretBy ("office" or "platform"), sealedSecrets [{account,
+// sealedSecret}], size, specialities}.
 void commit_panel_draw(json& round, const std::vector<Keyholder>& keyholders,
-                       const std::string& commitment);
+                       const PanelCommitment& panel);
+
+// A publication body's panel draw: {"drawCommitment"?, "panelSize"? (1 to 50, default 3),
+// "panelSpecialities"?}; 422 naming the field at fault.
+PanelCommitment panel_commitment_of(const json& body);
 
 // The secret of the round's panel draw, revealed by the caller: given as `secret`, or unsealed
 // from the round's sealed secrets with the caller's keyholder `passphrase` (exactly one of the

@@ -85,6 +85,7 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
     doc["createdAt"] = s.now_utc;
     if (!as_draft) doc["publishedAt"] = s.now_utc;
     doc["importedFrom"] = fs::path(dir).filename().string();
+    if (with_bids) doc["importedWithBids"] = true;  // its bids were never committed to
     impl.put(s, "round", round_id, round_id, doc);
     for (const auto& kind : record_kinds()) {
       if (kind.table.empty() || (kind.negotiation && !with_bids)) continue;
@@ -120,7 +121,7 @@ void Api::import_round_folder(const std::string& dir, const std::string& id,
     if (!as_draft && !with_bids) {
       const int threshold = opening_threshold(doc);
       const auto keyholders = keyholders_for(impl, s, round_id, threshold);
-      commit_panel_draw(doc, keyholders, "");
+      commit_panel_draw(doc, keyholders, PanelCommitment{});
       split_opening_key(impl, s, round_id, doc, keyholders, threshold);
       impl.put(s, "round", round_id, round_id, doc);
     }

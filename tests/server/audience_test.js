@@ -84,7 +84,7 @@ const spec = lines.slice(1).map((l) => {
       Object.assign(p, { round: R, region: `${R}/N`, institution: `${R}/BJ-H1`, enterprise: `${R}/E01`, product: `${R}/P1`,
         'history-line': `${R}/P1/N`, 'demand-line': `${R}/BJ-H1/P1`, ceiling: `${R}/P1` });
       if (phase === 'draft') continue;
-      ok(await as('office', 'POST', `/api/rounds/${R}/publish`), `${R} publish`);
+      ok(await as('office', 'POST', `/api/rounds/${R}/publish`, { panelSize: 5 }), `${R} publish`);
       Object.assign(p, { keyholder: `${R}/office` });
       ok(await as('office', 'POST', `/api/rounds/${R}/observers`, { user: 'observer' }), `${R} observer`);
       const observation = ok(await as('observer', 'POST', `/api/rounds/${R}/observations`, { text: `The ${phase} round was published as announced.` }), `${R} observation`);
@@ -100,7 +100,7 @@ const spec = lines.slice(1).map((l) => {
     clock.advance(3600);
     for (const phase of ['sealed', 'opened', 'awarded']) {
       const R = `aud-${phase}`;
-      const panel = ok(await as('office', 'POST', `/api/rounds/${R}/panel`, { size: 5, passphrase: 'demo-office-keyholder' }), `${R} panel`);
+      const panel = ok(await as('office', 'POST', `/api/rounds/${R}/panel`, { passphrase: 'demo-office-keyholder' }), `${R} panel`);
       assert(panel.members.some((m) => m.id === 'X03') && !panel.members.some((m) => m.id === 'X01'), 'X03 on the panel, X01 excluded');
       ids[phase].panel = R;
     }

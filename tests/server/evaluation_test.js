@@ -40,7 +40,7 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     assert.match(draw.commitment, /^[0-9a-f]{64}$/);
     assert.strictEqual(draw.secretBy, 'platform');
     assert.deepStrictEqual(draw.sealedSecrets.map((x) => x.account), ['office'], 'sealed to the office keyholder only');
-    const early = await call('POST', '/api/rounds/3n-iol-2021/panel', { token: office, body: { size: 3, passphrase: 'demo-office-keyholder' } });
+    const early = await call('POST', '/api/rounds/3n-iol-2021/panel', { token: office, body: { passphrase: 'demo-office-keyholder' } });
     assert.deepStrictEqual([early.status, early.json.error.code], [409, 'too_early'], early.text);
     assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2021/panel')).status, 404);
     const library = (await call('GET', '/api/experts')).json.items;
@@ -119,7 +119,7 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     assert.strictEqual(r.status, 422);
     assert.strictEqual(r.json.error.code, 'incomplete_complaint');
     assert.match(r.json.error.message, /not been published yet/);
-    assert.strictEqual((await call('POST', `/api/rounds/${R}/publish`, { token: office })).status, 200);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/publish`, { token: office, body: { panelSize: 2, panelSpecialities: ['ophthalmology'] } })).status, 200);
     assert.strictEqual((await call('POST', `/api/rounds/${R}/observers`, { token: office, body: { user: 'observer' } })).status, 201);
     const groups = (await call('GET', `/api/rounds/${R}/groups`)).json.items;
     // Groups are numbered in the order of their keys: 'IOL|PMMA' before 'IOL|acrylic'.
@@ -143,7 +143,7 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     }
     // The panel, drawn after the deadline (its seed fixed by the bids' commitments).
     clock.set(round.timeline.bidDeadline);
-    r = await call('POST', `/api/rounds/${R}/panel`, { token: office, body: { size: 2, passphrase: 'demo-office-keyholder', specialities: ['ophthalmology'] } });
+    r = await call('POST', `/api/rounds/${R}/panel`, { token: office, body: { passphrase: 'demo-office-keyholder' } });
     assert.strictEqual(r.status, 201, r.text);
     const panel = r.json;
     assert(!panel.members.some((m) => m.id === 'X04'), 'no ophthalmology speciality');

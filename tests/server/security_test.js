@@ -108,7 +108,7 @@ const sql = (query) => sqlOn(db, query);
     await post('history', products.map((p) => ({ productId: p.productId, regionId: 'N', price: '1000', quantity: 100 })));
     await post('ceilings', products.map((p) => ({ productId: p.productId, maxPrice: '1000.00' })));
     await post('demand', products.map((p) => ({ institutionId: 'BJ-H1', productId: p.productId, quantity: 100 })));
-    assert.strictEqual((await call('POST', `/api/rounds/${R}/publish`, { token: office })).status, 200);
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/publish`, { token: office, body: { panelSize: 2 } })).status, 200);
     assert.strictEqual((await call('POST', `/api/rounds/${R}/observers`, { token: office, body: { user: 'observer' } })).status, 201);
     for (const [who, product, price] of [['enterprise', 'P1', '600'], ['e02', 'P2', '700'], ['e03', 'P3', '650'], ['e04', 'P4', '900'], ['enterprise', 'P5', '950']]) {
       const r = await call('POST', `/api/rounds/${R}/bids`, { token: tokens[who], body: { productId: product, price } });
@@ -186,7 +186,7 @@ const sql = (query) => sqlOn(db, query);
 
   await check('3. access prices and negotiation offers are sealed on every path until the award', async () => {
     // The panel, drawn after the deadline.
-    const panel = await call('POST', `/api/rounds/${R}/panel`, { token: office, body: { size: 2, passphrase: 'demo-office-keyholder' } });
+    const panel = await call('POST', `/api/rounds/${R}/panel`, { token: office, body: { passphrase: 'demo-office-keyholder' } });
     assert.strictEqual(panel.status, 201, panel.text);
     assert.strictEqual((await call('POST', '/api/users', { token: office, body: { id: 'panelist', role: 'expert', org: panel.json.members.find((m) => m.id !== 'X03').id, password: 'panelist-1' } })).status, 201);
     await login('panelist', 'panelist-1');

@@ -43,6 +43,10 @@ const copy = (x) => JSON.parse(JSON.stringify(x));
     const r = await call('GET', '/api/rounds/3n-iol-2020/open-data');
     assert.strictEqual(r.status, 200, r.text);
     data2020 = r.json;
+    // Kept for the public per version and phase of the round, gzipped for those who accept it.
+    assert.strictEqual(r.headers.get('content-encoding'), 'gzip');
+    const again = await call('GET', '/api/rounds/3n-iol-2020/open-data', { headers: { 'If-None-Match': r.headers.get('etag') } });
+    assert.strictEqual(again.status, 304);
     assert.deepStrictEqual(data2020.withheld, []);
     assert(data2020.records.bid.length > 40 && data2020.records['demand-line'].length > 0);
     const out = verify(data2020);
@@ -114,6 +118,10 @@ const copy = (x) => JSON.parse(JSON.stringify(x));
       assert.strictEqual(r.status, 201, r.text);
     }
     clock.set(round.timeline.bidOpening);
+    // A follower saves the bids' commitments after the deadline, before the opening.
+    const saved = (await call('GET', `/api/rounds/${R}/bids?limit=1000`)).json;
+    assert.strictEqual(saved.items.length, mine.length);
+    assert(saved.items.every((b) => /^[0-9a-f]{64}$/.test(b.commitment) && !('price' in b)));
     for (const user of ['office', 'auditor']) await login(user);
     await openByKeyholders(call, R, tokens);
     clock.set(round.timeline.negotiationEnd);
@@ -128,9 +136,36 @@ const copy = (x) => JSON.parse(JSON.stringify(x));
     assert.strictEqual(data.round.openedAt, round.timeline.bidOpening);
     const opening = data.releasePackage.releases.find((x) => x.tag[0] === 'tenderUpdate');
     assert.deepStrictEqual(opening.bids.details.map((b) => b.procura.commitment).sort(), data.records.bid.map((b) => b.commitment).sort());
-    const out = verify(data);
+    let out = verify(data);
     assert.strictEqual(out.status, 0, out.stdout + out.stderr);
     assert.match(out.stdout, new RegExp(`${mine.length} bids opened and checked`));
+    const savedFile = path.join(work, 'bids-at-deadline.json');
+    fs.writeFileSync(savedFile, JSON.stringify(saved));
+    const file = path.join(work, 'open-data-2021.json');
+    fs.writeFileSync(file, JSON.stringify(data));
+    out = spawnSync(procura, ['round', 'verify', file, '--bids-at-deadline', savedFile], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    assert.strictEqual(out.status, 0, out.stdout + out.stderr);
+    // A commitment changed since the deadline (the bid re-sealed, its results recomputed: the
+    // copy is consistent in itself) is caught by the copy saved at the deadline.
+    const forged = copy(saved);
+    forged.items[0].commitment = '0'.repeat(64);
+    fs.writeFileSync(savedFile, JSON.stringify(forged));
+    out = spawnSync(procura, ['round', 'verify', file, '--bids-at-deadline', savedFile], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    assert.strictEqual(out.status, 1);
+    assert.match(out.stdout, new RegExp(`DIFFERS  records\\.bid\\[${forged.items[0].id}\\]\\.commitment \\(saved at the deadline\\)`));
+    // A round whose bids were committed to has no bid without a commitment.
+    const blank = copy(data);
+    blank.records.bid[0].commitment = '';
+    out = verify(blank);
+    assert.strictEqual(out.status, 1);
+    assert.match(out.stdout, new RegExp(`DIFFERS  records\\.bid\\[${blank.records.bid[0].id}\\]\\.commitment: published -`));
+    for (const part of ['allocations', 'releasePackage']) {
+      const cut = copy(data);
+      delete cut[part];
+      out = verify(cut);
+      assert.strictEqual(out.status, 1);
+      assert.match(out.stderr, new RegExp(part));
+    }
   });
 
   await check('the feed\'s last page carries the signed audit head, which an export of the log verifies against', async () => {

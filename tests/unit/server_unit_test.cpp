@@ -5,11 +5,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 #include "award/engine.hpp"
 #include "core/clock.hpp"
 #include "io/round_files.hpp"
 #include "io/temp_dir.hpp"
+#include "platform/secrets.hpp"
 #include "records/round_repository.hpp"
 #include "report/report.hpp"
 #include "server/api.hpp"
@@ -221,4 +223,61 @@ TEST(RoundRepository, GivesTheEngineWhatTheRoundFolderDoes) {
     ++compared;
   }
   EXPECT_GE(compared, 8);
+}
+
+namespace {
+
+// A clock that reads `first` once armed, then `later` on every further read: a request that
+// arrives at `first` and whose write batch runs at `later`.
+class SteppingClock final : public Clock {
+ public:
+  explicit SteppingClock(long long start) : now_(start) {}
+  long long now() const override {
+    std::lock_guard lock(mutex_);
+    if (armed_ && reads_++ > 0) return later_;
+    return now_;
+  }
+  void arm(long long first, long long later) {
+    std::lock_guard lock(mutex_);
+    now_ = first, later_ = later, armed_ = true, reads_ = 0;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable long long now_, later_ = 0;
+  mutable bool armed_ = false;
+  mutable int reads_ = 0;
+};
+
+}  // namespace
+
+// Found in review: a bid asked for just before the deadline whose write batch ran after it was
+// stored, after the panel draw had read the deadline's bids (a draw verify would then differ).
+// The batch checks the round at the time it runs.
+TEST(Api, ABidAskedForBeforeTheDeadlineButStoredAfterItIsRefused) {
+  TempDir dir("", "procura-late-bid");
+  auto store = open_sqlite_platform_store((dir.path() / "db").string(), 1);
+  KeyStore keys((dir.path() / "keys").string());
+  const long long deadline = 1'900'000'000;
+  SteppingClock clock(deadline - 86400);
+  Api api(*store, keys, clock);
+  api.add_user("office", "Office", Role::kOffice, "CN", "office-password");
+  api.add_user("auditor", "Auditor", Role::kAuditor, "AUD", "auditor-password");
+  api.add_user("e01", "E01", Role::kEnterprise, "E01", "e01-password");
+  for (const char* keyholder : {"office", "auditor"})
+    ASSERT_EQ(api.act_as(keyholder, "PUT", "/api/me/keyholder-key",
+                         R"({"publicKey": ")" + new_opening_keys().public_hex + R"("})")
+                  .status,
+              200);
+  api.import_round_folder(std::string(PROCURA_SOURCE_DIR) + "/examples/iol-3n-2020", "late",
+                          format_utc(deadline), format_utc(deadline + 3600),
+                          format_utc(deadline + 7200), false);
+  const std::string bid = R"({"productId": "IOL-001", "price": "500"})";
+  clock.arm(deadline - 1, deadline);  // asked for a second before the deadline, stored at it
+  ApiResponse r = api.act_as("e01", "POST", "/api/rounds/late/bids", bid);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.body.find("deadline_passed"), std::string::npos) << r.body;
+  clock.arm(deadline - 2, deadline - 1);  // stored before the deadline: taken
+  r = api.act_as("e01", "POST", "/api/rounds/late/bids", bid);
+  EXPECT_EQ(r.status, 201) << r.body;
 }

@@ -118,14 +118,20 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
     // The panel is drawn after the deadline, its seed fixed by the bids' commitments and the
     // secret the round committed to at publication (unsealed with the keyholder passphrase).
     if (phase == "bidding") w["notes"].push_back(c.t("note_panel_after_deadline"));
-    if (phase == "sealed" || phase == "awaiting-opening") {
+    if (phase == "sealed" || phase == "awaiting-opening" || phase == "opened") {
       bool drawn = true;
       try {
         core.get(c, round_path(id) + "/panel");
       } catch (const PageError&) {
         drawn = false;
       }
-      if (!drawn) forms["panel"] = form_view(id, "panel", failed, {{"size", "3"}});
+      if (!drawn) {
+        const json fixed = r.value("draws", json::object()).value("panel", json::object());
+        json form = form_view(id, "panel", failed);
+        form["panelFixed"] =
+            c.t("note_panel_fixed", {{"size", std::to_string(fixed.value("size", 3))}});
+        forms["panel"] = form;
+      }
     }
     forms["observer"] = form_view(id, "observer", failed);
   } else if (role == "institution") {
@@ -280,11 +286,7 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
       if (!c.field(k).empty()) b[k] = c.field(k);
     return b;
   };
-  if (form == "panel") {
-    json b = pick({"passphrase"});
-    b["size"] = whole_or_text(c.field("size"));
-    return b;
-  }
+  if (form == "panel") return pick({"passphrase"});
   if (form == "observer") return pick({"user"});
   if (form == "share" || form == "keyholder-key") return pick({"passphrase"});
   if (form == "demand") {

@@ -1,10 +1,12 @@
 // Sealed bids: submitted (or replaced) by the product's enterprise while the round is open, sealed
 // to the round's opening key with a commitment published at once, withdrawn by any account of
 // that enterprise before the deadline, and listed for the enterprise itself.
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
 
+#include "core/clock.hpp"
 #include "core/money.hpp"
 #include "server/api_support.hpp"
 #include "server/validators.hpp"
@@ -99,8 +101,14 @@ class BidRoutes {
         s, "bid", id, round_id, pub, seal(round["openingPublicKey"], secret.dump()),
         org_owner(Role::kEnterprise, enterprise));
     core_.commit(s, [&] {
-      s.round = nullptr;  // the round as the batch sees it
-      bidding_(core_, s, p);
+      // The round as the batch sees it, at the time the batch runs: a bid asked for before the
+      // deadline but stored after it is refused, so that what the deadline fixed (the panel
+      // draw's seed reads every bid then) never changes.
+      RequestScope at_batch = s;
+      at_batch.round = nullptr;
+      at_batch.now = std::max(s.now, core_.clock_now());
+      at_batch.now_utc = format_utc(at_batch.now);
+      bidding_(core_, at_batch, p);
       core_.put(s, revision);
     });
     // The receipt: what the bidder keeps to check the commitment (the nonce is nowhere else

@@ -16,7 +16,9 @@ namespace {
 constexpr long kAll = 1L << 40;
 constexpr const char* kDrawWhen =
     "a panel is drawn after the bid deadline (the bids' commitments then fix its seed) and "
-    "before the opening";
+    "before the award";
+const std::vector<RoundPhase> kDrawPhases = {RoundPhase::kSealed, RoundPhase::kAwaitingOpening,
+                                             RoundPhase::kOpened};
 
 Expert expert_of(const json& d) {
   return {d.value("id", ""), d.value("name", ""),
@@ -59,11 +61,11 @@ class ExpertRoutes {
                  "",
                  true,
                  // After the deadline, when the bids' commitments that fix its seed can no longer
-                 // change, and before the opening: a panel drawn once the bids are known could
-                 // be drawn to suit them.
-                 {round_in({RoundPhase::kSealed, RoundPhase::kAwaitingOpening}, kDrawWhen,
-                           "too_early", "wrong_phase"),
-                  json_body()}},
+                 // change. Everything else it depends on was fixed by then too (the secret, the
+                 // size and specialities at publication, the library at the deadline), so a draw
+                 // after the opening picks the same panel; it is drawn before the award, which
+                 // needs its access prices.
+                 {round_in(kDrawPhases, kDrawWhen, "too_early", "wrong_phase"), json_body()}},
                 [this](auto& s, auto& p) { return draw(s, p); });
     core_.route({"GET", "/api/rounds/{id}/panel", "read", "read a round's expert panel", "panel"},
                 [this](auto& s, auto& p) {
@@ -123,14 +125,19 @@ class ExpertRoutes {
   ApiResponse draw(RequestScope& s, const Params& p) {
     const std::string& round_id = p[0];
     const json& body = s.body();
-    known_fields(body, {"size", "specialities", "secret", "passphrase"});
-    if (!body.contains("size") || !body["size"].is_number_integer() ||
-        body["size"].get<long long>() < 1 || body["size"].get<long long>() > 50)
-      throw ApiError(422, "invalid", "'size' must be a whole number of members from 1 to 50",
-                     "size");
+    for (const char* fixed : {"size", "specialities", "seed"})
+      if (body.is_object() && body.contains(fixed))
+        throw ApiError(422, "fixed_at_publication",
+                       std::string("the panel's ") + fixed +
+                           " is not chosen at the draw: the size and specialities were fixed "
+                           "when the round was published (draws.panel), and the seed is the "
+                           "committed secret's with the bids' commitments",
+                       fixed);
+    known_fields(body, {"secret", "passphrase"});
+    const json committed = s.round.value("draws", json::object()).value("panel", json::object());
     PanelRequest request;
-    request.size = body["size"].get<int>();
-    request.specialities = string_list(body, "specialities", false);
+    request.size = committed.value("size", 3);
+    request.specialities = committed.value("specialities", std::vector<std::string>{});
     const DrawInput seed_of{round_id,
                             "panel",
                             revealed_panel_secret(s, s.round, text_field(body, "secret", false, 64),
@@ -139,8 +146,7 @@ class ExpertRoutes {
     json doc;
     core_.commit(s, [&] {
       s.round = nullptr;  // the round and its bids as the batch sees them
-      round_in({RoundPhase::kSealed, RoundPhase::kAwaitingOpening}, kDrawWhen, "too_early",
-               "wrong_phase")(core_, s, p);
+      round_in(kDrawPhases, kDrawWhen, "too_early", "wrong_phase")(core_, s, p);
       if (store_.latest("panel", round_id))
         throw ApiError(409, "exists", "the round's panel is drawn; it is never drawn again");
       DrawInput input = seed_of;
@@ -152,17 +158,35 @@ class ExpertRoutes {
     return json_response(201, doc);
   }
 
+  // The expert library as it stood at the bid deadline (each expert's last revision by then):
+  // what was fixed before the seed could be known. Experts added or changed later do not enter.
+  std::vector<std::pair<Expert, long>> library_at(const std::string& deadline) {
+    std::vector<std::pair<Expert, long>> out;
+    for (const auto& o : store_.list("expert", "", 0, kAll)) {
+      const ObjectRevision* then = nullptr;
+      const auto revisions = store_.revisions("expert", o.id);
+      for (const auto& r : revisions)
+        if (r.at < deadline) then = &r;  // as a bid: taken while now < deadline
+      if (then) out.emplace_back(expert_of(json::parse(then->data)), then->rev);
+    }
+    return out;
+  }
+
   // The panel drawn with `request` (its seed made from `input`), with everything needed to draw
   // it again: the secret, the values, the seed's text, each eligible expert's ticket.
   json panel_doc(const RequestScope& s, const std::string& round_id, PanelRequest& request,
                  const DrawInput& input) {
     for (const auto& e : core_.rounds().input(round_id)->enterprises)
       request.participants.push_back(e.id);
+    const std::string deadline = s.round["timeline"].value("bidDeadline", "");
     std::vector<Expert> library;
-    json library_ids = json::array();
-    for (const auto& o : store_.list("expert", "", 0, kAll)) {
-      library.push_back(expert_of(json::parse(o.data)));
-      library_ids.push_back({{"id", o.id}, {"rev", o.rev}});
+    json snapshot = json::array();
+    for (const auto& [e, rev] : library_at(deadline)) {
+      library.push_back(e);
+      snapshot.push_back({{"id", e.id},
+                          {"rev", rev},
+                          {"specialities", e.specialities},
+                          {"interests", e.interests}});
     }
     Panel panel;
     try {
@@ -188,7 +212,8 @@ class ExpertRoutes {
             {"size", request.size},
             {"specialities", request.specialities},
             {"participants", request.participants},
-            {"library", library_ids},
+            {"library", snapshot},
+            {"libraryAt", deadline},
             {"eligible", panel.eligible},
             {"members", members},
             {"excluded", excluded},

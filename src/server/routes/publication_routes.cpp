@@ -318,6 +318,14 @@ class PublicationRoutes {
   // the round, each kind's records (a kind the reader reads none of is listed as withheld, with
   // when it is disclosed), and once awarded the results, allocations and release package.
   ApiResponse open_data(RequestScope& s, const std::string& round_id) {
+    // The public's answer is kept per version and phase of the round (a national round's is
+    // tens of megabytes: made once, served from memory, gzipped for those who accept it).
+    const bool shared = s.caller.role == Role::kPublic;
+    const json doc = core_.round_doc(round_id);
+    const std::string key = round_id + "/" + std::to_string(store_.context_version(round_id)) +
+                            "/" + phase_name(core_.phase(doc, s));
+    if (shared)
+      if (auto kept = open_data_.get(key)) return *kept;
     json tables = json::object(), withheld = json::array();
     for (const char* k : {"region", "institution", "enterprise", "product", "history-line",
                           "demand-line", "ceiling", "bid", "access-price", "offer"}) {
@@ -329,7 +337,7 @@ class PublicationRoutes {
         withheld.push_back({{"kind", k}, {"disclosed", w.disclosed}});
       }
     }
-    const json round = core_.with_phase(core_.round_doc(round_id), s);
+    const json round = core_.with_phase(doc, s);
     json out = {{"round", round}, {"records", tables}, {"withheld", withheld}};
     for (const auto& [field, name] : {std::pair{"resultsFile", "results"},
                                       {"allocationsFile", "allocations"},
@@ -339,7 +347,10 @@ class PublicationRoutes {
       auto f = store_.file(key);
       if (f) out[name] = json::parse(*f);
     }
-    return json_response(200, out);
+    if (!shared) return json_response(200, out);
+    ApiResponse kept = kept_answer(out.dump());
+    open_data_.put(key, kept, size_of(kept) + key.size());
+    return kept;
   }
 
   // A row replaces the row of the same classification, unit and currency.
@@ -384,6 +395,7 @@ class PublicationRoutes {
   ByteCache<Package> packages_{128u << 20};
   ByteCache<std::shared_ptr<const json>> volumes_{256u << 20};
   ByteCache<std::pair<long, ApiResponse>> feed_pages_{64u << 20};
+  ByteCache<ApiResponse> open_data_{256u << 20};
   std::mutex disclosure_mutex_;
   std::uint64_t disclosure_checked_ = ~0ull;
   long disclosure_ = 0;

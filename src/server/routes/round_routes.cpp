@@ -5,7 +5,6 @@
 
 #include "award/engine.hpp"
 #include "core/error.hpp"
-#include "evaluation/draw.hpp"
 #include "io/round_files.hpp"
 #include "ocds/round_releases.hpp"
 #include "report/report.hpp"
@@ -104,16 +103,12 @@ class RoundRoutes {
 
   ApiResponse publish(RequestScope& s, const std::string& round_id) {
     json round = s.round;
-    // The body is optional: the office's own commitment to its panel draw's secret.
-    std::string commitment;
+    // The body is optional: what the round fixes of its panel draw (the office's own
+    // commitment to the secret, the panel's size and specialities).
+    PanelCommitment panel;
     if (!s.request.body.empty()) {
-      known_fields(s.body(), {"drawCommitment"});
-      commitment = text_field(s.body(), "drawCommitment", false, 64);
-      if (!commitment.empty() && !is_draw_secret(commitment))
-        throw ApiError(422, "invalid",
-                       "'drawCommitment' must be the 64 lower-case hex digits of BLAKE2b-256 of "
-                       "your secret (procura draw secret makes one)",
-                       "drawCommitment");
+      known_fields(s.body(), {"drawCommitment", "panelSize", "panelSpecialities"});
+      panel = panel_commitment_of(s.body());
     }
     if (s.now_utc >= round["timeline"].value("bidDeadline", ""))
       throw ApiError(409, "deadline_passed", "the bid deadline has passed; set a later one");
@@ -123,7 +118,7 @@ class RoundRoutes {
                        std::string("the round has no ") + kind_named(kind).table + " yet");
     const int threshold = opening_threshold(round);
     const auto keyholders = keyholders_for(core_, s, round_id, threshold);
-    commit_panel_draw(round, keyholders, commitment);
+    commit_panel_draw(round, keyholders, panel);
     split_opening_key(core_, s, round_id, round, keyholders, threshold);
     round["status"] = "published";
     round["publishedAt"] = s.now_utc;

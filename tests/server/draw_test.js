@@ -16,7 +16,7 @@ const path = require('path');
 const crypto = require('crypto');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, testClock, client, startServer, database, signer, wholeFeed, openByKeyholders } = require('./lib');
+const { checks, testClock, client, startServer, database, signer, wholeFeed, openByKeyholders, postSmallRoundTables } = require('./lib');
 
 const [procura, , work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
@@ -44,17 +44,8 @@ const procuraRun = (args, env = {}) => spawnSync(procura, args, { encoding: 'utf
   const timeline = { basePeriod: '2025', bidDeadline: clock.at(3600), bidOpening: clock.at(7200), negotiationEnd: clock.at(14400), contractStart: '2027-01-01' };
   // A small round with E01's two bids (the demo's enterprise account), published with `publish`.
   const makeRound = async (R, publish) => {
-    const post = async (table, body) => ok(await call('POST', `/api/rounds/${R}/${table}`, { token: office, body }), `${R} ${table}`);
     ok(await call('POST', '/api/rounds', { token: office, body: { id: R, title: `Draw test ${R}`, currency: 'CNY', buyer: { id: 'ALLIANCE', name: 'Alliance' }, attributes: ['material'], profile: 'alliance-3n-iol-2020', timeline } }), R);
-    await post('regions', [{ regionId: 'N' }]);
-    await post('institutions', [{ institutionId: 'BJ-H1', regionId: 'N' }]);
-    await post('enterprises', ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterpriseId: e })));
-    const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ productId: `P${i + 1}`, enterpriseId: e, category: 'IOL', basic: ['acrylic'], registrationId: `R${i}` }));
-    products.push({ productId: 'P5', enterpriseId: 'E01', category: 'IOL', basic: ['PMMA'], registrationId: 'R5' });
-    await post('products', products);
-    await post('history', products.map((p) => ({ productId: p.productId, regionId: 'N', price: '1000', quantity: 100 })));
-    await post('ceilings', products.map((p) => ({ productId: p.productId, maxPrice: '1000.00' })));
-    await post('demand', products.map((p) => ({ institutionId: 'BJ-H1', productId: p.productId, quantity: 100 })));
+    await postSmallRoundTables(call, office, R);
     const published = ok(await call('POST', `/api/rounds/${R}/publish`, { token: office, body: publish }), `${R} publish`);
     for (const [product, price] of [['P1', '600'], ['P5', '950']])
       ok(await call('POST', `/api/rounds/${R}/bids`, { token: tokens.enterprise, body: { productId: product, price } }), `${R} bid`);

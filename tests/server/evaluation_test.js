@@ -9,7 +9,7 @@ const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, testClock, client, startServer, database, wholeFeed, openByKeyholders } = require('./lib');
+const { checks, testClock, client, startServer, database, wholeFeed, openByKeyholders, postSmallRoundTables } = require('./lib');
 
 const [procura, , work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
@@ -100,20 +100,8 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     }
     let r = await call('POST', '/api/rounds', { token: office, body: round });
     assert.strictEqual(r.status, 201, r.text);
-    const post = async (table, body, token = office) => {
-      const res = await call('POST', `/api/rounds/${R}/${table}`, { token, body });
-      assert.strictEqual(res.status, 201, `${table}: ${res.text}`);
-    };
-    await post('regions', [{ regionId: 'N' }]);
-    await post('institutions', [{ institutionId: 'BJ-H1', regionId: 'N' }]);
-    await post('enterprises', ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterpriseId: e })));
     // P1-P4 compete in one group (acrylic); P5 alone in another (PMMA) goes to negotiation.
-    const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ productId: `P${i + 1}`, enterpriseId: e, category: 'IOL', basic: ['acrylic'], registrationId: `R${i}` }));
-    products.push({ productId: 'P5', enterpriseId: 'E01', category: 'IOL', basic: ['PMMA'], registrationId: 'R5' });
-    await post('products', products);
-    await post('history', products.map((p) => ({ productId: p.productId, regionId: 'N', price: '1000', quantity: 100 })));
-    await post('ceilings', products.map((p) => ({ productId: p.productId, maxPrice: '1000.00' })));
-    await post('demand', products.map((p) => ({ institutionId: 'BJ-H1', productId: p.productId, quantity: 100 })));
+    await postSmallRoundTables(call, office, R);
 
     r = await call('POST', `/api/rounds/${R}/complaints`, { token: tokens.e02, body: { stage: 'rules', subject: 'x' } });
     assert.strictEqual(r.status, 422);

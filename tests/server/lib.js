@@ -187,4 +187,25 @@ async function openByKeyholders(call, round, tokens, passphrase = (account) => `
   assert.fail(`round ${round} did not open: ${last ? last.text : 'no keyholder signed in'}`);
 }
 
-module.exports = { checks, freePort, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom, sqlOn, databaseText, signer, openByKeyholders };
+// The tables of a small draft round `R` posted by the office (`token`): one region, one
+// institution, enterprises E01-E04 with P1-P4 competing in one group (acrylic) and E01's P5 alone
+// in another (PMMA, so negotiated), each with history at 1000, a ceiling of 1000 and demand of
+// 100. Returns the products.
+async function postSmallRoundTables(call, token, R) {
+  const post = async (table, body) => {
+    const r = await call('POST', `/api/rounds/${R}/${table}`, { token, body });
+    assert.strictEqual(r.status, 201, `${R} ${table}: ${r.text}`);
+  };
+  await post('regions', [{ regionId: 'N' }]);
+  await post('institutions', [{ institutionId: 'BJ-H1', regionId: 'N' }]);
+  await post('enterprises', ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterpriseId: e })));
+  const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ productId: `P${i + 1}`, enterpriseId: e, category: 'IOL', basic: ['acrylic'], registrationId: `R${i}` }));
+  products.push({ productId: 'P5', enterpriseId: 'E01', category: 'IOL', basic: ['PMMA'], registrationId: 'R5' });
+  await post('products', products);
+  await post('history', products.map((p) => ({ productId: p.productId, regionId: 'N', price: '1000', quantity: 100 })));
+  await post('ceilings', products.map((p) => ({ productId: p.productId, maxPrice: '1000.00' })));
+  await post('demand', products.map((p) => ({ institutionId: 'BJ-H1', productId: p.productId, quantity: 100 })));
+  return products;
+}
+
+module.exports = { postSmallRoundTables, checks, freePort, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom, sqlOn, databaseText, signer, openByKeyholders };

@@ -353,6 +353,15 @@ void allocate_volume(const RoundIndex& ix, RoundResult& r) {
     half(first, 0);
     half(second, 1);
   }
+  // A group awarded by negotiation only reports what its negotiated awards agreed: each a winner,
+  // their volumes its base, at the one-winner volume ratio.
+  for (int a : negotiated) {
+    Group& grp = r.groups[r.awards[a].group];
+    if (!awards_of_group[r.awards[a].group].empty()) continue;
+    grp.volume_ratio_bp = neg_ratio;
+    grp.base += r.awards[a].volume;
+    ++grp.winners;
+  }
   // Order: the first half's groups and negotiated awards, then the second half's.
   r.allocations = std::move(first.allocations);
   r.allocations.insert(r.allocations.end(), second.allocations.begin(), second.allocations.end());

@@ -71,6 +71,14 @@ ImportOutcome import_folder(const std::string& dir, const std::string& db_path,
   return outcome;
 }
 
+// Commands that read a database refuse one that does not exist, rather than leave an empty one.
+void require_database(const std::string& db) {
+  if (!fs::exists(db))
+    throw InputError("--db", 0, "",
+                     "no database '" + db +
+                         "': import a round first (procura round import DIR --db " + db + ")");
+}
+
 // Bids stay sealed until the opening time and access prices until the negotiation ends: a
 // round is decided only after both.
 void check_unsealed(const RoundInput& in, const std::string& now) {
@@ -185,7 +193,7 @@ int main(int argc, char** argv) {
   std::string product, price, nonce;
   commit->add_option("--round", round_id, "Round id")->required();
   commit->add_option("--product", product, "Product id")->required();
-  commit->add_option("--price", price, "Unit price, e.g. 1234.56")->required();
+  commit->add_option("--price", price, "Unit price, e.g. 1234.56 (0: a withdrawal)")->required();
   commit->add_option("--nonce", nonce, "Secret random text chosen by the bidder")->required();
   auto* bid_open = bid->add_subcommand(
       "open",
@@ -393,7 +401,15 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     if (check->parsed()) {
-      auto loaded = load_round_folder(dir);
+      std::vector<InputError> problems;
+      auto loaded = load_round_folder(dir, {}, &problems);
+      if (!problems.empty()) {
+        for (const auto& p : problems) std::cerr << "error: " << p.what() << "\n";
+        std::cerr << fmt::format("{}: {} problem{}{}\n", dir, problems.size(),
+                                 problems.size() == 1 ? "" : "s",
+                                 problems.size() >= kMostProblems ? " (the first ones)" : "");
+        return 1;
+      }
       RoundIndex ix(loaded.input);
       std::cout << fmt::format(
           "{}: round '{}' is readable: {} rows, {} products, {} institutions, {} bids (digest "
@@ -409,11 +425,13 @@ int main(int argc, char** argv) {
                                                                     : "created";
       std::cout << fmt::format("round '{}' {} in {} ({} rows)\n", id, what, db, o.rows);
     } else if (run->parsed()) {
+      require_database(db);
       auto report = run_stored(db, round_id, out, quiet, now);
       std::cout << "\nreport: " << report.string() << "\n";
     } else if (verify_cmd->parsed()) {
       return verify_round(open_data, most_shown, deadline_bids);
     } else if (list->parsed()) {
+      require_database(db);
       SqliteStore store(db);
       for (const auto& r : store.rounds())
         std::cout << fmt::format("{:<24} {:<24} {}\n", r.id, r.profile_id, r.title);
@@ -426,9 +444,9 @@ int main(int argc, char** argv) {
       for (const auto& s : explain_profile(p)) std::cout << "- " << s << "\n";
     } else if (commit->parsed()) {
       auto p = parse_price(price);
-      if (!p || *p <= 0)
+      if (!p || *p < 0)  // 0 commits a withdrawal
         throw InputError("--price", 0, "",
-                         "expected a positive decimal price, got '" + price + "'");
+                         "expected a decimal price (0 for a withdrawal), got '" + price + "'");
       Bid b{product, *p, "", nonce, ""};
       std::cout << bid_commitment(round_id, b) << "\n";
     } else if (bid_open->parsed()) {

@@ -57,8 +57,9 @@ void check_new(const CsvRow& row, int col, IdSet& ids) {
 
 class Loader {
  public:
-  Loader(std::string dir, const std::function<void(std::size_t, std::size_t)>& progress)
-      : dir_(std::move(dir)), progress_(progress) {}
+  Loader(std::string dir, const std::function<void(std::size_t, std::size_t)>& progress,
+         std::vector<InputError>& problems)
+      : dir_(std::move(dir)), progress_(progress), problems_(problems) {}
 
   LoadedRound load() {
     if (!fs::is_directory(dir_)) throw InputError(dir_, 0, "", "not a folder");
@@ -66,13 +67,19 @@ class Loader {
       fs::path p = fs::path(dir_) / f.name;
       if (fs::exists(p))
         total_ += fs::file_size(p);
-      else if (f.required)
+      else if (f.required && std::string(f.name) == "round.json")
         throw InputError(p.string(), 0, "", "required file is missing");
+      else if (f.required)
+        note(InputError(p.string(), 0, "", "required file is missing"));
     }
     crypto_generichash_init(&hash_, nullptr, 0, 32);
     read_round_rules(path("round.json"), out_.input);
     hash_file("round.json");
     auto& in = out_.input;
+    if (in.profile.require_mainstream && !fs::exists(path("history.csv")))
+      note(InputError(path("history.csv"), 0, "",
+                      "missing: profile '" + in.profile.id +
+                          "' takes the mainstream products from the base-period history"));
     const int dec = in.profile.price_decimals;
     IdSet regions, institutions, enterprises, products, seen;
 
@@ -267,20 +274,40 @@ class Loader {
     }
   }
 
-  // Reads one table; its bytes are hashed and counted as they are read, once.
+  // A problem of the folder, kept to report with the others.
+  void note(const InputError& e) {
+    if (problems_.size() < kMostProblems) problems_.push_back(e);
+  }
+
+  // Reads one table; its bytes are hashed and counted as they are read, once. A row's problem
+  // is noted and the next row read; a problem of the file itself (its header) ends the file.
   void csv(const char* name, const std::vector<CsvColumn>& cols,
            const std::function<void(const CsvRow&)>& fn) {
     if (!fs::exists(path(name))) return;
     hash(std::string("\n--") + name + "\n");
-    out_.rows += read_csv(path(name), cols, fn, [&](std::string_view chunk) {
-      hash(chunk);
-      done_ += chunk.size();
-      if (progress_) progress_(done_, total_);
-    });
+    try {
+      out_.rows += read_csv(
+          path(name), cols,
+          [&](const CsvRow& r) {
+            try {
+              fn(r);
+            } catch (const InputError& e) {
+              note(e);
+            }
+          },
+          [&](std::string_view chunk) {
+            hash(chunk);
+            done_ += chunk.size();
+            if (progress_) progress_(done_, total_);
+          });
+    } catch (const InputError& e) {
+      note(e);
+    }
   }
 
   std::string dir_;
   const std::function<void(std::size_t, std::size_t)>& progress_;
+  std::vector<InputError>& problems_;
   LoadedRound out_;
   crypto_generichash_state hash_;
   std::size_t total_ = 0, done_ = 0;
@@ -289,9 +316,17 @@ class Loader {
 }  // namespace
 
 LoadedRound load_round_folder(const std::string& dir,
-                              const std::function<void(std::size_t, std::size_t)>& progress) {
+                              const std::function<void(std::size_t, std::size_t)>& progress,
+                              std::vector<InputError>* problems) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-  return Loader(dir, progress).load();
+  std::vector<InputError> found;
+  LoadedRound out = Loader(dir, progress, found).load();
+  if (problems) {
+    problems->insert(problems->end(), found.begin(), found.end());
+  } else if (!found.empty()) {
+    throw found.front();
+  }
+  return out;
 }
 
 }  // namespace procura

@@ -5,7 +5,9 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "core/error.hpp"
 #include "tender/round.hpp"
 
 namespace procura {
@@ -22,9 +24,14 @@ void read_round_rules(const std::string& path, RoundInput& round);
 // The same rules from a parsed document; errors name `where` as their file.
 void rules_from_json(const nlohmann::json& j, const std::string& where, RoundInput& round);
 
-// Reads a whole round folder. `progress` receives (bytes read, total bytes).
+// Reads a whole round folder. `progress` receives (bytes read, total bytes). Throws InputError
+// for the first problem (a missing file, a row, a reference, history missing where the profile
+// reads it), or, with `problems`, reads on and appends every problem there (at most
+// kMostProblems; round.json's are fatal and still thrown).
+inline constexpr std::size_t kMostProblems = 1000;
 LoadedRound load_round_folder(const std::string& dir,
-                              const std::function<void(std::size_t, std::size_t)>& progress = {});
+                              const std::function<void(std::size_t, std::size_t)>& progress = {},
+                              std::vector<InputError>* problems = nullptr);
 
 // Names of the files of a round folder, in reading order; `required` ones must exist.
 struct RoundFile {

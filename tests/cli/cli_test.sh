@@ -67,5 +67,38 @@ expect_exit "bad bid price" 1 "$procura" bid commit --round r1 --product P1 --pr
 expect_exit "unknown profile" 1 "$procura" profile show nope
 expect_err "known profiles are listed" "known profiles: cn-drug-4p7"
 
+# The command line as an office clerk uses it (issue 14).
+# round check reports every problem of a folder at once, each with its file, line and field.
+cp -r "$demo" "$work/broken3"
+sed -i '5s/,[0-9]*,\([01]\)$/,lots,\1/' "$work/broken3/demand.csv"
+sed -i '7s/,[0-9]*,\([01]\)$/,many,\1/' "$work/broken3/demand.csv"
+sed -i '3s/^\([^,]*\),[^,]*,/\1,E99,/' "$work/broken3/products.csv"
+expect_exit "check reports every problem" 1 "$procura" round check "$work/broken3"
+expect_err "the first problem" "demand.csv:5: field 'quantity': expected a whole non-negative quantity, got 'lots'"
+expect_err "the second problem" "demand.csv:7: field 'quantity': expected a whole non-negative quantity, got 'many'"
+expect_err "a problem of another file" "products.csv:3: field 'enterprise_id'"
+grep -qE "broken3: [0-9]+ problems" "$work/err" && ok "the count of problems" || bad "the count of problems"
+# A round without history names the missing file (its profile reads the mainstream list from it).
+cp -r "$demo" "$work/nohistory" && rm "$work/nohistory/history.csv"
+expect_exit "no history is bad input" 1 "$procura" round check "$work/nohistory"
+expect_err "the missing history is named" "history.csv: missing: profile 'alliance-3n-iol-2020' takes the mainstream products from the base-period history"
+# A run or a list without a database leaves none behind.
+(cd "$work" && expect_exit "run without a database" 1 "$procura" round run 3n-iol-2020 --out "$work/nodb")
+expect_err "the missing database is named" "no database 'procura.db'"
+[ ! -e "$work/procura.db" ] && ok "no empty database left behind" || bad "an empty procura.db was left"
+(cd "$work" && expect_exit "list without a database" 1 "$procura" round list)
+[ ! -e "$work/procura.db" ] && ok "no empty database left by list" || bad "list left procura.db"
+# A price of 0 commits a withdrawal, as documented.
+expect_exit "withdrawal commitment" 0 "$procura" bid commit --round r1 --product P1 --price 0 --nonce n1
+[ "$(cat "$work/out")" = "$(printf 'procura-bid-v1|r1|P1|0.0000|n1' | b2sum -l 256 | cut -d' ' -f1)" ] && ok "a withdrawal's commitment" || bad "withdrawal commitment value"
+expect_exit "a negative price is refused" 1 "$procura" bid commit --round r1 --product P1 --price -1 --nonce n1
+# A group awarded by negotiation reports its winner, agreed volume and ratio.
+node -e '
+const r = require(process.argv[1]);
+const g = r.groups.find((x) => x.route === "negotiation" && r.awards.some((a) => a.group === x.id));
+const volume = r.awards.filter((a) => a.group === g.id).reduce((s, a) => s + a.volume, 0);
+if (g.winners < 1 || g.base !== volume || g.volumeRatio === "0.00") { console.error(JSON.stringify(g)); process.exit(1); }
+' "$work/run1/results.json" && ok "a negotiated group reports its agreed volume" || bad "negotiated group reports 0"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -31,7 +31,9 @@ ApiResponse error_response(const ApiError& e) {
   json err = {{"code", e.code}, {"message", e.what()}};
   if (!e.field.empty()) err["field"] = e.field;
   if (!e.problems.is_null()) err["problems"] = e.problems;
-  return json_response(e.status, {{"error", err}});
+  ApiResponse out = json_response(e.status, {{"error", err}});
+  if (e.status == 401) out.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"procura\"");
+  return out;
 }
 
 namespace {
@@ -225,17 +227,31 @@ Caller Api::Impl::authenticate(const ApiRequest& r, long long now) {
 ApiResponse Api::Impl::handle(const ApiRequest& r) {
   try {
     const long long now = clock.now();  // may throw (a clock file that cannot be read)
-    bool path_known = false;
+    std::vector<std::string> allowed;   // the methods of the path, when it has routes
     Params params;
     const std::string& method = r.method == "HEAD" ? std::string("GET") : r.method;
     for (const auto& rt : routes) {
       if (!rt.path.match(r.path, params)) continue;
-      path_known = true;
+      if (std::find(allowed.begin(), allowed.end(), rt.spec.method) == allowed.end())
+        allowed.push_back(rt.spec.method);
       if (method != rt.spec.method) continue;
-      return run(rt, r, authenticate(r, now), params, now);
+      const Caller caller = authenticate(r, now);
+      ApiResponse out = run(rt, r, caller, params, now);
+      // Public reads may be fetched from any page (open data is for everyone's tools).
+      if (method == "GET" && caller.role == Role::kPublic)
+        out.headers.emplace_back("Access-Control-Allow-Origin", "*");
+      return out;
     }
-    if (path_known)
-      throw ApiError(405, "method_not_allowed", r.method + " is not allowed on this path");
+    if (!allowed.empty()) {
+      if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end())
+        allowed.push_back("HEAD");
+      std::string list;
+      for (const auto& m : allowed) list += (list.empty() ? "" : ", ") + m;
+      ApiResponse out = error_response(
+          ApiError(405, "method_not_allowed", r.method + " is not allowed on this path"));
+      out.headers.emplace_back("Allow", list);
+      return out;
+    }
     throw ApiError(404, "not_found", "no such resource: " + r.path);
   } catch (const ApiError& e) {
     return error_response(e);

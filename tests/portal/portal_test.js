@@ -360,6 +360,15 @@ const LAUNCH = {
     assert.match(checks[1], /✓ The panel drawn on .*its seed recomputes from the 1 bids' commitments/);
     assert.match(checks[2], /✓ 1 of 1 opened bids match their published commitments/);
     assert.match(checks[3], /✓ OCDS releases published: planning .*; tender .*; opening /);
+    // The panel with every eligible expert's ticket, its members marked, and the excluded.
+    const rows = page.locator('section[aria-labelledby="panel-h"] tbody tr');
+    assert.strictEqual(await rows.count(), panel.draws.length);
+    assert.strictEqual(await rows.filter({ hasText: '✓' }).count(), panel.size);
+    assert.strictEqual(await page.locator('section[aria-labelledby="panel-h"] li').count(), panel.excluded.length);
+    assert.match(await page.locator('section[aria-labelledby="panel-h"]').innerText(), new RegExp(panel.seed));
+    await page.goto('/rounds/3n-iol-2021');
+    assert.strictEqual(await page.locator('section[aria-labelledby="observers-h"] li').count(), 1, 'its assigned observer');
+    assert.strictEqual(await page.locator('#panel-h').count(), 0, 'no panel before the deadline');
     await page.goto('/workspace');
 
     const expert = await newPage();

@@ -278,6 +278,20 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.strictEqual(after, before);
   });
 
+  await check('HTTP as clients expect it: Allow on 405, WWW-Authenticate on 401, CORS on public reads', async () => {
+    const put = await call('PUT', '/api/rounds');
+    assert.strictEqual(put.status, 405);
+    assert.strictEqual(put.headers.get('allow'), 'GET, POST, HEAD');
+    const anonymous = await call('POST', '/api/rounds', { body: {} });
+    assert.strictEqual(anonymous.status, 401);
+    assert.strictEqual(anonymous.headers.get('www-authenticate'), 'Bearer realm="procura"');
+    const expired = await call('GET', '/api/me', { token: 'not-a-session' });
+    assert.strictEqual(expired.status, 401);
+    assert.strictEqual(expired.headers.get('www-authenticate'), 'Bearer realm="procura"');
+    assert.strictEqual((await call('GET', '/api/rounds')).headers.get('access-control-allow-origin'), '*');
+    assert.strictEqual((await call('GET', '/api/me', { token: office })).headers.get('access-control-allow-origin'), null, 'not on an account\'s own reads');
+  });
+
   await check('an account keeps its own private watchlist; bad items are named and change nothing', async () => {
     const url = '/api/me/watchlist';
     const feedBefore = (await wholeFeed(call)).length;

@@ -66,4 +66,9 @@ inline std::string comparable_unit(const PageContext& c, const json& product) {
 // data ({ok, text} each) and the link to its open data for `procura round verify`.
 json verification_view(PortalCore& core, const PageContext& c, const json& round);
 
+// A round page's expert panel once drawn (members, every eligible expert's ticket, the excluded
+// with their reasons, the seed), null before; and its assigned observers.
+json panel_view(PortalCore& core, const PageContext& c, const json& round);
+json observers_view(PortalCore& core, const PageContext& c, const std::string& round_id);
+
 }  // namespace procura::pages

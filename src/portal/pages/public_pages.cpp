@@ -225,12 +225,15 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
                {"reports", reports_view(core, c, id)},
                {"complaints", complaints_view(core, c, id)},
                {"keyholders", keyholders_view(core, c, round)},
-               {"verification", verification_view(core, c, round)}};
+               {"verification", verification_view(core, c, round)},
+               {"panel", panel_view(core, c, round)},
+               {"observers", observers_view(core, c, id)}};
   if (round.contains("opening"))
     view["keyholdersNote"] = c.t(
         "round_keyholders_note",
         {{"threshold", std::to_string(round["opening"].value("threshold", 2))},
          {"count", std::to_string(round["opening"].value("keyholders", json::array()).size())}});
+  view["hasObservers"] = !view["observers"].empty();
   view.update(followable(c, "round", id));
   view["counts"] = {{"products", c.count(static_cast<long long>(d->products.size()))},
                     {"enterprises", c.count(static_cast<long long>(d->enterprises.size()))},

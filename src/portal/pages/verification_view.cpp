@@ -1,7 +1,9 @@
-// A round page's verification: what the page itself checks from the round's published data (the
+// A round page's evaluation and verification: the drawn panel with every ticket and exclusion,
+// the assigned observers, and what the page itself checks from the round's published data (the
 // panel draw against its commitment and the bids' commitments, each opened bid against its
 // commitment, the releases published so far) and the commands that recompute the rest.
 #include <algorithm>
+#include <set>
 
 #include "core/money.hpp"
 #include "evaluation/draw.hpp"
@@ -99,6 +101,41 @@ json verification_view(PortalCore& core, const PageContext& c, const json& round
   return {{"checks", checks},
           {"awarded", round.value("status", "") == "awarded"},
           {"openData", "/api/rounds/" + url_part(id) + "/open-data"}};
+}
+
+json panel_view(PortalCore& core, const PageContext& c, const json& round) {
+  const std::string id = round.value("id", "");
+  json panel;
+  try {
+    panel = core.get(c, "/api/rounds/" + url_part(id) + "/panel");
+  } catch (const PageError&) {
+    return nullptr;  // not drawn yet
+  }
+  json members = json::array(), excluded = json::array();
+  std::set<std::string> on_panel;
+  for (const auto& m : panel.value("members", json::array())) on_panel.insert(m.value("id", ""));
+  for (const auto& t : panel.value("draws", json::array()))
+    members.push_back({{"id", t.value("id", "")},
+                       {"ticket", t.value("drawKey", "")},
+                       {"member", on_panel.count(t.value("id", "")) > 0}});
+  for (const auto& x : panel.value("excluded", json::array()))
+    excluded.push_back({{"id", x.value("expert", "")}, {"reason", x.value("reason", "")}});
+  return {{"note", c.t("round_panel_note", {{"date", c.date(panel.value("drawnAt", ""))}})},
+          {"seed", panel.value("seed", "")},
+          {"size", panel.value("size", 0)},
+          {"tickets", members},
+          {"excluded", excluded},
+          {"hasExcluded", !excluded.empty()},
+          {"href", "/api/rounds/" + url_part(id) + "/panel"}};
+}
+
+json observers_view(PortalCore& core, const PageContext& c, const std::string& round_id) {
+  json out = json::array();
+  for (const auto& o : core.items(c, "/api/rounds/" + url_part(round_id) + "/observers"))
+    out.push_back({{"name", o.value("name", o.value("user", ""))},
+                   {"organisation", o.value("organisation", "")},
+                   {"assignedAt", c.date(o.value("assignedAt", ""))}});
+  return out;
 }
 
 }  // namespace procura::pages

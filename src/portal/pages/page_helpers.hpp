@@ -63,8 +63,10 @@ inline std::string comparable_unit(const PageContext& c, const json& product) {
 }
 
 // A round page's verification section: the checks the page makes from the round's published
-// data ({ok, text} each) and the link to its open data for `procura round verify`.
-json verification_view(PortalCore& core, const PageContext& c, const json& round);
+// data ({ok, text} each; made once per `version` of the round) and the link to its open data
+// for `procura round verify`.
+json verification_view(PortalCore& core, const PageContext& c, const json& round,
+                       const std::string& version);
 
 // A round page's expert panel once drawn (members, every eligible expert's ticket, the excluded
 // with their reasons, the seed), null before; and its assigned observers.

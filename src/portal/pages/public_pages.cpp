@@ -225,7 +225,7 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
                {"reports", reports_view(core, c, id)},
                {"complaints", complaints_view(core, c, id)},
                {"keyholders", keyholders_view(core, c, round)},
-               {"verification", verification_view(core, c, round)},
+               {"verification", verification_view(core, c, round, d->version)},
                {"panel", panel_view(core, c, round)},
                {"observers", observers_view(core, c, id)}};
   if (round.contains("opening"))

@@ -24,9 +24,9 @@ nlohmann::json planning_release(const RoundInput& in, const RoundResult& groups)
 nlohmann::json tender_release(const RoundInput& in, const RoundResult& groups);
 nlohmann::json opening_release(const RoundInput& in, const RoundResult& groups);
 
-// Writes the round's releases in stage order (planning, tender, opening, award, contract) as a release
-// package to `package` and as JSON lines to `lines`. Memory holds one release at a time and the
-// contracts' agreed volumes are streamed, so national rounds publish in bounded memory.
+// Writes the round's releases in stage order (planning, tender, opening, award, contract) as a
+// release package to `package` and as JSON lines to `lines`. Memory holds one release at a time and
+// the contracts' agreed volumes are streamed, so national rounds publish in bounded memory.
 void write_round_ocds(const RoundInput& in, const RoundResult& r, std::ostream& package,
                       std::ostream& lines);
 

@@ -184,6 +184,7 @@ struct Portal::Impl : PortalCore {
     add_entity_pages(*this);
     add_integrity_pages(*this);
     add_data_pages(*this);
+    add_tender_pages(*this);
     add_follow_pages(*this);
     add_workspace_pages(*this);
   }

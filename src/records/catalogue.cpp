@@ -161,6 +161,7 @@ std::vector<RecordKind> make_kinds() {
                             "a sealed bid: its commitment from the deadline, its price from the "
                             "opening");
   bid.owner_role = Role::kEnterprise;
+  bid.tally = kPublic;  // the tender notice says how many bids came in so far, never whose
   out.push_back(bid);
   // The opening key's holders are public, with each share's hash and when it was handed back
   // (and the share itself once the bids are opened); a share sealed to its keyholder is its own.
@@ -177,6 +178,11 @@ std::vector<RecordKind> make_kinds() {
       document("observer-report", Context::kRound, kPublic, kPublic, "an observer's final report"));
   out.push_back(document("complaint", Context::kRound, kPublic, kPublic,
                          "a complaint, its answer and any hold override"));
+  // A clarification question and its answer are published at once; who asked (its revisions'
+  // actor and its owner) is the asker's and the auditors' alone: that an enterprise asks tells
+  // rivals, and the office, who means to bid.
+  out.push_back(document("question", Context::kRound, kPublic, never_published(kOwner | kAuditor),
+                         "a clarification question on a published round and the office's answer"));
   out.push_back(
       document("release", Context::kRound, kPublic, kPublic, "an OCDS release of the round"));
   out.push_back(document("expert", Context::kPlatform, kPublic, kPublic,

@@ -60,7 +60,10 @@ struct RecordKind {
   Backing backing = Backing::kRevisions;
   AudienceRule content;  // its latest data
   AudienceRule history;  // its revisions and feed items (who wrote it, when, how often)
-  std::string summary;   // what it is, for docs and errors
+  // How many records of the kind a context holds, and how many are withdrawn (not which): the
+  // content's audience unless the kind says otherwise (a round's bids are counted in public).
+  std::optional<AudienceRule> tally;
+  std::string summary;  // what it is, for docs and errors
   // Round tables (rows posted by users): the route segment, the fields, who posts rows, the
   // field naming the owning organisation, and whether rows are taken after the opening.
   std::string table;
@@ -72,6 +75,11 @@ struct RecordKind {
   Role owner_role = Role::kPublic;
   bool negotiation = false;
 };
+
+// Who reads how many records of `kind` there are (its tally, or its content's audience).
+inline const AudienceRule& tally_rule(const RecordKind& kind) {
+  return kind.tally ? *kind.tally : kind.content;
+}
 
 // Every kind, in the order of docs/records.md.
 const std::vector<RecordKind>& record_kinds();

@@ -131,6 +131,31 @@ std::vector<ObjectRevision> RecordReader::list(const RecordKind& kind, const std
   return page;
 }
 
+RecordReader::Tally RecordReader::tally(const RecordKind& kind, const std::string& context,
+                                        const Reader& base, const std::string& now) {
+  const Reader r = reader_in(base, context);
+  const RoundPhase p = phase(context, now).value_or(RoundPhase::kDraft);
+  const AudienceRule& rule = tally_rule(kind);
+  if (!reads_all(rule, r, p)) withhold(kind, rule, false);
+  const std::string key = kind.name + '\n' + context;
+  const auto seen = store_.changes();
+  {
+    std::lock_guard lock(tally_mutex_);
+    if (auto it = tallies_.find(key); it != tallies_.end() && it->second.first == seen)
+      return it->second.second;
+  }
+  Tally t;
+  for (const auto& rev : store_.list(kind.name, context, 0, kAll)) {
+    ++t.total;
+    // Stored data is canonical JSON: the status is written without spaces.
+    if (rev.data.find("\"status\":\"withdrawn\"") != std::string::npos) ++t.withdrawn;
+  }
+  std::lock_guard lock(tally_mutex_);
+  if (tallies_.size() > 10000) tallies_.clear();
+  tallies_[key] = {seen, t};
+  return t;
+}
+
 std::vector<ObjectRevision> RecordReader::revisions(const RecordKind& kind, const std::string& id,
                                                     const Reader& base, const std::string& now) {
   auto revs = store_.revisions(kind.name, id);

@@ -4,7 +4,9 @@
 // public reads a sealed bid's commitment (its content) but not its revisions (who wrote it, when,
 // how often), which only its enterprise reads until the opening.
 // Thread safety: one RecordReader may be used from any number of threads at once.
+#include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -58,6 +60,15 @@ class RecordReader {
                                    const Reader& r, const std::string& now, long offset, long limit,
                                    long& total);
 
+  // How many records of `kind` `context` holds, and how many of them are withdrawn (their
+  // content's status), if `r` reads the kind's tally; throws Withheld when it does not. Nothing
+  // of which records they are.
+  struct Tally {
+    long total = 0, withdrawn = 0;
+  };
+  Tally tally(const RecordKind& kind, const std::string& context, const Reader& r,
+              const std::string& now);
+
   // Every revision of (kind, id) if `r` reads its history; throws Withheld when it does not,
   // and returns an empty list when there is no such record.
   std::vector<ObjectRevision> revisions(const RecordKind& kind, const std::string& id,
@@ -75,6 +86,8 @@ class RecordReader {
 
  private:
   PlatformStore& store_;
+  std::mutex tally_mutex_;
+  std::map<std::string, std::pair<std::uint64_t, Tally>> tallies_;  // kept until the store changes
 };
 
 // "at the opening", "at the award", "never" (for messages).

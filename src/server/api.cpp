@@ -180,6 +180,7 @@ Api::Impl::Impl(PlatformStore& s, KeyStore& k, const Clock& c)
   add_publication_routes(*this);
   add_expert_routes(*this);
   add_observer_routes(*this);
+  add_question_routes(*this);
   add_complaint_routes(*this);
   add_audit_routes(*this);
   add_opening_routes(*this);

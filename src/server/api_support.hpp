@@ -166,6 +166,7 @@ void add_bid_routes(ApiCore& core);          // sealed bids
 void add_publication_routes(ApiCore& core);  // results, OCDS, the feed, objects, price lists
 void add_expert_routes(ApiCore& core);       // the expert library, panels, groups
 void add_observer_routes(ApiCore& core);     // observers, observations, reports, evaluation
+void add_question_routes(ApiCore& core);     // clarification questions and answers
 void add_complaint_routes(ApiCore& core);    // complaints, answers, hold overrides
 void add_audit_routes(ApiCore& core);        // the audit head and log
 void add_opening_routes(ApiCore& core);      // keyholders, their keys and shares, the opening

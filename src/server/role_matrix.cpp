@@ -17,6 +17,7 @@ std::vector<Permission> make_matrix() {
       {"log-in", everyone},
       {"log-out", accounts},
       {"read-own-account", accounts},
+      {"change-password", accounts},
       {"keep-watchlist", accounts},
       {"register-account",
        {R::kOffice, R::kEnterprise, R::kInstitution}},  // an organisation its own
@@ -49,6 +50,8 @@ std::vector<Permission> make_matrix() {
       {"read-evaluation", {R::kOffice, R::kExpert, R::kObserver, R::kAuditor}},
       {"observe", {R::kObserver}},
       {"report", {R::kObserver}},
+      {"ask-question", {R::kEnterprise}},
+      {"answer-question", office},
       {"complain", {R::kEnterprise, R::kObserver}},
       {"answer-complaint", office},
       {"override-hold", office},

@@ -361,6 +361,11 @@ class PgPlatformStore : public PlatformStore {
     exec_later(l.c, "DELETE FROM session WHERE token_hash = $1", {token_hash});
   }
 
+  void delete_other_sessions(const std::string& user_id, const std::string& keep) override {
+    Lease l(*this);
+    exec_later(l.c, "DELETE FROM session WHERE user_id = $1 AND token_hash <> $2", {user_id, keep});
+  }
+
   long throttle_add(const std::string& key, long long window) override {
     Lease l(*this);
     auto r = exec(l.c,

@@ -102,6 +102,8 @@ class PlatformStore {
   virtual std::optional<UserRecord> session_user(const std::string& token_hash, long long now,
                                                  long long* expires_at = nullptr) = 0;
   virtual void delete_session(const std::string& token_hash) = 0;
+  // Ends every session of the account but the one whose hash is `keep` (a changed password).
+  virtual void delete_other_sessions(const std::string& user_id, const std::string& keep) = 0;
 
   virtual void put_watchlist(const std::string& user_id, const Watchlist& w) = 0;
   virtual std::optional<Watchlist> watchlist(const std::string& user_id) = 0;

@@ -338,6 +338,11 @@ class SqlitePlatformStore : public PlatformStore {
     stmt(writer(), "DELETE FROM session WHERE token_hash = ?1").insert(token_hash);
   }
 
+  void delete_other_sessions(const std::string& user_id, const std::string& keep) override {
+    stmt(writer(), "DELETE FROM session WHERE user_id = ?1 AND token_hash <> ?2")
+        .insert(user_id, keep);
+  }
+
   long throttle_add(const std::string& key, long long window) override {
     sqlite3* w = writer();
     stmt(w,

@@ -99,7 +99,7 @@ const LAUNCH = {
   });
 
   await check('the language switch changes every label, number and date, and is remembered', async () => {
-    const page = await newPage();
+    const page = await newPage({ timezoneId: 'UTC' });
     await page.goto('/rounds/3n-iol-2020');
     await page.getByRole('link', { name: 'Монгол' }).click();
     await page.waitForURL('**lang=mn');
@@ -111,7 +111,9 @@ const LAUNCH = {
     await page.getByRole('link', { name: 'Español' }).click();
     assert.strictEqual(await page.locator('[data-figure="savings"]').first().innerText(), '155.032.025,12\u00a0CNY');
     await page.goto('/rounds/3n-iol-2020');
-    assert.match(await page.locator('.timeline').innerText(), /15 jun 2020 09:00 UTC/);
+    // Dates in the visitor's zone (this browser's is UTC) and language; the page's UTC text in the title.
+    assert.match(await page.locator('.timeline').innerText(), /15 jun 2020, 9:00 UTC/);
+    assert.strictEqual(await page.locator('.timeline time', { hasText: '15 jun 2020' }).first().getAttribute('title'), '15 jun 2020 09:00 UTC');
     await page.getByRole('link', { name: '中文' }).click();
     assert.strictEqual(await page.locator('#rules-h').innerText(), '规则说明');
     const api = await call('GET', '/', { headers: { 'Accept-Language': 'mn-MN,mn;q=0.9' } });
@@ -170,6 +172,136 @@ const LAUNCH = {
     await signIn(page, 'office');
     assert(!(await page.context().cookies()).some((x) => x.name === 'procura_receipt'), 'signing in drops a receipt');
     await page.context().close();
+  });
+
+  await check('the tender notice of an open round: lots, ceilings, documents against b2sum, bids so far, a countdown in the visitor\'s time', async () => {
+    // A visitor in Shanghai (UTC+8) reads the open 2021 round.
+    const page = await newPage({ timezoneId: 'Asia/Shanghai' });
+    await page.goto('/rounds/3n-iol-2021');
+    const notice = page.locator('section#notice');
+    // The bid of the check before was withdrawn: none is in, one withdrawn.
+    assert.strictEqual(await notice.locator('[data-figure="bids-received"]').innerText(), '0');
+    assert.match(await notice.innerText(), /0 bids have come in so far \(1 withdrawn\)/);
+    // The deadline is 30 days after the demo started (2,592,000 s on the server's clock); the
+    // countdown runs on the server's clock, not the browser's.
+    const left = Number(await notice.locator('[data-countdown]').getAttribute('data-left'));
+    assert(left > 2592000 - 10 && left <= 2592000, `seconds left: ${left}`);
+    assert.match(await notice.locator('[data-countdown]').innerText(), /^(29 days 23:59:5\d|30 days 00:00:00)$/);
+    // Shown in the visitor's zone, 16:00 in Shanghai for 08:00 UTC, the UTC time in its title.
+    const deadline = notice.locator('time[data-local-time]');
+    assert.match(await deadline.innerText(), /Jul 1, 2026, 4:00\s?PM GMT\+8/);
+    assert.strictEqual(await deadline.getAttribute('title'), '1 Jul 2026 08:00 UTC');
+    // The ceilings are those of the round's published table (the example folder it came from).
+    const ceilings = Object.fromEntries(fs.readFileSync(path.join(root, 'examples/iol-3n-2020/ceilings.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')));
+    const fmt = (v) => `CN¥${Number(v).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
+    for (const product of ['IOL-039', 'IOL-079'])
+      assert.strictEqual((await notice.locator(`[data-ceiling="${product}"]`).innerText()).split(' ')[0], fmt(ceilings[product]), product);
+    assert.match(await notice.locator('tr.group-row').first().innerText(), /G001 · Negotiation\s+IOL · optic material: PMMA · design: one-piece · optic: aspheric/);
+    // Each document downloads, and b2sum agrees with the hash the notice publishes.
+    const rows = notice.locator('tbody tr', { has: page.locator('a[download]') });
+    assert.strictEqual(await rows.count(), 7);
+    for (let i = 0; i < 7; ++i) {
+      const row = rows.nth(i);
+      const [download] = await Promise.all([page.waitForEvent('download'), row.locator('a[download]').click()]);
+      const file = await download.path();
+      const sum = spawnSync('b2sum', ['-l', '256', file], { encoding: 'utf8' }).stdout.split(' ')[0];
+      assert.strictEqual(await row.locator('td.mono').innerText(), sum, await row.innerText());
+      if (download.suggestedFilename() === '3n-iol-2021-ceilings.csv') {
+        const lines = fs.readFileSync(file, 'utf8').trim().split('\r\n');
+        assert.strictEqual(lines[0], 'product_id,max_price');
+        assert.deepStrictEqual(Object.fromEntries(lines.slice(1).map((l) => l.split(','))), ceilings);
+      }
+    }
+    await shot(page, 'round-notice');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'round-notice-phone');
+    await page.context().close();
+  });
+
+  await check('an enterprise asks a clarification question, the office answers it, both are published without the asker', async () => {
+    const page = await newPage();
+    await signIn(page, 'enterprise');
+    const form = page.locator('#round-3n-iol-2021 form', { hasText: 'Ask a clarification question' });
+    await form.getByLabel('Subject').fill('Toric');
+    await form.getByLabel('Group (optional, e.g. G001)').fill('G999');
+    await form.getByLabel('Your question').fill('Toric?');
+    const before = await auditSeq();
+    await form.getByRole('button', { name: 'Ask' }).click();
+    assert.match(await page.locator('[id="f-3n-iol-2021-q-group-error"]').innerText(), /no group 'G999'/);
+    assert.match(await page.locator('[id="f-3n-iol-2021-q-text-error"]').innerText(), /at least 20 characters/);
+    assert.strictEqual(await auditSeq(), before, 'a refused question changes nothing');
+    const question = 'Are toric lenses of the same material and design in a group of their own?';
+    await page.getByLabel('Group (optional, e.g. G001)').fill('G001');
+    await page.getByLabel('Your question').fill(question);
+    await page.getByRole('button', { name: 'Ask' }).click();
+    await page.waitForURL('**done=question**');
+    const citizen = await newPage();
+    await citizen.goto('/rounds/3n-iol-2021');
+    const qa = citizen.locator('section#questions');
+    assert.match(await qa.innerText(), new RegExp(`Toric · Group G001\\s+${question.replace('?', '\\?')}`));
+    assert.match(await qa.innerText(), /answer due/);
+    // Who asked is the asker's: not on the page, not in the record the public reads.
+    assert(!/enterprise|E01|Enterprise 01/.test(await qa.innerText()), 'the asker is not named');
+    const record = (await call('GET', '/api/objects/question/3n-iol-2021%2FQ1')).json;
+    assert.strictEqual(record.actor, undefined);
+    assert(!JSON.stringify(record).includes('enterprise'));
+    // The office answers in its workspace.
+    const office = await newPage();
+    await signIn(office, 'office');
+    const answer = office.locator('form#answer-Q1');
+    assert.match(await answer.innerText(), /Toric/);
+    await answer.getByLabel('The answer, published for everyone').fill('Yes.');
+    await answer.getByRole('button', { name: 'Publish the answer' }).click();
+    assert.match(await office.locator('form#answer-Q1 .field-error').innerText(), /at least 20 characters/);
+    await office.locator('form#answer-Q1').getByLabel('The answer, published for everyone').fill('Yes: toric is an additional attribute, so such lenses form a group of their own.');
+    await office.locator('form#answer-Q1').getByRole('button', { name: 'Publish the answer' }).click();
+    await office.waitForURL('**done=answer**');
+    assert.strictEqual(await office.locator('form#answer-Q1').count(), 0, 'an answered question has no form');
+    await citizen.reload();
+    assert.match(await citizen.locator('section#questions blockquote').innerText(), /toric is an additional attribute[\s\S]*Answered/);
+    await shot(citizen, 'round-questions');
+    for (const p of [page, citizen, office]) await p.context().close();
+  });
+
+  await check('anyone changes its password in the workspace; its other sessions end, the old password no longer opens', async () => {
+    const office = (await call('POST', '/api/login', { body: { user: 'office', password: 'demo-office' } })).json.token;
+    assert.strictEqual((await call('POST', '/api/users', { token: office, body: { id: 'pw-observer', role: 'observer', org: 'NGO-7', password: 'first-pass-1' } })).status, 201);
+    const elsewhere = await newPage();
+    await signIn(elsewhere, 'pw-observer', 'first-pass-1');
+    const page = await newPage();
+    await signIn(page, 'pw-observer', 'first-pass-1');
+    const form = page.locator('section#password form');
+    const fill = async (current, next, again) => {
+      await form.getByLabel('Current password').fill(current);
+      await form.getByLabel('New password (at least 8 characters)').fill(next);
+      await form.getByLabel('New password again').fill(again);
+      await form.getByRole('button', { name: 'Change password' }).click();
+    };
+    await fill('wrong-pass-1', 'second-pass-2', 'second-pass-2');
+    assert.match(await page.locator('#pw-current-error').innerText(), /current password is wrong/);
+    assert.strictEqual(await page.locator('#pw-current').inputValue(), '', 'a password is never written back');
+    await fill('first-pass-1', 'second-pass-2', 'second-pass-3');
+    assert.match(await page.locator('#pw-confirm-error').innerText(), /differ/);
+    // A short one the browser holds back; the API refuses it too.
+    await fill('first-pass-1', 'short', 'short');
+    assert(await page.locator('#pw-new').evaluate((e) => e.validity.tooShort), 'the browser holds a short password back');
+    const token = (await call('POST', '/api/login', { body: { user: 'pw-observer', password: 'first-pass-1' } })).json.token;
+    const short = await call('POST', '/api/me/password', { token, body: { currentPassword: 'first-pass-1', newPassword: 'short' } });
+    assert.strictEqual(short.status, 422);
+    assert.strictEqual(short.json.error.field, 'newPassword');
+    await fill('first-pass-1', 'second-pass-2', 'second-pass-2');
+    await page.waitForURL('**done=password**');
+    assert.match(await page.locator('[role=status]').innerText(), /password is changed/);
+    // This session goes on; the other browser's has ended.
+    await page.goto('/workspace');
+    assert(page.url().endsWith('/workspace'));
+    await elsewhere.goto('/workspace');
+    assert.match(elsewhere.url(), /\/login\?next=/);
+    assert.strictEqual((await call('POST', '/api/login', { body: { user: 'pw-observer', password: 'first-pass-1' } })).status, 401);
+    assert.strictEqual((await call('POST', '/api/login', { body: { user: 'pw-observer', password: 'second-pass-2' } })).status, 200);
+    // Without a session the route is refused.
+    assert.strictEqual((await call('POST', '/api/me/password', { body: { currentPassword: 'second-pass-2', newPassword: 'third-pass-3' } })).status, 401);
+    for (const p of [page, elsewhere]) await p.context().close();
   });
 
   await check('an enterprise declares a product in a draft round; a missing field is named next to it', async () => {
@@ -311,6 +443,9 @@ const LAUNCH = {
     await post(`/api/rounds/${R}/publish`);
     const bid = await call('POST', `/api/rounds/${R}/bids`, { token: enterprise, body: { productId: 'P1', price: '900' } });
     assert.strictEqual(bid.status, 201, bid.text);
+    await post('/api/users', { id: 'rival-e02', role: 'enterprise', org: 'E02', password: 'rival-e02-pass' });
+    const rival = (await call('POST', '/api/login', { body: { user: 'rival-e02', password: 'rival-e02-pass' } })).json.token;
+    assert.strictEqual((await call('POST', `/api/rounds/${R}/bids`, { token: rival, body: { productId: 'P2', price: '950' } })).status, 201);
 
     // After the deadline the office draws the panel in its workspace, unsealing the round's draw
     // secret with its keyholder passphrase.
@@ -349,6 +484,23 @@ const LAUNCH = {
     await auditor.context().close();
     assert.strictEqual((await call('GET', `/api/rounds/${R}`)).json.status, 'opened');
     await page.goto(`/rounds/${R}`);
+    // Opened, not yet awarded: the public reads each opened bid with its commitment check and the
+    // winner the bids propose. P1 (900.00) and P2 (950.00) are the two valid bids of a group of
+    // four enterprises: with three or fewer bidders one wins, the lowest, P1, 10 % below the base
+    // price of 1,000.00.
+    const notice = page.locator('section#notice');
+    assert.strictEqual(await notice.locator('[data-bid="P1"]').innerText(), 'CN¥900.00 ✓');
+    assert.strictEqual(await notice.locator('[data-bid="P2"]').innerText(), 'CN¥950.00 ✓');
+    assert.strictEqual(await notice.locator('[data-bid="P3"]').innerText(), 'no bid');
+    assert.strictEqual(await notice.locator('[data-proposed="P1"]').innerText(), 'winner, rank 1 (10% below the reference price)');
+    assert.strictEqual(await notice.locator('[data-proposed="P2"]').innerText(), '');
+    const closes = new Date(Date.parse(round.timeline.bidOpening) + 10 * 86400e3);
+    const month = closes.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+    assert.match(await notice.innerText(), new RegExp(`Complaints against the opening are taken until ${closes.getUTCDate()} ${month} ${closes.getUTCFullYear()}`));
+    const proposed = await call('GET', `/api/rounds/${R}/proposed-awards`);
+    assert.deepStrictEqual(proposed.json.items.map((x) => [x.product, x.enterprise, x.price, x.rank]), [['P1', 'E01', '900.0000', 1]]);
+    assert.deepStrictEqual(proposed.json.bids.filter((b) => b.status !== 'missing').map((b) => [b.product, b.rank]), [['P1', 1], ['P2', 2]]);
+    await shot(page, 'round-opened');
     const holders = await page.locator('#keyholders-h + p + .table-wrap').innerText();
     assert.match(holders, /office/);
     assert.match(holders, /auditor/);
@@ -357,8 +509,8 @@ const LAUNCH = {
     const checks = await page.locator('section[aria-labelledby="verification-h"] li').allInnerTexts();
     assert.strictEqual(checks.length, 4, checks.join('\n'));
     assert.match(checks[0], new RegExp(`✓ .*committed to when the round was published.*${panel.commitment}`));
-    assert.match(checks[1], /✓ The panel drawn on .*its seed recomputes from the 1 bids' commitments/);
-    assert.match(checks[2], /✓ 1 of 1 opened bids match their published commitments/);
+    assert.match(checks[1], /✓ The panel drawn on .*its seed recomputes from the 2 bids' commitments/);
+    assert.match(checks[2], /✓ 2 of 2 opened bids match their published commitments/);
     assert.match(checks[3], /✓ OCDS releases published: planning .*; tender .*; opening /);
     // The panel with every eligible expert's ticket, its members marked, and the excluded.
     const rows = page.locator('section[aria-labelledby="panel-h"] tbody tr');

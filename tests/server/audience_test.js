@@ -91,10 +91,13 @@ const spec = lines.slice(1).map((l) => {
       const complaint = ok(await as('owner', 'POST', `/api/rounds/${R}/complaints`, { stage: 'rules', subject: 'A rule', grounds: 'The rules of this round do not say how ties are broken between equal bids.', rule: 'tie rule', remedy: 'Publish the tie rule' }), `${R} complaint`);
       // Withdraw the complaint's hold, so that the award goes on.
       ok(await as('office', 'POST', `/api/rounds/${R}/complaints/C1/answer`, { decision: 'dismissed', reasoning: 'Ties are broken by the time of the bid, as the profile says.' }), `${R} answer`);
+      // A clarification question: published with its answer, who asked kept from the public.
+      const question = ok(await as('owner', 'POST', `/api/rounds/${R}/questions`, { subject: 'Ties', question: 'How are ties between equal bids broken in this round?' }), `${R} question`);
+      ok(await as('office', 'POST', `/api/rounds/${R}/questions/Q1/answer`, { answer: 'By the time of the bid, as the rule profile says.' }), `${R} answer to the question`);
       const bid = ok(await as('owner', 'POST', `/api/rounds/${R}/bids`, { productId: 'P1', price: '600' }), `${R} bid`);
       ok(await as('owner', 'POST', `/api/rounds/${R}/bids`, { productId: 'P1', price: '590' }), `${R} bid again`);
       ok(await as('rival', 'POST', `/api/rounds/${R}/bids`, { productId: 'P2', price: '700' }), `${R} rival bid`);
-      Object.assign(p, { bid: bid.id, observer: `${R}/observer`, observation: observation.id, complaint: complaint.id });
+      Object.assign(p, { bid: bid.id, observer: `${R}/observer`, observation: observation.id, complaint: complaint.id, question: question.id });
     }
     // Panels are drawn after the deadline, before the opening.
     clock.advance(3600);

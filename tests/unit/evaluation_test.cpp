@@ -9,6 +9,7 @@
 #include "evaluation/complaint.hpp"
 #include "evaluation/draw.hpp"
 #include "evaluation/panel.hpp"
+#include "tender/clarification.hpp"
 
 using namespace procura;
 
@@ -160,6 +161,57 @@ TEST(Complaint, AnswerDueAndAnswerForm) {
             (std::vector<std::string>{"decision", "reasoning"}));
   EXPECT_EQ(fields(check_hold_override("stock")), std::vector<std::string>{"reason"});
   EXPECT_TRUE(check_hold_override("Hospitals run out of lenses in March without it").empty());
+}
+
+TEST(Clarification, QuestionsAreTakenFromPublicationUntilTheDeadline) {
+  const QuestionWindow window{"2026-01-01T00:00:00Z", "2026-01-31T09:00:00Z"};
+  const std::vector<std::string> groups = {"G001", "G002"};
+  const QuestionForm good{"Ties", "How are ties between equal bids broken?", "G001"};
+  struct Case {
+    const char* name;
+    QuestionForm form;
+    QuestionWindow window;
+    std::string now;
+    std::vector<std::string> fields;
+  };
+  const Case cases[] = {
+      {"complete", good, window, "2026-01-10T00:00:00Z", {}},
+      {"about the whole round", {"Ties", good.question, ""}, window, "2026-01-10T00:00:00Z", {}},
+      {"the first second", good, window, "2026-01-01T00:00:00Z", {}},
+      {"before publication", good, window, "2025-12-31T23:59:59Z", {"question"}},
+      {"not published at all", good, {"", ""}, "2026-01-10T00:00:00Z", {"question"}},
+      {"the last second", good, window, "2026-01-31T08:59:59Z", {}},
+      {"at the deadline", good, window, "2026-01-31T09:00:00Z", {"question"}},
+      {"unknown group", {"Ties", good.question, "G9"}, window, "2026-01-10T00:00:00Z", {"group"}},
+      {"blank subject", {"  \t ", good.question, ""}, window, "2026-01-10T00:00:00Z", {"subject"}},
+      {"19 characters",
+       {"Ties", "Is a tie split?  12", ""},
+       window,
+       "2026-01-10T00:00:00Z",
+       {"question"}},
+      {"everything wrong",
+       {"", "", "G9"},
+       window,
+       "2026-02-01T00:00:00Z",
+       {"question", "group", "subject", "question"}},
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(fields(check_question(c.form, c.window, groups, c.now)), c.fields) << c.name;
+}
+
+TEST(Clarification, AnswersAreDueWithinTheAnswerDaysAndByTheDeadline) {
+  RuleProfile profile;
+  profile.complaint_answer_days = 7;
+  const QuestionWindow window{"2026-01-01T00:00:00Z", "2026-01-31T09:00:00Z"};
+  // 7 days after the question, or the deadline when that comes first.
+  EXPECT_EQ(question_answer_due("2026-01-10T12:00:00Z", window, profile), "2026-01-17T12:00:00Z");
+  EXPECT_EQ(question_answer_due("2026-01-28T12:00:00Z", window, profile), "2026-01-31T09:00:00Z");
+  const std::string answer = "By the time of the bid, as the profile says.";
+  EXPECT_TRUE(check_question_answer(answer, window, "2026-01-31T08:59:59Z").empty());
+  EXPECT_EQ(fields(check_question_answer(answer, window, "2026-01-31T09:00:00Z")),
+            std::vector<std::string>{"answer"});
+  EXPECT_EQ(fields(check_question_answer("Yes.", window, "2026-01-20T00:00:00Z")),
+            std::vector<std::string>{"answer"});
 }
 
 TEST(Complaint, PendingComplaintsHoldTheirGroups) {

@@ -45,4 +45,30 @@
       reader.readAsText(file);
     });
   });
+  // Times in the visitor's time zone; the UTC time the page was written with stays in the title.
+  var fmt = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+      { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
+        timeZoneName: "short" });
+  document.querySelectorAll("time[datetime*='T']").forEach(function (el) {
+    var at = new Date(el.getAttribute("datetime"));
+    if (isNaN(at)) return;
+    el.title = el.textContent.trim();
+    el.textContent = fmt.format(at);
+    el.dataset.local = "true";
+  });
+  // The countdown to a deadline, on the server's clock (the page says when it was written).
+  function pad(n) { return n < 10 ? "0" + n : "" + n; }
+  document.querySelectorAll("[data-countdown]").forEach(function (el) {
+    var deadline = Date.parse(el.dataset.deadline), skew = Date.parse(el.dataset.now) - Date.now();
+    function tick() {
+      var left = Math.floor((deadline - (Date.now() + skew)) / 1000);
+      if (left <= 0) { el.textContent = el.dataset.labelClosed; return; }
+      var days = Math.floor(left / 86400), rest = left % 86400;
+      el.textContent = el.dataset.labelDays.replace("{days}", days) + " " + pad(Math.floor(rest / 3600)) +
+        ":" + pad(Math.floor(rest % 3600 / 60)) + ":" + pad(rest % 60);
+      el.dataset.left = left;
+      setTimeout(tick, 1000);
+    }
+    tick();
+  });
 })();

@@ -73,4 +73,14 @@ json verification_view(PortalCore& core, const PageContext& c, const json& round
 json panel_view(PortalCore& core, const PageContext& c, const json& round);
 json observers_view(PortalCore& core, const PageContext& c, const std::string& round_id);
 
+// A round's tender notice while it is open or being evaluated (deadline, bids received so far,
+// its groups a page at a time with their specification, products, ceilings and demand, its
+// documents with their BLAKE2b-256 hashes); null for drafts and awarded rounds.
+json notice_view(PortalCore& core, const PageContext& c, const RoundData& d);
+// The round's clarification questions and answers, in the order asked.
+json questions_view(PortalCore& core, const PageContext& c, const std::string& round_id);
+// The round's published tables as CSV documents, {table: {csv, hash, bytes}}, once per version.
+std::shared_ptr<const json> round_documents(PortalCore& core, const PageContext& c,
+                                            const RoundData& d);
+
 }  // namespace procura::pages

@@ -227,7 +227,9 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
                {"keyholders", keyholders_view(core, c, round)},
                {"verification", verification_view(core, c, round, d->version)},
                {"panel", panel_view(core, c, round)},
-               {"observers", observers_view(core, c, id)}};
+               {"observers", observers_view(core, c, id)},
+               {"notice", notice_view(core, c, *d)},
+               {"questions", questions_view(core, c, id)}};
   if (round.contains("opening"))
     view["keyholdersNote"] = c.t(
         "round_keyholders_note",
@@ -300,6 +302,8 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
   view["hasObservations"] = !view["observations"].empty();
   view["hasReports"] = !view["reports"].empty();
   view["hasComplaints"] = !view["complaints"].empty();
+  view["hasQuestions"] = !view["questions"].empty();
+  view["published"] = round.value("status", "draft") != "draft";
   return core.html(c, "round", view);
 }
 

@@ -93,6 +93,19 @@ bool on_panel(PortalCore& core, const PageContext& c, const std::string& round_i
   return false;
 }
 
+// The office's pending clarification questions of a round taking bids, each with its answer form.
+void questions_to_answer(PortalCore& core, const PageContext& c, const std::string& id, json& w,
+                         const FailedForm* failed) {
+  json pending = json::array();
+  for (const auto& q : pages::questions_view(core, c, id)) {
+    if (q.value("answered", false)) continue;
+    json item = q;
+    item["form"] = form_view(id, "answer-" + q.value("number", ""), failed);
+    pending.push_back(item);
+  }
+  if (!pending.empty()) w["questions"] = pending;
+}
+
 json round_workspace(PortalCore& core, const PageContext& c, const json& r,
                      const FailedForm* failed) {
   const std::string id = r.value("id", ""), phase = r.value("phase", "draft"),
@@ -134,6 +147,7 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
       }
     }
     forms["observer"] = form_view(id, "observer", failed);
+    if (phase == "bidding") questions_to_answer(core, c, id, w, failed);
   } else if (role == "institution") {
     if (status == "draft") {
       forms["demand"] = form_view(id, "demand", failed);
@@ -167,6 +181,7 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
                         {"withdraw", "/workspace/rounds/" + url_part(id) + "/withdraw"}});
       w["myBids"] = mine;
       w["hasBids"] = !mine.empty();
+      forms["question"] = form_view(id, "question", failed);
     }
   } else if (role == "expert") {
     if (on_panel(core, c, id)) {
@@ -206,7 +221,7 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
   if (role == "office" || role == "observer" || role == "auditor")
     keyholder_work(core, c, r, w, failed);
   w["hasForms"] = !forms.empty() || !w["notes"].empty() || w.contains("record") ||
-                  w.contains("myBids") || w.contains("demandLines");
+                  w.contains("myBids") || w.contains("demandLines") || w.contains("questions");
   return w;
 }
 
@@ -233,6 +248,10 @@ ApiResponse workspace(PortalCore& core, PageContext& c, const FailedForm* failed
     }
     view["keyholderKey"] = key;
   }
+  json password = form_view("platform", "password", failed);
+  password["action"] = "/workspace/password";
+  password["values"] = json::object();  // a password is never written back into a page
+  view["password"] = password;
   if (c.role() == "office") {
     json form = form_view("platform", "reference-prices", failed);
     form["action"] = "/workspace/reference-prices";
@@ -287,6 +306,12 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
     return b;
   };
   if (form == "panel") return pick({"passphrase"});
+  if (form == "password") {
+    if (c.field("newPassword") != c.field("confirmPassword"))
+      throw FormError(422, c.t("password_mismatch"),
+                      {{"confirmPassword", c.t("password_mismatch")}});
+    return pick({"currentPassword", "newPassword"});
+  }
   if (form == "observer") return pick({"user"});
   if (form == "share" || form == "keyholder-key") return pick({"passphrase"});
   if (form == "demand") {
@@ -315,6 +340,8 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
     return json::array({b});
   }
   if (form == "bid") return pick({"productId", "price"});
+  if (form == "question") return pick({"subject", "question", "group"});
+  if (form.rfind("answer-", 0) == 0) return pick({"answer"});
   if (form == "access-price") return json::array({pick({"productId", "accessPrice"})});
   if (form == "observation") return pick({"text", "stage"});
   if (form == "report") return pick({"opinion", "summary"});
@@ -357,11 +384,15 @@ std::string target_of(const std::string& round_id, const std::string& form) {
                                                               {"demand-csv", "/demand"},
                                                               {"product", "/products"},
                                                               {"bid", "/bids"},
+                                                              {"question", "/questions"},
                                                               {"access-price", "/access-prices"},
                                                               {"observation", "/observations"},
                                                               {"report", "/observer-reports"}};
   if (form == "reference-prices") return "/api/reference-prices";  // the platform's, not a round's
   if (form == "keyholder-key") return "/api/me/keyholder-key";
+  if (form == "password") return "/api/me/password";
+  if (form.rfind("answer-", 0) == 0)
+    return round_path(round_id) + "/questions/" + url_part(form.substr(7)) + "/answer";
   auto it = kTargets.find(form);
   return it == kTargets.end() ? "" : round_path(round_id) + it->second;
 }
@@ -402,6 +433,8 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
                          {{"done", c.t("done_demand")}, {"demandFlags", flags}});
       }
     }
+    if (form.rfind("answer-", 0) == 0)
+      return redirect("/workspace?done=answer#round-" + url_part(round_id));
     return redirect("/workspace?done=" + form +
                     (round_id == "platform" ? "#" + form : "#round-" + url_part(round_id)));
   } catch (const FormError& e) {
@@ -495,7 +528,7 @@ void add_workspace_pages(PortalCore& core) {
   core.page("GET", "/workspace", [p](PageContext& c, const Params&) { return workspace(*p, c); });
   core.page("POST", "/workspace/rounds/{id}/{form}",
             [p](PageContext& c, const Params& a) { return act(*p, c, a[0], a[1]); });
-  for (const char* form : {"reference-prices", "keyholder-key"})
+  for (const char* form : {"reference-prices", "keyholder-key", "password"})
     core.page("POST", std::string("/workspace/") + form,
               [p, form](PageContext& c, const Params&) { return act(*p, c, "platform", form); });
 }

@@ -77,6 +77,14 @@ class AccountRoutes {
     core_.route(
         {"POST", "/api/users", "register-account", "register an account", "", true, {json_body()}},
         [this](auto& s, auto&) { return register_account(s); });
+    core_.route({"POST",
+                 "/api/me/password",
+                 "change-password",
+                 "change your password",
+                 "",
+                 true,
+                 {json_body()}},
+                [this](auto& s, auto&) { return change_password(s); });
     core_.route({"GET", "/api/me/watchlist", "keep-watchlist", "read your watchlist", "watchlist"},
                 [this](auto& s, auto&) {
                   return json_response(200, watchlist_json(store_.watchlist(s.caller.user_id)));
@@ -135,6 +143,41 @@ class AccountRoutes {
                                {"user", user->id},
                                {"role", user->role},
                                {"org", user->org_id}});
+  }
+
+  // A new password needs the current one (throttled as sign-ins are); every other session of
+  // the account ends, so that whoever knew the old password is signed out.
+  ApiResponse change_password(RequestScope& s) {
+    const json& body = s.body();
+    known_fields(body, {"currentPassword", "newPassword"});
+    const std::string current = text_field(body, "currentPassword", true, 200);
+    const std::string next = text_field(body, "newPassword", true, 200);
+    if (next.size() < 8)
+      throw ApiError(422, "invalid", "'newPassword' must have at least 8 characters",
+                     "newPassword");
+    if (next == current)
+      throw ApiError(422, "invalid", "'newPassword' must differ from the current password",
+                     "newPassword");
+    const long long window = s.now / kWindow * kWindow;
+    if (store_.throttle_count(pair_key(s, s.caller.user_id), window) >= kFailuresPerAccount)
+      throw ApiError(429, "too_many_attempts", "too many wrong passwords; wait a minute");
+    auto user = store_.user(s.caller.user_id);
+    if (!user) throw ApiError(401, "unauthorized", "sign in first");
+    if (!check_password(user->password_hash, current, core_.keys().pepper())) {
+      store_.transaction([&] { store_.throttle_add(pair_key(s, s.caller.user_id), window); });
+      throw ApiError(422, "invalid", "the current password is wrong", "currentPassword");
+    }
+    user->password_hash = hash_password(next, core_.keys().pepper());  // outside the batch
+    const std::string_view prefix = "Bearer ";
+    const std::string keep = s.request.authorization.rfind(prefix, 0) == 0
+                                 ? token_hash(s.request.authorization.substr(prefix.size()))
+                                 : "";
+    core_.commit(s, [&] {
+      store_.put_user(*user);
+      store_.delete_other_sessions(user->id, keep);
+      s.audit_without_records = true;
+    });
+    return json_response(200, {{"user", user->id}, {"changed", true}});
   }
 
   const std::string& decoy_hash() {

@@ -47,6 +47,9 @@ class BidRoutes {
                  false,
                  {bidding_}},
                 [this](auto& s, auto& p) { return withdraw(s, p[0], p[1]); });
+    core_.route({"GET", "/api/rounds/{id}/bid-count", "read",
+                 "count a round's bids so far (not whose)", "bid"},
+                [this](auto& s, auto& p) { return count(s, p[0]); });
     core_.route({"GET", "/api/rounds/{id}/my-bids", "read-own-bids", "read your own bids", "bid"},
                 [this](auto& s, auto& p) { return mine(s, p[0]); });
   }
@@ -57,6 +60,13 @@ class BidRoutes {
     auto bids =
         core_.records().list(kind_named("bid"), round_id, s.reader(), s.now_utc, 0, kAll, total);
     return json_response(200, {{"items", documents(bids)}, {"total", total}});
+  }
+
+  // How many bids the round has taken so far: a bid per product, replaced in place; withdrawn
+  // ones counted apart.
+  ApiResponse count(RequestScope& s, const std::string& round_id) {
+    const auto t = core_.records().tally(kind_named("bid"), round_id, s.reader(), s.now_utc);
+    return json_response(200, {{"received", t.total - t.withdrawn}, {"withdrawn", t.withdrawn}});
   }
 
   // Everything but the write happens before the write batch: the checks, the seal (X25519, the

@@ -1,6 +1,9 @@
 // Civil-society observers: assigned by the office, filing timestamped observations from the
 // publication, reading the evaluation record once the bids are opened (as do the office, the
 // auditors and the panel: the audience of access prices) and publishing one final report each.
+#include <set>
+
+#include "evaluation/complaint.hpp"
 #include "report/report.hpp"
 #include "server/api_support.hpp"
 #include "server/validators.hpp"
@@ -58,6 +61,16 @@ class ObserverRoutes {
                  {evaluator(), round_in({RoundPhase::kOpened, RoundPhase::kAwarded},
                                         "the evaluation record begins when the bids are opened")}},
                 [this](auto& s, auto& p) { return evaluation(s, p[0]); });
+    core_.route({"GET",
+                 "/api/rounds/{id}/proposed-awards",
+                 "read",
+                 "read the winners the opened bids propose, before the award",
+                 "bid",
+                 false,
+                 {round_in({RoundPhase::kOpened},
+                           "proposed winners are shown from the opening until the award",
+                           "wrong_phase", "awarded")}},
+                [this](auto& s, auto& p) { return proposed(s, p[0]); });
   }
 
  private:
@@ -181,6 +194,52 @@ class ObserverRoutes {
                    {"evaluation", result_json(*input, *result)}};
     if (auto p = store_.latest("panel", round_id)) record["panel"] = json::parse(p->data);
     return json_response(200, record);
+  }
+
+  // The winners of the competitive groups as the opened bids rank them: everything they depend
+  // on (the tables, the opened bids) is public from the opening. Negotiated groups wait for the
+  // award (their access prices are sealed until then), and so do volumes, which the hospitals'
+  // choices and the whole award settle.
+  ApiResponse proposed(RequestScope& s, const std::string& round_id) {
+    const auto input = core_.rounds().input(round_id);
+    const auto result = core_.rounds().evaluation(round_id, {});
+    const json r = result_json(*input, *result);
+    json items = json::array();
+    for (const auto& a : r.value("awards", json::array())) {
+      if (a.value("stage", "") != "bidding") continue;
+      items.push_back({{"product", a["product"]},
+                       {"enterprise", a["enterprise"]},
+                       {"group", a["group"]},
+                       {"rank", a["rank"]},
+                       {"price", a["price"]},
+                       {"referencePrice", a["referencePrice"]},
+                       {"decrease", a["decrease"]}});
+    }
+    // The competitive groups' outcome and each bid's place in them, with the engine's reasons.
+    std::set<std::string> competitive;
+    json groups = json::array(), bids = json::array();
+    for (const auto& g : r.value("groups", json::array())) {
+      if (g.value("route", "") != "bidding") continue;
+      competitive.insert(g.value("id", ""));
+      groups.push_back({{"id", g["id"]},
+                        {"status", g["status"]},
+                        {"validBidders", g["validBidders"]},
+                        {"winners", g["winners"]},
+                        {"note", g.value("note", "")}});
+    }
+    for (const auto& b : r.value("bids", json::array()))
+      if (competitive.count(b.value("group", "")))
+        bids.push_back({{"product", b["product"]},
+                        {"group", b["group"]},
+                        {"status", b["status"]},
+                        {"rank", b["rank"]},
+                        {"reason", b.value("reason", "")}});
+    const RoundStages stages{
+        s.round.value("publishedAt", ""), s.round.value("openedAt", ""), "", {}};
+    json out = {{"items", items}, {"total", items.size()}, {"groups", groups}, {"bids", bids}};
+    if (auto w = complaint_window(ComplaintStage::kOpening, stages, input->profile))
+      out["complaintWindow"] = {{"opens", w->opens}, {"closes", w->closes}};
+    return json_response(200, out);
   }
 
   ApiCore& core_;

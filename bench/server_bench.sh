@@ -2,7 +2,8 @@
 # HTTP benchmarks of `procura serve` with wrk on loopback (64 connections, 2 wrk threads):
 #   1. GET a compiled record package (the demo round's OCDS records)
 #   2. GET a page of 100 items of the changes feed
-#   3. GET portal pages (home, a round, a product) as HTML
+#   3. GET portal pages (home, an awarded round, a product, an open round's notice) as HTML, as
+#      a visitor without an account (each answer with its own form token)
 #   4. POST bids (each acknowledged only once durable: SQLite synchronous=FULL or a PostgreSQL
 #      commit), replacing E01's bids in the open demo round
 # Usage: bench/server_bench.sh BUILD/procura [SECONDS]   (PGURL set: on that PostgreSQL database;
@@ -41,6 +42,7 @@ run "GET feed page (100 items)" "$base/api/feed?offset=100&limit=100"
 run "GET portal: home" "$base/"
 run "GET portal: round page" "$base/rounds/3n-iol-2020"
 run "GET portal: product page" "$base/products/IOL-041"
+run "GET portal: open round" "$base/rounds/3n-iol-2021"
 token=$(curl -s -X POST "$base/api/login" -d '{"user":"enterprise","password":"demo-enterprise"}' | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).token))")
 products=$(curl -s "$base/api/rounds/3n-iol-2021/products?limit=10000" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).items.filter(p=>p.enterpriseId==='E01').map(p=>p.productId).join(' ')))")
 PROCURA_TOKEN=$token PROCURA_PRODUCTS=$products run "POST bid (durable)" "$base/api/rounds/3n-iol-2021/bids" -s "$here/wrk_bids.lua"

@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "core/byte_cache.hpp"
 #include "platform/secrets.hpp"
+#include "portal/page_cache.hpp"
 #include "portal/portal_support.hpp"
 #include "server/path_pattern.hpp"
 #include "tender/commitment.hpp"
@@ -169,6 +171,7 @@ struct Portal::Impl : PortalCore {
   std::vector<Route> routes;
   std::mutex memo_mutex;
   ByteCache<std::shared_ptr<const json>> memos{256u << 20};
+  PageCache pages{128u << 20};
   std::function<void(const std::string&)> log;
   // Each round's data with the version it was read at (a round id -> (version, data)).
   std::map<std::string, std::pair<std::string, std::shared_ptr<const RoundData>>> round_memo;
@@ -484,7 +487,7 @@ struct Portal::Impl : PortalCore {
     ApiResponse out;
     try {
       if (forged(c)) throw PageError(403, c.t("error_forged"));
-      out = dispatch(c);
+      out = public_get(c) ? kept_page(c) : dispatch(c);
     } catch (const PageError& e) {
       out = error_page(c, e.status, e.what());
     } catch (const FormError& e) {
@@ -498,6 +501,36 @@ struct Portal::Impl : PortalCore {
                         .count();
     out.headers.emplace_back("Server-Timing", "page;dur=" + std::to_string(us / 1000.0));
     return out;
+  }
+
+  // A page anyone without an account may be served as kept (page_cache.hpp).
+  static bool public_get(const PageContext& c) {
+    return (c.request.method == "GET" || c.request.method == "HEAD") && !c.signed_in();
+  }
+
+  ApiResponse kept_page(PageContext& c) {
+    std::string key = c.request.path + '?';
+    for (const auto& [k, v] : c.request.query) key += k + '=' + v + '&';
+    key += '|' + c.lang + '|';
+    for (const auto& item : c.watch) key += item + ',';
+    key += '|' + std::to_string(api.data_version()) + '|' + std::to_string(api.clock().now());
+    std::optional<ApiResponse> mine;
+    auto kept = pages.get_or_make(key, [&]() -> std::shared_ptr<const PageCache::Kept> {
+      mine = dispatch(c);
+      // Only what is the same for every such visitor: a whole answer, no cookie of its own.
+      auto cookies = [](const auto& headers) {
+        std::vector<std::string> out;
+        for (const auto& h : headers)
+          if (h.first == "Set-Cookie") out.push_back(h.second);
+        return out;
+      };
+      if (mine->status != 200 || mine->shared || cookies(mine->headers) != cookies(c.headers))
+        return nullptr;
+      return PageCache::keep(*mine, c.csrf);
+    });
+    if (mine) return std::move(*mine);
+    if (!kept) return dispatch(c);
+    return PageCache::serve(*kept, c.csrf, c.headers);
   }
 
   ApiResponse dispatch(PageContext& c) {

@@ -505,6 +505,10 @@ const Clock& Api::clock() const {
   return impl_->clock;
 }
 
+std::uint64_t Api::data_version() const {
+  return impl_->store.changes();
+}
+
 void Api::set_log(std::function<void(const std::string&)> log) {
   impl_->repository.set_log(std::move(log));
 }

@@ -102,6 +102,9 @@ class Api {
   // Every route with the roles that may call it.
   std::vector<RouteInfo> routes() const;
   const Clock& clock() const;
+  // A number that grows with every committed write (PlatformStore::changes): what was read
+  // while it had a value is still true while it keeps it. Any thread.
+  std::uint64_t data_version() const;
   // Where the API tells what it computed and how long it took (the award engine's runs); set
   // once, before requests arrive.
   void set_log(std::function<void(const std::string&)> log);

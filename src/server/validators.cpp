@@ -53,4 +53,12 @@ std::pair<std::string, std::string> one_of(const json& body, const char* first,
   return a.empty() ? std::pair{std::string(second), b} : std::pair{std::string(first), a};
 }
 
+void refuse_problems(const std::vector<FieldProblem>& problems, const char* code,
+                     const std::string& what) {
+  if (problems.empty()) return;
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& p : problems) pairs.emplace_back(p.field, p.message);
+  form_problems(pairs, code, what);
+}
+
 }  // namespace procura

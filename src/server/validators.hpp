@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "evaluation/complaint.hpp"  // FieldProblem
 #include "server/api_support.hpp"
 
 namespace procura {
@@ -36,5 +37,9 @@ Validator evaluator();
 std::pair<std::string, std::string> one_of(const json& body, const char* first,
                                            std::size_t first_max, const char* second,
                                            std::size_t second_max, const std::string& expected);
+
+// Refuses a form with every problem a domain check found (422, `code`), unless there are none.
+void refuse_problems(const std::vector<FieldProblem>& problems, const char* code,
+                     const std::string& what);
 
 }  // namespace procura

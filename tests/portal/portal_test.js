@@ -778,6 +778,37 @@ const LAUNCH = {
     assert.strictEqual((await call('GET', '/api/me', { token: /=(.*)/.exec(session)[1] })).status, 401);
   });
 
+  await check('public pages are kept rendered: each visitor gets its own form token, and the page follows the data and the clock', async () => {
+    const visit = async (url) => {
+      const r = await fetch(server.base + url);
+      const token = /procura_csrf=([0-9a-f]{64})/.exec(r.headers.get('set-cookie'))[1];
+      return { token, body: await r.text() };
+    };
+    const a = await visit('/rounds/portal1'), b = await visit('/rounds/portal1');
+    assert.notStrictEqual(a.token, b.token);
+    assert(a.body.includes(`value="${a.token}"`) && !a.body.includes(b.token), 'the first visitor\'s own token');
+    assert(b.body.includes(`value="${b.token}"`) && !b.body.includes(a.token), 'the second visitor\'s own token');
+    assert.strictEqual(a.body.split(a.token).join('T'), b.body.split(b.token).join('T'), 'the same page otherwise');
+    // Each visitor's token works in its form.
+    const follow = await fetch(server.base + '/watch', { method: 'POST', redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `procura_csrf=${b.token}` },
+      body: `csrf=${b.token}&item=round%3Aportal1&action=follow&back=%2Frounds%2Fportal1` });
+    assert.strictEqual(follow.status, 303);
+    // A write shows at once: an observation on the open 2021 round.
+    const observer = (await call('POST', '/api/login', { body: { user: 'observer', password: 'demo-observer' } })).json.token;
+    const text = `Kept pages are renewed by every write (${Date.now()}).`;
+    await visit('/rounds/3n-iol-2021');
+    assert.strictEqual((await call('POST', '/api/rounds/3n-iol-2021/observations', { token: observer, body: { text } })).status, 201);
+    assert((await visit('/rounds/3n-iol-2021')).body.includes(text));
+    // The clock alone moves a page: past the 2021 deadline (no write) the notice stops counting.
+    const deadline = (await call('GET', '/api/rounds/3n-iol-2021')).json.timeline.bidDeadline;
+    const now = clock.now();
+    assert((await visit('/rounds/3n-iol-2021')).body.includes('data-countdown'));
+    clock.set(deadline);
+    assert(!(await visit('/rounds/3n-iol-2021')).body.includes('data-countdown'), 'no countdown once the deadline has come');
+    clock.set(now);
+  });
+
   await check('the pages made no request beyond the server and raised no script error', async () => {
     assert.deepStrictEqual(offsite, []);
   });

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "award/engine.hpp"
 #include "core/text.hpp"
@@ -14,6 +15,7 @@
 #include "io/round_files.hpp"
 #include "portal/locale.hpp"
 #include "portal/messages.hpp"
+#include "portal/page_cache.hpp"
 #include "portal/renderer.hpp"
 #include "portal/web_files.hpp"
 #include "report/report.hpp"
@@ -237,6 +239,75 @@ TEST(PortalRenderer, EveryBuiltInTemplateParses) {
   for (const auto& f : builtin_web_files())
     if (std::string(f.name).rfind("templates/", 0) == 0) ++templates;
   EXPECT_GE(templates, 15);
+}
+
+TEST(PageCache, EachVisitorGetsTheKeptPageWithItsOwnFormToken) {
+  ApiResponse page;
+  page.content_type = "text/html; charset=utf-8";
+  page.body = "<form><input name=csrf value=TOKENAAAA></form><p>x</p><input value=TOKENAAAA>";
+  page.headers = {{"Set-Cookie", "procura_csrf=TOKENAAAA"}, {"Content-Language", "en"}};
+  const auto kept = PageCache::keep(page, "TOKENAAAA");
+  ASSERT_EQ(kept->parts.size(), 3u);
+  const ApiResponse other =
+      PageCache::serve(*kept, "TOKENBBBB", {{"Set-Cookie", "procura_csrf=TOKENBBBB"}});
+  EXPECT_EQ(other.body,
+            "<form><input name=csrf value=TOKENBBBB></form><p>x</p><input value=TOKENBBBB>");
+  EXPECT_EQ(other.content_type, page.content_type);
+  // The visitor's own cookie, never the one the page was rendered with.
+  const std::vector<std::pair<std::string, std::string>> headers = {
+      {"Set-Cookie", "procura_csrf=TOKENBBBB"}, {"Content-Language", "en"}};
+  EXPECT_EQ(other.headers, headers);
+  // A page without a form is kept whole.
+  page.body = "<p>no form</p>";
+  EXPECT_EQ(PageCache::serve(*PageCache::keep(page, "TOKENAAAA"), "TOKENCCCC", {}).body,
+            "<p>no form</p>");
+}
+
+TEST(PageCache, ConcurrentVisitorsWaitForOneRendering) {
+  PageCache cache(1 << 20);
+  std::atomic<int> renders = 0;
+  std::atomic<bool> go = false;
+  auto make = [&]() -> std::shared_ptr<const PageCache::Kept> {
+    ++renders;
+    while (!go) std::this_thread::yield();  // every other visitor arrives meanwhile
+    auto k = std::make_shared<PageCache::Kept>();
+    k->parts = {"page"};
+    return k;
+  };
+  std::vector<std::thread> visitors;
+  std::atomic<int> served = 0, arrived = 0;
+  for (int i = 0; i < 8; ++i)
+    visitors.emplace_back([&] {
+      ++arrived;
+      served += cache.get_or_make("/rounds/r1", make)->parts[0] == "page";
+    });
+  // The first rendering holds until every visitor has come (each finds it rendering, or kept).
+  while (renders == 0 || arrived < 8) std::this_thread::yield();
+  go = true;
+  for (auto& t : visitors) t.join();
+  EXPECT_EQ(renders, 1);
+  EXPECT_EQ(served, 8);
+  // Kept: a later visitor renders nothing; another key renders anew.
+  cache.get_or_make("/rounds/r1", make);
+  EXPECT_EQ(renders, 1);
+  cache.get_or_make("/rounds/r2", make);
+  EXPECT_EQ(renders, 2);
+  // An answer not to be kept (nullptr) is rendered by each visitor.
+  int own = 0;
+  auto personal = [&]() -> std::shared_ptr<const PageCache::Kept> {
+    ++own;
+    return nullptr;
+  };
+  EXPECT_EQ(cache.get_or_make("/watch", personal), nullptr);
+  EXPECT_EQ(cache.get_or_make("/watch", personal), nullptr);
+  EXPECT_EQ(own, 2);
+  // A rendering that fails is not kept, and the next visitor renders again.
+  EXPECT_THROW(cache.get_or_make("/bad",
+                                 []() -> std::shared_ptr<const PageCache::Kept> {
+                                   throw std::runtime_error("no page");
+                                 }),
+               std::runtime_error);
+  EXPECT_EQ(cache.get_or_make("/bad", make)->parts[0], "page");
 }
 
 TEST(Applicability, IndicatorsNeedTheFieldsTheyRead) {

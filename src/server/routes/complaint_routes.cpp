@@ -13,12 +13,6 @@ namespace {
 
 constexpr long kAll = 1L << 40;
 
-std::vector<std::pair<std::string, std::string>> pairs(const std::vector<FieldProblem>& v) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& p : v) out.emplace_back(p.field, p.message);
-  return out;
-}
-
 class ComplaintRoutes {
  public:
   explicit ComplaintRoutes(ApiCore& core) : core_(core), store_(core.db()) {}
@@ -93,8 +87,7 @@ class ComplaintRoutes {
                        {}};
     if (!stages.published_at.empty()) stages.groups = round_group_ids(core_, round_id);
     const auto problems = check_complaint(form, stages, input->profile, s.now_utc);
-    if (!problems.empty())
-      form_problems(pairs(problems), "incomplete_complaint", "the complaint cannot be filed");
+    refuse_problems(problems, "incomplete_complaint", "the complaint cannot be filed");
     const std::string id =
         round_id + "/C" + std::to_string(store_.count("complaint", round_id) + 1);
     json doc = {{"id", id},
@@ -137,7 +130,7 @@ class ComplaintRoutes {
     const std::string decision = text_field(body, "decision", false, 20);
     const std::string reasoning = text_field(body, "reasoning", false, 10000);
     const auto problems = check_complaint_answer(decision, reasoning);
-    if (!problems.empty()) form_problems(pairs(problems), "incomplete_answer", "the answer");
+    refuse_problems(problems, "incomplete_answer", "the answer");
     doc["status"] = decision;
     doc["answer"] = {{"decision", decision},
                      {"reasoning", reasoning},
@@ -157,7 +150,7 @@ class ComplaintRoutes {
     known_fields(body, {"reason"});
     const std::string reason = text_field(body, "reason", false, 10000);
     const auto problems = check_hold_override(reason);
-    if (!problems.empty()) form_problems(pairs(problems), "incomplete_override", "the override");
+    refuse_problems(problems, "incomplete_override", "the override");
     doc["holdOverride"] = {{"reason", reason}, {"by", s.caller.user_id}, {"at", s.now_utc}};
     doc["holds"] = "";
     core_.put(s, "complaint", doc["id"], round_id, doc, "", stored.owner);

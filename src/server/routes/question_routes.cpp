@@ -13,12 +13,6 @@ namespace {
 
 constexpr long kAll = 1L << 40;
 
-std::vector<std::pair<std::string, std::string>> pairs(const std::vector<FieldProblem>& v) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& p : v) out.emplace_back(p.field, p.message);
-  return out;
-}
-
 QuestionWindow window_of(const json& round) {
   return {round.value("publishedAt", ""),
           round.value("timeline", json::object()).value("bidDeadline", "")};
@@ -84,8 +78,7 @@ class QuestionRoutes {
                       text_field(body, "group", false, 64)};
     const QuestionWindow window = window_of(s.round);
     const auto problems = check_question(form, window, round_group_ids(core_, round_id), s.now_utc);
-    if (!problems.empty())
-      form_problems(pairs(problems), "incomplete_question", "the question cannot be asked");
+    refuse_problems(problems, "incomplete_question", "the question cannot be asked");
     const auto input = core_.rounds().input(round_id);
     const std::string id = round_id + "/Q" + std::to_string(store_.count("question", round_id) + 1);
     // Who asked is the record's owner and its revision's actor, never its content.
@@ -111,7 +104,7 @@ class QuestionRoutes {
     known_fields(body, {"answer"});
     const std::string text = text_field(body, "answer", false, 10000);
     const auto problems = check_question_answer(text, window_of(s.round), s.now_utc);
-    if (!problems.empty()) form_problems(pairs(problems), "incomplete_answer", "the answer");
+    refuse_problems(problems, "incomplete_answer", "the answer");
     doc["status"] = "answered";
     doc["answer"] = text;
     doc["answeredAt"] = s.now_utc;

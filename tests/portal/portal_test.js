@@ -63,6 +63,26 @@ const LAUNCH = {
     assert.strictEqual(await page.locator('#groups-h').count(), 1);
     assert.match(await page.locator('#failed-h + ul').innerText(), /G005: no valid bid; the group failed/);
     await shot(page, 'round');
+    // Every winner and price in one table, and as one CSV file.
+    await page.getByRole('link', { name: 'Every winner and price in one table' }).click();
+    await page.waitForURL('**/rounds/3n-iol-2020/winners');
+    assert.match(await page.locator('tr[data-product="IOL-041"]').innerText(), /Enterprise 06 Medical Co\.\s+G003\s+Competitive bidding\s+CN¥1,707\.00\s+CN¥658\.13 per piece\s+61\.45%\s+3,117\s+Beijing/);
+    await shot(page, 'winners');
+    const [winnersCsv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the table (CSV)' }).click()]);
+    const lines = fs.readFileSync(await winnersCsv.path(), 'utf8').trim().split('\r\n');
+    const head = lines[0].split(',');
+    const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [head[i], v])));
+    const results = (await call('GET', '/api/rounds/3n-iol-2020/results')).json;
+    assert.strictEqual(rows.length, results.awards.length);
+    // Each decrease is (before - after) / before, computed here again, and every awarded volume
+    // goes somewhere.
+    for (const r of rows) {
+      const expected = (1 - Number(r.price_after) / Number(r.price_before)) * 100;
+      assert(Math.abs(Number(r.decrease_percent) - expected) <= 0.0051, `${r.product_id}: ${r.decrease_percent} against ${expected}`);
+      if (Number(r.agreed_volume) > 0) assert(r.regions.length > 0, `${r.product_id} supplies no region`);
+    }
+    assert.strictEqual(rows.reduce((t, r) => t + Number(r.agreed_volume), 0), results.awards.reduce((t, a) => t + a.volume, 0));
+    await page.goBack();
     await page.getByRole('link', { name: 'G003', exact: true }).click();
     await page.waitForURL('**/groups/G003');
     const winner = page.locator('tr.won', { hasText: 'IOL-041' });
@@ -654,15 +674,27 @@ const LAUNCH = {
     await page.context().close();
   });
 
-  await check('on a phone the pages fit the screen', async () => {
-    const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    for (const url of ['/', '/rounds/3n-iol-2020', '/products/IOL-041']) {
-      await page.goto(url);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  // Every public page (and the workspace's entry), in the checks of width, languages and links.
+  const publicPages = ['/', '/rounds/3n-iol-2020', '/rounds/3n-iol-2021', '/rounds/3n-iol-2022', '/rounds/3n-iol-2020/groups/G003',
+    '/rounds/3n-iol-2020/winners', '/products/IOL-041', '/enterprises/E01', '/institutions/BJ-H1', '/flags', '/observers', '/data',
+    '/data/api', '/search?q=IOL', '/watch', '/login'];
+  const shotName = (url) => (url === '/' ? 'home' : url.slice(1).replace(/[^a-z0-9]+/gi, '-'));
+
+  await check('on a phone (390 px) every public page fits the screen; every page is kept at desktop and phone width', async () => {
+    const phone = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const desktop = await newPage({ viewport: { width: 1280, height: 900 } });
+    fs.mkdirSync(path.join(shots, 'every-page'), { recursive: true });
+    for (const url of publicPages) {
+      await phone.goto(url);
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `${url} overflows by ${overflow}px`);
+      await phone.screenshot({ path: path.join(shots, 'every-page', `${shotName(url)}-phone.png`), fullPage: true });
+      await desktop.goto(url);
+      await desktop.screenshot({ path: path.join(shots, 'every-page', `${shotName(url)}-desktop.png`), fullPage: true });
     }
-    await shot(page, 'round-phone');
-    await page.context().close();
+    await phone.goto('/rounds/3n-iol-2020');
+    await shot(phone, 'round-phone');
+    for (const p of [phone, desktop]) await p.context().close();
   });
 
   await check('bad input: unknown pages and ids, forms without a session, bad follow items', async () => {
@@ -698,11 +730,8 @@ const LAUNCH = {
   });
 
   await check('every public page renders in every language with nothing left untranslated', async () => {
-    const pages = ['/', '/rounds/3n-iol-2020', '/rounds/3n-iol-2021', '/rounds/3n-iol-2022', '/rounds/3n-iol-2020/groups/G003',
-      '/products/IOL-041', '/enterprises/E01', '/institutions/BJ-H1', '/flags', '/observers', '/data', '/data/api',
-      '/search?q=IOL', '/watch', '/login'];
     for (const lang of ['en', 'mn', 'es', 'zh']) {
-      for (const url of pages) {
+      for (const url of publicPages) {
         const r = await call('GET', url + (url.includes('?') ? '&' : '?') + `lang=${lang}`);
         assert.strictEqual(r.status, 200, `${lang} ${url}`);
         assert.match(r.text, new RegExp(`<html lang="${lang}">`));

@@ -220,6 +220,7 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
                  {"releases", "/api/rounds/" + url_part(id) + "/ocds/releases"},
                  {"records", "/api/rounds/" + url_part(id) + "/ocds/records"},
                  {"groups", "/api/rounds/" + url_part(id) + "/groups"},
+                 {"winners", base + "/winners"},
                  {"atom", "/atom/rounds/" + url_part(id)}}},
                {"observations", observations_view(core, c, id)},
                {"reports", reports_view(core, c, id)},

@@ -189,6 +189,7 @@ struct Portal::Impl : PortalCore {
     add_data_pages(*this);
     add_tender_pages(*this);
     add_winners_pages(*this);
+    add_complaint_pages(*this);
     add_follow_pages(*this);
     add_workspace_pages(*this);
   }

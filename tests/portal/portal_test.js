@@ -268,18 +268,74 @@ const LAUNCH = {
     // The office answers in its workspace.
     const office = await newPage();
     await signIn(office, 'office');
-    const answer = office.locator('form#answer-Q1');
+    const answer = office.locator('form#answer-3n-iol-2021-Q1');
     assert.match(await answer.innerText(), /Toric/);
     await answer.getByLabel('The answer, published for everyone').fill('Yes.');
     await answer.getByRole('button', { name: 'Publish the answer' }).click();
-    assert.match(await office.locator('form#answer-Q1 .field-error').innerText(), /at least 20 characters/);
-    await office.locator('form#answer-Q1').getByLabel('The answer, published for everyone').fill('Yes: toric is an additional attribute, so such lenses form a group of their own.');
-    await office.locator('form#answer-Q1').getByRole('button', { name: 'Publish the answer' }).click();
+    assert.match(await office.locator('form#answer-3n-iol-2021-Q1 .field-error').innerText(), /at least 20 characters/);
+    await office.locator('form#answer-3n-iol-2021-Q1').getByLabel('The answer, published for everyone').fill('Yes: toric is an additional attribute, so such lenses form a group of their own.');
+    await office.locator('form#answer-3n-iol-2021-Q1').getByRole('button', { name: 'Publish the answer' }).click();
     await office.waitForURL('**done=answer**');
-    assert.strictEqual(await office.locator('form#answer-Q1').count(), 0, 'an answered question has no form');
+    assert.strictEqual(await office.locator('form#answer-3n-iol-2021-Q1').count(), 0, 'an answered question has no form');
     await citizen.reload();
     assert.match(await citizen.locator('section#questions blockquote').innerText(), /toric is an additional attribute[\s\S]*Answered/);
     await shot(citizen, 'round-questions');
+    for (const p of [page, citizen, office]) await p.context().close();
+  });
+
+  await check('an enterprise files a complaint in its workspace and tracks it; the office answers; the complaints page tells it all, in every language', async () => {
+    const page = await newPage();
+    await signIn(page, 'enterprise');
+    const form = page.locator('#round-3n-iol-2021 form', { hasText: 'File a complaint' });
+    // Only the stage open to a challenge is offered: the rules, published at the demo's start.
+    assert.deepStrictEqual(await form.locator('select[name=stage] option').allInnerTexts(), ['The rules (publication) (until 11 Jun 2026 08:00 UTC)']);
+    await form.getByLabel('Subject').fill('Tie-breaks');
+    await form.getByLabel('The facts, and why they break the rule').fill('Unfair.');
+    const before = await auditSeq();
+    await form.getByRole('button', { name: 'File the complaint' }).click();
+    const at = page.locator('#round-3n-iol-2021');
+    assert.match(await at.locator('[id="f-3n-iol-2021-c-grounds-error"]').innerText(), /at least 40 characters/);
+    assert.match(await at.locator('[id="f-3n-iol-2021-c-rule-error"]').innerText(), /name the rule/);
+    assert.match(await at.locator('[id="f-3n-iol-2021-c-remedy-error"]').innerText(), /what you ask/);
+    assert.strictEqual(await auditSeq(), before, 'a refused complaint changes nothing');
+    await at.getByLabel('The facts, and why they break the rule').fill('The rules do not say how a tie between two equal lowest bids is broken.');
+    await at.getByLabel('The rule, clause or document broken').fill('Rule profile, ranking');
+    await at.getByLabel('What you ask the office to do').fill('Publish the tie-break rule before the deadline');
+    await at.getByRole('button', { name: 'File the complaint' }).click();
+    await page.waitForURL('**done=complaint**');
+    const mine = page.locator('.my-complaint[data-complaint="C1"]');
+    assert.match(await mine.innerText(), /C1 · Tie-breaks · Pending · Answer due 8 Jun 2026 08:00 UTC/);
+    // Anyone reads it in full, with the windows of each stage.
+    const citizen = await newPage();
+    await citizen.goto('/rounds/3n-iol-2021');
+    await citizen.getByRole('link', { name: 'Every complaint with its grounds, dates and answer' }).click();
+    await citizen.waitForURL('**/rounds/3n-iol-2021/complaints');
+    const c1 = citizen.locator('#complaint-C1');
+    assert.match(await c1.innerText(), /The rules \(publication\)[\s\S]*Enterprise E01[\s\S]*1 Jun 2026 08:00 UTC[\s\S]*8 Jun 2026 08:00 UTC[\s\S]*tie between two equal lowest bids/);
+    assert.match(await citizen.locator('[data-window="rules"]').innerText(), /1 Jun 2026 08:00 UTC – 11 Jun 2026 08:00 UTC · open now/);
+    assert.match(await citizen.locator('[data-window="opening"]').innerText(), /not published yet/);
+    // The office answers in its workspace; a decision without reasons is refused at the field.
+    const office = await newPage();
+    await signIn(office, 'office');
+    const answer = () => office.locator('form#complaint-answer-3n-iol-2021-C1');
+    await answer().getByLabel('Decision', { exact: true }).selectOption('dismissed');
+    await answer().getByRole('button', { name: 'Publish the decision' }).click();
+    assert.ok(await answer().locator('.field-error').count() > 0, 'reasons are needed');
+    await answer().getByLabel('Decision', { exact: true }).selectOption('dismissed');
+    await answer().getByLabel('Reasons, published with the decision').fill('Ties are broken by the time of the bid, as the rule profile says in its ranking section.');
+    await answer().getByRole('button', { name: 'Publish the decision' }).click();
+    await office.waitForURL('**done=complaint_answer**');
+    await citizen.reload();
+    assert.match(await citizen.locator('#complaint-C1 blockquote').innerText(), /Answer: Dismissed[\s\S]*time of the bid/);
+    await shot(citizen, 'complaints');
+    await page.goto('/workspace');
+    assert.match(await page.locator('.my-complaint[data-complaint="C1"]').innerText(), /Dismissed: Ties are broken/);
+    // In every language, stages and statuses are the language's own.
+    for (const [lang, stage, status] of [['zh', '规则（公告）', '驳回'], ['es', 'Las reglas (publicación)', 'Desestimada'], ['mn', 'Дүрэм (нийтлэл)', '']]) {
+      const r = await call('GET', `/rounds/3n-iol-2021/complaints?lang=${lang}`);
+      assert(r.text.includes(stage), `${lang}: ${stage}`);
+      if (status) assert(r.text.includes(status), `${lang}: ${status}`);
+    }
     for (const p of [page, citizen, office]) await p.context().close();
   });
 
@@ -676,7 +732,7 @@ const LAUNCH = {
 
   // Every public page (and the workspace's entry), in the checks of width, languages and links.
   const publicPages = ['/', '/rounds/3n-iol-2020', '/rounds/3n-iol-2021', '/rounds/3n-iol-2022', '/rounds/3n-iol-2020/groups/G003',
-    '/rounds/3n-iol-2020/winners', '/products/IOL-041', '/enterprises/E01', '/institutions/BJ-H1', '/flags', '/observers', '/data',
+    '/rounds/3n-iol-2020/winners', '/rounds/3n-iol-2021/complaints', '/products/IOL-041', '/enterprises/E01', '/institutions/BJ-H1', '/flags', '/observers', '/data',
     '/data/api', '/search?q=IOL', '/watch', '/login'];
   const shotName = (url) => (url === '/' ? 'home' : url.slice(1).replace(/[^a-z0-9]+/gi, '-'));
 

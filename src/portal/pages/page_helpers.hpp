@@ -83,4 +83,7 @@ json questions_view(PortalCore& core, const PageContext& c, const std::string& r
 std::shared_ptr<const json> round_documents(PortalCore& core, const PageContext& c,
                                             const RoundData& d);
 
+// A round's complaints as the complaints page shows them, with the window of each stage.
+json complaints_of(PortalCore& core, const PageContext& c, const std::string& round_id);
+
 }  // namespace procura::pages

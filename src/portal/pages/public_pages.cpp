@@ -177,7 +177,7 @@ json complaints_view(PortalCore& core, const PageContext& c, const std::string& 
   json out = json::array();
   for (const auto& o : core.items(c, "/api/rounds/" + url_part(round_id) + "/complaints"))
     out.push_back({{"id", o.value("id", "")},
-                   {"stage", o.value("stage", "")},
+                   {"stage", c.t("complaint_stage_" + o.value("stage", ""))},
                    {"status", c.t("complaint_" + key_of(o.value("status", "pending")))},
                    {"filed", c.date(o.value("filedAt", ""))},
                    {"subject", o.value("subject", o.value("grounds", ""))},

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "io/csv_reader.hpp"
 #include "portal/pages/page_helpers.hpp"
+#include "portal/pages/workspace_forms.hpp"
 #include "portal/portal_support.hpp"
 #include "records/catalogue.hpp"
 
@@ -14,34 +15,10 @@ namespace procura {
 
 namespace {
 
-// A form that was refused: where it was, what was typed, and why.
-struct FailedForm {
-  std::string round, form, message;
-  std::map<std::string, std::string> values, errors;
-};
-
 using pages::text_of;
 
 std::string round_path(const std::string& id) {
   return "/api/rounds/" + url_part(id);
-}
-
-json form_view(const std::string& round_id, const std::string& form, const FailedForm* failed,
-               std::map<std::string, std::string> defaults = {}) {
-  json f = {{"action", "/workspace/rounds/" + url_part(round_id) + "/" + form},
-            {"values", json::object()},
-            {"errors", json::object()},
-            {"message", ""},
-            {"failed", false}};
-  for (const auto& [k, v] : defaults) f["values"][k] = v;
-  if (failed && failed->round == round_id && failed->form == form) {
-    for (const auto& [k, v] : failed->values) f["values"][k] = v;
-    for (const auto& [k, v] : failed->errors) f["errors"][k] = v;
-    f["message"] = failed->message;
-    f["failed"] = true;
-    f["fieldErrors"] = !failed->errors.empty();
-  }
-  return f;
 }
 
 bool observer_of(PortalCore& core, const PageContext& c, const std::string& round_id) {
@@ -101,6 +78,7 @@ void questions_to_answer(PortalCore& core, const PageContext& c, const std::stri
     if (q.value("answered", false)) continue;
     json item = q;
     item["form"] = form_view(id, "answer-" + q.value("number", ""), failed);
+    item["formId"] = "answer-" + id + "-" + q.value("number", "");
     pending.push_back(item);
   }
   if (!pending.empty()) w["questions"] = pending;
@@ -220,8 +198,13 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
   }
   if (role == "office" || role == "observer" || role == "auditor")
     keyholder_work(core, c, r, w, failed);
+  const bool participant =
+      role == "enterprise" && status != "draft" && core.round_data(c, id)->enterprises.count(org);
+  if (role == "office" || participant || w.value("assigned", false))
+    pages::complaint_work(core, c, r, participant || w.value("assigned", false), w, failed);
   w["hasForms"] = !forms.empty() || !w["notes"].empty() || w.contains("record") ||
-                  w.contains("myBids") || w.contains("demandLines") || w.contains("questions");
+                  w.contains("myBids") || w.contains("demandLines") || w.contains("questions") ||
+                  w.contains("complaintsToAnswer") || w.contains("myComplaints");
   return w;
 }
 
@@ -341,6 +324,8 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
   }
   if (form == "bid") return pick({"productId", "price"});
   if (form == "question") return pick({"subject", "question", "group"});
+  if (form == "complaint") return pick({"stage", "group", "subject", "grounds", "rule", "remedy"});
+  if (form.rfind("complaint-answer-", 0) == 0) return pick({"decision", "reasoning"});
   if (form.rfind("answer-", 0) == 0) return pick({"answer"});
   if (form == "access-price") return json::array({pick({"productId", "accessPrice"})});
   if (form == "observation") return pick({"text", "stage"});
@@ -385,6 +370,7 @@ std::string target_of(const std::string& round_id, const std::string& form) {
                                                               {"product", "/products"},
                                                               {"bid", "/bids"},
                                                               {"question", "/questions"},
+                                                              {"complaint", "/complaints"},
                                                               {"access-price", "/access-prices"},
                                                               {"observation", "/observations"},
                                                               {"report", "/observer-reports"}};
@@ -393,6 +379,8 @@ std::string target_of(const std::string& round_id, const std::string& form) {
   if (form == "password") return "/api/me/password";
   if (form.rfind("answer-", 0) == 0)
     return round_path(round_id) + "/questions/" + url_part(form.substr(7)) + "/answer";
+  if (form.rfind("complaint-answer-", 0) == 0)
+    return round_path(round_id) + "/complaints/" + url_part(form.substr(17)) + "/answer";
   auto it = kTargets.find(form);
   return it == kTargets.end() ? "" : round_path(round_id) + it->second;
 }
@@ -435,6 +423,8 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
     }
     if (form.rfind("answer-", 0) == 0)
       return redirect("/workspace?done=answer#round-" + url_part(round_id));
+    if (form.rfind("complaint-answer-", 0) == 0)
+      return redirect("/workspace?done=complaint_answer#round-" + url_part(round_id));
     return redirect("/workspace?done=" + form +
                     (round_id == "platform" ? "#" + form : "#round-" + url_part(round_id)));
   } catch (const FormError& e) {

@@ -61,7 +61,24 @@ class ComplaintRoutes {
     json held = json::array();
     if (core_.phase(round, s) != RoundPhase::kDraft)
       held = held_groups_of(core_, round_id, [&] { return round_group_ids(core_, round_id); });
-    return json_response(200, {{"items", items}, {"total", total}, {"heldGroups", held}});
+    // When each stage may be challenged (a stage not published yet has no window).
+    const auto input = core_.rounds().input(round_id);
+    const RoundStages stages{round.value("publishedAt", ""),
+                             round.value("openedAt", ""),
+                             round.value("awardedAt", ""),
+                             {}};
+    json windows = json::object();
+    for (auto stage : {ComplaintStage::kRules, ComplaintStage::kOpening, ComplaintStage::kAward})
+      if (auto w = complaint_window(stage, stages, input->profile))
+        windows[complaint_stage_name(stage)] = {
+            {"opens", w->opens},
+            {"closes", w->closes},
+            {"open", w->opens <= s.now_utc && s.now_utc < w->closes}};
+    return json_response(200, {{"items", items},
+                               {"total", total},
+                               {"heldGroups", held},
+                               {"windows", windows},
+                               {"answerDays", input->profile.complaint_answer_days}});
   }
 
   ApiResponse complain(RequestScope& s, const std::string& round_id) {

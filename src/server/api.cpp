@@ -151,8 +151,37 @@ void form_problems(const std::vector<std::pair<std::string, std::string>>& probl
   throw ApiError(422, code, message, problems.front().first, all);
 }
 
-json page_of(json items, long offset, long limit, long total) {
-  return {{"items", std::move(items)}, {"offset", offset}, {"limit", limit}, {"total", total}};
+namespace {
+
+// A query key or value escaped for a URL (unreserved characters kept, every other byte %XX).
+std::string url_escaped(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : s) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+json page_of(json items, long offset, long limit, long total, const ApiRequest& r) {
+  auto link = [&](long at) {
+    std::string url = r.path + "?";
+    for (const auto& [k, v] : r.query)
+      if (k != "offset" && k != "limit") url += url_escaped(k) + "=" + url_escaped(v) + "&";
+    return json(url + "offset=" + std::to_string(at) + "&limit=" + std::to_string(limit));
+  };
+  json out = {{"items", std::move(items)}, {"offset", offset}, {"limit", limit}, {"total", total}};
+  out["next"] = limit > 0 && offset + limit < total ? link(offset + limit) : json(nullptr);
+  out["prev"] = offset > 0 && limit > 0 ? link(std::max(0L, offset - limit)) : json(nullptr);
+  return out;
 }
 
 json documents(const std::vector<ObjectRevision>& revisions) {
@@ -273,6 +302,20 @@ ApiResponse Api::Impl::run(const Route& rt, const ApiRequest& r, const Caller& c
           403, "role_not_allowed",
           std::string("the role '") + role_name(caller.role) + "' may not " + rt.spec.summary);
     }
+    // A parameter the route does not read is a mistake the caller should hear of (a misspelt
+    // filter would otherwise return everything).
+    const auto& known = rt.spec.params;
+    if (std::find(known.begin(), known.end(), "*") == known.end())
+      for (const auto& [k, v] : r.query)
+        if (std::find(known.begin(), known.end(), k) == known.end()) {
+          std::string list;
+          for (const auto& x : known) list += (list.empty() ? "" : ", ") + x;
+          throw ApiError(400, "bad_query",
+                         "'" + std::string(is_clean_text(k, false) && k.size() < 64 ? k : "?") +
+                             "' is not a parameter of " + rt.spec.method + " " + rt.spec.pattern +
+                             (list.empty() ? " (it takes none)" : " (it takes " + list + ")"),
+                         is_clean_text(k, false) && k.size() < 64 ? k : "");
+        }
     auto validated = [&] {
       for (const auto& v : rt.spec.validators) v(*this, scope, params);
       return rt.handler(scope, params);

@@ -97,21 +97,29 @@ using Validator = std::function<void(ApiCore&, RequestScope&, const Params&)>;
 // that come before its handler (validators.hpp).
 struct RouteSpec {
   RouteSpec(std::string m, std::string p, std::string perm, std::string what, std::string kind = "",
-            bool commits = false, std::vector<Validator> checks = {})
+            bool commits = false, std::vector<Validator> checks = {},
+            std::vector<std::string> query = {})
       : method(std::move(m)),
         pattern(std::move(p)),
         permission(std::move(perm)),
         summary(std::move(what)),
         reads(std::move(kind)),
         commits_itself(commits),
-        validators(std::move(checks)) {}
+        validators(std::move(checks)),
+        params(std::move(query)) {}
   std::string method, pattern;
   std::string permission;  // role_matrix.cpp
   std::string summary;
   std::string reads;                  // the record kind it serves, "" for none
   bool commits_itself = false;        // writes only inside ApiCore::commit (slow work outside)
   std::vector<Validator> validators;  // run in order before the handler (inside its transaction)
+  // The query parameters it reads; any other is refused with 400 before it runs. "*": the route
+  // checks its own (a table's filters are its codec's fields).
+  std::vector<std::string> params;
 };
+
+// The query parameters of a list read a page at a time.
+inline const std::vector<std::string> kPaging = {"offset", "limit"};
 
 // The API core's services to route modules.
 class ApiCore {
@@ -182,7 +190,10 @@ std::vector<std::string> held_groups_of(
 // The round's group ids, from the repository.
 std::vector<std::string> round_group_ids(ApiCore& core, const std::string& round_id);
 // A list answer: {items, offset, limit, total}.
-json page_of(json items, long offset, long limit, long total);
+// A page of a list: its items, offset, limit and total, and the links to the pages before and
+// after it (`next`, `prev`: the request's path and query with the offset moved; null at either
+// end).
+json page_of(json items, long offset, long limit, long total, const ApiRequest& r);
 // The documents of stored revisions.
 json documents(const std::vector<ObjectRevision>& revisions);
 // The audit log's head, signed with the server's key: {seq, hash, signature, publicKey}

@@ -292,6 +292,43 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.strictEqual((await call('GET', '/api/me', { token: office })).headers.get('access-control-allow-origin'), null, 'not on an account\'s own reads');
   });
 
+  await check('lists: next and previous links page through, and a parameter a route does not read is refused', async () => {
+    // The demo's 2020 round has 91 products (the example folder's products.csv).
+    const products = fs.readFileSync(path.join(source, 'examples/iol-3n-2020/products.csv'), 'utf8').trim().split('\n').length - 1;
+    let url = '/api/rounds/3n-iol-2020/products?limit=40&enterpriseId=E01';
+    const own = (await call('GET', url)).json;
+    assert.strictEqual(own.prev, null);
+    assert.strictEqual(own.next, null, 'one page of E01 products');
+    url = '/api/rounds/3n-iol-2020/products?limit=40';
+    const seen = [];
+    let page = (await call('GET', url)).json;
+    assert.strictEqual(page.total, products);
+    for (;;) {
+      seen.push(...page.items.map((p) => p.productId));
+      if (!page.next) break;
+      const next = (await call('GET', page.next)).json;
+      assert.strictEqual((await call('GET', next.prev)).json.offset, page.offset, 'prev leads back');
+      page = next;
+    }
+    assert.strictEqual(seen.length, products);
+    assert.strictEqual(new Set(seen).size, products, 'every product once');
+    assert.deepStrictEqual([page.offset, page.limit], [80, 40]);
+    // A filter kept in the links.
+    const filtered = (await call('GET', '/api/rounds/3n-iol-2020/demand?limit=2&productId=IOL-041')).json;
+    assert.match(filtered.next, /productId=IOL-041/);
+    // Unknown parameters: a 400 that names the parameter and what the route takes; a misspelt
+    // filter is never read as "everything".
+    for (const [u, param, takes] of [['/api/rounds?ofset=10', 'ofset', /offset, limit/], ['/api/rounds/3n-iol-2020/bid-count?x=1', 'x', /takes none/],
+      ['/api/rounds/3n-iol-2020/results?lang=zh', 'lang', /takes none/], ['/api/feed?since=2026-01-01', 'since', /offset, limit/]]) {
+      const r = await call('GET', u);
+      assert.strictEqual(r.status, 400, u);
+      assert.strictEqual(r.json.error.code, 'bad_query');
+      assert.strictEqual(r.json.error.field, param);
+      assert.match(r.json.error.message, takes);
+    }
+    assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2020/products?enterprise=E01')).status, 400);
+  });
+
   await check('an account keeps its own private watchlist; bad items are named and change nothing', async () => {
     const url = '/api/me/watchlist';
     const feedBefore = (await wholeFeed(call)).length;

@@ -52,8 +52,7 @@ json complaint_view(const PageContext& c, const json& o, const std::string& now)
 }  // namespace
 
 json complaints_of(PortalCore& core, const PageContext& c, const std::string& round_id) {
-  const json page =
-      core.get(c, "/api/rounds/" + url_part(round_id) + "/complaints", {{"limit", "1000"}});
+  const json page = core.get(c, "/api/rounds/" + url_part(round_id) + "/complaints");
   const std::string now = core.now_utc();
   json items = json::array();
   for (const auto& o : page.value("items", json::array()))

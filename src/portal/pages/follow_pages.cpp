@@ -256,8 +256,7 @@ std::vector<json> round_events(PortalCore& core, const PageContext& c, const jso
       "awarded");
   add("stage", round.value("completedAt", ""), c.t("event_completed", {{"round", title}}), href,
       "completed-" + std::to_string(round.value("awardRuns", 0)));
-  for (const auto& o :
-       core.items(c, "/api/rounds/" + url_part(rid) + "/observations", {{"limit", "1000"}}))
+  for (const auto& o : core.items(c, "/api/rounds/" + url_part(rid) + "/observations"))
     add("observation", o.value("at", o.value("filedAt", "")),
         c.t("event_observation", {{"round", title}, {"text", o.value("text", "")}}),
         href + "#observations", "observation-" + o.value("id", ""));

@@ -154,8 +154,7 @@ ApiResponse home(PortalCore& core, PageContext& c) {
 
 json observations_view(PortalCore& core, const PageContext& c, const std::string& round_id) {
   json out = json::array();
-  for (const auto& o :
-       core.items(c, "/api/rounds/" + url_part(round_id) + "/observations", {{"limit", "1000"}}))
+  for (const auto& o : core.items(c, "/api/rounds/" + url_part(round_id) + "/observations"))
     out.push_back({{"id", o.value("id", "")},
                    {"observer", o.value("observerName", o.value("observer", ""))},
                    {"at", c.date(o.value("at", o.value("filedAt", "")))},

@@ -23,9 +23,15 @@ class AuditRoutes {
   void add() {
     core_.route({"GET", "/api/audit/head", "read", "read the signed head of the audit log"},
                 [this](auto&, auto&) { return head(); });
-    core_.route(
-        {"GET", "/api/audit/log", "export-audit-log", "export the audit log", "audit-entry"},
-        [this](auto& s, auto&) { return log(s); });
+    core_.route({"GET",
+                 "/api/audit/log",
+                 "export-audit-log",
+                 "export the audit log",
+                 "audit-entry",
+                 false,
+                 {},
+                 {"after", "limit"}},
+                [this](auto& s, auto&) { return log(s); });
   }
 
  private:

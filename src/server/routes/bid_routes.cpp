@@ -28,8 +28,14 @@ class BidRoutes {
   explicit BidRoutes(ApiCore& core) : core_(core), store_(core.db()) {}
 
   void add() {
-    core_.route({"GET", "/api/rounds/{id}/bids", "read",
-                 "read a round's bids (sealed until the opening)", "bid"},
+    core_.route({"GET",
+                 "/api/rounds/{id}/bids",
+                 "read",
+                 "read a round's bids (sealed until the opening)",
+                 "bid",
+                 false,
+                 {},
+                 kPaging},
                 [this](auto& s, auto& p) { return list(s, p[0]); });
     core_.route({"POST",
                  "/api/rounds/{id}/bids",
@@ -55,11 +61,14 @@ class BidRoutes {
   }
 
  private:
+  // A page of bids (by default all a national round holds: one file for `procura draw verify`).
   ApiResponse list(RequestScope& s, const std::string& round_id) {
+    const long offset = query_number(s.request, "offset", 0, kAll),
+               limit = query_number(s.request, "limit", 100000, 100000);
     long total = 0;
-    auto bids =
-        core_.records().list(kind_named("bid"), round_id, s.reader(), s.now_utc, 0, kAll, total);
-    return json_response(200, {{"items", documents(bids)}, {"total", total}});
+    auto bids = core_.records().list(kind_named("bid"), round_id, s.reader(), s.now_utc, offset,
+                                     limit, total);
+    return json_response(200, page_of(documents(bids), offset, limit, total, s.request));
   }
 
   // How many bids the round has taken so far: a bid per product, replaced in place; withdrawn

@@ -47,8 +47,14 @@ class PublicationRoutes {
     core_.route({"GET", "/api/rounds/{id}/ocds/records", "read", "read a round's record package",
                  "release"},
                 [this](auto&, auto& p) { return records(p[0]); });
-    core_.route({"GET", "/api/rounds/{id}/allocations", "read",
-                 "read a round's agreed volumes by institution", "round"},
+    core_.route({"GET",
+                 "/api/rounds/{id}/allocations",
+                 "read",
+                 "read a round's agreed volumes by institution",
+                 "round",
+                 false,
+                 {},
+                 {"offset", "limit", "institution", "product"}},
                 [this](auto& s, auto& p) { return allocations(s, p[0]); });
     core_.route({"GET", "/api/rounds/{id}/open-data", "read",
                  "download a round's open data in one document (procura round verify)", "round"},
@@ -56,14 +62,20 @@ class PublicationRoutes {
     core_.route({"GET", "/api/ocds/releases.jsonl", "read", "download every release (JSON lines)",
                  "release"},
                 [this](auto&, auto&) { return bulk_releases(); });
-    core_.route({"GET", "/api/feed", "read", "follow the changes feed"},
+    core_.route({"GET", "/api/feed", "read", "follow the changes feed", "", false, {}, kPaging},
                 [this](auto& s, auto&) { return feed(s); });
     core_.route({"GET", "/api/objects/{kind}/{id}", "read", "read a record"},
                 [this](auto& s, auto& p) { return object(s, p[0], p[1]); });
     core_.route({"GET", "/api/objects/{kind}/{id}/revisions", "read", "read a record's revisions"},
                 [this](auto& s, auto& p) { return revisions(s, p[0], p[1]); });
-    core_.route({"GET", "/api/reference-prices", "read", "read the reference price list",
-                 "reference-price"},
+    core_.route({"GET",
+                 "/api/reference-prices",
+                 "read",
+                 "read the reference price list",
+                 "reference-price",
+                 false,
+                 {},
+                 kPaging},
                 [this](auto& s, auto&) { return reference_prices(s); });
     core_.route({"POST",
                  "/api/reference-prices",
@@ -161,7 +173,7 @@ class PublicationRoutes {
       if (!wanted(a, "institution") || !wanted(a, "product")) continue;
       if (matching++ >= offset && static_cast<long>(items.size()) < limit) items.push_back(a);
     }
-    return json_response(200, page_of(items, offset, limit, matching));
+    return json_response(200, page_of(items, offset, limit, matching, s.request));
   }
 
   ApiResponse bulk_releases() {
@@ -291,7 +303,7 @@ class PublicationRoutes {
     long total = 0;
     auto rows = core_.records().list(kind_named("reference-price"), "", s.reader(), s.now_utc,
                                      offset, limit, total);
-    json out = page_of(documents(rows), offset, limit, total);
+    json out = page_of(documents(rows), offset, limit, total, s.request);
     out["version"] = store_.last_seq("reference-price", "");  // changes with any row
     return json_response(200, out);
   }

@@ -31,8 +31,14 @@ class QuestionRoutes {
                  false,
                  {round_published("questions are asked once the round is published"), json_body()}},
                 [this](auto& s, auto& p) { return ask(s, p[0]); });
-    core_.route({"GET", "/api/rounds/{id}/questions", "read",
-                 "read a round's clarification questions and answers", "question"},
+    core_.route({"GET",
+                 "/api/rounds/{id}/questions",
+                 "read",
+                 "read a round's clarification questions and answers",
+                 "question",
+                 false,
+                 {},
+                 kPaging},
                 [this](auto& s, auto& p) { return list(s, p[0]); });
     core_.route(
         {"POST",
@@ -64,7 +70,7 @@ class QuestionRoutes {
     json items = json::array();
     for (long i = offset; i < total && i < offset + limit; ++i)
       items.push_back(std::move(all[static_cast<std::size_t>(i)]));
-    json out = page_of(items, offset, limit, total);
+    json out = page_of(items, offset, limit, total, s.request);
     const QuestionWindow w = window_of(s.round);
     out["window"] = {{"opens", w.opens}, {"closes", w.closes}};
     return json_response(200, out);

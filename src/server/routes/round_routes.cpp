@@ -28,7 +28,7 @@ class RoundRoutes {
   explicit RoundRoutes(ApiCore& core) : core_(core), store_(core.db()) {}
 
   void add() {
-    core_.route({"GET", "/api/rounds", "read", "list rounds", "round"},
+    core_.route({"GET", "/api/rounds", "read", "list rounds", "round", false, {}, kPaging},
                 [this](auto& s, auto&) { return list(s); });
     core_.route({"POST", "/api/rounds", "create-round", "create a round", "", false, {json_body()}},
                 [this](auto& s, auto&) { return create(s); });
@@ -72,7 +72,7 @@ class RoundRoutes {
     for (const auto& o :
          core_.records().list(kind_named("round"), "", s.reader(), s.now_utc, offset, limit, total))
       items.push_back(versioned(core_.with_phase(json::parse(o.data), s), s));
-    return json_response(200, page_of(items, offset, limit, total));
+    return json_response(200, page_of(items, offset, limit, total, s.request));
   }
 
   ApiResponse create(RequestScope& s) {

@@ -33,7 +33,14 @@ class TableRoutes {
       if (kind.table.empty()) continue;
       const std::string pattern = "/api/rounds/{id}/" + kind.table;
       const RecordKind* k = &kind;
-      core_.route({"GET", pattern, "read", "read a round's " + kind.table, kind.name},
+      core_.route({"GET",
+                   pattern,
+                   "read",
+                   "read a round's " + kind.table,
+                   kind.name,
+                   false,
+                   {},
+                   {"*"}},  // its filters: the codec's, checked by read()
                   [this, k](auto& s, auto& p) { return read(s, *k, p[0]); });
       const Validator phase =
           kind.negotiation
@@ -76,7 +83,7 @@ class TableRoutes {
     long total = 0;
     if (filters.empty()) {
       auto page = core_.records().list(kind, round_id, s.reader(), s.now_utc, offset, limit, total);
-      return json_response(200, page_of(documents(page), offset, limit, total));
+      return json_response(200, page_of(documents(page), offset, limit, total, s.request));
     }
     const Reader r = core_.reader_in(s, round_id);
     const auto phase = core_.records().phase(round_id, s.now_utc).value_or(RoundPhase::kDraft);
@@ -94,7 +101,8 @@ class TableRoutes {
     for (auto i = static_cast<std::size_t>(std::min<long>(offset, matching.size()));
          i < matching.size() && static_cast<long>(items.size()) < limit; ++i)
       items.push_back(table->rows[matching[i]]);
-    return json_response(200, page_of(items, offset, limit, static_cast<long>(matching.size())));
+    return json_response(
+        200, page_of(items, offset, limit, static_cast<long>(matching.size()), s.request));
   }
 
   // The table as it is now: kept while its newest revision stays the newest.

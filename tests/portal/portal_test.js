@@ -155,9 +155,22 @@ const LAUNCH = {
     assert.strictEqual(await page.getByLabel('Unit price').inputValue(), '12,50', 'what was typed is kept');
     assert.strictEqual(await auditSeq(), before, 'a refused bid changes nothing');
     await shot(page, 'workspace-enterprise-error');
-    await page.getByLabel('Unit price').fill('1234.5');
+    // The ceiling is shown with the product (IOL-001's is 1,900.00 in the round's ceilings.csv);
+    // a price above it, or with more decimals than cents, is held for the bidder to confirm.
+    assert.match(await page.locator('#f-3n-iol-2021-bid-product option[value="IOL-001"]').innerText(), /IOL-001 · .* · ceiling CN¥1,900\.00 per piece/);
+    await page.getByLabel('Unit price (CNY)').fill('2000');
+    await page.getByRole('button', { name: 'Submit sealed bid' }).click();
+    assert.match(await page.locator('#f-3n-iol-2021-bid-price-error').innerText(), /CN¥2,000\.00 is above this product's ceiling of CN¥1,900\.00/);
+    assert.strictEqual(await auditSeq(), before, 'a bid held for confirmation is not submitted');
+    await page.getByLabel('Unit price (CNY)').fill('1234.567');
+    await page.getByRole('button', { name: 'Submit sealed bid' }).click();
+    assert.match(await page.locator('#f-3n-iol-2021-bid-price-error').innerText(), /1234\.567 has more decimals than the currency's cents/);
+    assert.strictEqual(await page.getByLabel('Unit price (CNY)').inputValue(), '1234.567');
+    assert.strictEqual(await auditSeq(), before);
+    await page.getByLabel('I have checked the price').check();
     await page.getByRole('button', { name: 'Submit sealed bid' }).click();
     await page.waitForURL('**/workspace/receipt');
+    assert.match(await page.locator('main').innerText(), /1234\.567/);
     const commitment = await page.locator('[data-receipt="commitment"]').innerText();
     assert.match(commitment, /^[0-9a-f]{64}$/);
     assert.match(await page.locator('[data-receipt="nonce"]').innerText(), /^[0-9a-f]{64}$/);

@@ -79,6 +79,9 @@ json observers_view(PortalCore& core, const PageContext& c, const std::string& r
 json notice_view(PortalCore& core, const PageContext& c, const RoundData& d);
 // The round's clarification questions and answers, in the order asked.
 json questions_view(PortalCore& core, const PageContext& c, const std::string& round_id);
+// The round's ceiling prices by product ({productId: maxPrice}), once per version.
+std::shared_ptr<const json> round_ceilings(PortalCore& core, const PageContext& c,
+                                           const RoundData& d);
 // The round's published tables as CSV documents, {table: {csv, hash, bytes}}, once per version.
 std::shared_ptr<const json> round_documents(PortalCore& core, const PageContext& c,
                                             const RoundData& d);

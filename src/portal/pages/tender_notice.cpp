@@ -82,6 +82,17 @@ std::string labelled_spec(const json& round, const json& product) {
 
 }  // namespace
 
+std::shared_ptr<const json> round_ceilings(PortalCore& core, const PageContext& c,
+                                           const RoundData& d) {
+  const std::string id = d.round.value("id", "");
+  return core.memo("ceilings|" + id + "|" + d.version, [&] {
+    json out = json::object();
+    for (const auto& row : core.table(c, id, "ceilings"))
+      out[text_of(row, "productId")] = text_of(row, "maxPrice");
+    return out;
+  });
+}
+
 std::shared_ptr<const json> round_documents(PortalCore& core, const PageContext& c,
                                             const RoundData& d) {
   const std::string id = d.round.value("id", "");
@@ -137,9 +148,7 @@ json notice_view(PortalCore& core, const PageContext& c, const RoundData& d) {
                                            {"withdrawn", c.count(count.value("withdrawn", 0L))}});
   // Ceilings and demand by product, the groups with their products: once per version.
   const auto raw = core.memo("notice|" + id + "|" + d.version, [&] {
-    json ceilings = json::object();
-    for (const auto& row : core.table(c, id, "ceilings"))
-      ceilings[text_of(row, "productId")] = text_of(row, "maxPrice");
+    const json& ceilings = *round_ceilings(core, c, d);
     std::map<std::string, long long> demand;
     for (const auto& [institution, lines] : d.demand_of)
       for (const auto& [product, quantity] : lines) demand[product] += whole(quantity);

@@ -13,6 +13,7 @@ namespace procura {
 struct FailedForm {
   std::string round, form, message;
   std::map<std::string, std::string> values, errors;
+  bool warning = false;  // not refused: held for the visitor to confirm
 };
 
 // A form's view: where it posts (/workspace/rounds/{round}/{form}), its values (`defaults`, or
@@ -31,6 +32,7 @@ inline json form_view(const std::string& round_id, const std::string& form,
     f["message"] = failed->message;
     f["failed"] = true;
     f["fieldErrors"] = !failed->errors.empty();
+    f["warning"] = failed->warning;
   }
   return f;
 }

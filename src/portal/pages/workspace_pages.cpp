@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/money.hpp"
 #include "io/csv_reader.hpp"
 #include "portal/pages/page_helpers.hpp"
 #include "portal/pages/workspace_forms.hpp"
@@ -142,11 +143,24 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
     if (phase == "bidding") {
       json bid = form_view(id, "bid", failed);
       json options = json::array();
-      for (const auto& p : core.table(c, id, "products", {{"enterpriseId", org}}))
+      auto d = core.round_data(c, id);
+      const json& ceilings = *pages::round_ceilings(core, c, *d);
+      const std::string currency = r.value("currency", "");
+      const auto own = d->products_of.find(org);
+      for (const auto& pid :
+           own == d->products_of.end() ? std::vector<std::string>{} : own->second) {
+        const json& p = d->products.at(pid);
+        const std::string ceiling = ceilings.value(pid, "");
         options.push_back(
-            {{"value", text_of(p, "productId")},
-             {"label", text_of(p, "productId") + " · " + text_of(p, "name")},
-             {"selected", bid["values"].value("productId", "") == text_of(p, "productId")}});
+            {{"value", pid},
+             {"label",
+              pid + " · " + text_of(p, "name") + " · " +
+                  (ceiling.empty() ? c.t("notice_no_ceiling")
+                                   : c.t("bid_ceiling", {{"price", c.money(ceiling, currency)},
+                                                         {"unit", pages::comparable_unit(c, p)}}))},
+             {"selected", bid["values"].value("productId", "") == pid}});
+      }
+      bid["currency"] = currency;
       bid["products"] = options;
       forms["bid"] = bid;
       json mine = json::array();
@@ -385,6 +399,26 @@ std::string target_of(const std::string& round_id, const std::string& form) {
   return it == kTargets.end() ? "" : round_path(round_id) + it->second;
 }
 
+// What a bidder should see before a bid goes in: a price above the product's ceiling (the engine
+// rejects it) or with more decimals than the currency's cents (compared to the cent as typed).
+// "" when there is nothing to warn of, or the price is not a price (the API says why).
+std::string bid_warning(PortalCore& core, const PageContext& c, const std::string& round_id) {
+  const std::string text = c.field("price");
+  const auto price = parse_price(text);
+  if (!price) return "";
+  auto d = core.round_data(c, round_id);
+  const std::string currency = d->round.value("currency", "");
+  const std::string ceiling = pages::round_ceilings(core, c, *d)->value(c.field("productId"), "");
+  const auto limit = parse_price(ceiling);
+  if (limit && *price > *limit)
+    return c.t("bid_warning_ceiling", {{"price", c.money(format_price(*price, 2), currency)},
+                                       {"ceiling", c.money(ceiling, currency)}});
+  const auto dot = text.find('.');
+  if (dot != std::string::npos && text.size() - dot - 1 > 2)
+    return c.t("bid_warning_decimals", {{"price", text}});
+  return "";
+}
+
 ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
                 const std::string& form) {
   if (!c.signed_in()) return redirect("/login?next=%2Fworkspace");
@@ -394,6 +428,12 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
       core.send(c, "DELETE", round_path(round_id) + "/bids/" + url_part(c.field("bid")), nullptr);
       return redirect("/workspace?done=withdraw#round-" + url_part(round_id));
     }
+    if (form == "bid" && c.field("confirm") != "yes")
+      if (auto warning = bid_warning(core, c, round_id); !warning.empty()) {
+        FailedForm held{round_id, form, warning, c.form, {{"price", warning}}};
+        held.warning = true;
+        return workspace(core, c, &held, 200);
+      }
     const std::string target = target_of(round_id, form);
     if (target.empty()) throw PageError(404, c.t("error_no_page"));
     const json answer =

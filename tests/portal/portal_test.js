@@ -500,6 +500,13 @@ const LAUNCH = {
     const product = (await call('GET', '/products/IOL-041')).text;
     assert.strictEqual(/data-figure="mpr">([^<]+)</.exec(product)[1], '0.66', '658.13 / 1000.00');
     // The office moves the draft round on: published for bidding.
+    // It cannot be undone: without the confirmation ticked nothing changes.
+    const drafted = await auditSeq();
+    await page.locator('#round-3n-iol-2022').getByRole('button', { name: 'Publish for bidding' }).click();
+    assert.match(await page.locator('#round-3n-iol-2022 [role=alert]').innerText(), /Tick the confirmation first: nothing was changed/);
+    assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2022')).json.phase, 'draft');
+    assert.strictEqual(await auditSeq(), drafted);
+    await page.locator('#round-3n-iol-2022').getByLabel('I confirm: this cannot be undone').check();
     await page.locator('#round-3n-iol-2022').getByRole('button', { name: 'Publish for bidding' }).click();
     await page.waitForURL('**done=publish**');
     assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2022')).json.phase, 'bidding');
@@ -626,6 +633,10 @@ const LAUNCH = {
 
     clock.set(round.timeline.negotiationEnd);
     await page.goto('/workspace');
+    await page.locator(`#round-${R}`).getByRole('button', { name: 'Run the award' }).click();
+    assert.match(await page.locator(`#round-${R} [role=alert]`).innerText(), /Tick the confirmation first/);
+    assert.strictEqual((await call('GET', `/api/rounds/${R}`)).json.status, 'opened');
+    await page.locator(`#round-${R}`).getByLabel('I confirm: this cannot be undone').check();
     await page.locator(`#round-${R}`).getByRole('button', { name: 'Run the award' }).click();
     await page.waitForURL('**done=award**');
     await page.goto(`/rounds/${R}`);

@@ -428,6 +428,12 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
       core.send(c, "DELETE", round_path(round_id) + "/bids/" + url_part(c.field("bid")), nullptr);
       return redirect("/workspace?done=withdraw#round-" + url_part(round_id));
     }
+    // A stage move cannot be undone: it waits for the office to confirm it in the form.
+    if ((form == "publish" || form == "award") && c.field("confirm") != "yes") {
+      FailedForm held{round_id, form, c.t("confirm_" + form), c.form, {}};
+      held.warning = true;
+      return workspace(core, c, &held, 200);
+    }
     if (form == "bid" && c.field("confirm") != "yes")
       if (auto warning = bid_warning(core, c, round_id); !warning.empty()) {
         FailedForm held{round_id, form, warning, c.form, {{"price", warning}}};

@@ -421,13 +421,34 @@ const LAUNCH = {
   await check('an observer files an observation and sees it published', async () => {
     const page = await newPage();
     await signIn(page, 'observer');
-    const form = page.locator('#round-3n-iol-2020 form', { hasText: 'File an observation' });
-    await form.getByLabel('What you observed').fill('too short');
-    await form.getByRole('button', { name: 'File' }).click();
+    const form = () => page.locator('#round-3n-iol-2020 form', { hasText: 'File an observation' });
+    // Only stages that have happened are offered: the 2021 round is still open for bids.
+    assert.deepStrictEqual(await page.locator('#f-3n-iol-2021-obs-stage option').allInnerTexts(), ['The round as a whole', 'Publication']);
+    assert.deepStrictEqual(await page.locator('#f-3n-iol-2020-obs-stage option').allInnerTexts(),
+      ['The round as a whole', 'Publication', 'The bid deadline', 'The opening', 'The evaluation', 'The award']);
+    // The API refuses a stage to come, whatever the form offers.
+    const observer = (await call('POST', '/api/login', { body: { user: 'observer', password: 'demo-observer' } })).json.token;
+    const early = await call('POST', '/api/rounds/3n-iol-2021/observations', { token: observer, body: { text: 'The opening went well, every bid checked.', stage: 'opening' } });
+    assert.strictEqual(early.status, 422);
+    assert.match(early.json.error.message, /opening stage has not happened yet/);
+    // Filing shows the observation first, as it will be published; only the confirmation files it.
+    await form().getByLabel('What you observed').fill('too short');
+    await form().getByRole('button', { name: 'File' }).click();
+    const before = await auditSeq();
+    assert.match(await form().locator('[data-preview]').innerText(), /can never be changed[\s\S]*too short/);
+    await form().getByLabel('Publish it as it is').check();
+    await form().getByRole('button', { name: 'File' }).click();
     assert.match(await page.locator('#f-3n-iol-2020-obs-text-error').innerText(), /at least 10 characters/);
+    assert.strictEqual(await auditSeq(), before, 'nothing filed');
     const text = `The opening was public and every commitment checked out (${Date.now()}).`;
     await page.locator('#f-3n-iol-2020-obs-text').fill(text);
-    await page.locator('#round-3n-iol-2020 form', { hasText: 'File an observation' }).getByRole('button', { name: 'File' }).click();
+    await form().getByLabel('Stage').selectOption('opening');
+    await form().getByRole('button', { name: 'File' }).click();
+    assert.strictEqual(await auditSeq(), before, 'a preview files nothing');
+    assert.match(await form().locator('[data-preview]').innerText(), new RegExp(text.replace(/[().]/g, '\\$&')));
+    assert.strictEqual(await form().getByLabel('Stage').inputValue(), 'opening', 'the stage is kept');
+    await form().getByLabel('Publish it as it is').check();
+    await form().getByRole('button', { name: 'File' }).click();
     await page.waitForURL('**done=observation**');
     assert.ok((await page.locator('#round-3n-iol-2020 details table tbody tr').count()) > 0, 'the evaluation record is shown');
     await shot(page, 'workspace-observer');
@@ -684,6 +705,8 @@ const LAUNCH = {
     const obs = page.locator('#round-3n-iol-2020 form', { hasText: 'File an observation' });
     await page.goto('/workspace');
     await obs.getByLabel('What you observed').fill('The award report was published on time and complete.');
+    await obs.getByRole('button', { name: 'File' }).click();
+    await obs.getByLabel('Publish it as it is').check();
     await obs.getByRole('button', { name: 'File' }).click();
     await page.waitForURL('**done=observation**');
     await page.goto('/watch');

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "evaluation/complaint.hpp"
 #include "evaluation/draw.hpp"
+#include "evaluation/observation.hpp"
 #include "evaluation/panel.hpp"
 #include "tender/clarification.hpp"
 
@@ -212,6 +213,34 @@ TEST(Clarification, AnswersAreDueWithinTheAnswerDaysAndByTheDeadline) {
             std::vector<std::string>{"answer"});
   EXPECT_EQ(fields(check_question_answer("Yes.", window, "2026-01-20T00:00:00Z")),
             std::vector<std::string>{"answer"});
+}
+
+TEST(Observation, IsTiedToAStageThatHasHappened) {
+  const ObservedRound opened{"2026-01-01T00:00:00Z", "2026-01-31T09:00:00Z", "2026-01-31T10:00:00Z",
+                             ""};
+  struct Case {
+    const char* stage;
+    std::string now;
+    bool taken;
+  };
+  const Case cases[] = {
+      {"", "2026-01-02T00:00:00Z", true},  // the round as a whole
+      {"publication", "2026-01-01T00:00:00Z", true},
+      {"deadline", "2026-01-31T08:59:59Z", false},
+      {"deadline", "2026-01-31T09:00:00Z", true},
+      {"opening", "2026-01-31T09:59:59Z", false},
+      {"opening", "2026-01-31T10:00:00Z", true},
+      {"evaluation", "2026-02-01T00:00:00Z", true},
+      {"award", "2026-02-01T00:00:00Z", false},    // not awarded
+      {"bidding", "2026-02-01T00:00:00Z", false},  // no such stage
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(check_observation_stage(c.stage, opened, c.now).empty(), c.taken)
+        << c.stage << " at " << c.now;
+  EXPECT_EQ(stages_happened(opened, "2026-01-31T09:30:00Z"),
+            (std::vector<std::string>{"publication", "deadline"}));
+  EXPECT_TRUE(stages_happened({"", "2026-01-31T09:00:00Z", "", ""}, "2027-01-01T00:00:00Z").empty())
+      << "a draft round has no stage to observe";
 }
 
 TEST(Complaint, PendingComplaintsHoldTheirGroups) {

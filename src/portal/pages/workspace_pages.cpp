@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/money.hpp"
+#include "evaluation/observation.hpp"
 #include "io/csv_reader.hpp"
 #include "portal/pages/page_helpers.hpp"
 #include "portal/pages/workspace_forms.hpp"
@@ -186,7 +187,21 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
   } else if (role == "observer") {
     if (observer_of(core, c, id)) {
       w["assigned"] = true;
-      if (status != "draft") forms["observation"] = form_view(id, "observation", failed);
+      if (status != "draft") {
+        // Only stages that have happened; "" is the round as a whole.
+        json form = form_view(id, "observation", failed);
+        const ObservedRound reached{r.value("publishedAt", ""),
+                                    r["timeline"].value("bidDeadline", ""), r.value("openedAt", ""),
+                                    r.value("awardedAt", "")};
+        const std::string chosen = form["values"].value("stage", "");
+        json stages = json::array({{{"value", ""}, {"label", c.t("stage_whole")}}});
+        for (const auto& st : stages_happened(reached, core.now_utc()))
+          stages.push_back(
+              {{"value", st}, {"label", c.t("observed_stage_" + st)}, {"selected", st == chosen}});
+        form["stages"] = stages;
+        if (form.value("warning", false)) form["preview"] = form["values"].value("text", "");
+        forms["observation"] = form;
+      }
       if (status == "opened" || status == "awarded") {
         forms["report"] = form_view(id, "report", failed);
         const json record = core.get(c, round_path(id) + "/evaluation");
@@ -429,6 +444,12 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
       return redirect("/workspace?done=withdraw#round-" + url_part(round_id));
     }
     // A stage move cannot be undone: it waits for the office to confirm it in the form.
+    // An observation is published at once and never changed: the observer sees it first.
+    if (form == "observation" && c.field("confirm") != "yes") {
+      FailedForm held{round_id, form, c.t("observation_preview_note"), c.form, {}};
+      held.warning = true;
+      return workspace(core, c, &held, 200);
+    }
     if ((form == "publish" || form == "award") && c.field("confirm") != "yes") {
       FailedForm held{round_id, form, c.t("confirm_" + form), c.form, {}};
       held.warning = true;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "evaluation/complaint.hpp"
+#include "evaluation/observation.hpp"
 #include "report/report.hpp"
 #include "server/api_support.hpp"
 #include "server/validators.hpp"
@@ -118,8 +119,11 @@ class ObserverRoutes {
       throw ApiError(422, "invalid", "an observation says what was seen (at least 10 characters)",
                      "text");
     const std::string stage = text_field(body, "stage", false, 40);
-    if (!stage.empty() && !is_id(stage))
-      throw ApiError(422, "invalid", "'stage' must name a stage such as opening", "stage");
+    const ObservedRound reached{s.round.value("publishedAt", ""),
+                                s.round.value("timeline", json::object()).value("bidDeadline", ""),
+                                s.round.value("openedAt", ""), s.round.value("awardedAt", "")};
+    if (auto problem = check_observation_stage(stage, reached, s.now_utc); !problem.empty())
+      throw ApiError(422, "invalid", problem, "stage");
     const std::string group = text_field(body, "group", false, 64);
     if (!group.empty() && !is_id(group))
       throw ApiError(422, "invalid", "'group' must be a group's id", "group");

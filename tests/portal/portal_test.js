@@ -643,13 +643,28 @@ const LAUNCH = {
     const expert = await newPage();
     await signIn(expert, 'panelist', 'panelist-1');
     const form = () => expert.locator(`#round-${R} form`, { hasText: 'Set an access price' });
-    await form().getByLabel('Product').fill('P5');
+    // The products awaiting an access price: P5 alone negotiates (its group has one enterprise).
+    assert.deepStrictEqual(await form().locator('select[name=productId] option').evaluateAll((o) => o.map((x) => x.value)), ['P5']);
+    await form().getByLabel('Product').selectOption('P5');
     await form().getByLabel('Access price').fill('abc');
     await form().getByRole('button', { name: 'Set price' }).click();
     assert.ok(await expert.locator(`#round-${R} .field-error`).count() > 0, 'the refusal is shown in the form');
     await form().getByLabel('Access price').fill('950.00');
     await form().getByRole('button', { name: 'Set price' }).click();
     await expert.waitForURL('**done=access-price**');
+    assert.strictEqual(await form().locator('select[name=productId] option').count(), 0, 'P5 has its price');
+    // The expert declares a conflict of interest; declaring it twice is refused at the field.
+    const interest = () => expert.locator('section#interest form');
+    await interest().getByLabel('Enterprise (its id, e.g. E07)').fill('E03');
+    await interest().getByRole('button', { name: 'Declare the interest' }).click();
+    await expert.waitForURL('**done=interest**');
+    assert.match(await expert.locator('section#interest').innerText(), /Declared: E03/);
+    await interest().getByLabel('Enterprise (its id, e.g. E07)').fill('E03');
+    await interest().getByRole('button', { name: 'Declare the interest' }).click();
+    assert.match(await expert.locator('section#interest .field-error').innerText(), /already declared/);
+    const library = (await call('GET', '/api/experts')).json.items;
+    const panelist = panel.members.find((m) => m.id !== 'X03').id;
+    assert.deepStrictEqual(library.find((e) => e.id === panelist).interests.filter((x) => x === 'E03'), ['E03']);
     await expert.context().close();
 
     clock.set(round.timeline.negotiationEnd);

@@ -43,6 +43,16 @@ namespace pages {
 // their status; the office's answer form for each pending one (complaint_pages.cpp).
 void complaint_work(PortalCore& core, const PageContext& c, const json& round, bool may_complain,
                     json& w, const FailedForm* failed);
+
+// What a bidder should see before its bid goes in (the form's price and product): a price above
+// the product's ceiling (the award rejects it) or with more decimals than cents; "" for none, or
+// for a price the API will refuse with its own reason (workspace_checks.cpp).
+std::string bid_warning(PortalCore& core, const PageContext& c, const std::string& round_id);
+
+// The round's products awaiting an access price (negotiating, none set yet), as options with
+// `chosen` selected.
+json awaiting_access_prices(PortalCore& core, const PageContext& c, const std::string& id,
+                            const std::string& chosen);
 }  // namespace pages
 
 }  // namespace procura

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <set>
 
 #include "core/error.hpp"
 #include "core/money.hpp"
@@ -179,9 +180,15 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
   } else if (role == "expert") {
     if (on_panel(core, c, id)) {
       w["onPanel"] = true;
-      if (status == "opened")
-        forms["access"] = form_view(id, "access-price", failed);
-      else
+      if (status == "opened") {
+        // The products awaiting an access price: those that negotiate and have none yet.
+        json form = form_view(id, "access-price", failed);
+        json awaiting =
+            pages::awaiting_access_prices(core, c, id, form["values"].value("productId", ""));
+        form["awaiting"] = awaiting;
+        form["awaitingCount"] = c.count(static_cast<long long>(awaiting.size()));
+        forms["access"] = form;
+      } else
         w["notes"].push_back(c.t("note_access_after_opening"));
     }
   } else if (role == "observer") {
@@ -259,6 +266,17 @@ ApiResponse workspace(PortalCore& core, PageContext& c, const FailedForm* failed
     } catch (const PageError&) {  // none set yet
     }
     view["keyholderKey"] = key;
+  }
+  if (c.role() == "expert") {  // the expert's declared interests, and a form for another
+    json form = form_view("platform", "interest", failed);
+    form["action"] = "/workspace/interest";
+    json interests = json::array();
+    for (const auto& e : core.items(c, "/api/experts"))
+      if (e.value("id", "") == c.me.value("org", ""))
+        interests = e.value("interests", json::array());
+    form["interests"] = interests;
+    form["hasInterests"] = !interests.empty();
+    view["interest"] = form;
   }
   json password = form_view("platform", "password", failed);
   password["action"] = "/workspace/password";
@@ -353,6 +371,7 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
   }
   if (form == "bid") return pick({"productId", "price"});
   if (form == "question") return pick({"subject", "question", "group"});
+  if (form == "interest") return pick({"enterprise"});
   if (form == "complaint") return pick({"stage", "group", "subject", "grounds", "rule", "remedy"});
   if (form.rfind("complaint-answer-", 0) == 0) return pick({"decision", "reasoning"});
   if (form.rfind("answer-", 0) == 0) return pick({"answer"});
@@ -388,7 +407,8 @@ json receipt_of_cookie(const std::string& value) {
 }
 
 // The API route each form posts to.
-std::string target_of(const std::string& round_id, const std::string& form) {
+std::string target_of(const std::string& round_id, const std::string& form,
+                      const std::string& c_org) {
   static const std::map<std::string, std::string> kTargets = {{"publish", "/publish"},
                                                               {"share", "/shares"},
                                                               {"award", "/award"},
@@ -406,32 +426,13 @@ std::string target_of(const std::string& round_id, const std::string& form) {
   if (form == "reference-prices") return "/api/reference-prices";  // the platform's, not a round's
   if (form == "keyholder-key") return "/api/me/keyholder-key";
   if (form == "password") return "/api/me/password";
+  if (form == "interest") return "/api/experts/" + url_part(c_org) + "/interests";
   if (form.rfind("answer-", 0) == 0)
     return round_path(round_id) + "/questions/" + url_part(form.substr(7)) + "/answer";
   if (form.rfind("complaint-answer-", 0) == 0)
     return round_path(round_id) + "/complaints/" + url_part(form.substr(17)) + "/answer";
   auto it = kTargets.find(form);
   return it == kTargets.end() ? "" : round_path(round_id) + it->second;
-}
-
-// What a bidder should see before a bid goes in: a price above the product's ceiling (the engine
-// rejects it) or with more decimals than the currency's cents (compared to the cent as typed).
-// "" when there is nothing to warn of, or the price is not a price (the API says why).
-std::string bid_warning(PortalCore& core, const PageContext& c, const std::string& round_id) {
-  const std::string text = c.field("price");
-  const auto price = parse_price(text);
-  if (!price) return "";
-  auto d = core.round_data(c, round_id);
-  const std::string currency = d->round.value("currency", "");
-  const std::string ceiling = pages::round_ceilings(core, c, *d)->value(c.field("productId"), "");
-  const auto limit = parse_price(ceiling);
-  if (limit && *price > *limit)
-    return c.t("bid_warning_ceiling", {{"price", c.money(format_price(*price, 2), currency)},
-                                       {"ceiling", c.money(ceiling, currency)}});
-  const auto dot = text.find('.');
-  if (dot != std::string::npos && text.size() - dot - 1 > 2)
-    return c.t("bid_warning_decimals", {{"price", text}});
-  return "";
 }
 
 ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
@@ -456,12 +457,12 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
       return workspace(core, c, &held, 200);
     }
     if (form == "bid" && c.field("confirm") != "yes")
-      if (auto warning = bid_warning(core, c, round_id); !warning.empty()) {
+      if (auto warning = pages::bid_warning(core, c, round_id); !warning.empty()) {
         FailedForm held{round_id, form, warning, c.form, {{"price", warning}}};
         held.warning = true;
         return workspace(core, c, &held, 200);
       }
-    const std::string target = target_of(round_id, form);
+    const std::string target = target_of(round_id, form, org);
     if (target.empty()) throw PageError(404, c.t("error_no_page"));
     const json answer =
         core.send(c, form == "keyholder-key" ? "PUT" : "POST", target, body_of(c, form, org));
@@ -585,7 +586,7 @@ void add_workspace_pages(PortalCore& core) {
   core.page("GET", "/workspace", [p](PageContext& c, const Params&) { return workspace(*p, c); });
   core.page("POST", "/workspace/rounds/{id}/{form}",
             [p](PageContext& c, const Params& a) { return act(*p, c, a[0], a[1]); });
-  for (const char* form : {"reference-prices", "keyholder-key", "password"})
+  for (const char* form : {"reference-prices", "keyholder-key", "password", "interest"})
     core.page("POST", std::string("/workspace/") + form,
               [p, form](PageContext& c, const Params&) { return act(*p, c, "platform", form); });
 }

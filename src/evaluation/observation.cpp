@@ -14,7 +14,7 @@ namespace {
 
 // When `stage` happened ("" for not yet).
 std::string reached(const std::string& stage, const ObservedRound& r) {
-  if (stage == "publication") return r.published_at;
+  if (stage == "publication" || stage == "rules") return r.published_at;
   if (stage == "deadline") return r.published_at.empty() ? "" : r.bid_deadline;
   if (stage == "opening" || stage == "evaluation") return r.opened_at;
   if (stage == "award") return r.awarded_at;
@@ -36,8 +36,8 @@ std::string check_observation_stage(const std::string& stage, const ObservedRoun
                                     const std::string& now) {
   if (stage.empty()) return "";
   const auto& all = observation_stages();
-  if (std::find(all.begin(), all.end(), stage) == all.end())
-    return "'stage' must be one of publication, deadline, opening, evaluation, award";
+  if (std::find(all.begin(), all.end(), stage) == all.end() && stage != "rules")
+    return "'stage' must be one of publication (or rules), deadline, opening, evaluation, award";
   const std::string at = reached(stage, round);
   if (at.empty() || at > now)
     return "the " + stage +

@@ -16,7 +16,8 @@ struct ObservedRound {
   std::string awarded_at;    // the award
 };
 
-// The stages in their order: publication, deadline, opening, evaluation, award.
+// The stages in their order: publication, deadline, opening, evaluation, award ("rules", the
+// complaints' name for the published round, is taken for publication).
 const std::vector<std::string>& observation_stages();
 
 // The stages that have happened at `now`, in order.

@@ -226,6 +226,7 @@ TEST(Observation, IsTiedToAStageThatHasHappened) {
   const Case cases[] = {
       {"", "2026-01-02T00:00:00Z", true},  // the round as a whole
       {"publication", "2026-01-01T00:00:00Z", true},
+      {"rules", "2026-01-01T00:00:00Z", true},  // the complaints' name for it
       {"deadline", "2026-01-31T08:59:59Z", false},
       {"deadline", "2026-01-31T09:00:00Z", true},
       {"opening", "2026-01-31T09:59:59Z", false},

@@ -165,9 +165,9 @@ void add_public_pages(PortalCore& core);     // home, round, group, observers
 void add_entity_pages(PortalCore& core);     // product, enterprise, institution
 void add_integrity_pages(PortalCore& core);  // red flags
 void add_data_pages(PortalCore& core);       // open data, downloads, API, audit head
-void add_tender_pages(PortalCore& core);
-void add_winners_pages(PortalCore& core);
-void add_complaint_pages(PortalCore& core);  // a round's complaints in full    // a round's winners and prices     // a round's tables as documents
+void add_tender_pages(PortalCore& core);     // a round's tables as documents
+void add_winners_pages(PortalCore& core);    // a round's winners and prices
+void add_complaint_pages(PortalCore& core);  // a round's complaints in full
 void add_follow_pages(PortalCore& core);     // search, watchlist, Atom feeds
 void add_workspace_pages(PortalCore& core);  // sign-in and the roles' forms
 

@@ -1,5 +1,7 @@
 #pragma once
-// Text escaping shared by the HTML report, the portal's Atom feeds and its pages.
+// Text escaping shared by the HTML report, the portal's Atom feeds and its pages, and the API's
+// links.
+#include <cctype>
 #include <string>
 #include <string_view>
 
@@ -25,6 +27,23 @@ inline std::string xml_escaped(std::string_view s) {
         break;
       default:
         out += ch;
+    }
+  }
+  return out;
+}
+
+// `s` as one part of a URL (a path segment, a query key or value): unreserved characters kept,
+// every other byte %XX.
+inline std::string url_escaped(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : s) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
     }
   }
   return out;

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/byte_cache.hpp"
+#include "core/text.hpp"
 #include "platform/secrets.hpp"
 #include "portal/page_cache.hpp"
 #include "portal/portal_support.hpp"
@@ -93,18 +94,7 @@ ApiResponse redirect(const std::string& location,
 }
 
 std::string url_part(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += hex[ch >> 4];
-      out += hex[ch & 15];
-    }
-  }
-  return out;
+  return url_escaped(s);
 }
 
 std::string script_json(const json& j) {

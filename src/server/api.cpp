@@ -9,6 +9,7 @@
 
 #include "core/canonical_json.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "records/record_hash.hpp"
 #include "server/api_core.hpp"
 #include "server/role_matrix.hpp"
@@ -150,26 +151,6 @@ void form_problems(const std::vector<std::pair<std::string, std::string>>& probl
   }
   throw ApiError(422, code, message, problems.front().first, all);
 }
-
-namespace {
-
-// A query key or value escaped for a URL (unreserved characters kept, every other byte %XX).
-std::string url_escaped(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += hex[ch >> 4];
-      out += hex[ch & 15];
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 json page_of(json items, long offset, long limit, long total, const ApiRequest& r) {
   auto link = [&](long at) {

@@ -33,7 +33,6 @@ json complaint_view(const PageContext& c, const json& o, const std::string& now)
           {"complainant", c.t("role_" + who.value("role", "")) +
                               (who.value("org", "").empty() ? "" : " " + who.value("org", ""))},
           {"filed", c.date(o.value("filedAt", ""))},
-          {"filedIso", o.value("filedAt", "")},
           {"due", c.date(o.value("answerDue", ""))},
           {"status", c.t("complaint_" + key_of(status))},
           {"pending", status == "pending"},

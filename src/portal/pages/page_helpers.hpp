@@ -82,7 +82,8 @@ json questions_view(PortalCore& core, const PageContext& c, const std::string& r
 // The round's ceiling prices by product ({productId: maxPrice}), once per version.
 std::shared_ptr<const json> round_ceilings(PortalCore& core, const PageContext& c,
                                            const RoundData& d);
-// The round's published tables as CSV documents, {table: {csv, hash, bytes}}, once per version.
+// The round's published tables as CSV documents, [{name, csv, hash, bytes}] in reading order, once
+// per version.
 std::shared_ptr<const json> round_documents(PortalCore& core, const PageContext& c,
                                             const RoundData& d);
 

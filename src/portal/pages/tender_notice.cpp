@@ -2,14 +2,13 @@
 // ceilings with currency and unit, documents with their hashes, the bids received so far, the
 // countdown to the deadline), its clarification questions and answers, and its tables as CSV
 // documents anyone can check against the hashes the notice publishes.
-#include <sodium.h>
-
 #include <algorithm>
 
 #include "core/money.hpp"
 #include "io/csv_reader.hpp"
 #include "portal/pages/page_helpers.hpp"
 #include "records/catalogue.hpp"
+#include "tender/commitment.hpp"  // blake2b_hex
 #include "tender/commitment.hpp"
 
 namespace procura {
@@ -50,22 +49,6 @@ std::string table_csv(const Codec& codec, const std::vector<json>& rows) {
   return out;
 }
 
-// BLAKE2b-256 of `text` in hex, as `b2sum -l 256` prints it.
-std::string blake2b_256(const std::string& text) {
-  unsigned char h[32];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-                     nullptr, 0);
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-  return hex;
-}
-
-long long whole(const std::string& s) {
-  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos)
-    return 0;
-  return std::stoll(s);
-}
-
 std::string labelled_spec(const json& round, const json& product) {
   std::string out = text_of(product, "category");
   const json attributes = round.value("attributes", json::array());
@@ -97,12 +80,13 @@ std::shared_ptr<const json> round_documents(PortalCore& core, const PageContext&
                                             const RoundData& d) {
   const std::string id = d.round.value("id", "");
   return core.memo("documents|" + id + "|" + d.version, [&] {
-    json out = json::object();
+    json out = json::array();  // in the order of kDocumentTables
     for (const char* name : kDocumentTables) {
       const RecordKind* kind = table_kind(name);
       if (!kind || !kind->codec) continue;
       const std::string text = table_csv(*kind->codec, core.table(c, id, name));
-      out[name] = {{"csv", text}, {"hash", blake2b_256(text)}, {"bytes", text.size()}};
+      out.push_back(
+          {{"name", name}, {"csv", text}, {"hash", blake2b_hex(text)}, {"bytes", text.size()}});
     }
     return out;
   });
@@ -119,7 +103,6 @@ json questions_view(PortalCore& core, const PageContext& c, const std::string& r
                    {"question", q.value("question", "")},
                    {"group", q.value("group", "")},
                    {"asked", c.date(q.value("askedAt", ""))},
-                   {"askedIso", q.value("askedAt", "")},
                    {"due", c.date(q.value("answerDue", ""))},
                    {"answered", answered},
                    {"overdue", q.value("overdue", false)},
@@ -143,7 +126,6 @@ json notice_view(PortalCore& core, const PageContext& c, const RoundData& d) {
                  {"currency", currency}};
   const json count = core.get(c, "/api/rounds/" + url_part(id) + "/bid-count");
   notice["bids"] = c.count(count.value("received", 0L));
-  notice["withdrawn"] = c.count(count.value("withdrawn", 0L));
   notice["bidsNote"] = c.t("notice_bids", {{"received", c.count(count.value("received", 0L))},
                                            {"withdrawn", c.count(count.value("withdrawn", 0L))}});
   // Ceilings and demand by product, the groups with their products: once per version.
@@ -151,7 +133,8 @@ json notice_view(PortalCore& core, const PageContext& c, const RoundData& d) {
     const json& ceilings = *round_ceilings(core, c, d);
     std::map<std::string, long long> demand;
     for (const auto& [institution, lines] : d.demand_of)
-      for (const auto& [product, quantity] : lines) demand[product] += whole(quantity);
+      for (const auto& [product, quantity] : lines)
+        demand[product] += parse_units(quantity).value_or(0);
     json groups = json::array();
     for (const auto& g : core.items(c, "/api/rounds/" + url_part(id) + "/groups")) {
       json products = json::array();
@@ -256,21 +239,14 @@ json notice_view(PortalCore& core, const PageContext& c, const RoundData& d) {
   notice["groupCount"] = c.count(static_cast<long long>(groups.size()));
   notice["pager"] = pg;
   json documents = json::array();
-  for (const auto& [name, doc] : round_documents(core, c, d)->items())
+  for (const auto& doc : *round_documents(core, c, d)) {
+    const std::string name = doc.value("name", "");
     documents.push_back({{"name", name + ".csv"},
                          {"title", c.t("document_" + name)},
                          {"href", "/data/rounds/" + url_part(id) + "/tables/" + name + ".csv"},
                          {"hash", doc.value("hash", "")},
                          {"bytes", c.count(doc.value("bytes", 0LL))}});
-  std::sort(documents.begin(), documents.end(), [](const json& a, const json& b) {
-    const auto rank = [](const json& x) {
-      const std::string n = x.value("name", "");
-      for (std::size_t i = 0; i < std::size(kDocumentTables); ++i)
-        if (n == std::string(kDocumentTables[i]) + ".csv") return i;
-      return std::size(kDocumentTables);
-    };
-    return rank(a) < rank(b);
-  });
+  }
   notice["documents"] = documents;
   return notice;
 }
@@ -285,10 +261,12 @@ ApiResponse table_document(PortalCore& core, PageContext& c, const std::string& 
                                ? file.substr(0, file.size() - 4)
                                : file;
   auto d = core.round_data(c, id);
-  const json docs = *pages::round_documents(core, c, *d);
-  if (!docs.contains(name)) throw PageError(404, c.t("error_no_page"));
+  const auto docs = pages::round_documents(core, c, *d);
+  const auto doc = std::find_if(docs->begin(), docs->end(),
+                                [&](const json& x) { return x.value("name", "") == name; });
+  if (doc == docs->end()) throw PageError(404, c.t("error_no_page"));
   ApiResponse out;
-  out.body = docs[name].value("csv", "");
+  out.body = doc->value("csv", "");
   out.content_type = "text/csv; charset=utf-8";  // round ids and table names are header-safe
   out.headers = {{"Content-Disposition", "attachment; filename=\"" + id + "-" + name + ".csv\""}};
   return out;

@@ -182,6 +182,7 @@ struct Portal::Impl : PortalCore {
     add_complaint_pages(*this);
     add_follow_pages(*this);
     add_workspace_pages(*this);
+    add_office_pages(*this);
   }
 
   void page(const std::string& method, const std::string& pattern, PageHandler h) override {
@@ -215,11 +216,11 @@ struct Portal::Impl : PortalCore {
   }
 
   json send(const PageContext& c, const std::string& method, const std::string& path,
-            const json& body) override {
+            const json& body, const std::map<std::string, std::string>& query = {}) override {
     // Bytes that are not UTF-8 in a form become U+FFFD; they are never a reason to fail.
     const std::string text =
         body.is_null() ? "" : body.dump(-1, ' ', false, json::error_handler_t::replace);
-    ApiResponse r = api.handle(as_visitor(c, method, path, {}, text));
+    ApiResponse r = api.handle(as_visitor(c, method, path, query, text));
     json j = json::parse(r.body, nullptr, false);
     if (r.status < 400) return j;
     std::map<std::string, std::string> fields;

@@ -109,9 +109,10 @@ class PortalCore {
     json page = get(c, path, query);
     return page.contains("items") ? std::move(page["items"]) : json::array();
   }
-  // POST/DELETE through the API as the visitor; a refusal becomes a FormError.
+  // POST/PUT/DELETE through the API as the visitor (with `query`: ?dryRun=true); a refusal
+  // becomes a FormError.
   virtual json send(const PageContext& c, const std::string& method, const std::string& path,
-                    const json& body) = 0;
+                    const json& body, const std::map<std::string, std::string>& query = {}) = 0;
   // Every round (documents, in creation order).
   virtual std::vector<json> rounds(const PageContext& c) = 0;
   // A round with its results and tables (kept until the round changes).
@@ -168,6 +169,7 @@ void add_data_pages(PortalCore& core);       // open data, downloads, API, audit
 void add_tender_pages(PortalCore& core);     // a round's tables as documents
 void add_winners_pages(PortalCore& core);    // a round's winners and prices
 void add_complaint_pages(PortalCore& core);  // a round's complaints in full
+void add_office_pages(PortalCore& core);     // the back office: new rounds, tables, progress
 void add_follow_pages(PortalCore& core);     // search, watchlist, Atom feeds
 void add_workspace_pages(PortalCore& core);  // sign-in and the roles' forms
 

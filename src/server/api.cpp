@@ -545,7 +545,7 @@ std::vector<RouteInfo> Api::Impl::route_infos() const {
   std::vector<RouteInfo> out;
   for (const auto& r : routes)
     out.push_back({r.spec.method, r.spec.pattern, roles_for(r.spec.permission), r.spec.summary,
-                   r.spec.permission, r.spec.reads});
+                   r.spec.permission, r.spec.reads, r.spec.params});
   return out;
 }
 

@@ -68,8 +68,9 @@ struct RouteInfo {
   std::string pattern;  // "/api/rounds/{id}"
   std::vector<Role> roles;
   std::string summary;
-  std::string permission;  // the role matrix's name for what the route does
-  std::string reads;       // the record kind it serves ("" for none)
+  std::string permission;          // the role matrix's name for what the route does
+  std::string reads;               // the record kind it serves ("" for none)
+  std::vector<std::string> query;  // the query parameters it reads ("*": its own, as filters)
 };
 
 // Whether `item` may be followed: "round:<id>", "product:<id>", "enterprise:<id>" or

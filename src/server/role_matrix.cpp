@@ -23,6 +23,7 @@ std::vector<Permission> make_matrix() {
        {R::kOffice, R::kEnterprise, R::kInstitution}},  // an organisation its own
       // A round's life.
       {"create-round", office},
+      {"edit-round", office},
       {"publish-round", office},
       {"award-round", office},
       // A round's tables, by who supplies each.

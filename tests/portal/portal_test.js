@@ -399,7 +399,7 @@ const LAUNCH = {
     const form = () => page.locator('#round-3n-iol-2022 form', { hasText: 'Declare a product' });
     await form().getByLabel('Product id').fill('IOL-900');
     await form().getByLabel('Name', { exact: true }).fill('Intraocular lens 900');
-    await form().getByLabel('Basic attributes (separated by ;)').fill('hydrophobic acrylic;one-piece;aspheric');
+    await form().getByLabel('Basic attributes in this order, separated by ;: optic material; design; optic').fill('hydrophobic acrylic;one-piece;aspheric');
     await form().getByLabel('Registration valid until').fill('2030-12-31');
     await form().getByRole('button', { name: 'Declare a product' }).click();
     assert.ok(await page.locator('#f-3n-iol-2022-product-category-error').isVisible(), 'the missing category is named at its field');

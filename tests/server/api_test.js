@@ -186,6 +186,32 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     const demand = await post('demand', products.map((p) => ({ institutionId: 'BJ-H1', productId: p.productId, quantity: p.productId === 'P1' ? 500 : 80 })), tokens.hospital);
     assert.strictEqual(demand.json.flags.length, 1, 'P1 in region N is five times its history');
     assert.deepStrictEqual([demand.json.flags[0].productRegion, demand.json.flags[0].reported, demand.json.flags[0].history], ['P1/N', 500, 100]);
+    // A dry run makes every check and flag and stores nothing.
+    const p2 = async () => (await call('GET', `/api/rounds/${R}/demand?institutionId=BJ-H1&productId=P2`, { token: office })).json.items[0].quantity;
+    const seq = (await call('GET', '/api/audit/head')).json.seq;
+    const dry = await call('POST', `/api/rounds/${R}/demand?dryRun=true`, { token: tokens.hospital, body: { institutionId: 'BJ-H1', productId: 'P2', quantity: 900 } });
+    assert.strictEqual(dry.status, 200, dry.text);
+    assert.deepStrictEqual([dry.json.stored, dry.json.wouldStore], [[], [`${R}/BJ-H1/P2`]]);
+    assert.deepStrictEqual(dry.json.flags.map((f) => [f.productRegion, f.reported, f.history]).sort(), [['P1/N', 500, 100], ['P2/N', 900, 100]]);
+    assert.strictEqual(await p2(), 80);
+    assert.strictEqual((await call('GET', '/api/audit/head')).json.seq, seq, 'a dry run writes no audit entry');
+    const notBool = await call('POST', `/api/rounds/${R}/demand?dryRun=maybe`, { token: tokens.hospital, body: { institutionId: 'BJ-H1', productId: 'P2', quantity: 900 } });
+    assert.deepStrictEqual([notBool.status, notBool.json.error.field], [400, 'dryRun']);
+    assert.strictEqual(await p2(), 80);
+    // A draft's timeline is replaced whole by the office, checked as a round file's is.
+    const timeline = async (body, token = office) => call('PUT', `/api/rounds/${R}/timeline`, { token, body });
+    let bad = await timeline({ ...round.timeline, bidOpening: round.timeline.bidDeadline.replace(/T\d\d/, 'T00') });
+    assert.deepStrictEqual([bad.status, bad.json.error.field], [422, 'timeline.bidOpening'], bad.text);
+    bad = await timeline({ ...round.timeline, bidDeadline: clock.at(-3600), bidOpening: clock.at(-1800) });
+    assert.deepStrictEqual([bad.status, bad.json.error.field], [422, 'timeline.bidDeadline'], bad.text);
+    bad = await timeline({ ...round.timeline, bidDeadline: 'soon' });
+    assert.deepStrictEqual([bad.status, bad.json.error.field], [422, 'timeline.bidDeadline'], bad.text);
+    assert.strictEqual((await timeline(round.timeline, tokens.hospital)).status, 403);
+    assert.deepStrictEqual((await call('GET', `/api/rounds/${R}`)).json.timeline, round.timeline, 'refused changes change nothing');
+    const moved = { ...round.timeline, contractStart: '2027-02-01' };
+    assert.strictEqual((await timeline(moved)).status, 200);
+    assert.strictEqual((await call('GET', `/api/rounds/${R}`)).json.timeline.contractStart, '2027-02-01');
+    assert.strictEqual((await timeline(round.timeline)).status, 200);
     const unknown = await call('POST', `/api/rounds/${R}/demand`, { token: office, body: { institutionId: 'BJ-H1', productId: 'NOPE', quantity: 1 } });
     assert.strictEqual(unknown.status, 422);
     assert.match(unknown.json.error.message, /NOPE/);
@@ -197,6 +223,7 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.strictEqual(r.status, 200, r.text);
     assert.strictEqual(r.json.phase, 'bidding');
     assert.strictEqual((await call('POST', `/api/rounds/${R}/regions`, { token: office, body: { regionId: 'X' } })).status, 409, 'tables are fixed once published');
+    assert.strictEqual((await call('PUT', `/api/rounds/${R}/timeline`, { token: office, body: round.timeline })).status, 409, 'so is the timeline');
 
     const prices = { P1: ['enterprise', '610.5'], P2: ['e02', '700'], P3: ['e03', '650'], P4: ['e04', '990'] };
     for (const [product, [who, price]] of Object.entries(prices)) {

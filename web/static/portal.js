@@ -36,13 +36,35 @@
     el.dataset.drawn = "true";
   }
   document.querySelectorAll("[data-chart]").forEach(draw);
+  // A chosen file goes into its form: CSV as text in the form's text box, an XLSX workbook as
+  // base64; the file's own name goes with it, for the server's errors to name it.
   document.querySelectorAll("input[type=file][data-csv-target]").forEach(function (input) {
     input.addEventListener("change", function () {
       var file = input.files && input.files[0];
       if (!file) return;
+      var form = input.form, text = document.getElementById(input.dataset.csvTarget);
+      var name = form.querySelector("input[name=fileName]"), book = form.querySelector("input[name=xlsx]");
       var reader = new FileReader();
-      reader.onload = function () { document.getElementById(input.dataset.csvTarget).value = reader.result; };
-      reader.readAsText(file);
+      var workbook = /\.xlsx$/i.test(file.name);
+      if (name) name.value = file.name;
+      reader.onload = function () {
+        if (workbook) {
+          book.value = String(reader.result).replace(/^data:[^,]*,/, "");
+          text.value = "";
+        } else {
+          if (book) book.value = "";
+          text.value = reader.result;
+        }
+        input.dataset.read = "true";
+      };
+      if (workbook && book) reader.readAsDataURL(file); else reader.readAsText(file);
+    });
+  });
+  // Typing into the text box makes it the table sent: no longer the chosen file.
+  document.querySelectorAll("[data-csv-upload] textarea[name=csv]").forEach(function (text) {
+    text.addEventListener("input", function () {
+      var form = text.form;
+      ["fileName", "xlsx"].forEach(function (n) { var f = form.querySelector("input[name=" + n + "]"); if (f) f.value = ""; });
     });
   });
   // Times in the visitor's time zone; the UTC time the page was written with stays in the title.

@@ -130,18 +130,15 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
     forms["observer"] = form_view(id, "observer", failed);
     if (phase == "bidding") questions_to_answer(core, c, id, w, failed);
   } else if (role == "institution") {
-    if (status == "draft") {
-      forms["demand"] = form_view(id, "demand", failed);
-      forms["demandCsv"] = form_view(id, "demand-csv", failed);
-    }
-    json lines = json::array();
-    for (const auto& d : core.table(c, id, "demand", {{"institutionId", org}}))
-      lines.push_back(
-          {{"product", text_of(d, "productId")}, {"quantity", c.number(text_of(d, "quantity"))}});
-    w["demandLines"] = lines;
-    w["hasDemand"] = !lines.empty();
+    pages::institution_work(core, c, r, w, failed);
   } else if (role == "enterprise") {
-    if (status == "draft") forms["product"] = form_view(id, "product", failed, {{"unit", "piece"}});
+    if (status == "draft") {  // the basic attributes asked in the round's own names and order
+      forms["product"] = form_view(id, "product", failed, {{"unit", "piece"}});
+      std::string names;
+      for (const auto& a : r.value("attributes", json::array()))
+        names += (names.empty() ? "" : "; ") + a.get<std::string>();
+      forms["product"]["attributeNames"] = names;
+    }
     if (phase == "bidding") {
       json bid = form_view(id, "bid", failed);
       json options = json::array();
@@ -164,7 +161,7 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
       }
       bid["currency"] = currency;
       bid["products"] = options;
-      forms["bid"] = bid;
+      if (!options.empty()) forms["bid"] = bid;  // an enterprise with no product here bids nothing
       json mine = json::array();
       for (const auto& b : core.items(c, round_path(id) + "/my-bids"))
         mine.push_back({{"id", b.value("id", "")},
@@ -177,6 +174,7 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
       w["hasBids"] = !mine.empty();
       forms["question"] = form_view(id, "question", failed);
     }
+    pages::enterprise_work(core, c, r, w, failed);
   } else if (role == "expert") {
     if (on_panel(core, c, id)) {
       w["onPanel"] = true;
@@ -238,9 +236,10 @@ json round_workspace(PortalCore& core, const PageContext& c, const json& r,
       role == "enterprise" && status != "draft" && core.round_data(c, id)->enterprises.count(org);
   if (role == "office" || participant || w.value("assigned", false))
     pages::complaint_work(core, c, r, participant || w.value("assigned", false), w, failed);
-  w["hasForms"] = !forms.empty() || !w["notes"].empty() || w.contains("record") ||
-                  w.contains("myBids") || w.contains("demandLines") || w.contains("questions") ||
-                  w.contains("complaintsToAnswer") || w.contains("myComplaints");
+  w["hasForms"] =
+      !forms.empty() || !w["notes"].empty() || w.contains("record") || w.contains("myBids") ||
+      w.contains("demandLines") || w.contains("agreedVolumes") || w.contains("myAwards") ||
+      w.contains("questions") || w.contains("complaintsToAnswer") || w.contains("myComplaints");
   return w;
 }
 
@@ -294,40 +293,6 @@ ApiResponse workspace(PortalCore& core, PageContext& c, const FailedForm* failed
   return core.html(c, "workspace", view, status);
 }
 
-// The rows of an uploaded CSV text, read by the kind's codec (its header names the columns in
-// snake_case), each with the `fixed` fields set. Errors name the file, the line and the column.
-json rows_from_csv(const std::string& text, const std::string& file_name, const Codec& codec,
-                   const json& fixed) {
-  json rows = json::array();
-  std::vector<std::string> header;
-  read_csv_text(
-      file_name, text, [&](const std::vector<std::string>& h) { header = h; },
-      [&](const CsvRow& row) {
-        // The fixed fields are columns of their own, after the file's (they win).
-        std::vector<std::string> names = header, cells = row.fields;
-        cells.resize(header.size());
-        for (const auto& [k, v] : fixed.items()) {
-          names.push_back(snake_case(k));
-          cells.push_back(v.get<std::string>());
-        }
-        try {
-          rows.push_back(codec.decode_csv(names, cells));
-        } catch (const FieldError& e) {
-          throw InputError(file_name, row.line(), e.field, e.what());
-        }
-      });
-  if (rows.empty()) throw InputError(file_name, 2, "", "the file has no rows");
-  return rows;
-}
-
-// A form's text as the API's count: a whole number as a number; anything else as the text, for
-// the API to refuse with its reason.
-json whole_or_text(const std::string& v) {
-  if (!v.empty() && v.size() < 16 && v.find_first_not_of("0123456789") == std::string::npos)
-    return std::stoll(v);
-  return v;
-}
-
 json body_of(const PageContext& c, const std::string& form, const std::string& org) {
   auto pick = [&](std::initializer_list<const char*> keys) {
     json b = json::object();
@@ -344,23 +309,6 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
   }
   if (form == "observer") return pick({"user"});
   if (form == "share" || form == "keyholder-key") return pick({"passphrase"});
-  if (form == "demand") {
-    json b = pick({"productId"});
-    if (!c.field("quantity").empty()) b["quantity"] = whole_or_text(c.field("quantity"));
-    b["institutionId"] = org;
-    return json::array({b});
-  }
-  if (form == "demand-csv" || form == "reference-prices") {
-    try {
-      if (form == "reference-prices")
-        return rows_from_csv(c.field("csv"), "reference_prices.csv", reference_price_codec(),
-                             json::object());
-      return rows_from_csv(c.field("csv"), "demand.csv", *table_kind("demand")->codec,
-                           {{"institutionId", org}});
-    } catch (const InputError& e) {
-      throw FormError(422, e.what(), {{"csv", e.what()}});
-    }
-  }
   if (form == "product") {
     json b = pick({"productId", "name", "category", "unit", "strength", "registrationId",
                    "registrationValidUntil", "classificationScheme", "classificationId"});
@@ -376,6 +324,7 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
   if (form.rfind("complaint-answer-", 0) == 0) return pick({"decision", "reasoning"});
   if (form.rfind("answer-", 0) == 0) return pick({"answer"});
   if (form == "access-price") return json::array({pick({"productId", "accessPrice"})});
+
   if (form == "observation") return pick({"text", "stage"});
   if (form == "report") return pick({"opinion", "summary"});
   return nullptr;
@@ -414,8 +363,9 @@ std::string target_of(const std::string& round_id, const std::string& form,
                                                               {"award", "/award"},
                                                               {"panel", "/panel"},
                                                               {"observer", "/observers"},
-                                                              {"demand", "/demand"},
                                                               {"demand-csv", "/demand"},
+                                                              {"demand-pick", "/demand"},
+                                                              {"offer", "/offers"},
                                                               {"product", "/products"},
                                                               {"bid", "/bids"},
                                                               {"question", "/questions"},
@@ -433,6 +383,33 @@ std::string target_of(const std::string& round_id, const std::string& form,
     return round_path(round_id) + "/complaints/" + url_part(form.substr(17)) + "/answer";
   auto it = kTargets.find(form);
   return it == kTargets.end() ? "" : round_path(round_id) + it->second;
+}
+
+// The demand flags of an answer, in the visitor's words.
+json demand_flags(const PageContext& c, const json& answer) {
+  json flags = json::array();
+  for (const auto& f : answer.value("flags", json::array()))
+    flags.push_back(c.t("demand_flag", {{"key", f.value("productRegion", "")},
+                                        {"reported", c.number(f["reported"].dump())},
+                                        {"history", c.number(f["history"].dump())}}));
+  return flags;
+}
+
+// Demand picked from the catalogue: checked first without storing (a dry run), held for the
+// institution to confirm when it would be flagged as far above the base period, then stored.
+ApiResponse report_demand(PortalCore& core, PageContext& c, const std::string& round_id) {
+  const json lines = pages::picked_demand(core, c, round_id);
+  const std::string target = round_path(round_id) + "/demand";
+  if (c.field("confirm") != "yes") {
+    const json flags = demand_flags(c, core.send(c, "POST", target, lines, {{"dryRun", "true"}}));
+    if (!flags.empty()) {
+      FailedForm held{round_id, "demand-pick", c.t("demand_confirm_note"), c.form, {}};
+      held.warning = true;
+      return workspace(core, c, &held, 200, {{"demandFlags", flags}});
+    }
+  }
+  core.send(c, "POST", target, lines);
+  return redirect("/workspace?done=demand#round-" + url_part(round_id));
 }
 
 ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
@@ -456,6 +433,7 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
       held.warning = true;
       return workspace(core, c, &held, 200);
     }
+    if (form == "demand-pick") return report_demand(core, c, round_id);
     if (form == "bid" && c.field("confirm") != "yes")
       if (auto warning = pages::bid_warning(core, c, round_id); !warning.empty()) {
         FailedForm held{round_id, form, warning, c.form, {{"price", warning}}};
@@ -464,8 +442,19 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
       }
     const std::string target = target_of(round_id, form, org);
     if (target.empty()) throw PageError(404, c.t("error_no_page"));
-    const json answer =
-        core.send(c, form == "keyholder-key" ? "PUT" : "POST", target, body_of(c, form, org));
+    json answer;
+    if (form == "demand-csv")
+      answer = pages::send_upload(core, c, target,
+                                  pages::uploaded_rows(c, *table_kind("demand")->codec,
+                                                       {{"institutionId", org}}, "quantity"));
+    else if (form == "offer")
+      answer = core.send(c, "POST", target, pages::offer_rows(core, c, round_id));
+    else if (form == "reference-prices")
+      answer = pages::send_upload(core, c, target,
+                                  pages::uploaded_rows(c, reference_price_codec(), json::object()));
+    else
+      answer =
+          core.send(c, form == "keyholder-key" ? "PUT" : "POST", target, body_of(c, form, org));
     if (form == "bid") {  // post, then redirect: the receipt page reloads without bidding again
       const json receipt = {{"round", round_id},
                             {"id", answer.value("id", "")},
@@ -478,12 +467,8 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
       std::string set = cookie(c, "procura_receipt", receipt_cookie_value(receipt), 3600, true);
       return redirect("/workspace/receipt", {{"Set-Cookie", set}});
     }
-    if (form == "demand" || form == "demand-csv") {
-      json flags = json::array();
-      for (const auto& f : answer.value("flags", json::array()))
-        flags.push_back(c.t("demand_flag", {{"key", f.value("productRegion", "")},
-                                            {"reported", c.number(f["reported"].dump())},
-                                            {"history", c.number(f["history"].dump())}}));
+    if (form == "demand-csv") {
+      const json flags = demand_flags(c, answer);
       if (!flags.empty()) {
         return workspace(core, c, nullptr, 200,
                          {{"done", c.t("done_demand")}, {"demandFlags", flags}});
@@ -581,6 +566,11 @@ void add_workspace_pages(PortalCore& core) {
     return redirect("/", {{"Set-Cookie", cookie(c, "procura_session", "", 0, true)},
                           {"Set-Cookie", cookie(c, "procura_receipt", "", 0, true)}});
   });
+  core.page("GET", "/workspace/rounds/{id}/demand-template.csv",
+            [p](PageContext& c, const Params& a) {
+              if (!c.signed_in()) return redirect("/login?next=%2Fworkspace");
+              return pages::demand_template(*p, c, a[0]);
+            });
   core.page("GET", "/workspace/receipt",
             [p](PageContext& c, const Params&) { return receipt_page(*p, c); });
   core.page("GET", "/workspace", [p](PageContext& c, const Params&) { return workspace(*p, c); });

@@ -36,7 +36,8 @@ class IndexRoutes {
                                    {"roles", roles},
                                    {"summary", r.summary},
                                    {"permission", r.permission},
-                                   {"reads", r.reads}});
+                                   {"reads", r.reads},
+                                   {"query", r.query}});
                   }
                   return json_response(200, out);
                 });

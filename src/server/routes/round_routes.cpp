@@ -44,6 +44,15 @@ class RoundRoutes {
                  false,
                  {round_in({RoundPhase::kDraft}, "only a draft round is published")}},
                 [this](auto& s, auto& p) { return publish(s, p[0]); });
+    core_.route({"PUT",
+                 "/api/rounds/{id}/timeline",
+                 "edit-round",
+                 "change a draft round's timeline",
+                 "",
+                 false,
+                 {round_in({RoundPhase::kDraft}, "a round's timeline changes while it is a draft"),
+                  json_body()}},
+                [this](auto& s, auto& p) { return edit_timeline(s, p[0]); });
     core_.route({"POST", "/api/rounds/{id}/award", "award-round", "run the award"},
                 [this](auto& s, auto& p) { return award(s, p[0]); });
   }
@@ -99,6 +108,31 @@ class RoundRoutes {
     doc["createdAt"] = s.now_utc;
     core_.put(s, "round", id, id, doc);
     return json_response(201, core_.with_phase(doc, s));
+  }
+
+  // A draft's timeline replaced whole, checked as a round.json's is (each time, their order) and
+  // with a bid deadline still to come; the round's revision keeps the one it replaces.
+  ApiResponse edit_timeline(RequestScope& s, const std::string& round_id) {
+    const json& body = s.body();
+    if (!body.is_object()) throw ApiError(422, "invalid", "expected a timeline object");
+    json round = s.round;
+    json probe = json::object();  // the round's rules as created, with the new timeline
+    for (const char* k : kRoundFields)
+      if (round.contains(k)) probe[k] = round[k];
+    probe["timeline"] = body;
+    try {
+      RoundInput in;
+      rules_from_json(probe, "round", in);
+    } catch (const InputError& e) {
+      throw ApiError(422, "invalid", e.detail, e.field);
+    }
+    if (body.value("bidDeadline", "") <= s.now_utc)
+      throw ApiError(422, "invalid", "the bid deadline must be later than now (" + s.now_utc + ")",
+                     "timeline.bidDeadline");
+    if (round["timeline"] == body) return json_response(200, core_.with_phase(round, s));
+    round["timeline"] = body;
+    core_.put(s, "round", round_id, round_id, round);
+    return json_response(200, core_.with_phase(round, s));
   }
 
   ApiResponse publish(RequestScope& s, const std::string& round_id) {

@@ -54,7 +54,8 @@ class TableRoutes {
                    "add rows to a round's " + kind.table,
                    "",
                    false,
-                   {phase, json_body()}},
+                   {phase, json_body()},
+                   {"dryRun"}},  // ?dryRun=true: every check and flag, nothing stored
                   [this, k](auto& s, auto& p) { return post(s, *k, p[0]); });
     }
   }
@@ -165,6 +166,17 @@ class TableRoutes {
     for (std::size_t i = 0; i < rows.size(); ++i)
       owners.push_back(owner_of(s, kind, round_id, rows[i], i));
     json flags = kind.name == "demand-line" ? demand_flags_of(round_id, rows) : json::array();
+    const auto q = s.request.query.find("dryRun");
+    const std::string dry = q == s.request.query.end() ? "" : q->second;
+    if (!dry.empty() && dry != "true" && dry != "false")
+      throw ApiError(400, "bad_query", "'dryRun' is true or false", "dryRun");
+    if (dry == "true") {  // what the post would store and flag; nothing is written
+      json would = json::array();
+      for (const auto& r : rows) would.push_back(round_id + "/" + r.key);
+      json out = {{"stored", json::array()}, {"wouldStore", would}, {"dryRun", true}};
+      if (!flags.empty()) out["flags"] = flags;
+      return json_response(200, out);
+    }
     json stored = json::array();
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const std::string id = round_id + "/" + rows[i].key;

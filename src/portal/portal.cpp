@@ -183,6 +183,7 @@ struct Portal::Impl : PortalCore {
     add_follow_pages(*this);
     add_workspace_pages(*this);
     add_office_pages(*this);
+    add_oversight_pages(*this);
   }
 
   void page(const std::string& method, const std::string& pattern, PageHandler h) override {
@@ -201,6 +202,18 @@ struct Portal::Impl : PortalCore {
   }
 
   std::string now_utc() override { return api.clock().now_utc(); }
+
+  std::string get_text(const PageContext& c, const std::string& path,
+                       const std::map<std::string, std::string>& query = {}) override {
+    ApiResponse r = api.handle(as_visitor(c, "GET", path, query, ""));
+    if (r.status >= 400) {
+      json j = json::parse(r.body, nullptr, false);
+      throw PageError(r.status, j.is_object() && j.contains("error")
+                                    ? j["error"].value("message", "")
+                                    : r.body);
+    }
+    return r.shared ? *r.shared : r.body;
+  }
 
   json get(const PageContext& c, const std::string& path,
            const std::map<std::string, std::string>& query = {}) override {

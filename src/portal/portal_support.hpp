@@ -100,6 +100,10 @@ class PortalCore {
  public:
   virtual ~PortalCore() = default;
   virtual void page(const std::string& method, const std::string& pattern, PageHandler h) = 0;
+  // GET through the API as the visitor, the body as it is (JSON lines, CSV); a refusal becomes a
+  // PageError with its status.
+  virtual std::string get_text(const PageContext& c, const std::string& path,
+                               const std::map<std::string, std::string>& query = {}) = 0;
   // GET through the API as the visitor; 404 becomes a PageError(404), other refusals too.
   virtual json get(const PageContext& c, const std::string& path,
                    const std::map<std::string, std::string>& query = {}) = 0;
@@ -169,6 +173,7 @@ void add_data_pages(PortalCore& core);       // open data, downloads, API, audit
 void add_tender_pages(PortalCore& core);     // a round's tables as documents
 void add_winners_pages(PortalCore& core);    // a round's winners and prices
 void add_complaint_pages(PortalCore& core);  // a round's complaints in full
+void add_oversight_pages(PortalCore& core);  // the audit log verified, payments due
 void add_office_pages(PortalCore& core);     // the back office: new rounds, tables, progress
 void add_follow_pages(PortalCore& core);     // search, watchlist, Atom feeds
 void add_workspace_pages(PortalCore& core);  // sign-in and the roles' forms

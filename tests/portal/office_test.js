@@ -9,6 +9,7 @@
 // Usage: node office_test.js PROCURA SOURCE_DIR WORK_DIR
 'use strict';
 const fs = require('fs');
+const { spawnSync } = require('child_process');
 const path = require('path');
 const assert = require('assert');
 const { checks, client, startServer, database, testClock } = require('../server/lib');
@@ -358,6 +359,27 @@ const R = 'office-made';
       await Promise.all([page.waitForNavigation(), share.getByRole('button', { name: 'Hand back my share' }).click()]);
     }
     assert.strictEqual((await call('GET', `/api/rounds/${R}`)).json.status, 'opened');
+    // The visitor's browser hashes each opened bid again: BLAKE2b-256 written in the page's
+    // script, checked here against b2sum on texts of every block length that matters.
+    const citizen = await newPage();
+    await citizen.goto(`/rounds/${R}`);
+    for (const text of ['', 'abc', 'x'.repeat(127), 'y'.repeat(128), 'z'.repeat(129), 'procura-bid-v1|r|p|900.0000|nonce', '医保 · Монгол', 'w'.repeat(1000)]) {
+      const b2sum = spawnSync('b2sum', ['-l', '256'], { input: text }).stdout.toString().split(' ')[0];
+      assert.strictEqual(await citizen.evaluate((t) => window.Procura.blake2b256(t), text), b2sum, `BLAKE2b-256 of ${text.length} characters`);
+    }
+    assert.deepStrictEqual(await citizen.locator('[data-canonical]').evaluateAll((els) => els.map((e) => e.dataset.checked)), ['match', 'match', 'match']);
+    assert.match(await citizen.locator('[data-script-summary]').innerText(), /3 of 3 match/);
+    // A page whose server changed a published commitment is caught by the script, not the server.
+    const bids = (await call('GET', `/api/rounds/${R}/bids`)).json.items;
+    await citizen.route(`**/rounds/${R}`, async (route) => {
+      const response = await route.fetch();
+      const html = (await response.text()).replace(`data-commitment="${bids[0].commitment}"`, `data-commitment="${'0'.repeat(64)}"`);
+      await route.fulfill({ response, body: html });
+    });
+    await citizen.reload();
+    assert.deepStrictEqual((await citizen.locator('[data-canonical]').evaluateAll((els) => els.map((e) => e.dataset.checked))).sort(), ['differs', 'match', 'match']);
+    assert.match(await citizen.locator('[data-canonical][data-checked="differs"]').innerText(), /DIFFERS/);
+    await citizen.context().close();
     const expert = await signIn('panelist', 'panelist-pass');
     const access = expert.locator(`#round-${R} form`, { hasText: 'Set an access price' });
     assert.deepStrictEqual(await access.locator('select[name=productId] option').evaluateAll((o) => o.map((x) => x.value)), ['PA2']);
@@ -411,6 +433,65 @@ const R = 'office-made';
     assert.match(await clerk.locator(`#round-${R} table.agreed tr[data-product="PA2"]`).innerText(), /agreed in negotiation/);
     await shot(clerk, 'institution-agreed');
     await clerk.context().close();
+  });
+
+  await check('an auditor verifies the audit log in the browser; a changed, altered or missing entry is named', async () => {
+    const auditor = await signIn('auditor');
+    await auditor.getByRole('link', { name: 'Audit log, verified in your browser' }).click();
+    await auditor.waitForURL('**/workspace/audit');
+    const [download] = await Promise.all([auditor.waitForEvent('download'), auditor.getByRole('link', { name: 'Download the audit log (JSON lines)' }).click()]);
+    const lines = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+    const head = (await call('GET', '/api/audit/head')).json;
+    assert.strictEqual(lines.length, head.seq);
+    // The command line verifies the same download.
+    const cli = spawnSync(procura, ['audit', 'verify', await download.path(), '--public-key', head.publicKey, '--signature', head.signature], { encoding: 'utf8' });
+    assert.strictEqual(cli.status, 0, cli.stdout + cli.stderr);
+    const verify = async () => {
+      await auditor.getByRole('button', { name: 'Verify in this browser' }).click();
+      await auditor.waitForFunction(() => { const v = document.querySelector('[data-audit-result]').dataset.verdict; return v && v !== ''; });
+      return [await auditor.locator('[data-audit-result]').getAttribute('data-verdict'), await auditor.locator('[data-audit-result]').innerText()];
+    };
+    let [verdict, text] = await verify();
+    assert.strictEqual(verdict, 'intact', text);
+    assert.match(text, new RegExp(`^✓ ${head.seq} entries: .*entry ${head.seq}, ${head.hash}`));
+    await shot(auditor, 'audit-verified');
+    // The same log as a server that rewrote history would serve it.
+    const served = async (change) => {
+      await auditor.unroute('**/workspace/audit/log.jsonl');
+      await auditor.route('**/workspace/audit/log.jsonl', async (route) => {
+        const entries = lines.map((l) => JSON.parse(l));
+        change(entries);
+        await route.fulfill({ status: 200, contentType: 'application/x-ndjson', body: entries.map((e) => JSON.stringify(e)).join('\n') + '\n' });
+      });
+      await auditor.reload();
+      return verify();
+    };
+    const visible = lines.map((l) => JSON.parse(l)).find((e) => !e.withheld && e.seq > 3).seq;
+    [verdict, text] = await served((es) => { es[4].at = '2026-06-01T07:59:59Z'; });
+    assert.deepStrictEqual([verdict, text], ['broken', 'The chain breaks at entry 5: its hash does not match its content.'.replace(/^/, '✗ ')]);
+    [verdict, text] = await served((es) => { es[visible - 1].actor = 'someone-else'; });
+    assert.deepStrictEqual([verdict, text], ['broken', `✗ The chain breaks at entry ${visible}: its actor, action or records do not match its body hash.`]);
+    [verdict, text] = await served((es) => { es.splice(6, 1); });
+    assert.deepStrictEqual([verdict, text], ['broken', '✗ The chain breaks at entry 8: its number is out of sequence.']);
+    [verdict, text] = await served((es) => { es.pop(); });
+    assert.strictEqual(verdict, 'unsigned', 'a log cut short no longer reaches the signed head');
+    await auditor.context().close();
+  });
+
+  await check('the insurer reads each awarded round\'s payments due under its contracts', async () => {
+    const insurer = await signIn('insurer');
+    await insurer.getByRole('link', { name: 'Payments due under the contracts' }).click();
+    await insurer.waitForURL('**/workspace/payments');
+    const section = insurer.locator(`#payments-${R}`);
+    // Annual values at the awarded prices: 900.00 × 300 and 990.00 × 18 (hand computed).
+    assert.match(await section.locator(`tr[data-contract$="PA1"]`).innerText(), /CN¥270,000\.00\s+CN¥0\.00 \(0%\)\s+30/);
+    assert.match(await section.locator(`tr[data-contract$="PA2"]`).innerText(), /CN¥17,820\.00/);
+    assert.strictEqual(await section.locator('[data-total="value"]').innerText(), 'CN¥287,820.00');
+    await shot(insurer, 'payments');
+    const refused = await insurer.goto('/workspace/audit');
+    assert.strictEqual(refused.status(), 403, 'the audit page is for the office and the auditors');
+    assert.match(await insurer.locator('main').innerText(), /This page is for another role/);
+    await insurer.context().close();
   });
 
   assert.deepStrictEqual(problems, []);

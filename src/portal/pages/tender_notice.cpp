@@ -162,7 +162,10 @@ json notice_view(PortalCore& core, const PageContext& c, const RoundData& d) {
         bids[pid] = {
             {"price", price},
             {"status", b.value("status", "")},
-            {"valid", !price.empty() && bid_commitment(id, bid) == b.value("commitment", "")}};
+            {"valid", !price.empty() && bid_commitment(id, bid) == b.value("commitment", "")},
+            // what the visitor's browser hashes again (web/static/verify.js)
+            {"canonical", price.empty() ? "" : bid_canonical_text(id, bid)},
+            {"commitment", b.value("commitment", "")}};
       }
       out["bids"] = bids;
       const json proposed = core.get(c, "/api/rounds/" + url_part(id) + "/proposed-awards");
@@ -212,6 +215,8 @@ json notice_view(PortalCore& core, const PageContext& c, const RoundData& d) {
                        : c.money(bid.value("price", ""), currency);
       row["hasBid"] = !bid.empty() && bid.value("status", "") != "withdrawn";
       row["commitmentOk"] = bid.value("valid", false);
+      row["canonical"] = bid.value("canonical", "");
+      row["commitment"] = bid.value("commitment", "");
       const json place = (*raw)["places"].value(pid, json::object());
       if (!place.empty() && place.value("status", "") != "missing")
         row["place"] = c.t("bid_" + place.value("status", "")) +

@@ -50,8 +50,8 @@ const R = 'office-made';
     await phone.goto(page.url());
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     const wide = overflow <= 0 ? [] : await phone.evaluate(() => [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
-      .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`));
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap, pre'))
+      .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className} "${e.textContent.slice(0, 60)}" in ${e.parentElement.tagName}.${e.parentElement.className}`));
     assert(overflow <= 0, `${name} overflows a phone by ${overflow} px: ${wide.join(', ')}`);
     await phone.screenshot({ path: path.join(shots, `${name}-phone.png`), fullPage: true });
     await phone.context().close();
@@ -269,6 +269,10 @@ const R = 'office-made';
 
   await check('the office publishes after confirming; the round is then closed to table uploads', async () => {
     await office.goto('/workspace');
+    // A civil-society observer joins the round before it is published (a keyholder of its bids).
+    const assign = office.locator(`#round-${R} form`, { hasText: 'Assign an observer' });
+    await assign.getByLabel("Observer's user name").fill('observer');
+    await Promise.all([office.waitForNavigation(), assign.getByRole('button', { name: 'Assign' }).click()]);
     const section = office.locator(`#round-${R}`);
     await Promise.all([office.waitForNavigation(), section.getByRole('button', { name: 'Publish' }).click()]);
     assert.strictEqual((await call('GET', `/api/rounds/${R}`)).json.status, 'draft', 'not published without the confirmation');
@@ -433,6 +437,29 @@ const R = 'office-made';
     assert.match(await clerk.locator(`#round-${R} table.agreed tr[data-product="PA2"]`).innerText(), /agreed in negotiation/);
     await shot(clerk, 'institution-agreed');
     await clerk.context().close();
+  });
+
+  await check('the observer publishes a final report with findings and recommendations, shown on the round page', async () => {
+    const observer = await signIn('observer');
+    const form = observer.locator(`#round-${R} form`, { hasText: 'Publish your final report' });
+    await form.getByLabel('Opinion').selectOption('compliant-with-reservations');
+    await form.getByLabel('Summary').fill('The round followed its published rules; one ceiling was questioned.');
+    await form.getByLabel('Findings, one a line').fill('The ceilings were published with their source.\n\n  A complaint on a ceiling was answered within two days.  \n');
+    await form.getByLabel('Recommendations, one a line').fill('Publish how ceilings are derived before the round opens.');
+    await Promise.all([observer.waitForNavigation(), form.getByRole('button', { name: /Publish/ }).click()]);
+    const report = (await call('GET', `/api/rounds/${R}/observer-reports`)).json.items[0];
+    assert.deepStrictEqual([report.opinion, report.findings, report.recommendations], ['compliant-with-reservations',
+      ['The ceilings were published with their source.', 'A complaint on a ceiling was answered within two days.'], ['Publish how ceilings are derived before the round opens.']]);
+    await observer.goto(`/rounds/${R}`);
+    const article = observer.locator('article.report');
+    assert.strictEqual(await article.locator('[data-opinion]').innerText(), 'Opinion: the round complied with its rules, with reservations');
+    assert.deepStrictEqual(await article.locator('ol.findings li').allInnerTexts(), report.findings);
+    assert.deepStrictEqual(await article.locator('ol.recommendations li').allInnerTexts(), report.recommendations);
+    assert.match(await article.innerText(), /one ceiling was questioned/);
+    await observer.goto(`/rounds/${R}?lang=zh`);
+    assert.strictEqual(await observer.locator('article.report [data-opinion]').innerText(), '意见：本轮基本符合其规则（有保留）');
+    await shot(observer, 'round-report');
+    await observer.context().close();
   });
 
   await check('an auditor verifies the audit log in the browser; a changed, altered or missing entry is named', async () => {

@@ -167,8 +167,14 @@ json reports_view(PortalCore& core, const PageContext& c, const std::string& rou
   json out = json::array();
   for (const auto& o : core.items(c, "/api/rounds/" + url_part(round_id) + "/observer-reports"))
     out.push_back({{"observer", o.value("observerName", o.value("observer", ""))},
+                   {"organisation", o.value("organisation", "")},
                    {"at", c.date(o.value("at", o.value("publishedAt", "")))},
-                   {"text", o.value("text", "")}});
+                   {"opinion", c.t("report_opinion_" + key_of(o.value("opinion", "")))},
+                   {"text", o.value("summary", o.value("text", ""))},
+                   {"findings", o.value("findings", json::array())},
+                   {"hasFindings", !o.value("findings", json::array()).empty()},
+                   {"recommendations", o.value("recommendations", json::array())},
+                   {"hasRecommendations", !o.value("recommendations", json::array()).empty()}});
   return out;
 }
 

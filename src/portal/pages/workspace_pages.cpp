@@ -326,7 +326,25 @@ json body_of(const PageContext& c, const std::string& form, const std::string& o
   if (form == "access-price") return json::array({pick({"productId", "accessPrice"})});
 
   if (form == "observation") return pick({"text", "stage"});
-  if (form == "report") return pick({"opinion", "summary"});
+  if (form == "report") {  // findings and recommendations one a line
+    json b = pick({"opinion", "summary"});
+    for (const char* k : {"findings", "recommendations"}) {
+      json lines = json::array();
+      std::string text = c.field(k), line;
+      for (std::size_t at = 0; at <= text.size(); ++at) {
+        if (at < text.size() && text[at] != '\n') {
+          if (text[at] != '\r') line += text[at];
+          continue;
+        }
+        line.erase(0, line.find_first_not_of(" \t"));
+        line.erase(line.find_last_not_of(" \t") + 1);
+        if (!line.empty()) lines.push_back(line);
+        line.clear();
+      }
+      b[k] = lines;
+    }
+    return b;
+  }
   return nullptr;
 }
 

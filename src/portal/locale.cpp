@@ -54,6 +54,34 @@ std::string increment(std::string digits) {
 
 }  // namespace
 
+std::string plain_decimal(std::string_view typed, const Locale& l) {
+  const std::string text(typed);
+  if (l.decimal != ',') return text;
+  const auto comma = text.find(',');
+  if (comma == std::string::npos || text.find(',', comma + 1) != std::string::npos) return text;
+  const std::string whole = text.substr(0, comma), fraction = text.substr(comma + 1);
+  auto digits = [](const std::string& s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (!digits(fraction)) return text;
+  std::string plain;
+  if (whole.find('.') == std::string::npos) {
+    if (!digits(whole)) return text;
+    plain = whole;
+  } else {  // 1.234.567: a lead of 1 to 3 digits, then groups of three
+    std::size_t at = 0;
+    for (std::size_t dot; (dot = whole.find('.', at)) != std::string::npos; at = dot + 1) {
+      const std::string part = whole.substr(at, dot - at);
+      if (!digits(part) || (at == 0 ? part.size() > 3 : part.size() != 3)) return text;
+      plain += part;
+    }
+    const std::string last = whole.substr(at);
+    if (!digits(last) || last.size() != 3) return text;
+    plain += last;
+  }
+  return plain + "." + fraction;
+}
+
 const Locale& locale_for(std::string_view lang) {
   for (const auto& l : kLocales)
     if (l.lang == lang) return l;

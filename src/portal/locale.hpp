@@ -15,6 +15,13 @@ struct Locale {
   bool currency_after = false;
 };
 
+// A decimal typed in the visitor's language as the API's plain decimal. With a decimal comma
+// (Spanish): "12,50" is 12.50 and "1.234,56" is 1234.56 (dots group thousands only when a comma
+// follows, in groups of three); a text with dots alone keeps them as the decimal point, since
+// reading "12.50" as 1250 could cost a bidder dearly. Anything else comes back unchanged, for the
+// API to refuse with its reason.
+std::string plain_decimal(std::string_view typed, const Locale& l);
+
 // The conventions of `lang`; English for an unknown language.
 const Locale& locale_for(std::string_view lang);
 

@@ -464,7 +464,13 @@ struct Portal::Impl : PortalCore {
         c.headers.emplace_back("Set-Cookie", procura::cookie(c, "procura_session", "", 0, true));
       }
     }
-    if (r.method == "POST") c.form = parse_form(r.body);
+    if (r.method == "POST") {
+      c.form = parse_form(r.body);
+      // Prices typed with the language's decimal comma reach the API as plain decimals.
+      for (const char* field : {"price", "accessPrice", "maxPrice", "strength"})
+        if (auto it = c.form.find(field); it != c.form.end())
+          it->second = plain_decimal(it->second, *c.locale);
+    }
     return c;
   }
 

@@ -392,12 +392,16 @@ const R = 'office-made';
     await expert.context().close();
     // EA negotiates PA2: its first offer above the sealed access price, its second below it.
     const ea = await enterprise('ea-sales');
-    for (const [price, round] of [['1100.00', '1'], ['990.00', '2']]) {
-      const offer = ea.locator(`#offer-${R}`);
-      assert.match(await offer.getByLabel('Product').locator('option').first().innerText(), new RegExp(`^PA2 · Alpha lens, three-piece · round ${round}$`));
-      await offer.getByLabel('Unit price (CNY)').fill(price);
-      await Promise.all([ea.waitForNavigation(), offer.getByRole('button', { name: 'Make the offer' }).click()]);
-    }
+    const offer = ea.locator(`#offer-${R}`);
+    assert.match(await offer.getByLabel('Product').locator('option').first().innerText(), /^PA2 · Alpha lens, three-piece · round 1$/);
+    await offer.getByLabel('Unit price (CNY)').fill('1100.00');
+    await Promise.all([ea.waitForNavigation(), offer.getByRole('button', { name: 'Make the offer' }).click()]);
+    // The second offer typed in Spanish, with its decimal comma.
+    await ea.goto('/workspace?lang=es');
+    assert.match(await offer.locator('select option').first().innerText(), /^PA2 · Alpha lens, three-piece · ronda 2$/);
+    await offer.locator('input[name=price]').fill('990,00');
+    await Promise.all([ea.waitForNavigation(), offer.getByRole('button', { name: 'Presentar la oferta' }).click()]);
+    await ea.goto('/workspace?lang=en');
     assert.deepStrictEqual(await ea.locator(`#round-${R} [data-list="offers"] li`).allInnerTexts(), ['PA2 · round 1: CN¥1,100.00', 'PA2 · round 2: CN¥990.00']);
     await shot(ea, 'enterprise-offers');
   });

@@ -468,6 +468,18 @@ RoundPhase Api::Impl::phase(const json& round, const RequestScope& s) {
 
 json Api::Impl::with_phase(json round, const RequestScope& s) {
   round["phase"] = phase_name(phase(round, s));
+  // Where the award's documents are read, as the API's URLs (not the store's keys).
+  const std::string base = "/api/rounds/" + url_escaped(round.value("id", ""));
+  json links = {{"self", base},
+                {"openData", base + "/open-data"},
+                {"releasePackage", base + "/ocds/releases"},
+                {"recordPackage", base + "/ocds/records"}};
+  if (round.contains("resultsFile")) {
+    links["results"] = base + "/results";
+    links["allocations"] = base + "/allocations";
+  }
+  for (const char* key : {"resultsFile", "allocationsFile", "ocdsFile"}) round.erase(key);
+  round["links"] = links;
   return round;
 }
 

@@ -46,6 +46,12 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
   await check('the demo round is awarded with the published figures', async () => {
     const round = await call('GET', '/api/rounds/3n-iol-2020');
     assert.strictEqual(round.json.phase, 'awarded');
+    // Its documents by their URLs, never the store's keys.
+    assert.deepStrictEqual(Object.keys(round.json).filter((k) => /File$/.test(k)), []);
+    assert.deepStrictEqual(round.json.links, { self: '/api/rounds/3n-iol-2020', openData: '/api/rounds/3n-iol-2020/open-data',
+      releasePackage: '/api/rounds/3n-iol-2020/ocds/releases', recordPackage: '/api/rounds/3n-iol-2020/ocds/records',
+      results: '/api/rounds/3n-iol-2020/results', allocations: '/api/rounds/3n-iol-2020/allocations' });
+    for (const url of Object.values(round.json.links)) assert.strictEqual((await call('GET', url)).status, 200, url);
     const results = await call('GET', '/api/rounds/3n-iol-2020/results');
     const expected = JSON.parse(fs.readFileSync(path.join(source, 'examples/iol-3n-2020/expected.json'), 'utf8')).metrics;
     const subset = (actual, want, where) => {

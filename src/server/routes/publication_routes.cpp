@@ -354,7 +354,7 @@ class PublicationRoutes {
     for (const auto& [field, name] : {std::pair{"resultsFile", "results"},
                                       {"allocationsFile", "allocations"},
                                       {"ocdsFile", "releasePackage"}}) {
-      const std::string key = round.value(field, "");
+      const std::string key = doc.value(field, "");
       if (key.empty()) continue;
       auto f = store_.file(key);
       if (f) out[name] = json::parse(*f);

@@ -267,12 +267,15 @@ class PgPlatformStore : public PlatformStore {
                              {kind, id}));
   }
 
-  std::vector<ObjectRevision> feed(long after, long limit) override {
+  std::vector<ObjectRevision> feed_page(long from, long limit, bool descending,
+                                        const std::string& since) override {
     Lease l(*this);
     return revisions_of(exec(l.c,
-                             std::string("SELECT ") + kRevisionColumns +
-                                 " FROM revision r WHERE r.seq > $1 ORDER BY r.seq LIMIT $2",
-                             {std::to_string(after), std::to_string(limit)}));
+                             std::string("SELECT ") + kRevisionColumns + " FROM revision r WHERE " +
+                                 (descending ? "r.seq < $1" : "r.seq > $1") +
+                                 " AND ($3 = '' OR r.at >= $3) ORDER BY r.seq" +
+                                 (descending ? " DESC" : "") + " LIMIT $2",
+                             {std::to_string(from), std::to_string(limit), since}));
   }
 
   void put_user(const UserRecord& u) override {

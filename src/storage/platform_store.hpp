@@ -86,7 +86,13 @@ class PlatformStore {
   virtual long kind_version(const std::string& kind) = 0;
   virtual std::vector<ObjectRevision> revisions(const std::string& kind, const std::string& id) = 0;
   // Revisions with seq > after, in feed order.
-  virtual std::vector<ObjectRevision> feed(long after, long limit) = 0;
+  std::vector<ObjectRevision> feed(long after, long limit) {
+    return feed_page(after, limit, false, "");
+  }
+  // A page of the feed: seq > `from` in feed order, or with `descending` seq < `from` newest
+  // first; with `since` ("YYYY-MM-DDTHH:MM:SSZ") only revisions made at or after it.
+  virtual std::vector<ObjectRevision> feed_page(long from, long limit, bool descending,
+                                                const std::string& since) = 0;
   // The feed number of the newest revision (0 for none).
   virtual long last_feed_seq() = 0;
 

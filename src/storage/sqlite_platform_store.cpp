@@ -235,12 +235,17 @@ class SqlitePlatformStore : public PlatformStore {
     return out;
   }
 
-  std::vector<ObjectRevision> feed(long after, long limit) override {
+  std::vector<ObjectRevision> feed_page(long from, long limit, bool descending,
+                                        const std::string& since) override {
     Connection c(*this);
-    Statement s = stmt(c.db, (std::string("SELECT ") + kRevisionColumns +
-                              " FROM revision r WHERE r.seq > ?1 ORDER BY r.seq LIMIT ?2")
-                                 .c_str());
-    s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(limit));
+    Statement s =
+        stmt(c.db, (std::string("SELECT ") + kRevisionColumns + " FROM revision r WHERE " +
+                    (descending ? "r.seq < ?1" : "r.seq > ?1") +
+                    " AND (?3 = '' OR r.at >= ?3) ORDER BY r.seq" + (descending ? " DESC" : "") +
+                    " LIMIT ?2")
+                       .c_str());
+    s.bind(1, static_cast<std::int64_t>(from)).bind(2, static_cast<std::int64_t>(limit));
+    s.bind(3, since);
     std::vector<ObjectRevision> out;
     while (s.step()) out.push_back(read_revision(s));
     return out;

@@ -352,7 +352,7 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     // Unknown parameters: a 400 that names the parameter and what the route takes; a misspelt
     // filter is never read as "everything".
     for (const [u, param, takes] of [['/api/rounds?ofset=10', 'ofset', /offset, limit/], ['/api/rounds/3n-iol-2020/bid-count?x=1', 'x', /takes none/],
-      ['/api/rounds/3n-iol-2020/results?lang=zh', 'lang', /takes none/], ['/api/feed?since=2026-01-01', 'since', /offset, limit/]]) {
+      ['/api/rounds/3n-iol-2020/results?lang=zh', 'lang', /takes none/], ['/api/feed?until=2026-01-01T00:00:00Z', 'until', /offset, limit, order, since/]]) {
       const r = await call('GET', u);
       assert.strictEqual(r.status, 400, u);
       assert.strictEqual(r.json.error.code, 'bad_query');
@@ -360,6 +360,33 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
       assert.match(r.json.error.message, takes);
     }
     assert.strictEqual((await call('GET', '/api/rounds/3n-iol-2020/products?enterprise=E01')).status, 400);
+    // The feed both ways: backwards from the newest, page by page, is the forward feed reversed;
+    // `since` keeps the revisions made from that time on.
+    const forward = await wholeFeed(call);
+    const backward = [];
+    for (let u = '/api/feed?order=desc&limit=7'; u;) {
+      const p = (await call('GET', u)).json;
+      backward.push(...p.items);
+      if (p.items.length) {
+        const after = (await call('GET', p.prev)).json.items;
+        const i = forward.findIndex((x) => x.offset === p.items[0].offset);
+        assert.strictEqual(after.length ? after[0].offset : null, i + 1 < forward.length ? forward[i + 1].offset : null, 'prev comes forward again');
+      }
+      u = p.next;
+    }
+    assert.deepStrictEqual(backward.map((x) => x.offset), forward.map((x) => x.offset).reverse());
+    const times = [...new Set(forward.filter((x) => x.at).map((x) => x.at))].sort();
+    assert(times.length > 1, 'the clock moved while the demo was used');
+    const at = times[1];
+    const since = (await call('GET', `/api/feed?since=${at}&limit=1000`)).json;
+    const readable = (list) => list.filter((x) => !x.withheld).map((x) => x.offset);
+    assert.deepStrictEqual(readable(since.items), readable(forward.filter((x) => x.withheld || x.at >= at)));
+    assert(readable(since.items).length < readable(forward).length, 'older revisions are left out');
+    assert.match(since.next, /since=/);
+    for (const [u, field] of [['/api/feed?order=up', 'order'], ['/api/feed?since=yesterday', 'since']]) {
+      const r = await call('GET', u);
+      assert.deepStrictEqual([r.status, r.json.error.field], [400, field], u);
+    }
   });
 
   await check('an account keeps its own private watchlist; bad items are named and change nothing', async () => {

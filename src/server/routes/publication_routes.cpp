@@ -3,6 +3,8 @@
 // revisions, and the reference price list. What each reader gets is the catalogue's to decide:
 // the feed shows a revision its reader may not read as its position only.
 #include "core/byte_cache.hpp"
+#include "core/clock.hpp"
+#include "core/text.hpp"
 #include "io/ocds_compile.hpp"
 #include "ocds/merge.hpp"
 #include "ocds/round_releases.hpp"
@@ -62,7 +64,14 @@ class PublicationRoutes {
     core_.route({"GET", "/api/ocds/releases.jsonl", "read", "download every release (JSON lines)",
                  "release"},
                 [this](auto&, auto&) { return bulk_releases(); });
-    core_.route({"GET", "/api/feed", "read", "follow the changes feed", "", false, {}, kPaging},
+    core_.route({"GET",
+                 "/api/feed",
+                 "read",
+                 "follow the changes feed",
+                 "",
+                 false,
+                 {},
+                 {"offset", "limit", "order", "since"}},
                 [this](auto& s, auto&) { return feed(s); });
     core_.route({"GET", "/api/objects/{kind}/{id}", "read", "read a record"},
                 [this](auto& s, auto& p) { return object(s, p[0], p[1]); });
@@ -206,35 +215,64 @@ class PublicationRoutes {
   // A full page of the feed does not change (the feed only grows, in commit order) until a
   // round changes its stage, which may disclose what it withheld: the public's full pages are
   // kept with their gzip form and tag while no round has changed.
+  // The feed read forwards (order=asc, the default: revisions after `offset`) or backwards
+  // (order=desc: before `offset`, newest first, from the newest when no offset is given), and
+  // with `since` only revisions made at or after that UTC time.
   ApiResponse feed(const RequestScope& s) {
-    const long offset = query_number(s.request, "offset", 0, 1L << 60),
+    const auto q = [&](const char* k) {
+      auto it = s.request.query.find(k);
+      return it == s.request.query.end() ? std::string() : it->second;
+    };
+    const std::string order = q("order").empty() ? "asc" : q("order"), since = q("since");
+    if (order != "asc" && order != "desc")
+      throw ApiError(400, "bad_query", "'order' is asc or desc", "order");
+    if (!since.empty() && !parse_utc(since))
+      throw ApiError(400, "bad_query", "'since' is a UTC time such as 2026-06-01T08:00:00Z",
+                     "since");
+    const bool descending = order == "desc";
+    const long offset = query_number(s.request, "offset", descending ? 1L << 60 : 0, 1L << 60),
                limit = query_number(s.request, "limit", 100, 1000);
-    const bool shared = s.caller.role == Role::kPublic;
+    const bool plain = !descending && since.empty();
+    const bool shared = plain && s.caller.role == Role::kPublic;
     const std::string key = std::to_string(offset) + "/" + std::to_string(limit);
     const long disclosure = shared ? disclosure_version() : 0;
     if (shared)
       if (auto kept = feed_pages_.get(key); kept && kept->first == disclosure) return kept->second;
-    const auto revisions = store_.feed(offset, limit);
+    const auto revisions = store_.feed_page(offset, limit, descending, since);
     const auto items = core_.records().feed_items(revisions, s.reader(), s.now_utc);
     ApiResponse out;
     std::string& b = out.body;
     b = "{\"items\":[";
-    long next = offset;
+    long first = -1, next = offset;
     for (const auto& item : items) {
-      if (next != offset) b += ',';
+      if (first >= 0) b += ',';
+      if (first < 0) first = item.seq;
       if (item.revision)
         write_revision(b, *item.revision);
       else
         b += "{\"offset\":" + std::to_string(item.seq) + ",\"withheld\":true}";
       next = item.seq;
     }
-    b +=
-        "],\"next\":" +
-        json("/api/feed?offset=" + std::to_string(next) + "&limit=" + std::to_string(limit)).dump();
+    const std::string tail =
+        "&limit=" + std::to_string(limit) + (since.empty() ? "" : "&since=" + url_escaped(since));
+    const bool last = static_cast<long>(items.size()) < limit;
+    if (descending) {  // next goes further back; prev comes forward again
+      b += "],\"next\":" +
+           (last ? std::string("null")
+                 : json("/api/feed?order=desc&offset=" + std::to_string(next) + tail).dump());
+      b += ",\"prev\":" + (first < 0
+                               ? std::string("null")
+                               : json("/api/feed?offset=" + std::to_string(first) + tail).dump());
+    } else {
+      b += "],\"next\":" + json("/api/feed?offset=" + std::to_string(next) + tail).dump();
+      b += ",\"prev\":" +
+           (first < 0 || offset == 0
+                ? std::string("null")
+                : json("/api/feed?order=desc&offset=" + std::to_string(first) + tail).dump());
+    }
     // The last page, which grows with every batch, carries the signed audit head as it is now:
     // whoever follows the feed keeps a signed head for every batch it saw.
-    const bool last = static_cast<long>(items.size()) < limit;
-    if (last) b += ",\"auditHead\":" + signed_audit_head(core_).dump();
+    if (last && !descending) b += ",\"auditHead\":" + signed_audit_head(core_).dump();
     b += "}";
     if (!shared || last) return out;  // the last page grows
     ApiResponse kept = kept_answer(std::move(out.body));

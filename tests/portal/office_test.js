@@ -463,6 +463,12 @@ const R = 'office-made';
     await observer.goto(`/rounds/${R}?lang=zh`);
     assert.strictEqual(await observer.locator('article.report [data-opinion]').innerText(), '意见：本轮基本符合其规则（有保留）');
     await shot(observer, 'round-report');
+    // The engine's reasons in the visitor's language, every part of them (the demo's 2020 round
+    // has failed negotiations).
+    await observer.goto('/rounds/3n-iol-2020?lang=zh');
+    const zh = await observer.locator('main').innerText();
+    assert.match(zh, /独家产品; 无报价达到准入价/);
+    assert(!/no offer reached|Exclusive product/.test(zh), 'no English reason left on the Chinese page');
     await observer.context().close();
   });
 

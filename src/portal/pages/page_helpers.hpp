@@ -15,11 +15,22 @@ inline std::string key_of(std::string s) {
   return s;
 }
 
-// "exclusive; no offer reached the access price": the route translated, the outcome as published.
+// The engine's reason for a negotiation ("exclusive; no offer reached the access price"), each
+// part in the visitor's words (a part without a translation as the engine wrote it).
 inline std::string negotiation_reason(const PageContext& c, const std::string& reason) {
-  const auto semi = reason.find(';');
-  const std::string text = c.t("negotiation_" + key_of(reason.substr(0, semi)));
-  return semi == std::string::npos ? text : text + reason.substr(semi);
+  std::string out;
+  for (std::size_t at = 0; at <= reason.size();) {
+    auto semi = reason.find(';', at);
+    if (semi == std::string::npos) semi = reason.size();
+    std::string part = reason.substr(at, semi - at);
+    part.erase(0, part.find_first_not_of(' '));
+    std::string key = "negotiation_" + key_of(part);
+    std::replace(key.begin(), key.end(), ' ', '_');
+    const std::string text = c.t(key);
+    if (!part.empty()) out += (out.empty() ? "" : "; ") + (text == key ? part : text);
+    at = semi + 1;
+  }
+  return out;
 }
 
 // What the follow button and the Atom link of an entity's page need.

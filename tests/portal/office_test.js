@@ -24,11 +24,7 @@ fs.mkdirSync(shots, { recursive: true });
 fs.mkdirSync(files, { recursive: true });
 const { check, finish } = checks();
 
-const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--no-first-run'],
-};
+const { LAUNCH } = require('./browser');
 const R = 'office-made';
 
 (async () => {
@@ -77,6 +73,18 @@ const R = 'office-made';
     await office.waitForSelector('#up-file[data-read="true"]');
     const [answer] = await Promise.all([office.waitForNavigation(), office.getByRole('button', { name: 'Upload' }).click()]);
     return answer.status();
+  };
+
+  // Registers an account in the back office's form (the office's page is open); answers the page.
+  const register = async (id, role, org, password, confirm = password) => {
+    const f = office.locator('#account form');
+    await f.getByLabel('Account id (lower case)').fill(id);
+    await f.getByLabel('Role').selectOption(role);
+    await f.getByLabel('Name of the person or office').fill(`Clerk of ${org}`);
+    await f.getByLabel('Organisation id (institution, enterprise or expert)').fill(org);
+    await f.getByLabel('Password (8 characters or more)').fill(password);
+    await f.getByLabel('New password again').fill(confirm);
+    return (await Promise.all([office.waitForNavigation(), f.getByRole('button', { name: 'Register the account' }).click()]))[0];
   };
 
   await check('the office creates a round from a profile; a timeline out of order is refused at its field and nothing is created', async () => {
@@ -165,35 +173,16 @@ const R = 'office-made';
   const accounts = { 'h1-clerk': ['institution', 'H1'], 'h2-clerk': ['institution', 'H2'], 'ea-sales': ['enterprise', 'EA'], 'eb-sales': ['enterprise', 'EB'], 'ec-sales': ['enterprise', 'EC'], 'ed-sales': ['enterprise', 'ED'] };
   await check('the office registers the organisations\' accounts; a mistyped confirmation and a second account of an organisation are refused', async () => {
     await office.goto('/workspace/office');
-    const form = office.locator('#account form');
-    await form.getByLabel('Account id (lower case)').fill('h1-clerk');
-    await form.getByLabel('Role').selectOption('institution');
-    await form.getByLabel('Organisation id (institution, enterprise or expert)').fill('H1');
-    await form.getByLabel('Password (8 characters or more)').fill('h1-clerk-pass');
-    await form.getByLabel('New password again').fill('h1-clerk-pasz');
-    let [answer] = await Promise.all([office.waitForNavigation(), form.getByRole('button', { name: 'Register the account' }).click()]);
+    let answer = await register('h1-clerk', 'institution', 'H1', 'h1-clerk-pass', 'h1-clerk-pasz');
     assert.strictEqual(answer.status(), 422);
     assert.match(await office.locator('#acc-confirmPassword-error').innerText(), /differ/);
     assert.strictEqual(await office.locator('#acc-password').inputValue(), '', 'a password is never written back');
     for (const [id, [role, org]] of Object.entries(accounts)) {
-      const f = office.locator('#account form');
-      await f.getByLabel('Account id (lower case)').fill(id);
-      await f.getByLabel('Role').selectOption(role);
-      await f.getByLabel('Name of the person or office').fill(`Clerk of ${org}`);
-      await f.getByLabel('Organisation id (institution, enterprise or expert)').fill(org);
-      await f.getByLabel('Password (8 characters or more)').fill(`${id}-pass`);
-      await f.getByLabel('New password again').fill(`${id}-pass`);
-      [answer] = await Promise.all([office.waitForNavigation(), f.getByRole('button', { name: 'Register the account' }).click()]);
+      answer = await register(id, role, org, `${id}-pass`);
       assert.strictEqual(answer.status(), 200, id);
       assert.strictEqual(await office.locator('[role=status]').innerText(), 'The account is registered.');
     }
-    const f = office.locator('#account form');
-    await f.getByLabel('Account id (lower case)').fill('h1-second');
-    await f.getByLabel('Role').selectOption('institution');
-    await f.getByLabel('Organisation id (institution, enterprise or expert)').fill('H1');
-    await f.getByLabel('Password (8 characters or more)').fill('h1-second-pass');
-    await f.getByLabel('New password again').fill('h1-second-pass');
-    [answer] = await Promise.all([office.waitForNavigation(), f.getByRole('button', { name: 'Register the account' }).click()]);
+    answer = await register('h1-second', 'institution', 'H1', 'h1-second-pass');
     assert.strictEqual(answer.status(), 403);
     assert.match(await office.locator('#acc-org-error').innerText(), /has accounts/);
     assert.strictEqual((await call('POST', '/api/login', { body: { user: 'h1-second', password: 'h1-second-pass' } })).status, 401);
@@ -348,13 +337,7 @@ const R = 'office-made';
     const panel = (await call('GET', `/api/rounds/${R}/panel`)).json;
     const member = panel.members.find((m) => m.id !== 'X03').id;  // X03 is the demo expert's own
     await office.goto('/workspace/office');
-    const f = office.locator('#account form');
-    await f.getByLabel('Account id (lower case)').fill('panelist');
-    await f.getByLabel('Role').selectOption('expert');
-    await f.getByLabel('Organisation id (institution, enterprise or expert)').fill(member);
-    await f.getByLabel('Password (8 characters or more)').fill('panelist-pass');
-    await f.getByLabel('New password again').fill('panelist-pass');
-    await Promise.all([office.waitForNavigation(), f.getByRole('button', { name: 'Register the account' }).click()]);
+    assert.strictEqual((await register('panelist', 'expert', member, 'panelist-pass')).status(), 200);
     await later('2026-06-16T10:00:00Z');
     for (const [page, phrase] of [[office, 'demo-office-keyholder'], [await signIn('auditor'), 'demo-auditor-keyholder']]) {
       await page.goto('/workspace');

@@ -18,11 +18,7 @@ const shots = path.join(work, 'screenshots');
 fs.mkdirSync(shots, { recursive: true });
 const { check, finish } = checks();
 
-const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--no-first-run'],
-};
+const { LAUNCH } = require('./browser');
 
 (async () => {
   const clock = testClock(work);

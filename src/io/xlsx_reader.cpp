@@ -15,7 +15,13 @@ namespace procura {
 
 namespace {
 
-constexpr zip_uint64_t kMostPartBytes = 256ull << 20;  // a part inflated beyond this is refused
+// What one upload may unpack to: a part, all parts, and what a sheet may hold. A workbook that
+// compresses far beyond a real one (a decompression bomb) is refused before it is read.
+constexpr zip_uint64_t kMostPartBytes = 32ull << 20;
+constexpr zip_uint64_t kMostBytes = 64ull << 20;
+constexpr std::size_t kMostStrings = 1'000'000;
+constexpr std::size_t kMostCells = 2'000'000;
+constexpr long kMostColumns = 256;
 
 std::string_view local_name(const char* qualified) {
   std::string_view n(qualified);
@@ -59,8 +65,9 @@ class Archive {
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat(zip_, path.c_str(), 0, &st) != 0) return std::nullopt;
-    if (!(st.valid & ZIP_STAT_SIZE) || st.size > kMostPartBytes)
+    if (!(st.valid & ZIP_STAT_SIZE) || st.size > kMostPartBytes || read_ + st.size > kMostBytes)
       throw InputError(name_, 0, "", "the workbook's part " + path + " is too large");
+    read_ += st.size;
     std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> f(zip_fopen(zip_, path.c_str(), 0),
                                                         zip_fclose);
     if (!f) throw InputError(name_, 0, "", "the workbook's part " + path + " cannot be read");
@@ -77,25 +84,44 @@ class Archive {
  private:
   std::string name_;
   zip_t* zip_ = nullptr;
+  zip_uint64_t read_ = 0;  // bytes unpacked so far
 };
 
-// Streams one XML part through expat to an element handler object.
+// Streams one XML part through expat to an element handler object. A part with a document type
+// declaration is refused (Office Open XML parts have none; entities could multiply its size).
+template <class Handler>
+struct XmlContext {
+  Handler* handler;
+  XML_Parser parser;
+  bool doctype = false;
+};
+
 template <class Handler>
 void parse_part(const std::string& name, const std::string& path, const std::string& xml,
                 Handler& h) {
   std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> p(XML_ParserCreate("UTF-8"),
                                                             XML_ParserFree);
-  XML_SetUserData(p.get(), &h);
+  XmlContext<Handler> ctx{&h, p.get()};
+  using Ctx = XmlContext<Handler>;
+  XML_SetUserData(p.get(), &ctx);
   XML_SetElementHandler(
       p.get(),
       [](void* u, const char* n, const char** a) {
-        static_cast<Handler*>(u)->start(local_name(n), a);
+        static_cast<Ctx*>(u)->handler->start(local_name(n), a);
       },
-      [](void* u, const char* n) { static_cast<Handler*>(u)->end(local_name(n)); });
+      [](void* u, const char* n) { static_cast<Ctx*>(u)->handler->end(local_name(n)); });
   XML_SetCharacterDataHandler(p.get(), [](void* u, const char* s, int len) {
-    static_cast<Handler*>(u)->text(std::string_view(s, static_cast<std::size_t>(len)));
+    static_cast<Ctx*>(u)->handler->text(std::string_view(s, static_cast<std::size_t>(len)));
   });
-  if (XML_Parse(p.get(), xml.data(), static_cast<int>(xml.size()), 1) == XML_STATUS_ERROR)
+  XML_SetStartDoctypeDeclHandler(p.get(), [](void* u, const char*, const char*, const char*, int) {
+    auto* c = static_cast<Ctx*>(u);
+    c->doctype = true;
+    XML_StopParser(c->parser, XML_FALSE);
+  });
+  const auto status = XML_Parse(p.get(), xml.data(), static_cast<int>(xml.size()), 1);
+  if (ctx.doctype)
+    throw InputError(name, 0, "", "the workbook's part " + path + " declares a document type");
+  if (status == XML_STATUS_ERROR)
     throw InputError(name, 0, "",
                      "the workbook's part " + path + " is not well-formed XML (" +
                          XML_ErrorString(XML_GetErrorCode(p.get())) + " at its line " +
@@ -104,11 +130,16 @@ void parse_part(const std::string& name, const std::string& path, const std::str
 
 // xl/sharedStrings.xml: each <si>'s <t> runs joined (phonetic runs <rPh> left out).
 struct SharedStrings {
+  std::string name;  // the workbook's, for errors
   std::vector<std::string> items;
   bool in_si = false, in_t = false;
   int in_phonetic = 0;
   void start(std::string_view n, const char**) {
-    if (n == "si") items.emplace_back(), in_si = true;
+    if (n == "si") {
+      if (items.size() >= kMostStrings)
+        throw InputError(name, 0, "", "the workbook holds too many texts");
+      items.emplace_back(), in_si = true;
+    }
     if (n == "rPh") ++in_phonetic;
     if (n == "t") in_t = true;
   }
@@ -201,8 +232,11 @@ struct Relationships {
 long column_of(std::string_view ref) {
   long col = 0;
   std::size_t i = 0;
-  for (; i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z'; ++i) col = col * 26 + (ref[i] - 'A' + 1);
-  return i == 0 || col > 16384 ? -1 : col - 1;
+  for (; i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z'; ++i) {
+    col = col * 26 + (ref[i] - 'A' + 1);
+    if (col > 16384) return -1;  // beyond a spreadsheet's last column, XFD
+  }
+  return i == 0 ? -1 : col - 1;
 }
 
 std::string trimmed(std::string s) {
@@ -222,6 +256,7 @@ struct Sheet {
   std::string type, value;
   bool in_value = false, in_inline = false;
   int in_phonetic = 0;
+  std::size_t cells = 0;
 
   void start(std::string_view n, const char** a) {
     if (n == "row") {
@@ -274,7 +309,11 @@ struct Sheet {
       out = value;
     }
     out = trimmed(out);
-    if (!out.empty()) rows[row][col] = std::move(out);
+    if (out.empty()) return;
+    if (col >= kMostColumns)
+      throw InputError(name, row, "", "a value beyond column " + std::to_string(kMostColumns));
+    if (++cells > kMostCells) throw InputError(name, row, "", "the sheet holds too many cells");
+    rows[row][col] = std::move(out);
   }
 };
 
@@ -376,9 +415,11 @@ std::string xlsx_date_text(std::string_view serial, bool date1904) {
   if (whole.size() > 7) return "";
   long long days = std::stoll(whole);
   long long seconds = 0;
-  if (!frac.empty()) {  // the day's fraction in whole seconds, rounded half up
-    unsigned __int128 num = 0, den = 1;
-    for (char ch : frac) num = num * 10 + static_cast<unsigned>(ch - '0'), den *= 10;
+  if (!frac.empty()) {  // the day's fraction in whole seconds, rounded half up, from its first
+    // 12 digits (a millionth of a second: more cannot change the second)
+    unsigned long long num = 0, den = 1;
+    for (std::size_t i = 0; i < frac.size() && i < 12; ++i)
+      num = num * 10 + static_cast<unsigned>(frac[i] - '0'), den *= 10;
     seconds = static_cast<long long>((num * 86400 + den / 2) / den);
     if (seconds == 86400) ++days, seconds = 0;
   }
@@ -418,6 +459,7 @@ long read_xlsx_text(const std::string& name, std::string_view bytes,
     if (!r.target.empty()) sheet_path = r.target[0] == '/' ? r.target.substr(1) : "xl/" + r.target;
   }
   SharedStrings strings;
+  strings.name = name;
   if (auto p = zip.part("xl/sharedStrings.xml"))
     parse_part(name, "xl/sharedStrings.xml", *p, strings);
   Styles styles;

@@ -267,15 +267,13 @@ class PgPlatformStore : public PlatformStore {
                              {kind, id}));
   }
 
-  std::vector<ObjectRevision> feed_page(long from, long limit, bool descending,
-                                        const std::string& since) override {
+  std::vector<ObjectRevision> feed_page(long from, long limit, bool descending) override {
     Lease l(*this);
     return revisions_of(exec(l.c,
                              std::string("SELECT ") + kRevisionColumns + " FROM revision r WHERE " +
-                                 (descending ? "r.seq < $1" : "r.seq > $1") +
-                                 " AND ($3 = '' OR r.at >= $3) ORDER BY r.seq" +
+                                 (descending ? "r.seq < $1" : "r.seq > $1") + " ORDER BY r.seq" +
                                  (descending ? " DESC" : "") + " LIMIT $2",
-                             {std::to_string(from), std::to_string(limit), since}));
+                             {std::to_string(from), std::to_string(limit)}));
   }
 
   void put_user(const UserRecord& u) override {

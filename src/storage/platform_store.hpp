@@ -87,12 +87,11 @@ class PlatformStore {
   virtual std::vector<ObjectRevision> revisions(const std::string& kind, const std::string& id) = 0;
   // Revisions with seq > after, in feed order.
   std::vector<ObjectRevision> feed(long after, long limit) {
-    return feed_page(after, limit, false, "");
+    return feed_page(after, limit, false);
   }
   // A page of the feed: seq > `from` in feed order, or with `descending` seq < `from` newest
-  // first; with `since` ("YYYY-MM-DDTHH:MM:SSZ") only revisions made at or after it.
-  virtual std::vector<ObjectRevision> feed_page(long from, long limit, bool descending,
-                                                const std::string& since) = 0;
+  // first.
+  virtual std::vector<ObjectRevision> feed_page(long from, long limit, bool descending) = 0;
   // The feed number of the newest revision (0 for none).
   virtual long last_feed_seq() = 0;
 

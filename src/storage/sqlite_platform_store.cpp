@@ -235,17 +235,14 @@ class SqlitePlatformStore : public PlatformStore {
     return out;
   }
 
-  std::vector<ObjectRevision> feed_page(long from, long limit, bool descending,
-                                        const std::string& since) override {
+  std::vector<ObjectRevision> feed_page(long from, long limit, bool descending) override {
     Connection c(*this);
     Statement s =
         stmt(c.db, (std::string("SELECT ") + kRevisionColumns + " FROM revision r WHERE " +
-                    (descending ? "r.seq < ?1" : "r.seq > ?1") +
-                    " AND (?3 = '' OR r.at >= ?3) ORDER BY r.seq" + (descending ? " DESC" : "") +
-                    " LIMIT ?2")
+                    (descending ? "r.seq < ?1" : "r.seq > ?1") + " ORDER BY r.seq" +
+                    (descending ? " DESC" : "") + " LIMIT ?2")
                        .c_str());
     s.bind(1, static_cast<std::int64_t>(from)).bind(2, static_cast<std::int64_t>(limit));
-    s.bind(3, since);
     std::vector<ObjectRevision> out;
     while (s.step()) out.push_back(read_revision(s));
     return out;

@@ -383,7 +383,7 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.deepStrictEqual(readable(since.items), readable(forward.filter((x) => x.withheld || x.at >= at)));
     assert(readable(since.items).length < readable(forward).length, 'older revisions are left out');
     assert.match(since.next, /since=/);
-    for (const [u, field] of [['/api/feed?order=up', 'order'], ['/api/feed?since=yesterday', 'since']]) {
+    for (const [u, field] of [['/api/feed?order=up', 'order'], ['/api/feed?since=yesterday', 'since'], [`/api/feed?order=desc&since=${at}`, 'since']]) {
       const r = await call('GET', u);
       assert.deepStrictEqual([r.status, r.json.error.field], [400, field], u);
     }

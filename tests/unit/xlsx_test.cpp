@@ -89,6 +89,18 @@ TEST(Xlsx, ValueBeyondTheHeaderNamesTheFileAndRow) {
   EXPECT_NE(e.find("column 7"), std::string::npos) << e;
 }
 
+TEST(Xlsx, AValueBeyondTheColumnLimitIsRefused) {
+  const fs::path p = fs::temp_directory_path() / "procura-xlsx-wide.xlsx";
+  lxw_workbook* wb = workbook_new(p.string().c_str());
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "t");
+  worksheet_write_string(ws, 0, 0, "product_id", nullptr);
+  worksheet_write_string(ws, 1, 300, "far", nullptr);
+  ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
+  const std::string e = error_of(bytes_of(p));
+  EXPECT_NE(e.find("products.xlsx:2"), std::string::npos) << e;
+  EXPECT_NE(e.find("beyond column 256"), std::string::npos) << e;
+}
+
 TEST(Xlsx, BytesThatAreNoWorkbookAreRefusedByName) {
   for (const std::string& bytes : {std::string("product_id,name\nP01,x\n"), std::string(),
                                    std::string("PK\x03\x04garbage", 12)}) {
@@ -154,6 +166,10 @@ TEST(Xlsx, DateSerials) {
   EXPECT_EQ(xlsx_date_text("43831.99999999", false), "2020-01-02");  // rounds to midnight
   EXPECT_EQ(xlsx_date_text("0", true), "1904-01-01");
   EXPECT_EQ(xlsx_date_text("42369", true), "2020-01-01");
+  // Found by review: a serial of 128 or more decimals divided by zero (the whole server stopped).
+  EXPECT_EQ(xlsx_date_text("1E-130", false), "");
+  EXPECT_EQ(xlsx_date_text("43831.5" + std::string(39, '0') + "1", false), "2020-01-01T12:00:00Z");
+  EXPECT_EQ(xlsx_date_text("43831." + std::string(200, '9'), false), "2020-01-02");
   EXPECT_EQ(xlsx_date_text("-1", false), "");
   EXPECT_EQ(xlsx_date_text("x", false), "");
 }

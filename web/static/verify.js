@@ -97,12 +97,19 @@
     }
     return null;
   }
+  // The head first, then the log: the entries up to the signed head are checked and counted;
+  // any written since are said to be not yet covered by a signature.
   function verifyAudit(button) {
     var out = document.querySelector("[data-audit-result]"), d = button.dataset;
     out.textContent = d.labelWorking;
-    Promise.all([fetch(d.log, { credentials: "same-origin" }).then(function (r) { return r.text(); }),
-      fetch(d.head).then(function (r) { return r.json(); })]).then(function (got) {
-      var entries = got[0].split("\n").filter(Boolean).map(function (l) { return JSON.parse(l); }), head = got[1];
+    out.dataset.verdict = "";
+    var head;
+    fetch(d.head).then(function (r) { return r.json(); }).then(function (h) {
+      head = h;
+      return fetch(d.log, { credentials: "same-origin" }).then(function (r) { return r.text(); });
+    }).then(function (text) {
+      var all = text.split("\n").filter(Boolean).map(function (l) { return JSON.parse(l); });
+      var entries = all.filter(function (e) { return e.seq <= head.seq; }), newer = all.length - entries.length;
       var broken = chainBreak(entries);
       if (broken) {
         out.dataset.verdict = "broken";
@@ -110,14 +117,15 @@
         return;
       }
       var last = entries[entries.length - 1] || { seq: 0, hash: "" };
-      var covered = entries.some(function (e) { return e.seq === head.seq && e.hash === head.hash; });
-      var text = new TextEncoder().encode("procura-audit-head-v2|" + head.seq + "|" + head.hash);
+      var covered = last.seq === head.seq && last.hash === head.hash;
+      var signedText = new TextEncoder().encode("procura-audit-head-v2|" + head.seq + "|" + head.hash);
       return crypto.subtle.importKey("raw", hexBytes(head.publicKey), { name: "Ed25519" }, false, ["verify"])
-        .then(function (key) { return crypto.subtle.verify({ name: "Ed25519" }, key, hexBytes(head.signature), text); })
+        .then(function (key) { return crypto.subtle.verify({ name: "Ed25519" }, key, hexBytes(head.signature), signedText); })
         .then(function (signed) {
           out.dataset.verdict = signed && covered ? "intact" : "unsigned";
           out.textContent = (signed && covered ? d.labelIntact : d.labelUnsigned)
-            .replace("{count}", entries.length).replace("{seq}", last.seq).replace("{hash}", last.hash);
+            .replace("{count}", entries.length).replace("{seq}", last.seq).replace("{hash}", last.hash) +
+            (newer ? " " + d.labelNewer.replace("{count}", newer) : "");
         });
     }).catch(function (e) { out.dataset.verdict = "error"; out.textContent = d.labelError + " " + e.message; });
   }

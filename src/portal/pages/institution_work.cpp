@@ -153,7 +153,8 @@ ApiResponse demand_template(PortalCore& core, const PageContext& c, const std::s
   out.body = csv;
   out.content_type = "text/csv; charset=utf-8";
   out.headers = {
-      {"Content-Disposition", "attachment; filename=\"" + round_id + "-demand-template.csv\""}};
+      {"Content-Disposition", "attachment; filename=\"" + round_id + "-demand-template.csv\""},
+      {"Cache-Control", "no-store"}};
   return out;
 }
 

@@ -153,6 +153,16 @@ json round_line(PortalCore& core, const PageContext& c, const json& r) {
           {"progress", progress_of(core, c, r)}};
 }
 
+// The confirmation a redirect asked for: one of the office's own, never the link's words.
+std::string done_text(const PageContext& c) {
+  const std::string done = c.query("done"), rows = c.query("rows");
+  if (done == "created" || done == "timeline") return c.t("done_office_" + done);
+  if (done == "table" && !rows.empty() && rows.size() < 7 &&
+      rows.find_first_not_of("0123456789") == std::string::npos)
+    return c.t("done_office_table", {{"rows", rows}});
+  return "";
+}
+
 ApiResponse office_home(PortalCore& core, PageContext& c, const FailedForm* failed = nullptr,
                         int status = 200) {
   if (!c.signed_in()) return redirect("/login?next=%2Fworkspace%2Foffice");
@@ -200,7 +210,7 @@ ApiResponse office_home(PortalCore& core, PageContext& c, const FailedForm* fail
                {"newRound", fresh},
                {"account", account},
                {"rounds", lines},
-               {"done", c.query("done").empty() ? "" : c.t("done_" + c.query("done"))}};
+               {"done", c.query("done") == "account" ? c.t("done_account") : ""}};
   if (failed) view["error"] = failed->message;
   return core.html(c, "office", view, status);
 }
@@ -226,9 +236,7 @@ ApiResponse office_round_page(PortalCore& core, PageContext& c, const std::strin
                {"progress", progress_of(core, c, r)},
                {"tables", tables},
                {"workspaceHref", "/workspace#round-" + url_part(id)},
-               {"done", c.query("done").empty()
-                            ? ""
-                            : c.t("done_office_" + c.query("done"), {{"rows", c.query("rows")}})}};
+               {"done", done_text(c)}};
   if (draft) {
     json upload = form_view(id, "table", failed);
     upload["action"] = office_round(id) + "/table";

@@ -50,7 +50,8 @@ ApiResponse audit_log(PortalCore& core, PageContext& c) {
     after += lines;
   }
   out.content_type = "application/x-ndjson";
-  out.headers = {{"Content-Disposition", "attachment; filename=\"audit.jsonl\""}};
+  out.headers = {{"Content-Disposition", "attachment; filename=\"audit.jsonl\""},
+                 {"Cache-Control", "no-store"}};
   return out;
 }
 

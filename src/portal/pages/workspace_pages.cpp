@@ -460,6 +460,10 @@ ApiResponse act(PortalCore& core, PageContext& c, const std::string& round_id,
       }
     const std::string target = target_of(round_id, form, org);
     if (target.empty()) throw PageError(404, c.t("error_no_page"));
+    // An upload is read only for the role that may post it (reading it costs the server).
+    if ((form == "demand-csv" && c.role() != "institution") ||
+        (form == "reference-prices" && c.role() != "office"))
+      throw FormError(403, c.t("error_role_page"), {});
     json answer;
     if (form == "demand-csv")
       answer = pages::send_upload(core, c, target,

@@ -216,8 +216,9 @@ class PublicationRoutes {
   // round changes its stage, which may disclose what it withheld: the public's full pages are
   // kept with their gzip form and tag while no round has changed.
   // The feed read forwards (order=asc, the default: revisions after `offset`) or backwards
-  // (order=desc: before `offset`, newest first, from the newest when no offset is given), and
-  // with `since` only revisions made at or after that UTC time.
+  // (order=desc: before `offset`, newest first, from the newest when no offset is given); `since`
+  // starts a forward read at the first revision made at or after that UTC time (found by feed
+  // number, so every revision from there on is listed, withheld ones in their places).
   ApiResponse feed(const RequestScope& s) {
     const auto q = [&](const char* k) {
       auto it = s.request.query.find(k);
@@ -230,15 +231,18 @@ class PublicationRoutes {
       throw ApiError(400, "bad_query", "'since' is a UTC time such as 2026-06-01T08:00:00Z",
                      "since");
     const bool descending = order == "desc";
-    const long offset = query_number(s.request, "offset", descending ? 1L << 60 : 0, 1L << 60),
-               limit = query_number(s.request, "limit", 100, 1000);
+    if (descending && !since.empty())
+      throw ApiError(400, "bad_query", "'since' starts a forward read (order=asc)", "since");
+    long offset = query_number(s.request, "offset", descending ? 1L << 60 : 0, 1L << 60);
+    const long limit = query_number(s.request, "limit", 100, 1000);
+    if (!since.empty()) offset = std::max(offset, first_since(since) - 1);
     const bool plain = !descending && since.empty();
     const bool shared = plain && s.caller.role == Role::kPublic;
     const std::string key = std::to_string(offset) + "/" + std::to_string(limit);
     const long disclosure = shared ? disclosure_version() : 0;
     if (shared)
       if (auto kept = feed_pages_.get(key); kept && kept->first == disclosure) return kept->second;
-    const auto revisions = store_.feed_page(offset, limit, descending, since);
+    const auto revisions = store_.feed_page(offset, limit, descending);
     const auto items = core_.records().feed_items(revisions, s.reader(), s.now_utc);
     ApiResponse out;
     std::string& b = out.body;
@@ -278,6 +282,23 @@ class PublicationRoutes {
     ApiResponse kept = kept_answer(std::move(out.body));
     feed_pages_.put(key, {disclosure, kept}, size_of(kept) + key.size());
     return kept;
+  }
+
+  // The feed number of the first revision made at or after `since` (one past the newest when
+  // none is), by halving over feed numbers: the feed is in commit order, and its times with it.
+  long first_since(const std::string& since) {
+    // lo: a revision made before `since` (0: none yet); hi: the first revision from hi on is made
+    // at or after it (or there is none).
+    long lo = 0, hi = store_.last_feed_seq() + 1;
+    while (hi - lo > 1) {
+      const long mid = lo + (hi - lo) / 2;
+      const auto r = store_.feed_page(mid - 1, 1, false);  // the first revision from mid on
+      if (r.empty() || r.front().at >= since)
+        hi = mid;
+      else
+        lo = r.front().seq;
+    }
+    return hi;
   }
 
   // A number that changes whenever a round's document does (its stage, its award), read again

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace procura {
 
@@ -45,6 +46,26 @@ inline std::string url_escaped(std::string_view s) {
       out += hex[ch >> 4];
       out += hex[ch & 15];
     }
+  }
+  return out;
+}
+
+// `s` without blanks (spaces, tabs, CR, LF) at either end.
+inline std::string trimmed(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
+// The parts of `s` between `sep`s, each trimmed, empty ones left out ("a, b,,c" -> a, b, c).
+inline std::vector<std::string> split_trimmed(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at <= s.size();) {
+    auto end = s.find(sep, at);
+    if (end == std::string_view::npos) end = s.size();
+    std::string part = trimmed(s.substr(at, end - at));
+    if (!part.empty()) out.push_back(std::move(part));
+    at = end + 1;
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace procura {
 
@@ -237,12 +238,6 @@ long column_of(std::string_view ref) {
     if (col > 16384) return -1;  // beyond a spreadsheet's last column, XFD
   }
   return i == 0 ? -1 : col - 1;
-}
-
-std::string trimmed(std::string s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
 // The worksheet's rows by number, each cell's text by column.

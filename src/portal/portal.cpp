@@ -181,6 +181,7 @@ struct Portal::Impl : PortalCore {
     add_winners_pages(*this);
     add_complaint_pages(*this);
     add_follow_pages(*this);
+    add_sign_in_pages(*this);
     add_workspace_pages(*this);
     add_office_pages(*this);
     add_oversight_pages(*this);

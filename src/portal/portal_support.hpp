@@ -176,6 +176,7 @@ void add_complaint_pages(PortalCore& core);  // a round's complaints in full
 void add_oversight_pages(PortalCore& core);  // the audit log verified, payments due
 void add_office_pages(PortalCore& core);     // the back office: new rounds, tables, progress
 void add_follow_pages(PortalCore& core);     // search, watchlist, Atom feeds
+void add_sign_in_pages(PortalCore& core);    // sign-in, sign-out, the bid receipt
 void add_workspace_pages(PortalCore& core);  // sign-in and the roles' forms
 
 }  // namespace procura

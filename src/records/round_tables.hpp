@@ -12,6 +12,9 @@
 
 namespace procura {
 
+// The most rows one post (an API call, a portal upload) may carry.
+inline constexpr std::size_t kMostPostedRows = 10000;
+
 // A posted row that is refused: its index in the post, the field, and why ("row 3: ...").
 struct RowError : FieldError {
   std::size_t row;

@@ -93,6 +93,16 @@ TEST(PortalLocale, DecimalsAreGroupedAndRoundedExactly) {
         << c.input << " in " << c.lang;
 }
 
+TEST(Text, SplitTrimmedLeavesOutEmptyParts) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(split_trimmed("optic material, design ,, optic", ','),
+            (V{"optic material", "design", "optic"}));
+  EXPECT_EQ(split_trimmed("a\r\n\n  b  \n", '\n'), (V{"a", "b"}));
+  EXPECT_EQ(split_trimmed("", ','), V{});
+  EXPECT_EQ(split_trimmed(" , ", ','), V{});
+  EXPECT_EQ(trimmed("\t x y \r\n"), "x y");
+}
+
 TEST(PortalLocale, DecimalCommasTypedInTheLanguageBecomePlainDecimals) {
   const auto& es = locale_for("es");
   const auto& en = locale_for("en");
@@ -101,18 +111,19 @@ TEST(PortalLocale, DecimalCommasTypedInTheLanguageBecomePlainDecimals) {
       {"1.234,56", &es, "1234.56"},
       {"1.234.567,8", &es, "1234567.8"},
       {"0,5", &es, "0.5"},
-      {"12.50", &es, "12.50"},        // dots alone stay a decimal point
-      {"1.234", &es, "1.234"},        // never read as 1234
-      {"12,5,0", &es, "12,5,0"},      // not a number: left for the API to refuse
-      {"1.23,4", &es, "1.23,4"},      // a group of two digits
+      {"12.50", &es, "12.50"},    // dots alone stay a decimal point
+      {"1.234", &es, "1.234"},    // never read as 1234
+      {"12,5,0", &es, "12,5,0"},  // not a number: left for the API to refuse
+      {"1.23,4", &es, "1.23,4"},  // a group of two digits
       {"1234.567,8", &es, "1234.567,8"},
       {",5", &es, ",5"},
       {"12,", &es, "12,"},
       {"-1,5", &es, "-1,5"},
-      {"12,50", &en, "12,50"},        // English has no decimal comma
+      {"12,50", &en, "12,50"},  // English has no decimal comma
       {"", &es, ""},
   };
-  for (const auto& [typed, locale, want] : cases) EXPECT_EQ(plain_decimal(typed, *locale), want) << typed;
+  for (const auto& [typed, locale, want] : cases)
+    EXPECT_EQ(plain_decimal(typed, *locale), want) << typed;
 }
 
 TEST(PortalLocale, MoneyPercentAndDatesFollowTheLanguage) {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "portal/pages/page_helpers.hpp"
 #include "portal/pages/workspace_forms.hpp"
 #include "portal/portal_support.hpp"
@@ -91,20 +92,21 @@ long total_of(PortalCore& core, const PageContext& c, const std::string& path) {
 json progress_of(PortalCore& core, const PageContext& c, const json& r) {
   const std::string id = r.value("id", "");
   auto d = core.round_data(c, id);
-  json reported = json::array(), missing = json::array();
-  for (const auto& [iid, inst] : d->institutions) {
-    auto it = d->demand_of.find(iid);
-    const long lines = it == d->demand_of.end() ? 0 : static_cast<long>(it->second.size());
-    json row = {{"id", iid}, {"name", text_of(inst, "name")}, {"lines", c.count(lines)}};
-    (lines > 0 ? reported : missing).push_back(row);
-  }
-  json declared = json::array(), silent = json::array();
-  for (const auto& [eid, ent] : d->enterprises) {
-    auto it = d->products_of.find(eid);
-    const long n = it == d->products_of.end() ? 0 : static_cast<long>(it->second.size());
-    json row = {{"id", eid}, {"name", text_of(ent, "name")}, {"products", c.count(n)}};
-    (n > 0 ? declared : silent).push_back(row);
-  }
+  // The organisations of a table that have (`with`) and have not yet (`without`) done their part,
+  // each with how many of it: institutions' demand lines, enterprises' products.
+  auto sorted_by = [&](const std::map<std::string, json>& orgs, const auto& done, const char* what,
+                       json& with, json& without) {
+    with = json::array(), without = json::array();
+    for (const auto& [oid, org] : orgs) {
+      auto it = done.find(oid);
+      const long n = it == done.end() ? 0 : static_cast<long>(it->second.size());
+      (n > 0 ? with : without)
+          .push_back({{"id", oid}, {"name", text_of(org, "name")}, {what, c.count(n)}});
+    }
+  };
+  json reported, missing, declared, silent;
+  sorted_by(d->institutions, d->demand_of, "lines", reported, missing);
+  sorted_by(d->enterprises, d->products_of, "products", declared, silent);
   json p = {{"institutions", c.count(static_cast<long long>(d->institutions.size()))},
             {"reported", reported},
             {"reportedCount", c.count(static_cast<long long>(reported.size()))},
@@ -275,17 +277,7 @@ ApiResponse office_act(PortalCore& core, PageContext& c, const std::string& form
   office_only(c);
   try {
     if (form == "new-round") {
-      json attributes = json::array();  // comma-separated, each trimmed
-      const std::string list = c.field("attributes");
-      for (std::size_t at = 0; at <= list.size();) {
-        std::size_t end = list.find(',', at);
-        if (end == std::string::npos) end = list.size();
-        std::string a = list.substr(at, end - at);
-        a.erase(0, a.find_first_not_of(" \t"));
-        a.erase(a.find_last_not_of(" \t") + 1);
-        if (!a.empty()) attributes.push_back(a);
-        at = end + 1;
-      }
+      const json attributes = split_trimmed(c.field("attributes"), ',');
       json body = {{"id", c.field("id")},
                    {"title", c.field("title")},
                    {"ocidPrefix", c.field("ocidPrefix")},

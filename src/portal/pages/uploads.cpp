@@ -9,6 +9,7 @@
 #include "io/csv_reader.hpp"
 #include "io/xlsx_reader.hpp"
 #include "portal/pages/workspace_forms.hpp"
+#include "records/round_tables.hpp"
 
 namespace procura::pages {
 
@@ -36,11 +37,10 @@ Upload uploaded_rows(const PageContext& c, const Codec& codec, const json& fixed
     for (std::size_t i = 0; i < h.size(); ++i)
       if (!skip_without.empty() && h[i] == skip_without) skip_column = static_cast<long>(i);
   };
-  constexpr std::size_t kMostRows = 10000;  // the API's most rows in one post
   auto on_row = [&](const CsvRow& row) {
-    if (rows.size() >= kMostRows)
+    if (rows.size() >= kMostPostedRows)
       throw InputError(name, row.line(), "",
-                       "more than " + std::to_string(kMostRows) + " rows; split the file");
+                       "more than " + std::to_string(kMostPostedRows) + " rows; split the file");
     if (skip_column >= 0 && (static_cast<std::size_t>(skip_column) >= row.fields.size() ||
                              row.fields[static_cast<std::size_t>(skip_column)].empty()))
       return;

@@ -40,6 +40,10 @@ inline json form_view(const std::string& round_id, const std::string& form,
 }
 
 namespace pages {
+// A bid receipt as the value of the browser's receipt cookie (kept an hour, HttpOnly, shown to the
+// account that bid: sign_in_pages.cpp).
+std::string receipt_cookie_value(const json& receipt);
+
 // The visitor's name for an uploaded table (the form's `fileName`, its base name, printable, at
 // most 100 bytes), or the words for text typed into the form (uploads.cpp).
 std::string upload_name(const PageContext& c);

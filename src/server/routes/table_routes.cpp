@@ -13,7 +13,6 @@ namespace procura {
 namespace {
 
 constexpr long kAll = 1L << 40;
-constexpr std::size_t kMostRows = 10000;  // rows in one post
 
 // A round table kept for filtered reads: its rows decoded once, with an index per filterable
 // field, standing for the table while its newest revision is the one it was read at.
@@ -154,10 +153,10 @@ class TableRoutes {
       throw ApiError(409, "deadline_passed", "the negotiation has ended");
     json body = s.body();
     if (body.is_object()) body = json::array({body});
-    if (!body.is_array() || body.empty() || body.size() > kMostRows)
+    if (!body.is_array() || body.empty() || body.size() > kMostPostedRows)
       throw ApiError(
           422, "invalid",
-          "expected a row object or an array of 1 to " + std::to_string(kMostRows) + " rows");
+          "expected a row object or an array of 1 to " + std::to_string(kMostPostedRows) + " rows");
     const RoundInput rules = RoundRepository::rules_of(round);
     auto rows = check_rows(kind, std::vector<json>(body.begin(), body.end()), rules, core_.rounds(),
                            round_id);

@@ -1,6 +1,7 @@
 // The XLSX reader against workbooks written by libxlsxwriter (an independent writer), and its
 // number and date texts against hand-computed cases and published date serials.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <filesystem>
@@ -15,10 +16,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A file of this test's own: ctest runs the tests of this suite side by side, each in a process of
+// its own, so a shared name would let one test read a workbook another is still writing.
+fs::path own_file(const std::string& stem) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return fs::temp_directory_path() /
+         ("procura-xlsx-" + stem + "-" + info->name() + "-" + std::to_string(::getpid()) + ".xlsx");
+}
+
+// The file's bytes; the file itself is removed.
 std::string bytes_of(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
   std::stringstream s;
-  s << in.rdbuf();
+  {
+    std::ifstream in(p, std::ios::binary);
+    s << in.rdbuf();
+  }
+  fs::remove(p);
   return s.str();
 }
 
@@ -46,7 +59,7 @@ std::string error_of(const std::string& bytes) {
 
 // A workbook as an office saves one: a header, text, numbers, a date, a boolean, a blank row.
 fs::path products_workbook(bool beyond_header = false) {
-  const fs::path p = fs::temp_directory_path() / "procura-xlsx-products.xlsx";
+  const fs::path p = own_file("products");
   lxw_workbook* wb = workbook_new(p.string().c_str());
   lxw_worksheet* ws = workbook_add_worksheet(wb, "products");
   lxw_format* date = workbook_add_format(wb);
@@ -90,7 +103,7 @@ TEST(Xlsx, ValueBeyondTheHeaderNamesTheFileAndRow) {
 }
 
 TEST(Xlsx, AValueBeyondTheColumnLimitIsRefused) {
-  const fs::path p = fs::temp_directory_path() / "procura-xlsx-wide.xlsx";
+  const fs::path p = own_file("wide");
   lxw_workbook* wb = workbook_new(p.string().c_str());
   lxw_worksheet* ws = workbook_add_worksheet(wb, "t");
   worksheet_write_string(ws, 0, 0, "product_id", nullptr);
@@ -111,8 +124,6 @@ TEST(Xlsx, BytesThatAreNoWorkbookAreRefusedByName) {
 }
 
 TEST(Xlsx, ZipWithoutWorkbookIsRefused) {
-  const fs::path p = fs::temp_directory_path() / "procura-xlsx-notabook.zip";
-  fs::remove(p);
   // A zip holding one empty text file, written by hand from the zip format (APPNOTE 4.3): its
   // local header, central directory and end record.
   const std::string name = "readme.txt";

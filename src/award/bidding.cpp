@@ -5,6 +5,7 @@
 #include <set>
 
 #include "award/steps.hpp"
+#include "core/percent.hpp"
 #include "tender/commitment.hpp"
 
 namespace procura {
@@ -195,8 +196,7 @@ void bid_group(const RoundIndex& ix, RoundResult& r, int g) {
         revive(i);
       } else {
         outs[i].status = BidStatus::kEliminated;
-        outs[i].reason = "above the admission guard (" +
-                         std::to_string(pf.guard_ratio_permille / 1000.0).substr(0, 3) +
+        outs[i].reason = "above the admission guard (" + thousandths_text(pf.guard_ratio_permille) +
                          "x the anchor)";
       }
     }

@@ -4,11 +4,26 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/money.hpp"
 
 namespace procura {
+
+// A party's registration: the code of its register in org-id.guide ("CN-USCC", "GB-COH") and
+// its number there. Both or neither.
+struct PartyIdentifier {
+  std::string scheme;
+  std::string id;
+  bool empty() const { return scheme.empty() && id.empty(); }
+};
+
+// What is wrong with a party's identifier: {"scheme" or "id", what was expected}, or two empty
+// texts when nothing is. A scheme is two capital letters, a hyphen and 2 to 20 capital letters
+// or digits; the number is 1 to 64 letters, digits, '.', '-', '_' or '/'; neither without the
+// other.
+std::pair<std::string, std::string> identifier_problem(const PartyIdentifier& identifier);
 
 struct Region {
   std::string id;
@@ -19,16 +34,18 @@ struct Institution {
   std::string id;
   std::string name;
   std::string region_id;
+  PartyIdentifier identifier = {};  // where its registration data has one
 };
 
 struct Enterprise {
   std::string id;
   std::string name;
-  bool supply_capacity_ok = true;  // attestation checked at qualification
-  bool credit_ok = true;           // attestation checked at qualification
-  char licence = 'A';              // 'A' own manufacture, 'B' contract-manufactured (MAH)
-  std::string consortium_id;       // firms of one consortium count as one competitor
-  std::string manufacturer_id;     // firms using one contract manufacturer count as one
+  bool supply_capacity_ok = true;   // attestation checked at qualification
+  bool credit_ok = true;            // attestation checked at qualification
+  char licence = 'A';               // 'A' own manufacture, 'B' contract-manufactured (MAH)
+  std::string consortium_id;        // firms of one consortium count as one competitor
+  std::string manufacturer_id;      // firms using one contract manufacturer count as one
+  PartyIdentifier identifier = {};  // where its registration data has one
   // The key under which this firm competes: consortium, else manufacturer, else itself.
   const std::string& competitor_key() const;
 };

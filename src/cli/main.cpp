@@ -359,6 +359,17 @@ int main(int argc, char** argv) {
                     "Folder of the server's keys (default: <db>.keys; keep it private)");
   serve->add_option("--address", serve_cmd.address, "Address to listen on")->capture_default_str();
   serve->add_option("--port", serve_cmd.port, "Port")->capture_default_str();
+  serve
+      ->add_option("--public-url", serve_cmd.public_url,
+                   "Where visitors reach the platform (https://procura.example.org): the base of "
+                   "the absolute URIs in OCDS packages; default: http://ADDRESS:PORT")
+      ->check([](const std::string& url) -> std::string {
+        const bool scheme = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+        if (!scheme || url.find_first_of(" \t\r\n?#\"<>") != std::string::npos || url.size() > 200)
+          return "expected an http:// or https:// address without a query, e.g. "
+                 "https://procura.example.org";
+        return "";
+      });
   serve->add_option("--threads", serve_cmd.threads, "Threads answering reads")
       ->capture_default_str()
       ->check(CLI::Range(1u, 64u));

@@ -10,8 +10,9 @@ struct ServeCommand {
   std::string keys;  // default: <db>.keys
   std::string address = "127.0.0.1";
   unsigned short port = 8080;
-  unsigned threads = 2;   // connection threads (reads)
-  unsigned writers = 32;  // threads for state-changing requests (each waits for its commit)
+  std::string public_url;  // the base of OCDS packages' URIs; "" for http://address:port
+  unsigned threads = 2;    // connection threads (reads)
+  unsigned writers = 32;   // threads for state-changing requests (each waits for its commit)
   std::size_t max_connections = 0;  // 0: from the open-file limit (ServeOptions)
   bool demo = false;                // load the demo rounds and accounts into an empty database
   std::string demo_dir;

@@ -28,4 +28,13 @@ std::string publish_percent(long double p) {
   return basis_points_text(static_cast<Wide>(r));
 }
 
+std::string thousandths_text(long thousandths) {
+  std::string text = std::to_string(thousandths / 1000);
+  const long fraction = thousandths % 1000;
+  if (fraction == 0) return text;
+  std::string digits = std::to_string(1000 + fraction).substr(1);  // three digits
+  while (digits.back() == '0') digits.pop_back();
+  return text + "." + digits;
+}
+
 }  // namespace procura

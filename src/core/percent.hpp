@@ -18,6 +18,10 @@ struct Fraction {
 // 1 - a/b as an exact fraction (a decrease or savings rate); den 0 when b is 0.
 Fraction one_minus_ratio(Wide a, Wide b);
 
+// A ratio given in thousandths as the shortest exact decimal ("1800" -> "1.8", "1850" -> "1.85",
+// "2000" -> "2", "1005" -> "1.005"). Non-negative input.
+std::string thousandths_text(long thousandths);
+
 // Percent with two decimals, half up ("55.81"), from an exact fraction.
 std::string publish_percent(const Fraction& f);
 // Percent with two decimals, half up, from a proportion (0.5581 -> "55.81").

@@ -50,6 +50,15 @@ inline std::string url_escaped(std::string_view s) {
   return out;
 }
 
+// The longest start of UTF-8 text `s` of at most `max_bytes` bytes that does not cut a character
+// (continuation bytes 10xxxxxx are never left without their lead byte).
+inline std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
+}
+
 // `s` without blanks (spaces, tabs, CR, LF) at either end.
 inline std::string trimmed(std::string_view s) {
   const auto b = s.find_first_not_of(" \t\r\n");

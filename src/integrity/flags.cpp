@@ -56,6 +56,7 @@ void FlagResults::merge(FlagResults&& other) {
   for (auto& [group, ids] : other.groups)
     for (auto& [id, codes] : ids) groups[group][id].merge(codes);
   for (auto& [code, values] : other.meta) meta[code].merge(values);
+  for (auto& [code, parts] : other.sets) sets[code].merge(parts);
 }
 
 std::string str(const Node& o, const char* key) {
@@ -115,6 +116,16 @@ Fence outlier_fence(const std::vector<double>& values, double threshold, FenceSi
   return {fence, q1};
 }
 
+Fence outlier_fence(const std::vector<double>& values, double threshold, FenceSide side,
+                    const SharedState& shared, FlagResults& out, const char* code,
+                    const std::string& part) {
+  const bool fixed = !std::isnan(threshold);
+  const long size = static_cast<long>(values.size());
+  out.sets[code][part] = {size, fixed ? 0 : shared.minimum_set};
+  if (!fixed && size < shared.minimum_set) return {std::nan(""), std::nan("")};
+  return outlier_fence(values, threshold, side, out.meta[code], part.empty() ? "" : part + "_");
+}
+
 bool parse_datetime(const std::string& t, long long& seconds) {
   int y, mo, d, h, mi, s, consumed = 0;
   if (std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) !=
@@ -153,6 +164,7 @@ FlagRunner::FlagRunner(const FlagSettings& settings, unsigned part, unsigned par
   no_price_comparison_ = settings_.list("", "no_price_comparison_procurement_methods");
   price_comparison_ = settings_.list("", "price_comparison_procurement_methods");
   shared_.currency = settings_.get("", "currency");
+  shared_.minimum_set = static_cast<long>(settings_.number("", "minimum_comparison_set", 0));
   for (const auto& ind : indicators_)
     ratios_ = ratios_ || ind->code() == std::string("R024") || ind->code() == std::string("R058");
   for (const char* code : {"R024", "R058", "R036", "P001", "P002", "P004"})

@@ -55,10 +55,24 @@ struct IdEq {
 template <class T>
 using ById = absl::flat_hash_map<std::string, T, IdHash, IdEq>;
 
-// Results by group ("OCID", "Buyer", "ProcuringEntity", "Tenderer"), then identifier, then code.
+// What an indicator compared against: the size of its comparison set, and the fewest it needs
+// before anything can stand out of it. For outlier fences the set is the values the quartiles are
+// computed from and the minimum the run's `minimum_comparison_set` (0, as Cardinal, unless set);
+// for indicators with a minimum of their own (P001, P003, P004) the set is the largest one any
+// product, buyer or category reached, and the minimum that setting.
+struct ComparisonSet {
+  long size = 0;
+  long minimum = 0;
+  bool too_small() const { return size < minimum; }
+};
+
+// Results by group ("OCID", "Buyer", "ProcuringEntity", "Tenderer", "Category", and "Lot" keyed
+// "ocid/lot id" for the health indicators), then identifier, then code.
 struct FlagResults {
   std::map<std::string, ById<std::map<std::string, double>>> groups;  // ordered by to_json
   std::map<std::string, std::map<std::string, double>> meta;          // code -> q1/q3/fences
+  // code -> part ("" or the group an indicator compares within, e.g. "Buyer") -> its set.
+  std::map<std::string, std::map<std::string, ComparisonSet>> sets;
   void set(const char* group, std::string_view id, const char* code, double value) {
     auto& ids = groups[group];
     auto it = ids.find(id);
@@ -113,6 +127,9 @@ struct SharedState {
   // The percentage difference between the winning bid and the lowest other valid bid.
   ById<double> second_lowest_ratio;                             // by ocid
   ById<std::pair<std::string, std::string>> winner_and_second;  // by ocid
+  // The fewest values outlier fences are computed from (the `minimum_comparison_set` setting);
+  // fewer leave the fence undefined and nothing flagged.
+  long minimum_set = 0;
   bool currency_ok(const std::string& c) {
     if (currency.empty()) currency = c;
     return c == currency;
@@ -183,6 +200,12 @@ struct Fence {
 };
 Fence outlier_fence(const std::vector<double>& values, double threshold, FenceSide side,
                     std::map<std::string, double>& meta, const std::string& prefix = "");
+// outlier_fence as an indicator of a run uses it: records the comparison set of `code` (and
+// `part`, the group compared within, "" for one set) in `out.sets`, and with fewer values than
+// `shared.minimum_set` (and no threshold) gives a NaN fence and records no quartiles.
+Fence outlier_fence(const std::vector<double>& values, double threshold, FenceSide side,
+                    const SharedState& shared, FlagResults& out, const char* code,
+                    const std::string& part = "");
 // Seconds since the epoch of an RFC 3339 date-time; false when malformed.
 bool parse_datetime(const std::string& text, long long& seconds);
 

@@ -106,11 +106,21 @@ void rules_from_json(const nlohmann::json& j, const std::string& path, RoundInpu
     throw InputError(path, 0, "currency", "expected an ISO 4217 code such as CNY");
   if (!j.contains("buyer") || !j["buyer"].is_object())
     throw InputError(path, 0, "buyer", "expected an object with id and name");
-  check_keys(j["buyer"], {"id", "name"}, path, "buyer.");
+  check_keys(j["buyer"], {"id", "name", "identifier"}, path, "buyer.");
   round.buyer_id = get_string(j["buyer"], "id", path, "buyer.", true);
   if (!is_id(round.buyer_id)) throw InputError(path, 0, "buyer.id", "expected an id");
   round.buyer_name = get_string(j["buyer"], "name", path, "buyer.", true);
   check_text(round.buyer_name, 200, path, "buyer.name");
+  if (j["buyer"].contains("identifier")) {
+    const auto& i = j["buyer"]["identifier"];
+    if (!i.is_object())
+      throw InputError(path, 0, "buyer.identifier", "expected an object with scheme and id");
+    check_keys(i, {"scheme", "id"}, path, "buyer.identifier.");
+    round.buyer_identifier = {get_string(i, "scheme", path, "buyer.identifier.", true),
+                              get_string(i, "id", path, "buyer.identifier.", true)};
+    if (auto [part, expected] = identifier_problem(round.buyer_identifier); !part.empty())
+      throw InputError(path, 0, "buyer.identifier." + part, "expected " + expected);
+  }
   round.attribute_names = string_array(j, "attributes", path);
   if (round.attribute_names.size() > 20)
     throw InputError(path, 0, "attributes", "expected at most 20 attribute names");

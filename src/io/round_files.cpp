@@ -55,6 +55,14 @@ void check_new(const CsvRow& row, int col, IdSet& ids) {
     row.fail(col, "an id not used before in this file");
 }
 
+// A party's identifier from the columns identifier_scheme (`col`) and identifier_id (`col` + 1).
+PartyIdentifier identifier_of(const CsvRow& row, int col) {
+  PartyIdentifier i{std::string(row.text(col)), std::string(row.text(col + 1))};
+  if (auto [part, expected] = identifier_problem(i); !part.empty())
+    row.fail(part == "scheme" ? col : col + 1, expected);
+  return i;
+}
+
 class Loader {
  public:
   Loader(std::string dir, const std::function<void(std::size_t, std::size_t)>& progress,
@@ -87,11 +95,17 @@ class Loader {
       check_new(r, 0, regions);
       in.regions.push_back({r.required(0), std::string(r.text(1))});
     });
-    csv("institutions.csv", {{"institution_id", true}, {"name", false}, {"region_id", true}},
+    csv("institutions.csv",
+        {{"institution_id", true},
+         {"name", false},
+         {"region_id", true},
+         {"identifier_scheme", false},
+         {"identifier_id", false}},
         [&](const CsvRow& r) {
           check_new(r, 0, institutions);
           check_ref(r, 2, regions, "region (regions.csv)");
-          in.institutions.push_back({r.required(0), std::string(r.text(1)), r.required(2)});
+          in.institutions.push_back(
+              {r.required(0), std::string(r.text(1)), r.required(2), identifier_of(r, 3)});
         });
     csv("enterprises.csv",
         {{"enterprise_id", true},
@@ -100,7 +114,9 @@ class Loader {
          {"credit_ok", false},
          {"licence", false},
          {"consortium_id", false},
-         {"manufacturer_id", false}},
+         {"manufacturer_id", false},
+         {"identifier_scheme", false},
+         {"identifier_id", false}},
         [&](const CsvRow& r) {
           check_new(r, 0, enterprises);
           Enterprise e;
@@ -114,6 +130,7 @@ class Loader {
           e.licence = lic.empty() ? 'A' : lic[0];
           e.consortium_id = r.text(5);
           e.manufacturer_id = r.text(6);
+          e.identifier = identifier_of(r, 7);
           in.enterprises.push_back(std::move(e));
         });
     const std::size_t nattr = in.attribute_names.size();

@@ -124,22 +124,31 @@ class Publisher {
             {"buyer", org_ref(in_.buyer_id, in_.buyer_name)}};
   }
 
+  // A party with its registration (OCDS identifier: scheme, id, legal name) where it has one.
+  static json party(const std::string& id, const std::string& name,
+                    const PartyIdentifier& identifier, json roles) {
+    json p = {{"id", id}, {"name", name.empty() ? id : name}, {"roles", std::move(roles)}};
+    if (!identifier.empty())
+      p["identifier"] = {
+          {"scheme", identifier.scheme}, {"id", identifier.id}, {"legalName", p["name"]}};
+    return p;
+  }
+
   json parties(bool with_suppliers) const {
     json out = json::array();
     out.push_back(
-        {{"id", in_.buyer_id}, {"name", in_.buyer_name}, {"roles", {"buyer", "procuringEntity"}}});
-    for (const auto& i : in_.institutions)
-      out.push_back({{"id", i.id},
-                     {"name", i.name.empty() ? i.id : i.name},
-                     {"roles", {"buyer"}},
-                     {"address", {{"region", i.region_id}}}});
+        party(in_.buyer_id, in_.buyer_name, in_.buyer_identifier, {"buyer", "procuringEntity"}));
+    for (const auto& i : in_.institutions) {
+      out.push_back(party(i.id, i.name, i.identifier, {"buyer"}));
+      out.back()["address"] = {{"region", i.region_id}};
+    }
     std::set<std::string> winners;
     if (with_suppliers)
       for (const auto& a : r_.awards) winners.insert(product(a.product).enterprise_id);
     for (const auto& e : in_.enterprises) {
       json roles = {"tenderer"};
       if (winners.count(e.id)) roles.push_back("supplier");
-      out.push_back({{"id", e.id}, {"name", e.name.empty() ? e.id : e.name}, {"roles", roles}});
+      out.push_back(party(e.id, e.name, e.identifier, roles));
     }
     return out;
   }
@@ -409,10 +418,11 @@ void write_round_ocds(const RoundInput& in, const RoundResult& r, std::ostream& 
   // Releases are written one at a time, so memory holds one release, never the package.
   json shell = pub.contract_shell();
   std::string published = shell["date"].get<std::string>();
-  json head = {{"uri", "urn:procura:" + in.ocid() + ":releases"},
+  json head = {{"uri", in.publication.package_uri.empty() ? "urn:procura:" + in.ocid() + ":releases"
+                                                          : in.publication.package_uri},
                {"version", "1.1"},
-               {"publisher", {{"name", in.buyer_name}}},
-               {"license", "http://opendatacommons.org/licenses/pddl/1.0/"},
+               {"publisher", ocds_publisher(in.buyer_name)},
+               {"license", kOcdsLicense},
                {"extensions", round_extensions()},
                {"releases", json::array()}};
   std::vector<std::string> texts;

@@ -13,6 +13,12 @@ namespace procura {
 
 // The extensions the releases declare (URLs of their extension.json).
 const std::vector<std::string>& round_extensions();
+// The licence of every package the platform publishes (Public Domain Dedication and License).
+inline constexpr const char* kOcdsLicense = "http://opendatacommons.org/licenses/pddl/1.0/";
+// The publisher of a round's packages, whoever serves them: the round's buyer (the alliance).
+inline nlohmann::json ocds_publisher(const std::string& buyer_name) {
+  return {{"name", buyer_name}};
+}
 
 // The releases of a round's stages as they happen, each dated when the platform published it
 // (in.publication; the timeline's dates when empty), from the round's input and its groups

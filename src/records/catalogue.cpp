@@ -53,13 +53,17 @@ Field choice(std::string name, std::vector<std::string> choices) {
 
 // The round tables' fields: the columns of docs/round-inputs.md, in lowerCamelCase.
 const Codec kRegion({id("regionId", true, true), text("name")}, {"regionId"});
+// A party's registration (identifier_problem checks the pair in check_rows).
+const Field kIdentifierScheme = text("identifierScheme", false, 23);
+const Field kIdentifierId = text("identifierId", false, 64);
 const Codec kInstitution({id("institutionId", true, true), text("name"),
-                          id("regionId", true, true, "region")},
+                          id("regionId", true, true, "region"), kIdentifierScheme, kIdentifierId},
                          {"institutionId"});
 const Codec kEnterprise({id("enterpriseId", true, true), text("name"),
                          typed("supplyCapacityOk", FieldType::kFlag),
                          typed("creditOk", FieldType::kFlag), choice("licence", {"A", "B"}),
-                         id("consortiumId", false, true), id("manufacturerId", false, true)},
+                         id("consortiumId", false, true), id("manufacturerId", false, true),
+                         kIdentifierScheme, kIdentifierId},
                         {"enterpriseId"});
 const Codec kProduct(
     {id("productId", true, true), id("enterpriseId", true, true, "enterprise"), text("name"),

@@ -56,7 +56,10 @@ RoundInput round_input_of(const json& round_doc, const RecordRows& rows) {
   RoundInput in = RoundRepository::rules_of(round_doc);
   for (const auto& r : rows("region")) in.regions.push_back({text(r, "regionId"), text(r, "name")});
   for (const auto& r : rows("institution"))
-    in.institutions.push_back({text(r, "institutionId"), text(r, "name"), text(r, "regionId")});
+    in.institutions.push_back({text(r, "institutionId"),
+                               text(r, "name"),
+                               text(r, "regionId"),
+                               {text(r, "identifierScheme"), text(r, "identifierId")}});
   for (const auto& r : rows("enterprise")) {
     Enterprise e;
     e.id = text(r, "enterpriseId");
@@ -66,6 +69,7 @@ RoundInput round_input_of(const json& round_doc, const RecordRows& rows) {
     e.licence = text(r, "licence").empty() ? 'A' : text(r, "licence")[0];
     e.consortium_id = text(r, "consortiumId");
     e.manufacturer_id = text(r, "manufacturerId");
+    e.identifier = {text(r, "identifierScheme"), text(r, "identifierId")};
     in.enterprises.push_back(std::move(e));
   }
   for (const auto& r : rows("product")) {
@@ -135,7 +139,8 @@ RoundInput RoundRepository::rules_of(const json& doc) {
   RoundInput in;
   rules_from_json(fields, "round " + doc.value("id", std::string()), in);
   in.publication = {doc.value("publishedAt", ""), doc.value("openedAt", ""),
-                    doc.value("completedAt", doc.value("awardedAt", ""))};
+                    doc.value("completedAt", doc.value("awardedAt", "")),
+                    /*package_uri=*/""};  // the award sets where its package is published
   return in;
 }
 

@@ -52,6 +52,14 @@ std::vector<CheckedRow> check_rows(const RecordKind& kind, const std::vector<jso
                  "'" + f.name + "' names no " + f.refers + " of round " + round_id + ": '" + value +
                      "'");
     }
+    if (kind.codec->field("identifierScheme")) {
+      const PartyIdentifier identifier{Codec::text_of(row, "identifierScheme"),
+                                       Codec::text_of(row, "identifierId")};
+      if (auto [part, expected] = identifier_problem(identifier); !part.empty()) {
+        const std::string field = part == "scheme" ? "identifierScheme" : "identifierId";
+        row_fail(i, field, "'" + field + "': expected " + expected);
+      }
+    }
     const std::size_t attributes = rules.attribute_names.size();
     if (kind.name == "product" && attributes > 0 &&
         row.value("basic", json::array()).size() != attributes)

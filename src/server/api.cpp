@@ -549,6 +549,11 @@ void Api::set_log(std::function<void(const std::string&)> log) {
   impl_->repository.set_log(std::move(log));
 }
 
+void Api::set_public_url(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  impl_->public_url_ = std::move(url);
+}
+
 std::vector<RouteInfo> Api::routes() const {
   return impl_->route_infos();
 }

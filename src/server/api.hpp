@@ -109,6 +109,9 @@ class Api {
   // Where the API tells what it computed and how long it took (the award engine's runs); set
   // once, before requests arrive.
   void set_log(std::function<void(const std::string&)> log);
+  // Where the platform is reached ("https://procura.example.org"): the base of the absolute URIs
+  // of OCDS packages. A trailing slash is dropped. Set once, before requests arrive.
+  void set_public_url(std::string url);
 
   // Creates an account (demo accounts, tests); returns nothing secret.
   void add_user(const std::string& id, const std::string& name, Role role,

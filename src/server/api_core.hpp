@@ -91,6 +91,8 @@ struct Api::Impl : ApiCore {
   std::string bid_id(const std::string& round_id, const std::string& product_id) override;
   std::vector<RouteInfo> route_infos() const override;
   long long clock_now() const override { return clock.now(); }
+  const std::string& public_url() const override { return public_url_; }
+  std::string public_url_ = "http://127.0.0.1:8080";
 };
 
 }  // namespace procura

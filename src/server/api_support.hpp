@@ -163,7 +163,17 @@ class ApiCore {
   // The clock's time now (seconds), for the one check that must use the time a write batch
   // runs rather than the request's (a bid stored after the deadline, though asked before it).
   virtual long long clock_now() const = 0;
+  // Where the platform is reached ("https://procura.example.org", no trailing slash): the base
+  // of the absolute URIs OCDS packages carry.
+  virtual const std::string& public_url() const = 0;
 };
+
+// A round's package's absolute URI ("records" or "releases"): where the platform is reached,
+// then the route that serves it.
+inline std::string ocds_package_uri(const ApiCore& core, const std::string& round_id,
+                                    const char* kind) {
+  return core.public_url() + "/api/rounds/" + round_id + "/ocds/" + kind;
+}
 
 // The route modules (src/server/routes/), each for one context of the platform.
 void add_index_routes(ApiCore& core);        // the index, the OpenAPI file, the route list

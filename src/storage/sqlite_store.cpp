@@ -68,7 +68,16 @@ CREATE INDEX region_preference_region ON region_preference(region_key);
 CREATE TABLE result (round_key INTEGER PRIMARY KEY REFERENCES round(key), results TEXT NOT NULL);
 )sql",
     // 2: groups whose award a pending complaint holds.
-    "ALTER TABLE round ADD COLUMN held_groups TEXT NOT NULL DEFAULT '';"};
+    "ALTER TABLE round ADD COLUMN held_groups TEXT NOT NULL DEFAULT '';",
+    // 3: parties' registrations (OCDS identifiers), where the round's files have them.
+    R"sql(
+ALTER TABLE round ADD COLUMN buyer_identifier_scheme TEXT NOT NULL DEFAULT '';
+ALTER TABLE round ADD COLUMN buyer_identifier_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE institution ADD COLUMN identifier_scheme TEXT NOT NULL DEFAULT '';
+ALTER TABLE institution ADD COLUMN identifier_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE enterprise ADD COLUMN identifier_scheme TEXT NOT NULL DEFAULT '';
+ALTER TABLE enterprise ADD COLUMN identifier_id TEXT NOT NULL DEFAULT '';
+)sql"};
 
 // Tables of a round, children before parents: the order in which a round is deleted.
 const char* const kDeleteRound[] = {
@@ -189,11 +198,11 @@ ImportOutcome SqliteStore::import_round(
     if (progress && (++done & 0xFFFF) == 0) progress(done, total);
   };
   const auto& tl = in.timeline;
-  Statement(db_, "INSERT INTO round VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+  Statement(db_, "INSERT INTO round VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .insert(in.id, in.title, in.ocid_prefix, in.currency, in.buyer_id, in.buyer_name,
               join(in.attribute_names), profile_to_json(in.profile).dump(), tl.base_period,
               tl.bid_deadline, tl.bid_opening, tl.negotiation_end, tl.contract_start, digest,
-              join(in.held_groups));
+              join(in.held_groups), in.buyer_identifier.scheme, in.buyer_identifier.id);
   const std::int64_t rk = sqlite3_last_insert_rowid(db_);
   // Keys of the rows just inserted, by id; a dangling id is refused before anything is kept.
   using Keys = absl::flat_hash_map<std::string_view, std::int64_t>;
@@ -206,14 +215,16 @@ ImportOutcome SqliteStore::import_round(
   Statement reg(db_, "INSERT INTO region VALUES (NULL,?,?,?)");
   for (const auto& r : in.regions)
     reg.insert(rk, r.id, r.name), regions[r.id] = sqlite3_last_insert_rowid(db_), tick();
-  Statement ins(db_, "INSERT INTO institution VALUES (NULL,?,?,?,?)");
+  Statement ins(db_, "INSERT INTO institution VALUES (NULL,?,?,?,?,?,?)");
   for (const auto& i : in.institutions)
-    ins.insert(rk, i.id, i.name, key_of(regions, i.region_id, "region")),
+    ins.insert(rk, i.id, i.name, key_of(regions, i.region_id, "region"), i.identifier.scheme,
+               i.identifier.id),
         institutions[i.id] = sqlite3_last_insert_rowid(db_), tick();
-  Statement ent(db_, "INSERT INTO enterprise VALUES (NULL,?,?,?,?,?,?,?,?)");
+  Statement ent(db_, "INSERT INTO enterprise VALUES (NULL,?,?,?,?,?,?,?,?,?,?)");
   for (const auto& e : in.enterprises)
     ent.insert(rk, e.id, e.name, std::int64_t{e.supply_capacity_ok}, std::int64_t{e.credit_ok},
-               std::string(1, e.licence), e.consortium_id, e.manufacturer_id),
+               std::string(1, e.licence), e.consortium_id, e.manufacturer_id, e.identifier.scheme,
+               e.identifier.id),
         enterprises[e.id] = sqlite3_last_insert_rowid(db_), tick();
   Statement prod(db_, "INSERT INTO product VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const auto& p : in.products)
@@ -278,7 +289,9 @@ RoundInput SqliteStore::load_round(const std::string& id) {
         db_,
         "SELECT "
         "key,id,title,ocid_prefix,currency,buyer_id,buyer_name,attributes,profile,base_period,"
-        "bid_deadline,bid_opening,negotiation_end,contract_start,held_groups FROM round WHERE "
+        "bid_deadline,bid_opening,negotiation_end,contract_start,held_groups,buyer_identifier_"
+        "scheme,"
+        "buyer_identifier_id FROM round WHERE "
         "id = ?");
     q.bind(1, id);
     if (!q.step()) throw RuleError("no round '" + id + "' in the database; import it first");
@@ -293,6 +306,7 @@ RoundInput SqliteStore::load_round(const std::string& id) {
     in.profile = profile_from_json(nlohmann::json::parse(q.text(8)), "database");
     in.timeline = {q.text(9), q.text(10), q.text(11), q.text(12), q.text(13)};
     in.held_groups = split(q.text(14));
+    in.buyer_identifier = {q.text(15), q.text(16)};
   }
   auto each = [&](const char* sql, auto fn) {
     Statement q(db_, sql);
@@ -303,17 +317,24 @@ RoundInput SqliteStore::load_round(const std::string& id) {
     in.regions.push_back({q.text(0), q.text(1)});
   });
   each(
-      "SELECT i.id,i.name,r.id FROM institution i JOIN region r ON r.key = i.region_key WHERE "
-      "i.round_key=? ORDER BY i.key",
+      "SELECT i.id,i.name,r.id,i.identifier_scheme,i.identifier_id FROM institution i JOIN region "
+      "r "
+      "ON r.key = i.region_key WHERE i.round_key=? ORDER BY i.key",
       [&](Statement& q) {
-        in.institutions.push_back({q.text(0), q.text(1), q.text(2)});
+        in.institutions.push_back({q.text(0), q.text(1), q.text(2), {q.text(3), q.text(4)}});
       });
   each(
-      "SELECT id,name,supply_ok,credit_ok,licence,consortium_id,manufacturer_id FROM enterprise "
-      "WHERE round_key=? ORDER BY key",
+      "SELECT id,name,supply_ok,credit_ok,licence,consortium_id,manufacturer_id,identifier_scheme,"
+      "identifier_id FROM enterprise WHERE round_key=? ORDER BY key",
       [&](Statement& q) {
-        in.enterprises.push_back({q.text(0), q.text(1), q.integer(2) != 0, q.integer(3) != 0,
-                                  q.text(4).empty() ? 'A' : q.text(4)[0], q.text(5), q.text(6)});
+        in.enterprises.push_back({q.text(0),
+                                  q.text(1),
+                                  q.integer(2) != 0,
+                                  q.integer(3) != 0,
+                                  q.text(4).empty() ? 'A' : q.text(4)[0],
+                                  q.text(5),
+                                  q.text(6),
+                                  {q.text(7), q.text(8)}});
       });
   each(
       "SELECT "

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/percent.hpp"
 
 namespace procura {
 
@@ -320,7 +321,7 @@ std::vector<std::string> explain_profile(const RuleProfile& p) {
                             p.winners_minus, p.winners_single_at_or_below, p.winners_max));
   if (p.guard != AdmissionGuard::kNone)
     s.push_back(fmt::format("A winner's price may be at most {}x the anchor price.",
-                            p.guard_ratio_permille / 1000.0));
+                            thousandths_text(p.guard_ratio_permille)));
   if (p.revival)
     s.push_back(
         "A shortlisted firm that fails the price guard may still win by accepting the highest "

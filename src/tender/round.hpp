@@ -25,6 +25,9 @@ struct Publication {
   std::string published_at;  // the tender: planning and tender releases
   std::string opened_at;     // the bids opened: the opening release
   std::string awarded_at;    // the award (or its completion): award and contract releases
+  // The absolute URI the release package is published at; "" names it by URN
+  // ("urn:procura:<ocid>:releases"), as a package written away from the platform.
+  std::string package_uri;
 };
 
 // A ceiling (maximum valid declared price) for one specification model.
@@ -76,6 +79,7 @@ struct RoundInput {
   std::string currency = "CNY";
   std::string buyer_id;
   std::string buyer_name;
+  PartyIdentifier buyer_identifier = {};     // round.json's buyer.identifier, where it has one
   std::vector<std::string> attribute_names;  // names of the basic attributes, in order
   RuleProfile profile;
   Timeline timeline;

@@ -474,6 +474,21 @@ const R = 'office-made';
     let [verdict, text] = await verify();
     assert.strictEqual(verdict, 'intact', text);
     assert.match(text, new RegExp(`^✓ ${head.seq} entries: .*entry ${head.seq}, ${head.hash}`));
+    assert.match(text, new RegExp(`Checked with the key this server gave \\(${head.publicKey}\\): compare it`));
+    // With the key as published elsewhere: the same verdict, and no word about the server's key.
+    await auditor.getByLabel("The platform's public key").fill(head.publicKey.toUpperCase());
+    [verdict, text] = await verify();
+    assert.strictEqual(verdict, 'intact', text);
+    assert.doesNotMatch(text, /this server gave/);
+    // A head signed by another key than the one published: a server that replaced its key too.
+    const other = 'ab'.repeat(32);
+    await auditor.getByLabel("The platform's public key").fill(other);
+    [verdict, text] = await verify();
+    assert.deepStrictEqual([verdict, text], ['foreign', `✗ The signed head is not signed by the key you gave (${other}).`]);
+    await auditor.getByLabel("The platform's public key").fill('not a key');
+    [verdict, text] = await verify();
+    assert.deepStrictEqual([verdict, text], ['error', 'The key you gave is not 64 hexadecimal characters.']);
+    await auditor.getByLabel("The platform's public key").fill('');
     await shot(auditor, 'audit-verified');
     // The same log as a server that rewrote history would serve it.
     const served = async (change) => {

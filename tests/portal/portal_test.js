@@ -785,6 +785,48 @@ const { LAUNCH } = require('./browser');
     }
     await page.goto('/flags');
     assert.match(await page.locator('#R018').innerText(), /Could be computed for \d+ of \d+ processes/);
+    // P002 by lot, worked out here from the published records and reference prices: a lot's
+    // median over its products of (median unit price / reference price), flagged from 1.5.
+    const median = (v) => {
+      const s = [...v].sort((x, y) => x - y);
+      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
+    const refOf = new Map((await call('GET', '/api/reference-prices?limit=1000')).json.items
+      .filter((r) => r.sources >= 3).map((r) => [`${r.classificationScheme}|${r.classificationId}|${r.unit}`, Number(r.price)]));
+    const awarded = (await call('GET', '/api/rounds')).json.items.filter((r) => r.status === 'awarded');
+    const expectedLots = [];
+    for (const r of awarded) {
+      const release = (await call('GET', `/api/rounds/${r.id}/ocds/records`)).json.records[0].compiledRelease;
+      const byLot = new Map();
+      for (const a of release.awards.filter((x) => x.status === 'active'))
+        for (const it of a.items) {
+          if (!it.classification || !it.unit || !it.unit.value) continue;
+          const key = `${it.classification.scheme}|${it.classification.id}|${it.unit.name}`;
+          if (!refOf.has(key)) continue;
+          if (!byLot.has(it.relatedLot)) byLot.set(it.relatedLot, new Map());
+          const prices = byLot.get(it.relatedLot);
+          prices.set(key, [...(prices.get(key) || []), it.unit.value.amount]);
+        }
+      for (const [lot, prices] of byLot)
+        if (median([...prices].map(([k, v]) => median(v) / refOf.get(k))) >= 1.5) expectedLots.push(`/rounds/${r.id}/groups/${lot}`);
+    }
+    assert.ok(expectedLots.length > 0, 'the demo has lots above the reference');
+    const lotLinks = await page.locator('#P002 .flag-lists div:has(h3:text-is("By lot")) a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.deepStrictEqual(lotLinks.sort(), expectedLots.sort());
+    assert.match(await page.locator('#P002 .flag-lists li').first().innerText(), /Paid ×\d[\d.,]* the reference price, at the median of its products \(flagged from ×1\.5\)/);
+    // One awarded round is one process: nothing to compare a process's prices with, and one
+    // buyer's share of disqualified bids cannot stand out of a set of one.
+    if (awarded.length === 1) {
+      const p001 = await page.locator('#P001').innerText();
+      assert.match(p001, /Too few to compare: nothing can stand out/);
+      assert.match(p001, /the most processes that priced one product: 1 \(at least 4 needed\), too few to compare/);
+      assert.doesNotMatch(p001, /By buyer|By process|By lot/);
+      const r038 = await page.locator('#R038').innerText();
+      assert.match(r038, /buyers with enough bids: 1 \(at least 5 needed\), too few to compare/);
+      assert.doesNotMatch(r038, /By buyer/);
+    }
+    // Identical prices name the enterprises, each with the reason.
+    assert.match(await page.locator('#R028').innerText(), /Bid exactly the same price as another enterprise\./);
     await shot(page, 'flags');
     await page.context().close();
   });
@@ -854,6 +896,19 @@ const { LAUNCH } = require('./browser');
         assert.ok(Number(/page;dur=([\d.]+)/.exec(r.headers.get('server-timing'))[1]) >= 0);
       }
     }
+    // The engine's reasons and notes too, their figures from the published results: a bid ranked
+    // beyond its group's winning places, and a group that failed.
+    const results = (await call('GET', '/api/rounds/3n-iol-2020/results')).json;
+    const out = results.bids.find((b) => b.status === 'eliminated' && b.rank > 0);
+    const slots = results.groups.find((g) => g.id === out.group).slots;
+    const failed = results.groups.find((g) => g.status === 'failed');
+    const es = (await call('GET', `/rounds/3n-iol-2020/groups/${out.group}?lang=es`)).text;
+    assert.ok(es.includes(`clasificada ${out.rank}.ª, fuera de los ${slots} puestos ganadores`), 'a ranked-out bid in Spanish');
+    assert.ok(!es.includes('winning places'), 'nothing of it left in English');
+    const zh = (await call('GET', `/rounds/3n-iol-2020/groups/${failed.id}?lang=zh`)).text;
+    assert.ok(zh.includes('无有效报价; 该组流标'), `a failed group's note in Chinese: ${failed.note}`);
+    const enPage = (await call('GET', `/rounds/3n-iol-2020/groups/${failed.id}?lang=en`)).text;
+    assert.ok(enPage.includes(failed.note), "in English, the engine's own words");
   });
 
   await check('every link on the public pages leads somewhere', async () => {

@@ -12,7 +12,7 @@ const source = path.resolve(sourceArg);
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 
-const { checks, testClock, client, startServer: start, wholeFeed, openByKeyholders } = require('./lib');
+const { checks, testClock, client, startServer: start, wholeFeed, openByKeyholders, openApi } = require('./lib');
 const { check, finish } = checks();
 
 const pg = process.env.PGURL;
@@ -21,7 +21,7 @@ const clock = testClock(work);
 const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys'), ['--clock-file', clock.file, ...extra]);
 
 (async () => {
-  const demo = await startServer(database, ['--demo']);
+  const demo = await startServer(database, ['--demo', '--public-url', 'https://open.example.org/']);
   const call = client(demo.base);
   const tokens = {};
   const roles = ['office', 'hospital', 'enterprise', 'expert', 'observer', 'insurer', 'auditor'];
@@ -81,7 +81,40 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     assert.deepStrictEqual(pkg.json.releases.map((r) => r.tag[0]), ['planning', 'tender', 'tenderUpdate', 'award', 'contract']);
     const rec = await call('GET', '/api/rounds/3n-iol-2020/ocds/records');
     assert.strictEqual(rec.json.records.length, 1);
+    // Absolute URIs on the address the platform was told it is reached at (its trailing slash
+    // dropped), and one publisher, the round's buyer, on both packages as on the engine's.
+    assert.strictEqual(pkg.json.uri, 'https://open.example.org/api/rounds/3n-iol-2020/ocds/releases');
+    assert.strictEqual(rec.json.uri, 'https://open.example.org/api/rounds/3n-iol-2020/ocds/records');
+    const roundFile = JSON.parse(fs.readFileSync(path.join(source, 'examples/iol-3n-2020/round.json'), 'utf8'));
+    for (const p of [pkg.json, rec.json]) {
+      assert.deepStrictEqual(p.publisher, { name: roundFile.buyer.name });
+      assert.strictEqual(p.license, 'http://opendatacommons.org/licenses/pddl/1.0/');
+      assert.ok(p.extensions.some((e) => e.includes('ocds_lots_extension')), 'the lots extension is declared');
+    }
+    const refused = spawnSync(procura, ['serve', '--db', path.join(work, 'unused.db'), '--public-url', 'ftp://open.example.org'], { encoding: 'utf8' });
+    assert.notStrictEqual(refused.status, 0);
+    assert.match(refused.stderr, /--public-url.*expected an http:\/\/ or https:\/\/ address/s);
+    assert.ok(!fs.existsSync(path.join(work, 'unused.db')), 'nothing is created');
     const compiled = rec.json.records[0].compiledRelease;
+    // Parties carry their registration where the round's files have it (examples/iol-3n-2020:
+    // E01-E10 and two hospitals), and only there.
+    const csvRows = (file) => {
+      const [head, ...lines] = fs.readFileSync(path.join(source, 'examples/iol-3n-2020', file), 'utf8').trim().split('\n');
+      const names = head.split(',');
+      return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i], v])));
+    };
+    const parties = new Map(compiled.parties.map((p) => [p.id, p]));
+    let registered = 0;
+    for (const row of [...csvRows('enterprises.csv'), ...csvRows('institutions.csv')]) {
+      const party = parties.get(row.enterprise_id || row.institution_id);
+      if (!row.identifier_scheme) {
+        assert.strictEqual(party.identifier, undefined, party.id);
+        continue;
+      }
+      ++registered;
+      assert.deepStrictEqual(party.identifier, { scheme: row.identifier_scheme, id: row.identifier_id, legalName: row.name }, party.id);
+    }
+    assert.strictEqual(registered, 12);
     assert.strictEqual(compiled.ocid, pkg.json.releases[0].ocid);
     assert(compiled.awards.length >= 44 && compiled.contracts.length >= 44);
     // Kept compiled and gzipped: the same document either way, each with its own ETag.
@@ -171,6 +204,11 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
     };
     await post('regions', [{ regionId: 'N' }, { regionId: 'S' }]);
     await post('institutions', [{ institutionId: 'BJ-H1', regionId: 'N' }, { institutionId: 'H2', regionId: 'S' }]);
+    // A register without its number is refused at its field, and nothing of the post is stored.
+    const half = await call('POST', `/api/rounds/${R}/enterprises`, { token: office, body: [{ enterpriseId: 'E01' }, { enterpriseId: 'E09', identifierScheme: 'CN-USCC' }] });
+    assert.deepStrictEqual([half.status, half.json.error.field], [422, 'identifierId'], half.text);
+    assert.match(half.json.error.message, /row 1: 'identifierId': expected the number in the register CN-USCC/);
+    assert.strictEqual((await call('GET', `/api/rounds/${R}/enterprises`)).json.total, 0);
     await post('enterprises', ['E01', 'E02', 'E03', 'E04'].map((e) => ({ enterpriseId: e })));
     const products = ['E01', 'E02', 'E03', 'E04'].map((e, i) => ({ productId: `P${i + 1}`, enterpriseId: e, category: 'IOL', basic: ['acrylic'], registrationId: `R${i}` }));
     await post('products', products.slice(0, 3));
@@ -449,6 +487,39 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
       }
     }
     assert(calls >= (routes.length - 1) * 8);
+  });
+
+  await check('every read answers as its OpenAPI response schema says, for every role and a round in two stages', async () => {
+    const api = openApi(source);
+    const routes = (await call('GET', '/api/routes')).json.filter((r) => r.method === 'GET');
+    const users = { public: null, office: tokens.office, institution: tokens.hospital, enterprise: tokens.enterprise, expert: tokens.expert, observer: tokens.observer, insurer: tokens.insurer, auditor: tokens.auditor };
+    const bid = (await call('GET', '/api/rounds/3n-iol-2020/bids')).json.items[0].id;
+    const answered = new Set();
+    let checked = 0;
+    for (const route of routes) {
+      if (!api.schemaOf(route.path)) {
+        assert.ok(api.spec.paths[route.path].get.responses['200'].content['application/x-ndjson'], `${route.path}: a read documents what it answers`);
+        continue;
+      }
+      for (const round of ['3n-iol-2020', '3n-iol-2021', 't1'])
+        for (const role of route.roles) {
+          const url = route.path.replace('{id}', round).replace('{bid}', bid).replace('{kind}', 'round').replace('{expert}', 'X03').replace('{complaint}', 'C1');
+          const r = await call('GET', url, { token: users[role] });
+          if (r.status >= 200 && r.status < 300) {
+            api.answers(route.path, r.json, `${url} as ${role}`);
+            answered.add(route.path);
+          } else {
+            assert.ok(r.status >= 400 && r.status < 500, `${url} as ${role}: ${r.status}`);
+            api.error(r.json, `${url} as ${role} (${r.status})`);
+          }
+          ++checked;
+        }
+    }
+    // What these rounds cannot show is checked where it happens: a panel drawn and awards proposed
+    // (tests/server/evaluation_test.js).
+    const unanswered = routes.map((r) => r.path).filter((p) => !answered.has(p) && api.schemaOf(p));
+    assert.deepStrictEqual(unanswered.sort(), ['/api/rounds/{id}/panel', '/api/rounds/{id}/proposed-awards']);
+    assert.ok(checked > 300, `${checked} answers checked`);
   });
 
   await check('the OpenAPI file describes exactly the served routes', async () => {

@@ -9,9 +9,9 @@ const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, testClock, client, startServer, database, wholeFeed, openByKeyholders, postSmallRoundTables } = require('./lib');
+const { checks, testClock, client, startServer, database, wholeFeed, openByKeyholders, postSmallRoundTables, openApi } = require('./lib');
 
-const [procura, , work] = process.argv.slice(2);
+const [procura, source, work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 const { check, finish } = checks();
@@ -20,10 +20,12 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
 
 (async () => {
   const clock = testClock(work);
-  const server = await startServer(procura, database(work, 'eval.db'), path.join(work, 'keys'), ['--demo', '--clock-file', clock.file]);
+  // Two servers on one PostgreSQL database are one platform behind one address.
+  const site = ['--public-url', 'https://eval.example.org'];
+  const server = await startServer(procura, database(work, 'eval.db'), path.join(work, 'keys'), ['--demo', '--clock-file', clock.file, ...site]);
   const call = client(server.base);
   // On PostgreSQL, a second server on the same database (a stateless server), on the same clock.
-  const second = process.env.PGURL ? await startServer(procura, process.env.PGURL, path.join(work, 'keys'), ['--clock-file', clock.file]) : null;
+  const second = process.env.PGURL ? await startServer(procura, process.env.PGURL, path.join(work, 'keys'), ['--clock-file', clock.file, ...site]) : null;
   const tokens = {};
   const login = async (user, password) => {
     const r = await call('POST', '/api/login', { body: { user, password } });
@@ -134,12 +136,18 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     r = await call('POST', `/api/rounds/${R}/panel`, { token: office, body: { passphrase: 'demo-office-keyholder' } });
     assert.strictEqual(r.status, 201, r.text);
     const panel = r.json;
+    const api = openApi(source);
+    api.answers('/api/rounds/{id}/panel', (await call('GET', `/api/rounds/${R}/panel`)).json);
     assert(!panel.members.some((m) => m.id === 'X04'), 'no ophthalmology speciality');
     const member = panel.members.find((m) => m.id !== 'X03').id; // X03 has the demo's account
     assert.strictEqual((await call('POST', '/api/users', { token: office, body: { id: 'panelist', role: 'expert', org: member, password: 'panelist-1' } })).status, 201);
     await login('panelist', 'panelist-1');
     clock.set(round.timeline.bidOpening);
     await openByKeyholders(call, R, tokens);
+    const proposed = await call('GET', `/api/rounds/${R}/proposed-awards`);
+    assert.strictEqual(proposed.status, 200, proposed.text);
+    assert.ok(proposed.json.items.length > 0, 'winners are proposed once the bids are opened');
+    api.answers('/api/rounds/{id}/proposed-awards', proposed.json);
 
     // Access prices: set by the panel only, sealed from the public until the award.
     r = await call('POST', `/api/rounds/${R}/access-prices`, { token: tokens.panelist, body: { productId: 'P5', accessPrice: '800' } });

@@ -2,6 +2,7 @@
 // port (SQLite file, or PostgreSQL when PGURL is set), and a small JSON client.
 'use strict';
 const net = require('net');
+const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const { spawn, spawnSync } = require('child_process');
@@ -207,4 +208,26 @@ async function postSmallRoundTables(call, token, R) {
   return products;
 }
 
-module.exports = { postSmallRoundTables, checks, freePort, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom, sqlOn, databaseText, signer, openByKeyholders };
+// The OpenAPI file's read answers as validators (ajv, JSON Schema 2020-12): answers(path, body)
+// asserts that `body` is what GET `path` (a route's pattern, "/api/rounds/{id}") promises with
+// 200; error(body) that it is the documented error body.
+function openApi(source) {
+  const Ajv2020 = require(path.join(source, 'tools/node_modules/ajv/dist/2020'));
+  const spec = JSON.parse(fs.readFileSync(path.join(source, 'docs/openapi.json'), 'utf8'));
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  ajv.addSchema(spec, 'openapi');
+  const pointer = (...parts) => 'openapi#/' + parts.map((x) => encodeURIComponent(x.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
+  const check = (validate, body, what) => assert.ok(validate(body), `${what}: ${JSON.stringify(validate.errors).slice(0, 600)}`);
+  const errorSchema = ajv.getSchema(pointer('components', 'schemas', 'Error'));
+  return {
+    spec,
+    schemaOf: (route) => {
+      const ok = spec.paths[route].get.responses['200'];
+      return ok.content && ok.content['application/json'] ? ajv.getSchema(pointer('paths', route, 'get', 'responses', '200', 'content', 'application/json', 'schema')) : null;
+    },
+    answers(route, body, what = route) { check(this.schemaOf(route), body, what); },
+    error: (body, what = 'error') => check(errorSchema, body, what),
+  };
+}
+
+module.exports = { openApi, postSmallRoundTables, checks, freePort, iso, testClock, startServer, client, database, wholeFeed, rawRequest, callFrom, sqlOn, databaseText, signer, openByKeyholders };

@@ -14,9 +14,9 @@ const path = require('path');
 const crypto = require('crypto');
 const assert = require('assert');
 const { spawnSync } = require('child_process');
-const { checks, testClock, client, startServer, database, signer, sqlOn, databaseText } = require('./lib');
+const { checks, testClock, client, startServer, database, signer, sqlOn, databaseText, openApi } = require('./lib');
 
-const [procura, , work] = process.argv.slice(2);
+const [procura, source, work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 const { check, finish } = checks();
@@ -116,6 +116,7 @@ const stolenText = () => databaseText(db) + '\n' + fs.readdirSync(keys).map((f) 
     // Each keyholder reads its own share, sealed; nobody else reads it.
     const mine = (await call('GET', `/api/rounds/${R}/shares/mine`, { token: office })).json;
     assert.deepStrictEqual([mine.number, mine.handedBack], [1, false]);
+    openApi(source).answers('/api/rounds/{id}/shares/mine', mine);
     assert.match(mine.sealedShare, /^[0-9a-f]+$/);
     assert.strictEqual((await call('GET', `/api/rounds/${R}/shares/mine`, { token: tokens.observer2 })).status, 404);
     assert.strictEqual((await call('GET', `/api/rounds/${R}/shares/mine`, { token: tokens.hospital })).status, 403);

@@ -199,6 +199,61 @@ TEST(HealthIndicators, P001UnitPriceAboveOtherBuyers) {
                   .groups.empty());
 }
 
+// One process with several lots (items) of one product and each lot's price.
+Json lots_release(const std::string& ocid, const std::string& buyer,
+                  const std::vector<std::pair<std::string, double>>& lots) {
+  Json awards = Json::array();
+  for (const auto& [lot, price] : lots)
+    awards.push_back(
+        {{"status", "active"},
+         {"suppliers", {{{"id", "S"}}}},
+         {"items",
+          {{{"classification", {{"scheme", "ATC"}, {"id", "J01CA04"}}},
+            {"relatedLot", lot},
+            {"unit",
+             {{"name", "tablet"}, {"value", {{"amount", price}, {"currency", "MNT"}}}}}}}}});
+  return Json{{"ocid", ocid}, {"buyer", {{"id", buyer}}}, {"awards", awards}};
+}
+
+// A joint round buys one product in many lots and is one process: its lots are not other buyers.
+TEST(HealthIndicators, P001NeverComparesAProcessWithItself) {
+  FlagSettings s;
+  s.sections["P001"];
+  auto r = run(
+      s, {lots_release("1", "B", {{"L1", 10}, {"L2", 10}, {"L3", 12}, {"L4", 11}, {"L5", 20}})});
+  EXPECT_TRUE(r.groups.empty());
+  // The largest set: 1 process priced the product; 3 others (4 in all) are needed.
+  EXPECT_EQ(r.sets["P001"][""].size, 1);
+  EXPECT_EQ(r.sets["P001"][""].minimum, 4);
+  EXPECT_TRUE(r.sets["P001"][""].too_small());
+}
+
+// Each lot against the median of the other processes: 20 / median(10, 10, 12, 11) = 20 / 10.5.
+TEST(HealthIndicators, P001FlagsTheLotThatPaidAbove) {
+  FlagSettings s;
+  s.sections["P001"];
+  auto r = run(s, {award_item_release("1", "B1", 10), award_item_release("2", "B2", 10),
+                   award_item_release("3", "B3", 12), award_item_release("4", "B4", 11),
+                   lots_release("5", "B5", {{"L1", 20}, {"L2", 9}})});
+  EXPECT_NEAR(r.groups["OCID"]["5"]["P001"], 20.0 / 10.5, 1e-12);
+  EXPECT_NEAR(r.groups["Lot"]["5/L1"]["P001"], 20.0 / 10.5, 1e-12);
+  EXPECT_FALSE(r.groups["Lot"].count("5/L2"));  // 9 / 10.5 is below
+  EXPECT_EQ(r.sets["P001"][""].size, 5);
+  EXPECT_FALSE(r.sets["P001"][""].too_small());
+}
+
+// Reference 5: lot A pays 8 (MPR 1.6, flagged), lot B 6 (1.2); the buyer's median 7 (1.4) is not.
+TEST(HealthIndicators, P002JudgesEachLot) {
+  FlagSettings s;
+  s.sections["P002"];
+  s.reference_prices = {{"ATC", "J01CA04", "tablet", 5.0, "MNT", 4}};
+  auto r = run(s, {lots_release("1", "B1", {{"A", 8}, {"B", 6}})});
+  EXPECT_NEAR(r.groups["Lot"]["1/A"]["P002"], 1.6, 1e-12);
+  EXPECT_FALSE(r.groups["Lot"].count("1/B"));
+  EXPECT_FALSE(r.groups.count("Buyer"));
+  EXPECT_EQ(r.sets["P002"][""].size, 1);  // one product priced against a reference
+}
+
 TEST(HealthIndicators, P002MedianPriceRatio) {
   FlagSettings s;
   s.sections["P002"];
@@ -272,4 +327,43 @@ TEST(FlagMeta, QuartilesAndFences) {
   EXPECT_TRUE(std::isnan(
       procura::integrity::outlier_fence({}, std::nan(""), procura::integrity::FenceSide::kLower, m)
           .fence));
+}
+
+// A minimum comparison set. Values 1..4 by hand with R-8: q1 = 1 + (4⅓ · ¼ + ⅓ - 1) = 1.41667,
+// q3 = 3 + (4⅓ · ¾ + ⅓ - 3) = 3.58333, upper fence q3 + 1.5 (q3 - q1) = 6.83333.
+TEST(FlagMeta, TooSmallAComparisonSetFlagsNothing) {
+  using procura::integrity::FenceSide;
+  procura::integrity::SharedState shared;
+  procura::integrity::FlagResults out;
+  shared.minimum_set = 5;
+  auto f = procura::integrity::outlier_fence({1, 2, 3, 4}, std::nan(""), FenceSide::kUpper, shared,
+                                             out, "R058");
+  EXPECT_TRUE(std::isnan(f.fence));
+  EXPECT_TRUE(out.meta["R058"].empty());
+  EXPECT_EQ(out.sets["R058"][""].size, 4);
+  EXPECT_TRUE(out.sets["R058"][""].too_small());
+  shared.minimum_set = 4;
+  f = procura::integrity::outlier_fence({1, 2, 3, 4}, std::nan(""), FenceSide::kUpper, shared, out,
+                                        "R038", "Buyer");
+  EXPECT_NEAR(f.fence, 6.83333, 1e-5);
+  EXPECT_NEAR(out.meta["R038"]["Buyer_q1"], 1.41667, 1e-5);
+  EXPECT_FALSE(out.sets["R038"]["Buyer"].too_small());
+  // A threshold is a fence of its own: no set is too small for it.
+  shared.minimum_set = 100;
+  f = procura::integrity::outlier_fence({1}, 0.5, FenceSide::kUpper, shared, out, "R048");
+  EXPECT_DOUBLE_EQ(f.fence, 0.5);
+  EXPECT_FALSE(out.sets["R048"][""].too_small());
+
+  // Through a run: the R024 fixture flags process F (Cardinal's expected output); with a minimum
+  // above its number of processes nothing is flagged.
+  FlagSettings s = settings_for("R024");
+  s.sections[""]["minimum_comparison_set"] = "1000";
+  FlagRunner runner(s);
+  std::ifstream in(kFixtures / "R024.jsonl");
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) runner.add(Json::parse(line));
+  auto r = runner.finish();
+  EXPECT_FALSE(r.groups.count("OCID"));
+  EXPECT_GT(r.sets["R024"][""].size, 0);
+  EXPECT_TRUE(r.sets["R024"][""].too_small());
 }

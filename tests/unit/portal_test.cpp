@@ -93,6 +93,18 @@ TEST(PortalLocale, DecimalsAreGroupedAndRoundedExactly) {
         << c.input << " in " << c.lang;
 }
 
+// "数" is E6 95 B0 in UTF-8 (three bytes): a cut never leaves part of it.
+TEST(Text, Utf8PrefixNeverCutsACharacter) {
+  EXPECT_EQ(utf8_prefix("\xE6\x95\xB0\xE6\x8D\xAE", 4), "\xE6\x95\xB0");
+  EXPECT_EQ(utf8_prefix("\xE6\x95\xB0\xE6\x8D\xAE", 6), "\xE6\x95\xB0\xE6\x8D\xAE");
+  EXPECT_EQ(utf8_prefix("ab\xE6\x95\xB0", 3), "ab");
+  EXPECT_EQ(utf8_prefix("ab\xE6\x95\xB0", 2), "ab");
+  EXPECT_EQ(utf8_prefix("abc", 0), "");
+  std::string forty;
+  for (int i = 0; i < 40; ++i) forty += "\xE6\x95\xB0";
+  EXPECT_EQ(utf8_prefix(forty, 100).size(), 99u);  // 33 characters
+}
+
 TEST(Text, SplitTrimmedLeavesOutEmptyParts) {
   using V = std::vector<std::string>;
   EXPECT_EQ(split_trimmed("optic material, design ,, optic", ','),

@@ -195,3 +195,33 @@ TEST(Qualification, PublishesAReasonForEveryRejection) {
   EXPECT_EQ(r.rejections[2].code, "supply_capacity");
   for (const auto& x : r.rejections) EXPECT_FALSE(x.reason.empty());
 }
+
+// A party's registration, case by case: {scheme, id, the part refused ("" for none)}.
+TEST(PartyIdentifier, BothPartsOrNeitherInTheirForms) {
+  struct Case {
+    const char* scheme;
+    const char* id;
+    const char* refused;
+  };
+  const std::string sixty_five(65, '9');
+  const Case cases[] = {
+      {"", "", ""},                                  // none: published by id and name
+      {"CN-USCC", "91350100M000100Y43", ""},         // a unified social credit code
+      {"GB-COH", "01234567", ""},                    // UK Companies House
+      {"XI-LEI", "5493001KJTIIGC8Y1R12", ""},        // a legal entity identifier
+      {"CN-USCC", "", "id"},                         // a register without the number
+      {"", "91350100M000100Y43", "scheme"},          // a number without its register
+      {"cn-uscc", "X1", "scheme"},                   // capitals only
+      {"CNUSCC", "X1", "scheme"},                    // the hyphen after the country
+      {"C-USCC", "X1", "scheme"},                    // two letters before it
+      {"CN-U", "X1", "scheme"},                      // at least two after it
+      {"CN-ABCDEFGHIJKLMNOPQRSTU", "X1", "scheme"},  // at most twenty after it
+      {"CN-USCC", "9135 0100", "id"},                // no spaces
+      {"CN-USCC", sixty_five.c_str(), "id"},         // at most 64
+  };
+  for (const auto& c : cases) {
+    const auto [part, expected] = procura::identifier_problem({c.scheme, c.id});
+    EXPECT_EQ(part, c.refused) << c.scheme << " / " << c.id;
+    EXPECT_EQ(expected.empty(), part.empty()) << c.scheme << " / " << c.id;
+  }
+}

@@ -36,7 +36,7 @@ TEST(SqliteStore, ImportIsIdempotentAndRoundTrips) {
   auto db = fresh_db("idem");
   auto loaded = load_round_folder(kDemo);
   SqliteStore store(db.string());
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), 3);
   auto first = store.import_round(loaded.input, loaded.digest);
   EXPECT_EQ(first.kind, ImportOutcome::Kind::kCreated);
   EXPECT_EQ(first.rows, loaded.rows);
@@ -49,6 +49,12 @@ TEST(SqliteStore, ImportIsIdempotentAndRoundTrips) {
   auto stored = store.load_round(loaded.input.id);
   EXPECT_EQ(result_json(stored, run_round(stored)).dump(),
             result_json(loaded.input, run_round(loaded.input)).dump());
+  // Parties' registrations come back as the files have them (E01: examples/.../enterprises.csv).
+  ASSERT_EQ(stored.enterprises.size(), loaded.input.enterprises.size());
+  EXPECT_EQ(stored.enterprises[0].identifier.scheme, "CN-USCC");
+  EXPECT_EQ(stored.enterprises[0].identifier.id, "91110000100000001W");
+  for (std::size_t i = 0; i < stored.institutions.size(); ++i)
+    EXPECT_EQ(stored.institutions[i].identifier.id, loaded.input.institutions[i].identifier.id);
 }
 
 TEST(SqliteStore, ChangedInputsReplaceTheRoundAtomically) {

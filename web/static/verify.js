@@ -98,11 +98,20 @@
     return null;
   }
   // The head first, then the log: the entries up to the signed head are checked and counted;
-  // any written since are said to be not yet covered by a signature.
+  // any written since are said to be not yet covered by a signature. The signature is checked
+  // with the key the visitor gives (published elsewhere, by a source they trust), else with the
+  // server's, which a server that rewrote its history could have replaced too: said so.
   function verifyAudit(button) {
     var out = document.querySelector("[data-audit-result]"), d = button.dataset;
-    out.textContent = d.labelWorking;
+    var field = document.querySelector("[data-audit-key]");
+    var given = field ? field.value.trim().toLowerCase() : "";
     out.dataset.verdict = "";
+    if (given && !/^[0-9a-f]{64}$/.test(given)) {
+      out.dataset.verdict = "error";
+      out.textContent = d.labelKeyBad;
+      return;
+    }
+    out.textContent = d.labelWorking;
     var head;
     fetch(d.head).then(function (r) { return r.json(); }).then(function (h) {
       head = h;
@@ -119,13 +128,21 @@
       var last = entries[entries.length - 1] || { seq: 0, hash: "" };
       var covered = last.seq === head.seq && last.hash === head.hash;
       var signedText = new TextEncoder().encode("procura-audit-head-v2|" + head.seq + "|" + head.hash);
-      return crypto.subtle.importKey("raw", hexBytes(head.publicKey), { name: "Ed25519" }, false, ["verify"])
-        .then(function (key) { return crypto.subtle.verify({ name: "Ed25519" }, key, hexBytes(head.signature), signedText); })
+      var publicKey = given || head.publicKey;
+      return crypto.subtle.importKey("raw", hexBytes(publicKey), { name: "Ed25519" }, false, ["verify"])
+        .then(function (key) { return crypto.subtle.verify({ name: "Ed25519" }, key, hexBytes(head.signature), signedText); },
+              function () { return false; })  // a given key that is no Ed25519 key signs nothing
         .then(function (signed) {
+          if (!signed && given) {
+            out.dataset.verdict = "foreign";
+            out.textContent = d.labelKeyOther.replace("{key}", given);
+            return;
+          }
           out.dataset.verdict = signed && covered ? "intact" : "unsigned";
           out.textContent = (signed && covered ? d.labelIntact : d.labelUnsigned)
             .replace("{count}", entries.length).replace("{seq}", last.seq).replace("{hash}", last.hash) +
-            (newer ? " " + d.labelNewer.replace("{count}", newer) : "");
+            (newer ? " " + d.labelNewer.replace("{count}", newer) : "") +
+            (signed && !given ? " " + d.labelKeyServed.replace("{key}", head.publicKey) : "");
         });
     }).catch(function (e) { out.dataset.verdict = "error"; out.textContent = d.labelError + " " + e.message; });
   }

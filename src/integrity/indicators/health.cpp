@@ -39,7 +39,7 @@ std::vector<AwardedItemPrice> awarded_item_prices(const Node& release, SharedSta
           !shared.currency_ok(str(value, "currency")))
         continue;
       const double price = value["amount"].get<double>();
-      if (price > 0) out.push_back({price_key(scheme, id, name), price});
+      if (price > 0) out.push_back({price_key(scheme, id, name), str(item, "relatedLot"), price});
     }
   }
   return out;

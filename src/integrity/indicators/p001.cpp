@@ -1,8 +1,11 @@
 // P001 Unit price far above other buyers' (procurement benchmark index, domain.md §6.2): the
-// unit price a process paid for a product (the highest, if several items share its
-// classification and unit) divided by the median of the prices the other processes paid for it
-// exceeds the threshold (1.5), given at least `minimum_observations` (3) other processes. Value:
-// the highest index in the process (and, for the buyer, over its processes).
+// unit price a process paid for a product (the highest, if several of its items share the
+// product's classification and unit) divided by the median of the prices the other processes
+// paid for it exceeds the threshold (1.5), given at least `minimum_observations` (3) other
+// processes. Items of the same process are never each other's benchmark: a joint round that
+// buys one product in many lots is one process. Value: the highest index in the process (and,
+// for the buyer, over its processes); each lot of the process is flagged with its own price
+// against the same benchmark ("Lot" group).
 #include <algorithm>
 #include <map>
 
@@ -20,34 +23,51 @@ class P001 : public Indicator {
   void fold(const Node& release, const std::string& ocid, SharedState& shared,
             FlagResults&) override {
     const std::string buyer = release.contains("buyer") ? str(release["buyer"], "id") : "";
-    for (const auto& p : awarded_item_prices(release, shared))
-      observations_[p.key].push_back({ocid, buyer, p.price});
+    for (const auto& p : awarded_item_prices(release, shared)) {
+      Observation& o = observations_[p.key][ocid];
+      o.buyer = buyer;
+      o.price = std::max(o.price, p.price);
+      if (!p.lot.empty()) o.lots[p.lot] = std::max(o.lots[p.lot], p.price);
+    }
   }
   void finalize(SharedState&, FlagResults& out) override {
-    for (auto& entry : observations_) {
-      auto& obs = entry.second;
-      if (static_cast<long>(obs.size()) - 1 < minimum_) continue;
-      std::sort(obs.begin(), obs.end(),
-                [](const Observation& a, const Observation& b) { return a.price < b.price; });
-      const std::size_t n = obs.size();
-      for (std::size_t i = 0; i < n; ++i) {
-        // The median of the other n-1 prices: sorted order with position i left out.
-        auto other = [&](std::size_t r) { return obs[r < i ? r : r + 1].price; };
-        const std::size_t m = n - 1;
-        const double benchmark = m % 2 ? other(m / 2) : (other(m / 2 - 1) + other(m / 2)) / 2;
-        const double index = obs[i].price / benchmark;
+    long largest = 0;
+    for (const auto& [key, by_process] : observations_) {
+      const auto n = static_cast<long>(by_process.size());
+      largest = std::max(largest, n);
+      if (n < 2 || n - 1 < minimum_) continue;
+      std::vector<double> prices;
+      for (const auto& [ocid, o] : by_process) prices.push_back(o.price);
+      std::sort(prices.begin(), prices.end());
+      for (const auto& [ocid, o] : by_process) {
+        const double benchmark = median_without(prices, o.price);
+        const double index = o.price / benchmark;
         if (index <= threshold_) continue;
-        raise(out, "OCID", obs[i].ocid, index);
-        if (!obs[i].buyer.empty()) raise(out, "Buyer", obs[i].buyer, index);
+        raise(out, "OCID", ocid, index);
+        if (!o.buyer.empty()) raise(out, "Buyer", o.buyer, index);
+        for (const auto& [lot, price] : o.lots)
+          if (price / benchmark > threshold_)
+            raise(out, "Lot", lot_key(ocid, lot), price / benchmark);
       }
     }
+    out.sets[code()][""] = {largest, minimum_ + 1};
   }
 
  private:
   struct Observation {
-    std::string ocid, buyer;
-    double price;
+    std::string buyer;
+    double price = 0;                    // the highest the process paid
+    std::map<std::string, double> lots;  // lot -> the highest price in it
   };
+  // The median of sorted `prices` with one occurrence of `own` left out.
+  static double median_without(const std::vector<double>& prices, double own) {
+    const auto at = std::lower_bound(prices.begin(), prices.end(), own) - prices.begin();
+    auto other = [&](std::size_t r) {
+      return prices[r < static_cast<std::size_t>(at) ? r : r + 1];
+    };
+    const std::size_t m = prices.size() - 1;
+    return m % 2 ? other(m / 2) : (other(m / 2 - 1) + other(m / 2)) / 2;
+  }
   void raise(FlagResults& out, const char* group, const std::string& id, double v) {
     auto& slot = out.groups[group][id];
     auto it = slot.find(code());
@@ -55,7 +75,8 @@ class P001 : public Indicator {
   }
   double threshold_;
   long minimum_;
-  std::map<std::string, std::vector<Observation>> observations_;
+  // product key -> process -> what it paid
+  std::map<std::string, std::map<std::string, Observation>> observations_;
 };
 }  // namespace
 

@@ -1,6 +1,7 @@
 // P003 Single-bidder share by buyer (Open Contracting indicator guide): the share of a buyer's
 // processes with submitted bids in which exactly one tenderer bid, for buyers with at least
 // `minimum_contracting_processes` (5) such processes, flagged at or above the threshold (0.5).
+#include <algorithm>
 #include <map>
 
 #include "integrity/indicators/indicators.hpp"
@@ -26,11 +27,14 @@ class P003 : public Indicator {
     single += tenderers.size() == 1;
   }
   void finalize(SharedState&, FlagResults& out) override {
+    long largest = 0;
     for (const auto& [buyer, c] : counts_) {
+      largest = std::max(largest, c.second);
       if (c.second < minimum_) continue;
       const double share = static_cast<double>(c.first) / c.second;
       if (share >= threshold_) out.set("Buyer", buyer, code(), share);
     }
+    out.sets[code()][""] = {largest, minimum_};
   }
 
  private:

@@ -3,6 +3,7 @@
 // squared shares of the awarded value, times 10,000, for categories with at least
 // `minimum_awards` (5) awards; flagged at or above the threshold (2,500: highly concentrated).
 // Results are in the "Category" group, keyed "scheme:prefix".
+#include <algorithm>
 #include <map>
 
 #include "integrity/indicators/indicators.hpp"
@@ -44,7 +45,9 @@ class P004 : public Indicator {
     }
   }
   void finalize(SharedState&, FlagResults& out) override {
+    long largest = 0;
     for (const auto& [category, c] : categories_) {
+      largest = std::max(largest, c.awards);
       if (c.awards < minimum_) continue;
       double total = 0, hhi = 0;
       for (const auto& [s, v] : c.value) total += v;
@@ -52,6 +55,7 @@ class P004 : public Indicator {
       for (const auto& [s, v] : c.value) hhi += (v / total) * (v / total) * 10'000;
       if (hhi >= threshold_) out.set("Category", category, code(), hhi);
     }
+    out.sets[code()][""] = {largest, minimum_};
   }
 
  private:

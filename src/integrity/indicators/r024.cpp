@@ -15,7 +15,7 @@ class R024 : public Indicator {
   void finalize(SharedState& shared, FlagResults& out) override {
     std::vector<double> v;
     for (const auto& [ocid, r] : shared.second_lowest_ratio) v.push_back(r);
-    const auto [fence, q1] = outlier_fence(v, threshold_, FenceSide::kLower, out.meta[code()]);
+    const auto [fence, q1] = outlier_fence(v, threshold_, FenceSide::kLower, shared, out, code());
     // Differences are never negative: when 75 % of processes have none, nothing stands out.
     if (!(q1 > 0.0 && fence > 0.0)) return;
     for (const auto& [ocid, ratio] : shared.second_lowest_ratio) {

@@ -36,7 +36,7 @@ class R025 : public Indicator {
       won += id == winner;
     }
   }
-  void finalize(SharedState&, FlagResults& out) override {
+  void finalize(SharedState& shared, FlagResults& out) override {
     if (counts_.empty()) return;
     std::vector<double> bids, ratios;
     for (const auto& [id, c] : counts_) {
@@ -45,7 +45,7 @@ class R025 : public Indicator {
     }
     const double top = quantile(bids, percentile_ / 100.0);
     const double fence =
-        outlier_fence(ratios, threshold_, FenceSide::kLower, out.meta[code()]).fence;
+        outlier_fence(ratios, threshold_, FenceSide::kLower, shared, out, code()).fence;
     out.meta[code()]["upper_fence"] = top;  // the top-tenderer cut, on numbers of valid bids
     for (const auto& [id, c] : counts_) {
       const double ratio = static_cast<double>(c.first) / c.second;

@@ -44,7 +44,7 @@ class R038 : public Indicator {
     add(0, sv(release["buyer"], "id"));
     add(1, sv(release["tender"]["procuringEntity"], "id"));
   }
-  void finalize(SharedState&, FlagResults& out) override {
+  void finalize(SharedState& shared, FlagResults& out) override {
     for (int g = 0; g < 3; ++g) {
       const char* group = kGroups[g];
       const bool tenderers = g == 2;
@@ -52,12 +52,10 @@ class R038 : public Indicator {
       for (const auto& [id, c] : by_group_[g])
         if (c.submitted >= (tenderers ? min_bids_ : min_processes_) && c.submitted > 0)
           ratios[id] = static_cast<double>(c.disqualified) / c.submitted;
-      if (ratios.empty()) continue;
       std::vector<double> v;
       for (const auto& [id, r] : ratios) v.push_back(r);
-      const double fence = outlier_fence(v, threshold_, FenceSide::kUpper, out.meta[code()],
-                                         std::string(group) + "_")
-                               .fence;
+      const double fence =
+          outlier_fence(v, threshold_, FenceSide::kUpper, shared, out, code(), group).fence;
       // Ratios are never negative: when 75 % have no disqualified bids, nothing stands out.
       if (fence <= 0) continue;
       for (const auto& [id, r] : ratios)

@@ -35,11 +35,11 @@ class R048 : public Indicator {
       if (suppliers_here.insert(id)) ++entry.first;
     }
   }
-  void finalize(SharedState&, FlagResults& out) override {
+  void finalize(SharedState& shared, FlagResults& out) override {
     std::vector<double> v;
     for (const auto& [id, e] : suppliers_)
       if (e.first >= min_processes_) v.push_back(static_cast<double>(e.second.size()));
-    const double fence = outlier_fence(v, threshold_, FenceSide::kUpper, out.meta[code()]).fence;
+    const double fence = outlier_fence(v, threshold_, FenceSide::kUpper, shared, out, code()).fence;
     if (std::isnan(fence)) return;
     for (const auto& [id, e] : suppliers_)
       if (e.first >= min_processes_ && static_cast<double>(e.second.size()) >= fence)

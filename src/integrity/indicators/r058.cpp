@@ -15,7 +15,7 @@ class R058 : public Indicator {
   void finalize(SharedState& shared, FlagResults& out) override {
     std::vector<double> v;
     for (const auto& [ocid, r] : shared.second_lowest_ratio) v.push_back(r);
-    const double fence = outlier_fence(v, threshold_, FenceSide::kUpper, out.meta[code()]).fence;
+    const double fence = outlier_fence(v, threshold_, FenceSide::kUpper, shared, out, code()).fence;
     if (std::isnan(fence)) return;
     for (const auto& [ocid, ratio] : shared.second_lowest_ratio) {
       if (ratio < fence) continue;

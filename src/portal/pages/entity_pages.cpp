@@ -90,7 +90,7 @@ ApiResponse product_page(PortalCore& core, PageContext& c, const std::string& pi
             {"status", c.t("bid_" + bid.value("status", ""))},
             {"price",
              bid.value("price", "").empty() ? "" : c.money(bid.value("price", ""), currency)},
-            {"reason", bid.value("reason", "")}};
+            {"reason", engine_text(c, bid.value("reason", ""))}};
       }
       row["groupHref"] = d->group_of.count(pid) ? "/rounds/" + url_part(rid) + "/groups/" +
                                                       url_part(d->group_of.at(pid))
@@ -150,7 +150,7 @@ ApiResponse enterprise_page(PortalCore& core, PageContext& c, const std::string&
              {"price",
               bid.value("price", "").empty() ? "" : c.money(bid.value("price", ""), currency)},
              {"status", c.t("bid_" + bid.value("status", ""))},
-             {"reason", bid.value("reason", "")}});
+             {"reason", engine_text(c, bid.value("reason", ""))}});
       }
       if (auto a = d->award_of.find(pid); a != d->award_of.end()) {
         const json& award = *a->second;

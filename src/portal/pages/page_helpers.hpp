@@ -33,6 +33,13 @@ inline std::string negotiation_reason(const PageContext& c, const std::string& r
   return out;
 }
 
+// The award engine's reason for a bid or note on a group ("ranked 5, beyond the 3 winning
+// places"; "no valid bid; the group failed"), each "; " part in the visitor's words: a part with
+// figures through its pattern (engine_ranked_out and the like, the figures in the visitor's
+// format), a fixed part through "engine_" + its words joined by '_', a part the catalogue lacks as
+// the engine wrote it.
+std::string engine_text(const PageContext& c, const std::string& text);
+
 // What the follow button and the Atom link of an entity's page need.
 inline json followable(const PageContext& c, const std::string& kind, const std::string& id) {
   const std::string item = kind + ":" + id;

@@ -265,7 +265,7 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
                       {"route", c.t("route_" + g.value("route", ""))},
                       {"status", c.t("group_" + g.value("status", ""))},
                       {"failed", g.value("status", "") == "failed"},
-                      {"note", g.value("note", "")},
+                      {"note", engine_text(c, g.value("note", ""))},
                       {"competitors", c.count(g.value("competitors", 0))},
                       {"bidders", c.count(bidders[g.value("id", "")])},
                       {"winners", c.count(g.value("winners", 0))},
@@ -278,7 +278,7 @@ ApiResponse round_page(PortalCore& core, PageContext& c, const std::string& id) 
       if (g.value("status", "") == "failed")
         failed.push_back({{"id", g.value("id", "")},
                           {"href", base + "/groups/" + url_part(g.value("id", ""))},
-                          {"note", g.value("note", "")}});
+                          {"note", engine_text(c, g.value("note", ""))}});
     view["failed"] = failed;
     json negotiations = json::array();
     for (const auto& n : res["negotiations"]) {
@@ -339,7 +339,7 @@ ApiResponse group_page(PortalCore& core, PageContext& c, const std::string& id,
         {"rank", b.value("rank", 0) > 0 ? c.count(b.value("rank", 0)) : ""},
         {"status", c.t("bid_" + b.value("status", ""))},
         {"won", b.value("status", "") == "won"},
-        {"reason", b.value("reason", "")}};
+        {"reason", engine_text(c, b.value("reason", ""))}};
     auto a = d->award_of.find(pid);
     if (a != d->award_of.end()) {
       const json& award = *a->second;
@@ -377,7 +377,7 @@ ApiResponse group_page(PortalCore& core, PageContext& c, const std::string& id,
         {"key", group->value("key", "")},
         {"route", c.t("route_" + group->value("route", ""))},
         {"status", c.t("group_" + group->value("status", ""))},
-        {"note", group->value("note", "")},
+        {"note", engine_text(c, group->value("note", ""))},
         {"competitors", c.count(group->value("competitors", 0))},
         {"validBidders", c.count(group->value("validBidders", 0))},
         {"slots", c.count(group->value("slots", 0))},

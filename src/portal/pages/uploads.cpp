@@ -6,9 +6,11 @@
 #include <regex>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "io/csv_reader.hpp"
 #include "io/xlsx_reader.hpp"
 #include "portal/pages/workspace_forms.hpp"
+#include "records/codec.hpp"
 #include "records/round_tables.hpp"
 
 namespace procura::pages {
@@ -20,7 +22,9 @@ std::string upload_name(const PageContext& c) {
   std::string clean;
   for (unsigned char ch : name)
     if (ch >= 0x20 && ch != 0x7f) clean += static_cast<char>(ch);
-  if (clean.size() > 100) clean.resize(100);
+  // A name that is not UTF-8 is not shown (it would reach the page's text as it is).
+  if (!is_clean_text(clean, false)) clean.clear();
+  clean = std::string(utf8_prefix(clean, 100));
   return clean.empty() ? c.t("upload_pasted") : clean;
 }
 

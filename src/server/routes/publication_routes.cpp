@@ -27,6 +27,11 @@ ApiResponse kept_answer(std::string body, const std::string& content_type = "app
   return r;
 }
 
+// The packages' publisher: the round's buyer, as the engine's own package names it.
+json publisher(const json& round) {
+  return ocds_publisher(round.value("buyer", json::object()).value("name", ""));
+}
+
 std::size_t size_of(const ApiResponse& r) {
   return (r.shared ? r.shared->size() : r.body.size()) + (r.gzipped ? r.gzipped->size() : 0);
 }
@@ -139,10 +144,12 @@ class PublicationRoutes {
     }
     std::string published;
     for (const auto& r : releases) published = std::max(published, r.value("date", ""));
-    ocds::Json package = {{"uri", "/api/rounds/" + round_id + "/ocds/records"},
+    ocds::Json package = {{"uri", ocds_package_uri(core_, round_id, "records")},
                           {"version", "1.1"},
-                          {"publisher", {{"name", "Procura"}}},
+                          {"publisher", ocds::Json::parse(publisher(round).dump())},
+                          {"license", kOcdsLicense},
                           {"publishedDate", published},
+                          {"extensions", round_extensions()},
                           {"records", ocds::Json::array()}};
     for (const auto& ocid : order) {
       auto& rel = by_ocid[ocid];
@@ -377,9 +384,10 @@ class PublicationRoutes {
     }
     if (releases.empty())
       throw ApiError(404, "not_found", "releases are published from the round's publication");
-    return json_response(200, {{"uri", "/api/rounds/" + round_id + "/ocds/releases"},
+    return json_response(200, {{"uri", ocds_package_uri(core_, round_id, "releases")},
                                {"version", "1.1"},
-                               {"publisher", {{"name", "Procura"}}},
+                               {"publisher", publisher(core_.round_doc(round_id))},
+                               {"license", kOcdsLicense},
                                {"publishedDate", published},
                                {"extensions", round_extensions()},
                                {"releases", releases}});

@@ -158,7 +158,7 @@ void write_round_folder(const RoundInput& in, const std::string& dir) {
   for (const auto& a : in.access_prices)
     f << a.product_id << ',' << format_price(a.price) << ',' << a.panel << '\n';
   f = open("offers.csv");
-  f << "product_id,round,price\n";
+  f << "product_id,negotiation_round,price\n";
   for (const auto& o : in.offers)
     f << o.product_id << ',' << o.round << ',' << format_price(o.price, in.profile.price_decimals)
       << '\n';

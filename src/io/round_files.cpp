@@ -244,7 +244,7 @@ class Loader {
           check_new(r, 0, seen);
           in.access_prices.push_back({r.required(0), r.price(1, 4), std::string(r.text(2))});
         });
-    csv("offers.csv", {{"product_id", true}, {"round", true}, {"price", true}},
+    csv("offers.csv", {{"product_id", true}, {"negotiation_round", true}, {"price", true}},
         [&](const CsvRow& r) {
           check_ref(r, 0, products, "product (products.csv)");
           long round = r.integer(1);

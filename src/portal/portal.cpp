@@ -331,8 +331,8 @@ struct Portal::Impl : PortalCore {
           json page = get(c, "/api/rounds/" + url_part(id) + "/allocations",
                           {{"offset", std::to_string(offset)}, {"limit", "10000"}});
           for (const auto& a : page["items"])
-            d->agreed_of[a.value("institution", "")].emplace_back(a.value("product", ""),
-                                                                  a.value("units", 0LL));
+            d->agreed_of[a.value("institutionId", "")].emplace_back(a.value("productId", ""),
+                                                                    a.value("units", 0LL));
           if (offset + 10000 >= page.value("total", 0L)) break;
         }
       std::lock_guard lock(memo_mutex);

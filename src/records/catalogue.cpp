@@ -89,9 +89,10 @@ const Codec kCeiling({id("productId", true, true, "product"),
 const Codec kAccessPrice({id("productId", true, true, "product"),
                           decimal("accessPrice", FieldType::kMoney, 4, true), text("panel")},
                          {"productId"});
-const Codec kOffer({id("productId", true, true, "product"), whole("round", 1, 10),
+// negotiationRound, not "round": everywhere else a "round" is a round's id.
+const Codec kOffer({id("productId", true, true, "product"), whole("negotiationRound", 1, 10),
                     decimal("price", FieldType::kMoney, 4, true)},
-                   {"productId", "round"});
+                   {"productId", "negotiationRound"});
 
 const Codec kReferencePrice({text("classificationScheme", true, 40),
                              text("classificationId", true, 64), text("unit", true, 40),

@@ -73,9 +73,9 @@ std::vector<CheckedRow> check_rows(const RecordKind& kind, const std::vector<jso
       if (too_precise(row, "price", decimals))
         row_fail(i, "price",
                  "'price' has more than the profile's " + std::to_string(decimals) + " decimals");
-      if (row["round"].get<long long>() > rules.profile.negotiation_rounds)
-        row_fail(i, "round",
-                 "'round' must be a negotiation round from 1 to " +
+      if (row["negotiationRound"].get<long long>() > rules.profile.negotiation_rounds)
+        row_fail(i, "negotiationRound",
+                 "'negotiationRound' must be a negotiation round from 1 to " +
                      std::to_string(rules.profile.negotiation_rounds));
     }
     out.push_back({key, std::move(row)});

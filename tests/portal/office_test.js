@@ -416,9 +416,9 @@ const R = 'office-made';
     // The institution's agreed volumes add up to what the allocations give it, each with why.
     const clerk = await signIn('h1-clerk', 'h1-clerk-pass');
     const agreed = clerk.locator(`#round-${R} table.agreed tbody tr`);
-    const allocations = (await call('GET', `/api/rounds/${R}/allocations`)).json.items.filter((a) => a.institution === 'H1');
+    const allocations = (await call('GET', `/api/rounds/${R}/allocations`)).json.items.filter((a) => a.institutionId === 'H1');
     assert.deepStrictEqual(await agreed.evaluateAll((trs) => trs.map((tr) => [tr.dataset.product, Number(tr.cells[3].innerText.replace(/,/g, ''))])),
-      allocations.map((a) => [a.product, a.units]));
+      allocations.map((a) => [a.productId, a.units]));
     const group = results.awards.find((a) => a.product === 'PA1').group;
     assert.match(await clerk.locator(`#round-${R} table.agreed tr[data-product="PA1"]`).innerText(), new RegExp(`winner 1 of group ${group}`));
     assert.match(await clerk.locator(`#round-${R} table.agreed tr[data-product="PA2"]`).innerText(), /agreed in negotiation/);

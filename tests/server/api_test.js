@@ -115,6 +115,11 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
       assert.deepStrictEqual(party.identifier, { scheme: row.identifier_scheme, id: row.identifier_id, legalName: row.name }, party.id);
     }
     assert.strictEqual(registered, 12);
+    // Agreed volumes named as the tables name their fields, filtered the same way.
+    const bj = (await call('GET', '/api/rounds/3n-iol-2020/allocations?institutionId=BJ-H1&limit=1000')).json;
+    assert.ok(bj.total > 0 && bj.items.every((a) => a.institutionId === 'BJ-H1' && /^IOL-/.test(a.productId) && Number.isInteger(a.units)), JSON.stringify(bj.items[0]));
+    const old = await call('GET', '/api/rounds/3n-iol-2020/allocations?institution=BJ-H1');
+    assert.deepStrictEqual([old.status, old.json.error.field], [400, 'institution']);
     assert.strictEqual(compiled.ocid, pkg.json.releases[0].ocid);
     assert(compiled.awards.length >= 44 && compiled.contracts.length >= 44);
     // Kept compiled and gzipped: the same document either way, each with its own ETag.

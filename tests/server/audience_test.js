@@ -112,7 +112,7 @@ const spec = lines.slice(1).map((l) => {
       const R = `aud-${phase}`;
       await openByKeyholders(call, R, tokens);
       ok(await as('panel', 'POST', `/api/rounds/${R}/access-prices`, { productId: 'P5', accessPrice: '800' }), `${R} access price`);
-      ok(await as('owner', 'POST', `/api/rounds/${R}/offers`, { productId: 'P5', round: 1, price: '790' }), `${R} offer`);
+      ok(await as('owner', 'POST', `/api/rounds/${R}/offers`, { productId: 'P5', negotiationRound: 1, price: '790' }), `${R} offer`);
       ok(await as('observer', 'POST', `/api/rounds/${R}/observer-reports`, { opinion: 'compliant', summary: 'The opening followed the rules and every bid was checked.' }), `${R} report`);
       Object.assign(ids[phase], { 'access-price': `${R}/P5`, offer: `${R}/P5/1`, 'observer-report': `${R}/observer` });
     }

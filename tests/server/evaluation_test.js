@@ -157,7 +157,7 @@ const blake2b256 = (text) => spawnSync('b2sum', ['-l', '256'], { input: text, en
     r = await call('POST', `/api/rounds/${R}/access-prices`, { token: tokens.outsider, body: { productId: 'P5', accessPrice: '1' } });
     assert.strictEqual(r.json.error.code, 'not_on_panel');
     assert.strictEqual((await call('GET', `/api/rounds/${R}/evaluation`, { token: tokens.outsider })).status, 403);
-    r = await call('POST', `/api/rounds/${R}/offers`, { token: tokens.enterprise, body: { productId: 'P5', round: 1, price: '790' } });
+    r = await call('POST', `/api/rounds/${R}/offers`, { token: tokens.enterprise, body: { productId: 'P5', negotiationRound: 1, price: '790' } });
     assert.strictEqual(r.status, 201, r.text);
     assert.strictEqual((await call('GET', `/api/rounds/${R}/access-prices`)).json.error.code, 'sealed');
     assert.strictEqual((await call('GET', `/api/rounds/${R}/access-prices`, { token: tokens.enterprise })).status, 403);

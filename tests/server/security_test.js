@@ -196,7 +196,7 @@ const sql = (query) => sqlOn(db, query);
     const p4 = opened.find((b) => b.productId === 'P4');
     assert.deepStrictEqual([p4.status, p4.commitmentValid, p4.price], ['withdrawn', true, '900.0000'], 'item 7: published as withdrawn, its sealed price matching its commitment');
     await post('access-prices', { productId: 'P5', accessPrice: '800' }, tokens.panelist);
-    await post('offers', { productId: 'P5', round: 1, price: '790' }, tokens.enterprise);
+    await post('offers', { productId: 'P5', negotiationRound: 1, price: '790' }, tokens.enterprise);
     const id = `${R}/P5`;
     for (const [who, name] of [[null, 'public'], [tokens.e02, 'a rival'], [tokens.insurer, 'the insurer'], [tokens.hospital, 'an institution']]) {
       for (const url of [`/api/rounds/${R}/access-prices`, `/api/objects/access-price/${encodeURIComponent(id)}`, `/api/objects/access-price/${encodeURIComponent(id)}/revisions`,

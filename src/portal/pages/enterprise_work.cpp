@@ -19,7 +19,7 @@ std::map<std::string, std::vector<std::string>> offers_of(PortalCore& core, cons
   std::map<std::string, std::vector<std::string>> offers;
   for (const auto& o : core.table(c, id, "offers")) {
     auto& list = offers[text_of(o, "productId")];
-    const auto n = static_cast<std::size_t>(std::max(1, o.value("round", 1)));
+    const auto n = static_cast<std::size_t>(std::max(1, o.value("negotiationRound", 1)));
     if (list.size() < n) list.resize(n);
     list[n - 1] = text_of(o, "price");
   }
@@ -155,7 +155,8 @@ json offer_rows(PortalCore& core, const PageContext& c, const std::string& round
   const auto offers = offers_of(core, c, round_id);
   const auto it = offers.find(pid);
   const long next = it == offers.end() ? 1 : static_cast<long>(it->second.size()) + 1;
-  return json::array({{{"productId", pid}, {"round", next}, {"price", c.field("price")}}});
+  return json::array(
+      {{{"productId", pid}, {"negotiationRound", next}, {"price", c.field("price")}}});
 }
 
 }  // namespace procura::pages

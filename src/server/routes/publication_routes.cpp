@@ -61,7 +61,7 @@ class PublicationRoutes {
                  "round",
                  false,
                  {},
-                 {"offset", "limit", "institution", "product"}},
+                 {"offset", "limit", "institutionId", "productId"}},
                 [this](auto& s, auto& p) { return allocations(s, p[0]); });
     core_.route({"GET", "/api/rounds/{id}/open-data", "read",
                  "download a round's open data in one document (procura round verify)", "round"},
@@ -177,17 +177,24 @@ class PublicationRoutes {
       volumes_.put(key, *all, f->size() * 4);
     }
     for (const auto& [k, v] : s.request.query)
-      if (k != "offset" && k != "limit" && k != "institution" && k != "product")
-        throw ApiError(400, "bad_query", "agreed volumes filter on institution and product", k);
-    auto wanted = [&](const json& a, const char* field) {
-      auto it = s.request.query.find(field);
+      if (k != "offset" && k != "limit" && k != "institutionId" && k != "productId")
+        throw ApiError(400, "bad_query", "agreed volumes filter on institutionId and productId", k);
+    // The engine's file names its fields as its results do (award, institution, product); the
+    // list names them as the tables and bids do.
+    auto wanted = [&](const json& a, const char* param, const char* field) {
+      auto it = s.request.query.find(param);
       return it == s.request.query.end() || it->second.empty() || a.value(field, "") == it->second;
     };
     json items = json::array();
     long matching = 0;
     for (const auto& a : **all) {
-      if (!wanted(a, "institution") || !wanted(a, "product")) continue;
-      if (matching++ >= offset && static_cast<long>(items.size()) < limit) items.push_back(a);
+      if (!wanted(a, "institutionId", "institution") || !wanted(a, "productId", "product"))
+        continue;
+      if (matching++ >= offset && static_cast<long>(items.size()) < limit)
+        items.push_back({{"awardId", a["award"]},
+                         {"institutionId", a["institution"]},
+                         {"productId", a["product"]},
+                         {"units", a["units"]}});
     }
     return json_response(200, page_of(items, offset, limit, matching, s.request));
   }

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <regex>
 
 #include "award/engine.hpp"
 #include "award/index.hpp"
@@ -361,11 +362,13 @@ int main(int argc, char** argv) {
   serve->add_option("--port", serve_cmd.port, "Port")->capture_default_str();
   serve
       ->add_option("--public-url", serve_cmd.public_url,
-                   "Where visitors reach the platform (https://procura.example.org): the base of "
-                   "the absolute URIs in OCDS packages; default: http://ADDRESS:PORT")
+                   "Where visitors reach the platform (https://procura.example.org): OCDS "
+                   "packages' URIs are absolute on it; without it they are named by URN")
       ->check([](const std::string& url) -> std::string {
-        const bool scheme = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
-        if (!scheme || url.find_first_of(" \t\r\n?#\"<>") != std::string::npos || url.size() > 200)
+        // A host name (letters, digits, '.', '-'), a port, a path of URL characters; no query.
+        static const std::regex address(
+            R"(https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?)");
+        if (url.size() > 200 || !std::regex_match(url, address))
           return "expected an http:// or https:// address without a query, e.g. "
                  "https://procura.example.org";
         return "";

@@ -153,8 +153,9 @@ int verify_round(const std::string& path, std::size_t most_shown,
   }
   input.held_groups = round.value("heldGroups", std::vector<std::string>{});
   // Where the package is published is not computed: it is taken as published.
-  if (data.contains("releasePackage") && data["releasePackage"].is_object())
-    input.publication.package_uri = data["releasePackage"].value("uri", "");
+  if (data.contains("releasePackage") && data["releasePackage"].is_object() &&
+      data["releasePackage"].contains("uri") && data["releasePackage"]["uri"].is_string())
+    input.publication.package_uri = data["releasePackage"]["uri"].get<std::string>();
   Tally t;
   check_bids(round, records.value("bid", json::array()), t);
   if (!deadline_bids.empty())

@@ -152,12 +152,7 @@ int run_serve(const ServeCommand& c) {
     std::cout << line << "\n" << std::flush;
   };
   api.set_log(log);
-  api.set_public_url(
-      c.public_url.empty()
-          ? "http://" +
-                (c.address.find(':') != std::string::npos ? "[" + c.address + "]" : c.address) +
-                ":" + std::to_string(c.port)
-          : c.public_url);
+  api.set_public_url(c.public_url);
   const bool empty = store->list("round", "", 0, 1).empty() && !store->user("office");
   if (c.demo && empty) load_demo(api, c.demo_dir);
   ServeOptions o;

@@ -29,6 +29,7 @@ std::string publish_percent(long double p) {
 }
 
 std::string thousandths_text(long thousandths) {
+  if (thousandths < 0) return "-" + thousandths_text(-thousandths);
   std::string text = std::to_string(thousandths / 1000);
   const long fraction = thousandths % 1000;
   if (fraction == 0) return text;

@@ -19,7 +19,7 @@ struct Fraction {
 Fraction one_minus_ratio(Wide a, Wide b);
 
 // A ratio given in thousandths as the shortest exact decimal ("1800" -> "1.8", "1850" -> "1.85",
-// "2000" -> "2", "1005" -> "1.005"). Non-negative input.
+// "2000" -> "2", "1005" -> "1.005", "-150" -> "-0.15").
 std::string thousandths_text(long thousandths);
 
 // Percent with two decimals, half up ("55.81"), from an exact fraction.

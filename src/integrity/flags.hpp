@@ -58,8 +58,9 @@ using ById = absl::flat_hash_map<std::string, T, IdHash, IdEq>;
 // What an indicator compared against: the size of its comparison set, and the fewest it needs
 // before anything can stand out of it. For outlier fences the set is the values the quartiles are
 // computed from and the minimum the run's `minimum_comparison_set` (0, as Cardinal, unless set);
-// for indicators with a minimum of their own (P001, P003, P004) the set is the largest one any
-// product, buyer or category reached, and the minimum that setting.
+// for indicators with a minimum of their own the set is the largest one any product (P001: the
+// processes that priced it, at least minimum_observations + 1), buyer (P003) or category (P004)
+// reached; P002's is the products priced against a usable reference (at least one).
 struct ComparisonSet {
   long size = 0;
   long minimum = 0;

@@ -128,9 +128,10 @@ class Publisher {
   static json party(const std::string& id, const std::string& name,
                     const PartyIdentifier& identifier, json roles) {
     json p = {{"id", id}, {"name", name.empty() ? id : name}, {"roles", std::move(roles)}};
-    if (!identifier.empty())
-      p["identifier"] = {
-          {"scheme", identifier.scheme}, {"id", identifier.id}, {"legalName", p["name"]}};
+    if (!identifier.empty()) {
+      p["identifier"] = {{"scheme", identifier.scheme}, {"id", identifier.id}};
+      if (!name.empty()) p["identifier"]["legalName"] = name;
+    }
     return p;
   }
 

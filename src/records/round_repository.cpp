@@ -103,7 +103,9 @@ RoundInput round_input_of(const json& round_doc, const RecordRows& rows) {
     in.access_prices.push_back({text(r, "productId"), money(r, "accessPrice"), text(r, "panel")});
   for (const auto& r : rows("offer"))
     in.offers.push_back(
-        {text(r, "productId"), static_cast<int>(count(r, "negotiationRound")), money(r, "price")});
+        {text(r, "productId"),
+         static_cast<int>(count(r, r.contains("negotiationRound") ? "negotiationRound" : "round")),
+         money(r, "price")});
   // Bids enter once opened: each with its price, time, nonce and published commitment; a
   // withdrawn bid as a withdrawal (price 0), which is not checked against the commitment of the
   // price it withdrew.

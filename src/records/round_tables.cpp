@@ -55,6 +55,8 @@ std::vector<CheckedRow> check_rows(const RecordKind& kind, const std::vector<jso
     if (kind.codec->field("identifierScheme")) {
       const PartyIdentifier identifier{Codec::text_of(row, "identifierScheme"),
                                        Codec::text_of(row, "identifierId")};
+      for (const char* f : {"identifierScheme", "identifierId"})  // "" is no identifier
+        if (row.contains(f) && Codec::text_of(row, f).empty()) row.erase(f);
       if (auto [part, expected] = identifier_problem(identifier); !part.empty()) {
         const std::string field = part == "scheme" ? "identifierScheme" : "identifierId";
         row_fail(i, field, "'" + field + "': expected " + expected);

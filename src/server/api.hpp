@@ -110,7 +110,8 @@ class Api {
   // once, before requests arrive.
   void set_log(std::function<void(const std::string&)> log);
   // Where the platform is reached ("https://procura.example.org"): the base of the absolute URIs
-  // of OCDS packages. A trailing slash is dropped. Set once, before requests arrive.
+  // of OCDS packages ("" or never set: packages are named by URN). A trailing slash is dropped.
+  // Set once, before requests arrive.
   void set_public_url(std::string url);
 
   // Creates an account (demo accounts, tests); returns nothing secret.

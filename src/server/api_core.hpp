@@ -92,7 +92,7 @@ struct Api::Impl : ApiCore {
   std::vector<RouteInfo> route_infos() const override;
   long long clock_now() const override { return clock.now(); }
   const std::string& public_url() const override { return public_url_; }
-  std::string public_url_ = "http://127.0.0.1:8080";
+  std::string public_url_;  // "": packages are named by URN
 };
 
 }  // namespace procura

@@ -168,10 +168,13 @@ class ApiCore {
   virtual const std::string& public_url() const = 0;
 };
 
-// A round's package's absolute URI ("records" or "releases"): where the platform is reached,
-// then the route that serves it.
+// A round's package's absolute URI ("records" or "releases"): where the platform is reached, then
+// the route that serves it; without a public address, "urn:procura:<ocid>:<kind>" (absolute, as
+// the engine's own package names itself: an address guessed from the listening socket would be
+// written into the award's package for good).
 inline std::string ocds_package_uri(const ApiCore& core, const std::string& round_id,
-                                    const char* kind) {
+                                    const std::string& ocid, const char* kind) {
+  if (core.public_url().empty()) return "urn:procura:" + ocid + ":" + kind;
   return core.public_url() + "/api/rounds/" + round_id + "/ocds/" + kind;
 }
 

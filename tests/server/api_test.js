@@ -115,6 +115,12 @@ const startServer = (db, extra = []) => start(procura, db, path.join(work, 'keys
       assert.deepStrictEqual(party.identifier, { scheme: row.identifier_scheme, id: row.identifier_id, legalName: row.name }, party.id);
     }
     assert.strictEqual(registered, 12);
+    // An empty register and number are no identifier: stored without them, as the schema says.
+    const empty = await call('POST', '/api/rounds/3n-iol-2022/enterprises', { token: tokens.office, body: { enterpriseId: 'E99', identifierScheme: '', identifierId: '' } });
+    assert.strictEqual(empty.status, 201, empty.text);
+    const e99 = (await call('GET', '/api/rounds/3n-iol-2022/enterprises?enterpriseId=E99', { token: tokens.office })).json;
+    assert.deepStrictEqual(e99.items, [{ enterpriseId: 'E99' }]);
+    openApi(source).answers('/api/rounds/{id}/enterprises', e99);
     // Agreed volumes named as the tables name their fields, filtered the same way.
     const bj = (await call('GET', '/api/rounds/3n-iol-2020/allocations?institutionId=BJ-H1&limit=1000')).json;
     assert.ok(bj.total > 0 && bj.items.every((a) => a.institutionId === 'BJ-H1' && /^IOL-/.test(a.productId) && Number.isInteger(a.units)), JSON.stringify(bj.items[0]));

@@ -37,6 +37,13 @@ const sql = (query) => sqlOn(db, query);
     return r;
   };
 
+  await check('a server told no public address guesses none: its packages are named by URN', async () => {
+    for (const kind of ['releases', 'records']) {
+      const pkg = (await call('GET', `/api/rounds/3n-iol-2020/ocds/${kind}`)).json;
+      assert.strictEqual(pkg.uri, `urn:procura:ocds-procura-3n-iol-2020:${kind}`);
+    }
+  });
+
   await check('the office cannot add an account to an organisation that has accounts; the organisation adds its own', async () => {
     let r = await addAccount(office, { id: 'fake-e01', role: 'enterprise', org: 'E01', password: 'fake-e01-pass' }, 403);
     assert.strictEqual(r.json.error.code, 'organisation_has_accounts');

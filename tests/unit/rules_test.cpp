@@ -3,6 +3,7 @@
 
 #include "award/engine.hpp"
 #include "award/steps.hpp"
+#include "core/percent.hpp"
 #include "tender/commitment.hpp"
 
 using namespace procura;
@@ -224,4 +225,16 @@ TEST(PartyIdentifier, BothPartsOrNeitherInTheirForms) {
     EXPECT_EQ(part, c.refused) << c.scheme << " / " << c.id;
     EXPECT_EQ(expected.empty(), part.empty()) << c.scheme << " / " << c.id;
   }
+}
+
+// Ratios in thousandths as exact decimals, worked by hand.
+TEST(Thousandths, ShortestExactDecimal) {
+  EXPECT_EQ(procura::thousandths_text(1800), "1.8");
+  EXPECT_EQ(procura::thousandths_text(1850), "1.85");
+  EXPECT_EQ(procura::thousandths_text(2000), "2");
+  EXPECT_EQ(procura::thousandths_text(1005), "1.005");
+  EXPECT_EQ(procura::thousandths_text(50), "0.05");
+  EXPECT_EQ(procura::thousandths_text(0), "0");
+  EXPECT_EQ(procura::thousandths_text(-150), "-0.15");
+  EXPECT_EQ(procura::thousandths_text(-1150), "-1.15");
 }

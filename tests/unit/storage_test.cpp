@@ -57,6 +57,32 @@ TEST(SqliteStore, ImportIsIdempotentAndRoundTrips) {
     EXPECT_EQ(stored.institutions[i].identifier.id, loaded.input.institutions[i].identifier.id);
 }
 
+// A database of schema 2 (before parties' registrations) is brought to 3 when opened: its round
+// stays, and a round imported after keeps its identifiers.
+TEST(SqliteStore, ASchemaTwoDatabaseIsMigrated) {
+  auto db = fresh_db("migrate");
+  auto loaded = load_round_folder(kDemo);
+  { SqliteStore store(db.string()); }
+  {  // the schema as version 2 left it: the six columns of migration 3 dropped
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(db.string().c_str(), &h), SQLITE_OK);
+    const char* down =
+        "ALTER TABLE round DROP COLUMN buyer_identifier_scheme;"
+        "ALTER TABLE round DROP COLUMN buyer_identifier_id;"
+        "ALTER TABLE institution DROP COLUMN identifier_scheme;"
+        "ALTER TABLE institution DROP COLUMN identifier_id;"
+        "ALTER TABLE enterprise DROP COLUMN identifier_scheme;"
+        "ALTER TABLE enterprise DROP COLUMN identifier_id;"
+        "PRAGMA user_version=2;";
+    ASSERT_EQ(sqlite3_exec(h, down, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(h);
+    sqlite3_close(h);
+  }
+  SqliteStore store(db.string());
+  EXPECT_EQ(store.schema_version(), 3);
+  store.import_round(loaded.input, loaded.digest);
+  EXPECT_EQ(store.load_round(loaded.input.id).enterprises[0].identifier.id, "91110000100000001W");
+}
+
 TEST(SqliteStore, ChangedInputsReplaceTheRoundAtomically) {
   auto db = fresh_db("replace");
   auto loaded = load_round_folder(kDemo);

@@ -131,7 +131,10 @@
       var publicKey = given || head.publicKey;
       return crypto.subtle.importKey("raw", hexBytes(publicKey), { name: "Ed25519" }, false, ["verify"])
         .then(function (key) { return crypto.subtle.verify({ name: "Ed25519" }, key, hexBytes(head.signature), signedText); },
-              function () { return false; })  // a given key that is no Ed25519 key signs nothing
+              function (e) {  // a given key that is no Ed25519 point signs nothing; other errors stay errors
+                if (given && e && e.name === "DataError") return false;
+                throw e;
+              })
         .then(function (signed) {
           if (!signed && given) {
             out.dataset.verdict = "foreign";

@@ -52,6 +52,10 @@ class R038 : public Indicator {
       for (const auto& [id, c] : by_group_[g])
         if (c.submitted >= (tenderers ? min_bids_ : min_processes_) && c.submitted > 0)
           ratios[id] = static_cast<double>(c.disqualified) / c.submitted;
+      if (ratios.empty()) {  // nothing to compare: no fence, as Cardinal
+        out.sets[code()][group] = {0, shared.minimum_set};
+        continue;
+      }
       std::vector<double> v;
       for (const auto& [id, r] : ratios) v.push_back(r);
       const double fence =

@@ -27,6 +27,11 @@ ApiResponse kept_answer(std::string body, const std::string& content_type = "app
   return r;
 }
 
+// A round's OCID, as its releases carry it.
+std::string ocid_of(const json& round) {
+  return round.value("ocidPrefix", "") + "-" + round.value("id", "");
+}
+
 // The packages' publisher: the round's buyer, as the engine's own package names it.
 json publisher(const json& round) {
   return ocds_publisher(round.value("buyer", json::object()).value("name", ""));
@@ -144,7 +149,7 @@ class PublicationRoutes {
     }
     std::string published;
     for (const auto& r : releases) published = std::max(published, r.value("date", ""));
-    ocds::Json package = {{"uri", ocds_package_uri(core_, round_id, "records")},
+    ocds::Json package = {{"uri", ocds_package_uri(core_, round_id, ocid_of(round), "records")},
                           {"version", "1.1"},
                           {"publisher", ocds::Json::parse(publisher(round).dump())},
                           {"license", kOcdsLicense},
@@ -391,13 +396,15 @@ class PublicationRoutes {
     }
     if (releases.empty())
       throw ApiError(404, "not_found", "releases are published from the round's publication");
-    return json_response(200, {{"uri", ocds_package_uri(core_, round_id, "releases")},
-                               {"version", "1.1"},
-                               {"publisher", publisher(core_.round_doc(round_id))},
-                               {"license", kOcdsLicense},
-                               {"publishedDate", published},
-                               {"extensions", round_extensions()},
-                               {"releases", releases}});
+    const json round = core_.round_doc(round_id);
+    return json_response(200,
+                         {{"uri", ocds_package_uri(core_, round_id, ocid_of(round), "releases")},
+                          {"version", "1.1"},
+                          {"publisher", publisher(round)},
+                          {"license", kOcdsLicense},
+                          {"publishedDate", published},
+                          {"extensions", round_extensions()},
+                          {"releases", releases}});
   }
 
   // Everything a round publishes that its engine reads or writes, as the reader may read it now:

@@ -187,7 +187,7 @@ class RoundRoutes {
     RoundInput in = *input;
     in.held_groups = held;
     in.publication.awarded_at = s.now_utc;  // the award's releases are dated now
-    in.publication.package_uri = ocds_package_uri(core_, round_id, "releases");
+    in.publication.package_uri = ocds_package_uri(core_, round_id, in.ocid(), "releases");
     const auto result = core_.rounds().evaluation(round_id, held);
     const int run = round.value("awardRuns", 0) + 1;
     const std::string suffix = run == 1 ? "" : "/" + std::to_string(run);
